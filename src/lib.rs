@@ -1,0 +1,305 @@
+//! availcheck: validate EMA Avails (spreadsheets and Avails XML) against the
+//! EMA data dictionary and Amazon Prime Video's CPH SVOD rules.
+//!
+//! The pipeline runs one way: **read** every input into the model
+//! ([`read`]), **check** the rows with the active rules ([`rules`]; row
+//! rules in parallel with rayon, cross-row rules over one hash index), and
+//! hand a [`Report`] to a renderer ([`report`]).
+
+pub mod config;
+pub mod model;
+pub mod read;
+pub mod report;
+pub mod rules;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::model::{Diagnostic, Severity};
+use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
+use crate::rules::{Context, RuleInput, Settings};
+
+/// File extensions picked up when a directory is given.
+pub const AVAILS_EXTENSIONS: [&str; 6] = ["xlsx", "xls", "xlsb", "ods", "csv", "xml"];
+
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files or directories (directories are searched recursively).
+    pub paths: Vec<PathBuf>,
+    /// Reader options.
+    pub read: ReadOptions,
+    /// Profile and its settings.
+    pub settings: Settings,
+    /// Reference files of Licensed SVOD windows (`--licensed`).
+    pub licensed: Vec<PathBuf>,
+}
+
+/// The outcome for one input file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// Path as given (or as found under a directory).
+    pub path: String,
+    /// Container kind (`xlsx`, `csv`, `xml`), when it could be read.
+    pub kind: Option<&'static str>,
+    /// Template version of the first data sheet.
+    pub template_version: Option<String>,
+    /// Data sheets checked.
+    pub sheets: Vec<String>,
+    /// Avail rows checked.
+    pub rows: usize,
+    /// Error diagnostics.
+    pub errors: usize,
+    /// Warning diagnostics.
+    pub warnings: usize,
+    /// Info diagnostics.
+    pub infos: usize,
+    /// Why the file could not be read, if it could not.
+    pub error: Option<String>,
+    /// True for `--licensed` reference files (read for windows, not checked).
+    pub licensed_reference: bool,
+    /// Time spent reading and checking it.
+    pub elapsed: Duration,
+}
+
+/// Everything a renderer needs.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// One entry per input file, in input order.
+    pub files: Vec<FileReport>,
+    /// Every diagnostic, sorted by file, sheet, row, column and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Wall time of the whole check.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// Count of diagnostics of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Avail rows checked in all files.
+    pub fn rows(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| !f.licensed_reference)
+            .map(|f| f.rows)
+            .sum()
+    }
+
+    /// True when some input could not be read.
+    pub fn has_unreadable(&self) -> bool {
+        self.files.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// Lists the files to check: given files as they are, directories searched
+/// recursively for avails extensions (sorted, so runs are reproducible).
+pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found, 0);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let Ok(kind) = e.file_type() else { continue };
+        if kind.is_dir() {
+            walk(&path, out, depth + 1);
+        } else if kind.is_file()
+            && path
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| AVAILS_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+            && !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("~$"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+struct Loaded {
+    path: String,
+    result: Result<ReadOutput, ReadError>,
+    elapsed: Duration,
+    licensed_reference: bool,
+}
+
+fn load(paths: &[PathBuf], first_index: usize, opts: &ReadOptions, licensed: bool) -> Vec<Loaded> {
+    paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let t = Instant::now();
+            let display = p.display().to_string();
+            let result = if licensed {
+                read::licensed::read_path(p, &display, first_index + i, opts)
+            } else {
+                read::read_path(p, &display, first_index + i, opts)
+            };
+            Loaded {
+                path: display,
+                result,
+                elapsed: t.elapsed(),
+                licensed_reference: licensed,
+            }
+        })
+        .collect()
+}
+
+/// Reads and checks every input; never fails as a whole (unreadable files are
+/// reported in their [`FileReport`]).
+pub fn check(opts: &CheckOptions) -> Report {
+    let started = Instant::now();
+    let inputs = expand_paths(&opts.paths);
+    let mut loaded = load(&inputs, 0, &opts.read, false);
+    loaded.extend(load(&opts.licensed, inputs.len(), &opts.read, true));
+
+    let ctx = Context {
+        settings: &opts.settings,
+    };
+    let active = rules::active(opts.settings.profile);
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut checked: Vec<&SheetRows> = Vec::new();
+    let mut licensed: Vec<&SheetRows> = Vec::new();
+    for (index, l) in loaded.iter().enumerate() {
+        let Ok(out) = &l.result else { continue };
+        if l.licensed_reference {
+            licensed.extend(out.sheets.iter());
+            continue;
+        }
+        for note in &out.notes {
+            let sheet_index = note
+                .location
+                .sheet
+                .as_ref()
+                .and_then(|s| {
+                    out.sheets
+                        .iter()
+                        .find(|x| x.info.sheet.as_ref() == Some(s))
+                        .map(|x| x.info.sheet_index)
+                })
+                .unwrap_or(0);
+            let row = note.location.row.or(note.location.line).unwrap_or(0);
+            diagnostics.push(rules::reader::diagnostic(
+                note,
+                (index, sheet_index, row, 0),
+            ));
+        }
+        checked.extend(out.sheets.iter());
+    }
+    for sheet in &checked {
+        for rule in &active {
+            rule.check_sheet(sheet, &ctx, &mut diagnostics);
+        }
+    }
+    let row_diags: Vec<Diagnostic> = checked
+        .par_iter()
+        .flat_map_iter(|s| s.rows.iter())
+        .fold(Vec::new, |mut acc, row| {
+            for rule in &active {
+                rule.check_row(row, &ctx, &mut acc);
+            }
+            acc
+        })
+        .flatten_iter()
+        .collect();
+    diagnostics.extend(row_diags);
+    let input = RuleInput {
+        sheets: &checked,
+        licensed: &licensed,
+    };
+    let set_diags: Vec<Diagnostic> = active
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            rule.check_set(&input, &ctx, &mut out);
+            out
+        })
+        .collect();
+    diagnostics.extend(set_diags);
+    diagnostics.sort_by(|a, b| {
+        a.order
+            .cmp(&b.order)
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+
+    let files = loaded
+        .iter()
+        .enumerate()
+        .map(|(index, l)| {
+            let mine = diagnostics.iter().filter(|d| d.order.0 == index);
+            let (mut errors, mut warnings, mut infos) = (0, 0, 0);
+            for d in mine {
+                match d.severity {
+                    Severity::Error => errors += 1,
+                    Severity::Warning => warnings += 1,
+                    Severity::Info => infos += 1,
+                }
+            }
+            match &l.result {
+                Ok(out) => FileReport {
+                    path: l.path.clone(),
+                    kind: Some(out.source.as_str()),
+                    template_version: out.sheets.first().map(|s| s.info.version.to_string()),
+                    sheets: out
+                        .sheets
+                        .iter()
+                        .filter_map(|s| s.info.sheet.clone())
+                        .collect(),
+                    rows: out.sheets.iter().map(|s| s.rows.len()).sum(),
+                    errors,
+                    warnings,
+                    infos,
+                    error: None,
+                    licensed_reference: l.licensed_reference,
+                    elapsed: l.elapsed,
+                },
+                Err(e) => FileReport {
+                    path: l.path.clone(),
+                    kind: None,
+                    template_version: None,
+                    sheets: Vec::new(),
+                    rows: 0,
+                    errors,
+                    warnings,
+                    infos,
+                    error: Some(format!("{}: {e}", l.path)),
+                    licensed_reference: l.licensed_reference,
+                    elapsed: l.elapsed,
+                },
+            }
+        })
+        .collect();
+    Report {
+        files,
+        diagnostics,
+        elapsed: started.elapsed(),
+    }
+}

@@ -1,0 +1,281 @@
+//! availcheck command line: parse arguments, call the library, choose the
+//! renderer and the exit code (0 clean, 1 findings, 2 usage or unreadable input).
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use availcheck::config::Config;
+use availcheck::model::Severity;
+use availcheck::model::time::{parse_lead, parse_offset};
+use availcheck::report::{self, Format, RenderOptions};
+use availcheck::rules::{self, Profile, Settings};
+use availcheck::{CheckOptions, read::ReadOptions};
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Validate EMA Avails for Amazon Prime Video CPH SVOD before upload.
+#[derive(Parser)]
+#[command(name = "availcheck", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check avails files (or folders of them).
+    ///
+    /// Exit codes: 0 no errors (or nothing at the --fail-on level), 1 findings
+    /// at or above --fail-on, 2 usage error, unreadable or unsupported input.
+    Check(CheckArgs),
+    /// List every rule: code, severity, title.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule code (e.g. CPH005) or name.
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    /// EMA data dictionary rules only.
+    Ema,
+    /// EMA plus Amazon CPH SVOD rules.
+    CphSvod,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Compiler-style reports and a summary.
+    Human,
+    /// One JSON document (schemas/report.schema.json).
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Exit 1 when there is an error.
+    Error,
+    /// Exit 1 when there is an error or a warning.
+    Warning,
+    /// Always exit 0 unless an input is unreadable.
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Avails files or folders (.xlsx .xls .xlsb .ods .csv .xml).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Rule profile [default: cph-svod, or `profile` in availcheck.toml].
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+    /// Use this template version instead of detecting it (1.6, 1.7, 1.7.2, 1.7.3, 1.8, 1.9).
+    #[arg(long, value_name = "VERSION")]
+    template_version: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// Same as --format json.
+    #[arg(long)]
+    json: bool,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value = "error")]
+    fail_on: FailOn,
+    /// Config file [default: ./availcheck.toml if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Territories of your CPH agreement, comma-separated (e.g. US,GB,DE).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    territories: Option<Vec<String>>,
+    /// Your Prime Video partner alias; DisplayName must equal it.
+    #[arg(long, value_name = "ALIAS")]
+    partner: Option<String>,
+    /// Check time for forward-looking Starts (RFC 3339) [default: now].
+    #[arg(long, value_name = "TIME")]
+    as_of: Option<String>,
+    /// Warn when a CPH Start is sooner than this after --as-of (e.g. 14d, 36h).
+    #[arg(long, value_name = "DURATION")]
+    min_lead: Option<String>,
+    /// Licensed SVOD windows from another file (avails file, or CSV title_id,territory,start,end). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    licensed: Vec<PathBuf>,
+    /// Zone for date-times without offset: UTC or +hh:mm [default: UTC].
+    #[arg(long, value_name = "ZONE")]
+    time_zone: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Rules => {
+            let mut out = std::io::stdout().lock();
+            for m in rules::all_meta() {
+                let _ = writeln!(
+                    out,
+                    "{:<8} {:<8} {:<28} {}",
+                    m.code,
+                    m.severity.as_str(),
+                    m.name,
+                    m.title
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Explain { code } => match rules::find(&code) {
+            Some(m) => {
+                println!(
+                    "{} {} ({}, default severity {})\n\n# {}\n\n{}",
+                    m.code,
+                    m.name,
+                    family(m),
+                    m.severity.as_str(),
+                    m.title,
+                    m.docs.trim_end()
+                );
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule `{code}`; `availcheck rules` lists them");
+                ExitCode::from(2)
+            }
+        },
+        Command::Check(args) => match run(args) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn family(m: &rules::RuleMeta) -> &'static str {
+    match m.family {
+        rules::Family::Reader => "reader",
+        rules::Family::Ema => "ema",
+        rules::Family::Cph => "cph-svod",
+    }
+}
+
+fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    let config = Config::load(args.config.as_deref())
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let settings = settings(&args, &config)?;
+    let template_version = args
+        .template_version
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: String| format!("--template-version: {e}"))?;
+    let mut licensed = config.licensed_paths();
+    licensed.extend(args.licensed.iter().cloned());
+    let opts = CheckOptions {
+        paths: args.paths.clone(),
+        read: ReadOptions { template_version },
+        settings,
+        licensed,
+    };
+    let report = availcheck::check(&opts);
+    let format = if args.json {
+        Format::Json
+    } else {
+        match args.format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+        }
+    };
+    let render = RenderOptions {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        profile: opts.settings.profile.as_str(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) =
+        report::render(&report, format, render, &mut stdout).and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    if report.has_unreadable() {
+        if format != Format::Human {
+            for f in report.files.iter().filter_map(|f| f.error.as_deref()) {
+                eprintln!("error: {f}");
+            }
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let failing = match args.fail_on {
+        FailOn::Error => report.count(Severity::Error) > 0,
+        FailOn::Warning => report.count(Severity::Error) + report.count(Severity::Warning) > 0,
+        FailOn::Never => false,
+    };
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, String> {
+    let mut s = Settings::default();
+    let at = |key: &str| format!("{} `{key}`", config.shown());
+    s.profile = match (args.profile, config.profile.as_deref()) {
+        (Some(ProfileArg::Ema), _) => Profile::Ema,
+        (Some(ProfileArg::CphSvod), _) => Profile::CphSvod,
+        (None, Some("ema")) => Profile::Ema,
+        (None, Some("cph-svod") | None) => Profile::CphSvod,
+        (None, Some(other)) => {
+            return Err(format!(
+                "{}: unknown profile `{other}` (ema or cph-svod)",
+                at("profile")
+            ));
+        }
+    };
+    s.partner = args.partner.clone().or_else(|| config.partner.clone());
+    let territories = args
+        .territories
+        .clone()
+        .or_else(|| config.territories.clone());
+    s.territories = territories.map(|t| {
+        t.iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect::<BTreeSet<String>>()
+    });
+    if let Some(t) = &s.territories {
+        if let Some(bad) = t
+            .iter()
+            .find(|c| availcheck::model::codes::territory_name(c).is_none())
+        {
+            return Err(format!(
+                "--territories: `{bad}` is not an ISO 3166-1 alpha-2 code"
+            ));
+        }
+    }
+    if let Some(zone) = args.time_zone.as_deref().or(config.time_zone.as_deref()) {
+        s.zone = parse_offset(zone)
+            .ok_or_else(|| format!("time zone `{zone}`: use UTC or an offset such as +01:00"))?;
+    }
+    if let Some(t) = &args.as_of {
+        s.as_of = DateTime::parse_from_rfc3339(t)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|e| format!("--as-of `{t}`: {e} (use RFC 3339, e.g. 2026-11-22T00:00:00Z)"))?;
+    }
+    if let Some(l) = args.min_lead.as_deref().or(config.min_lead.as_deref()) {
+        s.min_lead =
+            Some(parse_lead(l).ok_or_else(|| {
+                format!("min lead `{l}`: use a number and d, h, w or m (e.g. 14d)")
+            })?);
+    }
+    if let Some(n) = config.max_rows {
+        s.max_rows = n;
+    }
+    s.markers = config.markers().map_err(|e| e.to_string())?;
+    Ok(s)
+}

@@ -1,0 +1,272 @@
+//! One avail row (a spreadsheet row or an XML Transaction) and the sheet it
+//! belongs to.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::diagnostic::RowExcerpt;
+use super::dictionary::Dictionary;
+use super::location::Location;
+use super::version::{SheetKind, TemplateVersion};
+
+/// The container a file was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// Office Open XML workbook.
+    Xlsx,
+    /// Excel binary workbook.
+    Xlsb,
+    /// Excel 97-2003 workbook (CFB container).
+    Xls,
+    /// OpenDocument spreadsheet.
+    Ods,
+    /// Comma-separated export of one sheet.
+    Csv,
+    /// MovieLabs Avails XML.
+    Xml,
+}
+
+impl SourceKind {
+    /// Lower-case name used in reports (`xlsx`, `csv`, `xml`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Xlsb => "xlsb",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+            Self::Csv => "csv",
+            Self::Xml => "xml",
+        }
+    }
+}
+
+/// One header column of a sheet.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Column letters (`H`), or the XML element path for XML sources.
+    pub letter: String,
+    /// The field name exactly as written in the header row.
+    pub header: String,
+    /// The canonical EMA field name (aliases resolved), `None` when unknown.
+    pub field: Option<String>,
+    /// The row-1 category (`AvailTrans`), empty when absent.
+    pub category: String,
+}
+
+/// Everything rows of one sheet (or one XML document) share.
+#[derive(Debug)]
+pub struct SheetInfo {
+    /// Input path as given.
+    pub file: String,
+    /// Position of the file among all inputs (for deterministic ordering).
+    pub file_index: usize,
+    /// Sheet name; `None` for XML documents.
+    pub sheet: Option<String>,
+    /// Position of the sheet in its workbook.
+    pub sheet_index: usize,
+    /// Container kind.
+    pub source: SourceKind,
+    /// Template version used to check this sheet.
+    pub version: TemplateVersion,
+    /// Movies or TV dictionary.
+    pub sheet_kind: SheetKind,
+    /// Header columns in file order.
+    pub columns: Vec<Column>,
+    /// Canonical field name → column index (first occurrence).
+    pub field_index: HashMap<String, usize>,
+    /// 1-based row of the field-name header (0 for XML).
+    pub header_row: u32,
+    /// Field dictionary of `version` and `sheet_kind`.
+    pub dictionary: &'static Dictionary,
+}
+
+impl SheetInfo {
+    /// Column index of a canonical field, if the sheet has it.
+    pub fn column_of(&self, field: &str) -> Option<usize> {
+        self.field_index.get(field).copied()
+    }
+
+    /// A location naming the header cell of `column`.
+    pub fn header_location(&self, column: usize) -> Location {
+        let col = &self.columns[column];
+        let mut loc = Location::file(&self.file);
+        loc.sheet = self.sheet.clone();
+        if self.header_row > 0 {
+            loc.row = Some(self.header_row);
+            loc.column = Some(col.letter.clone());
+            loc.cell = Some(format!("{}{}", col.letter, self.header_row));
+        }
+        loc.field = col.field.clone();
+        loc.value = Some(col.header.clone());
+        loc
+    }
+
+    /// A location naming the sheet (or XML document) as a whole.
+    pub fn location(&self) -> Location {
+        let mut loc = Location::file(&self.file);
+        loc.sheet = self.sheet.clone();
+        loc
+    }
+}
+
+/// Where an XML value sits in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct XmlPos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub col: u32,
+    /// Byte span of the element or text.
+    pub span: (usize, usize),
+}
+
+/// One non-empty value of a row.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Column index into [`SheetInfo::columns`].
+    pub column: usize,
+    /// The value as the user sees it (dates rendered through their number format).
+    pub text: String,
+    /// The cell's formula, when it holds one.
+    pub formula: Option<String>,
+    /// True when the text was rendered from a native date/number cell rather than written as text.
+    pub native: bool,
+    /// Exact XML position (XML sources only).
+    pub xml: Option<XmlPos>,
+}
+
+/// One avail: a spreadsheet data row or one XML Transaction with its Avail's data.
+#[derive(Debug, Clone)]
+pub struct Avail {
+    /// The sheet this row belongs to.
+    pub sheet: Arc<SheetInfo>,
+    /// 1-based spreadsheet row; for XML, the line of the Transaction element.
+    pub row: u32,
+    /// Non-empty cells ordered by column (XML: may repeat a column for repeated elements).
+    pub cells: Vec<Cell>,
+    /// For XML, the Transaction element's position.
+    pub xml: Option<XmlPos>,
+}
+
+impl Avail {
+    /// The first cell of a canonical field.
+    pub fn get(&self, field: &str) -> Option<&Cell> {
+        let col = self.sheet.column_of(field)?;
+        self.cells.iter().find(|c| c.column == col)
+    }
+
+    /// Every cell of a field (XML repeats elements such as Territory).
+    pub fn get_all<'a>(&'a self, field: &str) -> impl Iterator<Item = &'a Cell> + 'a {
+        let col = self.sheet.column_of(field);
+        self.cells.iter().filter(move |c| Some(c.column) == col)
+    }
+
+    /// The trimmed text of a field, `""` when absent.
+    pub fn text(&self, field: &str) -> &str {
+        self.get(field).map_or("", |c| c.text.trim())
+    }
+
+    /// True when the sheet has a column for `field`.
+    pub fn has_column(&self, field: &str) -> bool {
+        self.sheet.column_of(field).is_some()
+    }
+
+    /// Items of a list field: each cell split on `,` (and `|` on 1.6 TV),
+    /// trimmed, empty items dropped, with the cell each came from.
+    pub fn items<'a>(&'a self, field: &str) -> Vec<(&'a Cell, &'a str)> {
+        self.get_all(field)
+            .flat_map(|c| {
+                c.text
+                    .split([',', '|'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(move |s| (c, s))
+            })
+            .collect()
+    }
+
+    /// Location of a cell of this row.
+    pub fn cell_location(&self, cell: &Cell) -> Location {
+        let col = &self.sheet.columns[cell.column];
+        let mut loc = self.row_location();
+        loc.field = col.field.clone().or_else(|| Some(col.header.clone()));
+        loc.value = Some(cell.text.clone());
+        if let Some(x) = cell.xml {
+            loc.line = Some(x.line);
+            loc.col = Some(x.col);
+            loc.span = Some(x.span);
+        } else {
+            loc.column = Some(col.letter.clone());
+            loc.cell = Some(format!("{}{}", col.letter, self.row));
+        }
+        loc
+    }
+
+    /// Location of a field of this row: its cell when present, else the
+    /// (empty) cell where the column is, else the row.
+    pub fn location(&self, field: &str) -> Location {
+        if let Some(cell) = self.get(field) {
+            return self.cell_location(cell);
+        }
+        let mut loc = self.row_location();
+        loc.field = Some(field.to_string());
+        if let Some(col) = self.sheet.column_of(field) {
+            if self.xml.is_none() {
+                let letter = &self.sheet.columns[col].letter;
+                loc.column = Some(letter.clone());
+                loc.cell = Some(format!("{letter}{}", self.row));
+            }
+        }
+        loc
+    }
+
+    /// Location of the row as a whole.
+    pub fn row_location(&self) -> Location {
+        let mut loc = self.sheet.location();
+        match self.xml {
+            Some(x) => {
+                loc.line = Some(x.line);
+                loc.col = Some(x.col);
+                loc.span = Some(x.span);
+            }
+            None => loc.row = Some(self.row),
+        }
+        loc
+    }
+
+    /// The row's values, for showing the row in a human report.
+    pub fn excerpt(&self) -> RowExcerpt {
+        RowExcerpt {
+            cells: self
+                .cells
+                .iter()
+                .map(|c| {
+                    let col = &self.sheet.columns[c.column];
+                    (
+                        col.letter.clone(),
+                        col.field.clone().unwrap_or_else(|| col.header.clone()),
+                        c.text.clone(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The title identity used for windows and consistency: ALID; on 1.6
+    /// AltID (Movies) or the episode/season AltID (TV).
+    pub fn title_id(&self) -> Option<&Cell> {
+        const ORDER: [&str; 6] = [
+            "ALID",
+            "AltID",
+            "EpisodeAltID",
+            "EpisodeContentID",
+            "SeasonAltID",
+            "SeasonContentID",
+        ];
+        let work_type = self.text("WorkType");
+        ORDER
+            .iter()
+            .filter(|f| !(work_type == "Season" && f.starts_with("Episode")))
+            .find_map(|f| self.get(f).filter(|c| !c.text.trim().is_empty()))
+    }
+}

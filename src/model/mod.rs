@@ -1,0 +1,17 @@
+//! The data model every reader produces and every rule consumes: avail rows,
+//! template versions, cell locations, dates and windows, code lists and
+//! diagnostics. Nothing here knows about xlsx, XML or output formats.
+
+pub mod avail;
+pub mod codes;
+pub mod diagnostic;
+pub mod dictionary;
+pub mod location;
+pub mod time;
+pub mod version;
+
+pub use avail::{Avail, Cell, SheetInfo, SourceKind};
+pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};
+pub use dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
+pub use location::{Location, column_letter};
+pub use version::{SheetKind, TemplateVersion};

@@ -1,0 +1,328 @@
+//! Start/End values, instants and windows: the date arithmetic of EMA avails.
+//!
+//! A date-only Start means `T00:00:00` and a date-only End `T23:59:59`
+//! (EMA 1.7.2 dictionary; MovieLabs `FormatConverter.dateTimeToXml`). A
+//! date-time without offset is read in the configured zone (UTC by default).
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// Conditions EMA allows in Start/End instead of a date (XML vocab 2.1–2.5).
+pub const CONDITIONS: [&str; 9] = [
+    "Open",
+    "Immediate",
+    "ESTStart",
+    "EST",
+    "Broadcast",
+    "Completed",
+    "Theatrical",
+    "TBD",
+    "Close",
+];
+
+/// A parsed Start or End cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// `YYYY-MM-DD`.
+    Date(NaiveDate),
+    /// `YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`.
+    DateTime(NaiveDateTime, Option<FixedOffset>),
+    /// A condition word such as `Open` or `Immediate` (canonical spelling).
+    Condition(String),
+    /// Anything else, with the reason it is not a date.
+    Invalid(String),
+}
+
+impl When {
+    /// Parses a Start/End value.
+    pub fn parse(text: &str) -> When {
+        let s = text.trim();
+        if let Some(c) = CONDITIONS.iter().find(|c| c.eq_ignore_ascii_case(s)) {
+            return When::Condition((*c).to_string());
+        }
+        if let Some(d) = parse_date(s) {
+            return When::Date(d);
+        }
+        if let Some((dt, off)) = parse_date_time(s) {
+            return When::DateTime(dt, off);
+        }
+        When::Invalid(invalid_reason(s))
+    }
+
+    /// The instant a Start means (date → `T00:00:00`), in `zone` when no offset is given.
+    pub fn start_instant(&self, zone: FixedOffset) -> Option<DateTime<Utc>> {
+        self.instant(zone, NaiveTime::MIN)
+    }
+
+    /// The instant an End means (date → `T23:59:59`).
+    pub fn end_instant(&self, zone: FixedOffset) -> Option<DateTime<Utc>> {
+        self.instant(
+            zone,
+            NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"),
+        )
+    }
+
+    fn instant(&self, zone: FixedOffset, date_time: NaiveTime) -> Option<DateTime<Utc>> {
+        let (naive, offset) = match self {
+            When::Date(d) => (d.and_time(date_time), None),
+            When::DateTime(dt, off) => (*dt, *off),
+            _ => return None,
+        };
+        let off = offset.unwrap_or(zone);
+        off.from_local_datetime(&naive)
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+    }
+
+    /// True for a date-only value.
+    pub fn is_date_only(&self) -> bool {
+        matches!(self, When::Date(_))
+    }
+}
+
+/// Strict `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn parse_date_time(s: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
+    if s.len() < 16 || s.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let date = parse_date(&s[..10])?;
+    let rest = &s[11..];
+    let (time_part, offset) = split_offset(rest)?;
+    let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())?;
+    Some((date.and_time(time), offset))
+}
+
+fn split_offset(rest: &str) -> Option<(&str, Option<FixedOffset>)> {
+    if let Some(t) = rest.strip_suffix(['Z', 'z']) {
+        return Some((t, FixedOffset::east_opt(0)));
+    }
+    if let Some(pos) = rest.rfind(['+', '-']) {
+        let (t, off) = rest.split_at(pos);
+        return Some((t, Some(parse_offset(off)?)));
+    }
+    Some((rest, None))
+}
+
+/// Parses `Z`, `UTC`, `+hh:mm`, `-hhmm` into a fixed offset.
+pub fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let sign = match s.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = s[1..].chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let h: i32 = digits[..2].parse().ok()?;
+    let m: i32 = digits[2..].parse().ok()?;
+    if h > 23 || m > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+fn invalid_reason(s: &str) -> String {
+    if s.is_empty() {
+        return "it is empty".into();
+    }
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') && s.len() <= 8 {
+        if let Some(d) = excel_serial_date(s) {
+            return format!(
+                "it is a plain number; as an Excel date serial it would be {d}: give the cell a date format or write `{d}`"
+            );
+        }
+        return "it is a plain number, not a date".into();
+    }
+    if s.len() >= 11 && parse_date(&s[..10]).is_some() && s.as_bytes()[10] == b' ' {
+        return "date and time must be joined by `T` (YYYY-MM-DDThh:mm:ss)".into();
+    }
+    if s.contains('/') {
+        return "dates are written YYYY-MM-DD, not with slashes".into();
+    }
+    if s.len() >= 4 && s[..4].bytes().all(|b| b.is_ascii_digit()) {
+        return "not a valid YYYY-MM-DD date or YYYY-MM-DDThh:mm:ss date-time".into();
+    }
+    format!(
+        "`{s}` is neither a date nor a known condition ({})",
+        CONDITIONS.join(", ")
+    )
+}
+
+/// Converts an Excel 1900-system serial (`41439`) to a date, for hints.
+pub fn excel_serial_date(s: &str) -> Option<NaiveDate> {
+    let v: f64 = s.parse().ok()?;
+    if !(1.0..=2_958_465.0).contains(&v) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(Duration::days(v.floor() as i64))
+}
+
+/// True for an ISO 8601 duration such as `P180D`, `-P5DT10H`, `PT1H30M`.
+pub fn is_iso_duration(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let Some(body) = s.strip_prefix('P') else {
+        return false;
+    };
+    if body.is_empty() {
+        return false;
+    }
+    let (date, time) = match body.split_once('T') {
+        Some((d, t)) => {
+            if t.is_empty() {
+                return false;
+            }
+            (d, Some(t))
+        }
+        None => (body, None),
+    };
+    fn parts(s: &str, units: &[u8]) -> bool {
+        let mut num = String::new();
+        let mut last = 0usize;
+        for ch in s.chars() {
+            if ch.is_ascii_digit() || ch == '.' {
+                num.push(ch);
+            } else {
+                let Some(pos) = units.iter().position(|u| *u as char == ch) else {
+                    return false;
+                };
+                if num.is_empty() || pos < last || num.parse::<f64>().is_err() {
+                    return false;
+                }
+                last = pos + 1;
+                num.clear();
+            }
+        }
+        num.is_empty()
+    }
+    parts(date, b"YMWD") && time.is_none_or(|t| parts(t, b"HMS"))
+}
+
+/// Parses a lead time such as `14d`, `36h`, `2w`, `90m` (minutes).
+pub fn parse_lead(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+    let n: i64 = num.parse().ok()?;
+    match unit {
+        "w" => Some(Duration::weeks(n)),
+        "d" => Some(Duration::days(n)),
+        "h" => Some(Duration::hours(n)),
+        "m" | "min" => Some(Duration::minutes(n)),
+        _ => None,
+    }
+}
+
+/// Formats an instant the way a user would write it back into an End cell.
+pub fn format_instant(t: DateTime<Utc>, zone: FixedOffset) -> String {
+    let local = t.with_timezone(&zone);
+    if zone.local_minus_utc() == 0 {
+        local.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    } else {
+        local.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+/// Human text for a span of time (`3 days 2 hours`, `59 seconds`).
+pub fn human_duration(d: Duration) -> String {
+    let mut secs = d.num_seconds().abs();
+    let mut parts = Vec::new();
+    for (unit, size) in [
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+        ("second", 1),
+    ] {
+        let n = secs / size;
+        secs %= size;
+        if n > 0 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    if parts.is_empty() {
+        "0 seconds".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc() -> FixedOffset {
+        FixedOffset::east_opt(0).unwrap()
+    }
+
+    #[test]
+    fn parses_start_end_forms() {
+        assert!(matches!(When::parse("2026-01-31"), When::Date(_)));
+        assert!(matches!(
+            When::parse("2026-01-31T10:00:00"),
+            When::DateTime(_, None)
+        ));
+        assert!(matches!(
+            When::parse("2026-01-31T10:00:00Z"),
+            When::DateTime(_, Some(_))
+        ));
+        assert!(matches!(
+            When::parse("2026-01-31T10:00:00+02:00"),
+            When::DateTime(_, Some(_))
+        ));
+        assert!(matches!(
+            When::parse("2026-01-31T10:00"),
+            When::DateTime(_, None)
+        ));
+        assert_eq!(When::parse("open"), When::Condition("Open".into()));
+        assert!(matches!(When::parse("2026-02-30"), When::Invalid(_)));
+        assert!(matches!(When::parse("2026-1-5"), When::Invalid(_)));
+        assert!(matches!(When::parse("1/20/2018"), When::Invalid(_)));
+        assert!(matches!(When::parse("2026-01-31 10:00"), When::Invalid(_)));
+    }
+
+    #[test]
+    fn date_only_end_is_last_second() {
+        let end = When::parse("2026-01-31").end_instant(utc()).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-01-31T23:59:59+00:00");
+        let start = When::parse("2026-01-31").start_instant(utc()).unwrap();
+        assert_eq!(start.to_rfc3339(), "2026-01-31T00:00:00+00:00");
+        let off = When::parse("2026-01-31T10:00:00+02:00")
+            .start_instant(utc())
+            .unwrap();
+        assert_eq!(off.to_rfc3339(), "2026-01-31T08:00:00+00:00");
+    }
+
+    #[test]
+    fn durations_and_leads() {
+        for ok in ["P180D", "-P5DT10H", "PT1H30M", "P1Y2M3DT4H5M6.5S"] {
+            assert!(is_iso_duration(ok), "{ok}");
+        }
+        for bad in ["P", "PT", "180D", "P1H", "PT1D"] {
+            assert!(!is_iso_duration(bad), "{bad}");
+        }
+        assert_eq!(parse_lead("14d"), Some(Duration::days(14)));
+        assert_eq!(parse_lead("14"), None);
+        assert_eq!(human_duration(Duration::seconds(61)), "1 minute 1 second");
+    }
+
+    #[test]
+    fn serial_hint() {
+        assert_eq!(
+            excel_serial_date("41439"),
+            NaiveDate::from_ymd_opt(2013, 6, 14)
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! `--licensed` reference files: any supported avails file, or a plain CSV
+//! with columns `title_id,territory,start,end` (Licensed SVOD windows known
+//! from elsewhere, e.g. Amazon's partner operations).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{ReadError, ReadOptions, ReadOutput, SheetRows};
+use crate::model::avail::Column;
+use crate::model::{
+    Avail, Cell, Dictionary, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
+};
+
+/// The columns of the plain windows CSV and the fields they stand for.
+const WINDOW_COLUMNS: [(&str, &str); 4] = [
+    ("title_id", "ALID"),
+    ("territory", "Territory"),
+    ("start", "Start"),
+    ("end", "End"),
+];
+
+/// Reads a licensed-windows reference file.
+pub fn read_path(
+    path: &Path,
+    display: &str,
+    file_index: usize,
+    opts: &ReadOptions,
+) -> Result<ReadOutput, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e.to_string()),
+    })?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory);
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).ok();
+    let first_line = text
+        .and_then(|t| t.lines().next())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if first_line.replace(' ', "").starts_with("title_id,") {
+        return windows_csv(text.unwrap_or_default(), display, file_index);
+    }
+    super::read_bytes(bytes, display, file_index, opts)
+}
+
+fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, ReadError> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ReadError::UnknownFormat(format!("is not valid CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let mut columns = Vec::new();
+    let mut field_index = HashMap::new();
+    let mut source_col = Vec::new();
+    for (name, field) in WINDOW_COLUMNS {
+        let Some(i) = headers.iter().position(|h| h == name) else {
+            return Err(ReadError::UnknownFormat(format!(
+                "is a licensed-windows CSV without a `{name}` column (expected title_id,territory,start,end)"
+            )));
+        };
+        field_index.insert(field.to_string(), columns.len());
+        columns.push(Column {
+            letter: column_letter(i),
+            header: name.to_string(),
+            field: Some(field.to_string()),
+            category: String::new(),
+        });
+        source_col.push(i);
+    }
+    let info = Arc::new(SheetInfo {
+        file: file.to_string(),
+        file_index,
+        sheet: None,
+        sheet_index: 0,
+        source: SourceKind::Csv,
+        version: TemplateVersion::V1_7_3,
+        sheet_kind: SheetKind::Movies,
+        columns,
+        field_index,
+        header_row: 1,
+        dictionary: Dictionary::for_version(TemplateVersion::V1_7_3, SheetKind::Movies),
+    });
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            ReadError::UnknownFormat(format!("is not valid CSV at record {}: {e}", i + 2))
+        })?;
+        let line = record.position().map_or(i as u64 + 2, |p| p.line()) as u32;
+        let cells = source_col
+            .iter()
+            .enumerate()
+            .filter_map(|(col, &src)| {
+                let v = record.get(src)?.trim();
+                (!v.is_empty()).then(|| Cell {
+                    column: col,
+                    text: v.to_string(),
+                    formula: None,
+                    native: false,
+                    xml: None,
+                })
+            })
+            .collect();
+        rows.push(Avail {
+            sheet: Arc::clone(&info),
+            row: line,
+            cells,
+            xml: None,
+        });
+    }
+    Ok(ReadOutput {
+        source: SourceKind::Csv,
+        sheets: vec![SheetRows { info, rows }],
+        notes: Vec::new(),
+    })
+}

@@ -1,0 +1,159 @@
+//! Readers: one per input kind, all producing the same model ([`SheetRows`] of
+//! [`Avail`]s). A reader knows nothing of rules; what it noticed while reading
+//! (the version it chose, skipped rows, odd headers) it reports as [`Note`]s.
+
+pub mod csv;
+pub mod detect;
+pub mod licensed;
+pub mod sheet;
+pub mod workbook;
+pub mod xml;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::model::{Avail, Location, SheetInfo, SourceKind, TemplateVersion};
+
+pub use detect::{Format, sniff};
+
+/// Largest input read (bytes). Larger files are refused rather than risk memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Options every reader honours.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `--template-version`: skip detection and use this version.
+    pub template_version: Option<TemplateVersion>,
+}
+
+/// Something a reader noticed that a user should hear about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteKind {
+    /// The template version used for a sheet and why.
+    VersionUsed,
+    /// Empty rows were skipped inside the data.
+    EmptyRowsSkipped,
+    /// A sheet was skipped (empty, dictionary, no header).
+    SheetSkipped,
+    /// Row 3 held data; it is reserved for comments and was not checked.
+    Row3NotComment,
+    /// The header is not laid out as the template says (single header row, category mismatch).
+    HeaderLayout,
+    /// The text was not UTF-8 and was decoded another way.
+    Encoding,
+    /// The same field appears in two columns; the first is used.
+    DuplicateColumn,
+    /// A structural problem in XML (missing/empty required element, order, syntax).
+    XmlStructure,
+}
+
+/// A reader's observation, turned into a diagnostic by the pipeline.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// What kind of observation.
+    pub kind: NoteKind,
+    /// Where.
+    pub location: Location,
+    /// Full sentence for the user.
+    pub message: String,
+    /// How to act on it, when there is something to do.
+    pub help: Option<String>,
+}
+
+/// The data rows of one sheet (or one XML document part) with its header.
+#[derive(Debug)]
+pub struct SheetRows {
+    /// Header, version and dictionary shared by the rows.
+    pub info: Arc<SheetInfo>,
+    /// Data rows in file order.
+    pub rows: Vec<Avail>,
+}
+
+/// Everything read from one input file.
+#[derive(Debug)]
+pub struct ReadOutput {
+    /// Container kind.
+    pub source: SourceKind,
+    /// Data sheets in workbook order.
+    pub sheets: Vec<SheetRows>,
+    /// Observations.
+    pub notes: Vec<Note>,
+}
+
+/// Why a file could not be read at all. Each message names what was found and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The path does not exist.
+    #[error("no such file")]
+    NotFound,
+    /// The path is a directory where a file was expected.
+    #[error("is a directory, not an avails file")]
+    IsDirectory,
+    /// The OS refused to read it.
+    #[error("cannot be read: {0}")]
+    Io(String),
+    /// Too large to check safely.
+    #[error("is {0} bytes; availcheck reads files up to {MAX_FILE_BYTES} bytes")]
+    TooLarge(u64),
+    /// Empty file.
+    #[error("is empty (0 bytes); export the avails again")]
+    Empty,
+    /// Not a spreadsheet, CSV or Avails XML.
+    #[error("{0}")]
+    UnknownFormat(String),
+    /// A workbook container that could not be opened.
+    #[error("{0}")]
+    Workbook(String),
+    /// No sheet's template version could be determined.
+    #[error("{0}")]
+    UnknownVersion(String),
+    /// Malformed or refused XML, with its position.
+    #[error("{message} (line {line}, column {col})")]
+    Xml {
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        col: u32,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+/// Reads one input file of any supported kind.
+pub fn read_path(
+    path: &Path,
+    display: &str,
+    file_index: usize,
+    opts: &ReadOptions,
+) -> Result<ReadOutput, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e.to_string()),
+    })?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    // Read-only open; the input is never written or locked.
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    read_bytes(bytes, display, file_index, opts)
+}
+
+/// Reads an input held in memory (the format is sniffed from the bytes).
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    display: &str,
+    file_index: usize,
+    opts: &ReadOptions,
+) -> Result<ReadOutput, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    match sniff(&bytes)? {
+        Format::Workbook(kind) => workbook::read(bytes, kind, display, file_index, opts),
+        Format::Csv => csv::read(&bytes, display, file_index, opts),
+        Format::Xml => xml::read(&bytes, display, file_index, opts),
+    }
+}

@@ -1,0 +1,321 @@
+//! Turns a grid of cells (from any workbook or CSV) into a checked-ready
+//! sheet: finds the header, the template version and the data rows.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::detect::detect_version;
+use super::{Note, NoteKind, ReadOptions, SheetRows};
+use crate::model::avail::Column;
+use crate::model::dictionary::{canonical_field, is_known_field};
+use crate::model::{
+    Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, column_letter,
+};
+
+/// One cell as read from the container.
+#[derive(Debug, Clone)]
+pub struct RawCell {
+    /// 0-based column.
+    pub col: usize,
+    /// Display text.
+    pub text: String,
+    /// Rendered from a native date/number.
+    pub native: bool,
+    /// Formula, if any.
+    pub formula: Option<String>,
+}
+
+/// One row as read from the container.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// 1-based row number.
+    pub row: u32,
+    /// Non-empty cells in column order.
+    pub cells: Vec<RawCell>,
+}
+
+impl RawRow {
+    fn first_text(&self) -> Option<&str> {
+        self.cells
+            .iter()
+            .map(|c| c.text.trim())
+            .find(|t| !t.is_empty())
+    }
+
+    fn cell(&self, col: usize) -> Option<&RawCell> {
+        self.cells.iter().find(|c| c.col == col)
+    }
+}
+
+/// A sheet to interpret.
+pub struct SheetInput<'a> {
+    /// Input path as given.
+    pub file: &'a str,
+    /// Position of the file among inputs.
+    pub file_index: usize,
+    /// Sheet name (`None` for CSV).
+    pub sheet: Option<&'a str>,
+    /// Position of the sheet in the workbook.
+    pub sheet_index: usize,
+    /// Container kind.
+    pub source: SourceKind,
+    /// The grid.
+    pub rows: Vec<RawRow>,
+    /// Version text from the workbook's instructions sheet, if any.
+    pub faq_version: Option<String>,
+}
+
+/// What reading one sheet gave.
+pub enum SheetOutcome {
+    /// A data sheet.
+    Data(SheetRows),
+    /// Not a data sheet (no header found, empty).
+    Skipped(Note),
+    /// A data sheet whose version cannot be determined.
+    UnknownVersion(String),
+}
+
+const MIN_KNOWN_HEADERS: usize = 3;
+
+/// Interprets a grid as an EMA avails sheet.
+pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -> SheetOutcome {
+    let sheet_loc = || {
+        let mut l = Location::file(input.file);
+        l.sheet = input.sheet.map(str::to_string);
+        l
+    };
+    if input.rows.is_empty() {
+        return SheetOutcome::Skipped(Note {
+            kind: NoteKind::SheetSkipped,
+            location: sheet_loc(),
+            message: "sheet is empty; nothing to check".into(),
+            help: None,
+        });
+    }
+    let by_number: HashMap<u32, &RawRow> = input.rows.iter().map(|r| (r.row, r)).collect();
+    let known = |row: u32| {
+        by_number.get(&row).map_or(0, |r| {
+            r.cells
+                .iter()
+                .filter(|c| is_known_field(canonical_field(c.text.trim())))
+                .count()
+        })
+    };
+    let header_row = if known(2) >= MIN_KNOWN_HEADERS {
+        2
+    } else if known(1) >= MIN_KNOWN_HEADERS {
+        notes.push(Note {
+            kind: NoteKind::HeaderLayout,
+            location: {
+                let mut l = sheet_loc();
+                l.row = Some(1);
+                l
+            },
+            message: "field names are in row 1 and there is no category row; EMA templates have categories in row 1, field names in row 2 and comments in row 3. Data is read from row 2".into(),
+            help: Some("start from the official EMA template so Amazon's ingest finds the header where it expects it".into()),
+        });
+        1
+    } else {
+        match (1..=10).map(|r| (known(r), r)).max() {
+            Some((n, r)) if n >= MIN_KNOWN_HEADERS => r,
+            _ => {
+                return SheetOutcome::Skipped(Note {
+                    kind: NoteKind::SheetSkipped,
+                    location: sheet_loc(),
+                    message: "no EMA header row found in the first 10 rows (row 2 should hold field names such as DisplayName, Territory, LicenseType); sheet not checked".into(),
+                    help: None,
+                });
+            }
+        }
+    };
+    let header = by_number[&header_row];
+    let categories = header_row.checked_sub(1).and_then(|r| by_number.get(&r));
+    let width = header.cells.iter().map(|c| c.col + 1).max().unwrap_or(0);
+    let mut columns: Vec<Column> = (0..width)
+        .map(|i| Column {
+            letter: column_letter(i),
+            header: String::new(),
+            field: None,
+            category: String::new(),
+        })
+        .collect();
+    let mut field_index = HashMap::new();
+    for c in &header.cells {
+        let name = c.text.trim();
+        let canonical = canonical_field(name).to_string();
+        let col = &mut columns[c.col];
+        col.header = name.to_string();
+        col.category = categories
+            .and_then(|r| r.cell(c.col))
+            .map(|c| c.text.trim().to_string())
+            .unwrap_or_default();
+        if name.is_empty() {
+            continue;
+        }
+        col.field = Some(canonical.clone());
+        if let Some(&first) = field_index.get(&canonical) {
+            let first: usize = first;
+            notes.push(Note {
+                kind: NoteKind::DuplicateColumn,
+                location: header_cell(input.file, input.sheet, header_row, c.col, name),
+                message: format!(
+                    "field `{canonical}` appears again in column {} (first in column {}); only the first column is checked",
+                    column_letter(c.col),
+                    column_letter(first)
+                ),
+                help: Some("delete the duplicate column".into()),
+            });
+        } else {
+            field_index.insert(canonical, c.col);
+        }
+    }
+    let fields: HashSet<&str> = field_index.keys().map(String::as_str).collect();
+    let a3 = by_number
+        .get(&3)
+        .and_then(|r| r.cell(0))
+        .map(|c| c.text.trim().to_string());
+    let detected = match detect_version(
+        opts.template_version,
+        a3.as_deref(),
+        &fields,
+        input.faq_version.as_deref(),
+    ) {
+        Ok(d) => d,
+        Err(e) => return SheetOutcome::UnknownVersion(e),
+    };
+    let sheet_kind = sheet_kind(input.sheet, &fields);
+    notes.push(Note {
+        kind: NoteKind::VersionUsed,
+        location: sheet_loc(),
+        message: format!(
+            "checked as EMA Avails {} {} sheet: {}",
+            detected.version,
+            if sheet_kind == SheetKind::Tv {
+                "TV"
+            } else {
+                "Movies"
+            },
+            detected.reason
+        ),
+        help: None,
+    });
+    let info = Arc::new(SheetInfo {
+        file: input.file.to_string(),
+        file_index: input.file_index,
+        sheet: input.sheet.map(str::to_string),
+        sheet_index: input.sheet_index,
+        source: input.source,
+        version: detected.version,
+        sheet_kind,
+        columns,
+        field_index,
+        header_row,
+        dictionary: Dictionary::for_version(detected.version, sheet_kind),
+    });
+
+    let mut rows = Vec::new();
+    let mut empty_run: Vec<u32> = Vec::new();
+    let mut skipped_empty: Vec<u32> = Vec::new();
+    let mut last = header_row;
+    for raw in input.rows.iter().filter(|r| r.row > header_row) {
+        // Rows calamine does not return at all are empty too.
+        empty_run.extend(last + 1..raw.row);
+        last = raw.row;
+        let first = raw.first_text();
+        if first.is_none() {
+            empty_run.push(raw.row);
+            continue;
+        }
+        if header_row == 2 && raw.row > 3 {
+            empty_run.retain(|&r| r > 3);
+        }
+        if header_row == 2 && raw.row == 3 {
+            // Row 3 holds `//` notes, and the version in A3 on 1.8/1.9.
+            let is_comment_or_version = raw.cells.iter().all(|c| {
+                let t = c.text.trim();
+                t.starts_with("//")
+                    || (c.col == 0 && t.parse::<crate::model::TemplateVersion>().is_ok())
+            });
+            empty_run.clear();
+            if !is_comment_or_version {
+                notes.push(Note {
+                    kind: NoteKind::Row3NotComment,
+                    location: {
+                        let mut l = sheet_loc();
+                        l.row = Some(3);
+                        l
+                    },
+                    message: "row 3 holds data, but EMA reserves it for `//` comments; it is not checked as an avail".into(),
+                    help: Some("start data at row 4 and keep row 3 for comments".into()),
+                });
+            }
+            continue;
+        }
+        if first.is_some_and(|t| t.starts_with("//")) {
+            continue;
+        }
+        skipped_empty.append(&mut empty_run);
+        let cells = raw
+            .cells
+            .iter()
+            .filter(|c| c.col < info.columns.len() && !c.text.trim().is_empty())
+            .map(|c| Cell {
+                column: c.col,
+                text: c.text.clone(),
+                formula: c.formula.clone(),
+                native: c.native,
+                xml: None,
+            })
+            .collect();
+        rows.push(Avail {
+            sheet: Arc::clone(&info),
+            row: raw.row,
+            cells,
+            xml: None,
+        });
+    }
+    if let Some(&first) = skipped_empty.first() {
+        let mut l = sheet_loc();
+        l.row = Some(first);
+        notes.push(Note {
+            kind: NoteKind::EmptyRowsSkipped,
+            location: l,
+            message: format!(
+                "{} empty row{} between data rows skipped (first at row {first}); reading continued to the end of the sheet",
+                skipped_empty.len(),
+                if skipped_empty.len() == 1 { " was" } else { "s were" }
+            ),
+            help: None,
+        });
+    }
+    SheetOutcome::Data(SheetRows { info, rows })
+}
+
+fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &str) -> Location {
+    let mut l = Location::file(file);
+    l.sheet = sheet.map(str::to_string);
+    l.row = Some(row);
+    l.column = Some(column_letter(col));
+    l.cell = Some(format!("{}{row}", column_letter(col)));
+    l.value = Some(value.to_string());
+    l
+}
+
+/// Movies or TV, from the sheet name, else from TV-only header fields.
+pub fn sheet_kind(name: Option<&str>, fields: &HashSet<&str>) -> SheetKind {
+    let lower = name.unwrap_or_default().to_ascii_lowercase();
+    if lower.contains("tv") || lower.contains("episod") || lower.contains("series") {
+        return SheetKind::Tv;
+    }
+    if lower.contains("movie") || lower.contains("film") {
+        return SheetKind::Movies;
+    }
+    if fields.contains("SeriesTitleInternalAlias")
+        || fields.contains("EpisodeNumber")
+        || fields.contains("SeasonNumber")
+    {
+        SheetKind::Tv
+    } else {
+        SheetKind::Movies
+    }
+}

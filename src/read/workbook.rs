@@ -1,0 +1,227 @@
+//! Workbooks (.xlsx, .xlsb, .xls, .ods) through calamine.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+
+use calamine::{Data, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+
+use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
+use super::{Note, ReadError, ReadOptions, ReadOutput};
+use crate::model::SourceKind;
+
+/// Sheets whose names contain these words are documentation, not data
+/// (Google's emavalidator skips the same ones).
+const NON_DATA_SHEETS: [&str; 3] = ["dictionary", "faq", "instructions"];
+
+type Cur = Cursor<Vec<u8>>;
+
+/// Reads every data sheet of a workbook.
+pub fn read(
+    bytes: Vec<u8>,
+    kind: SourceKind,
+    file: &str,
+    file_index: usize,
+    opts: &ReadOptions,
+) -> Result<ReadOutput, ReadError> {
+    let cursor = Cursor::new(bytes);
+    let what = kind.as_str();
+    let fail = |e: String| ReadError::Workbook(workbook_error(what, &e));
+    match kind {
+        SourceKind::Xlsx => {
+            let wb: Xlsx<Cur> = open_workbook_from_rs(cursor)
+                .map_err(|e: calamine::XlsxError| fail(e.to_string()))?;
+            read_sheets(wb, kind, file, file_index, opts)
+        }
+        SourceKind::Xlsb => {
+            let wb: Xlsb<Cur> = open_workbook_from_rs(cursor)
+                .map_err(|e: calamine::XlsbError| fail(e.to_string()))?;
+            read_sheets(wb, kind, file, file_index, opts)
+        }
+        SourceKind::Xls => {
+            let wb: Xls<Cur> = open_workbook_from_rs(cursor)
+                .map_err(|e: calamine::XlsError| fail(e.to_string()))?;
+            read_sheets(wb, kind, file, file_index, opts)
+        }
+        SourceKind::Ods => {
+            let wb: Ods<Cur> = open_workbook_from_rs(cursor)
+                .map_err(|e: calamine::OdsError| fail(e.to_string()))?;
+            read_sheets(wb, kind, file, file_index, opts)
+        }
+        SourceKind::Csv | SourceKind::Xml => unreachable!("not a workbook kind"),
+    }
+}
+
+fn workbook_error(what: &str, e: &str) -> String {
+    if e.to_ascii_lowercase().contains("password") {
+        return "is a password-protected workbook; remove the password in Excel and save again"
+            .into();
+    }
+    format!(
+        "looks like an {what} workbook but cannot be opened ({e}); it may be truncated or corrupt — open it in Excel and save it again"
+    )
+}
+
+fn read_sheets<R>(
+    mut wb: R,
+    kind: SourceKind,
+    file: &str,
+    file_index: usize,
+    opts: &ReadOptions,
+) -> Result<ReadOutput, ReadError>
+where
+    R: Reader<Cur>,
+    R::Error: std::fmt::Display,
+{
+    let sheets: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), matches!(s.typ, SheetType::WorkSheet)))
+        .collect();
+    let faq_version = sheets
+        .iter()
+        .filter(|(n, _)| is_documentation(n))
+        .find_map(|(n, _)| wb.worksheet_range(n).ok().and_then(|r| faq_version(&r)));
+    let mut notes: Vec<Note> = Vec::new();
+    let mut out = Vec::new();
+    let mut version_errors = Vec::new();
+    for (index, (name, is_worksheet)) in sheets.iter().enumerate() {
+        if !is_worksheet || is_documentation(name) {
+            continue;
+        }
+        let range = wb
+            .worksheet_range(name)
+            .map_err(|e| ReadError::Workbook(format!("sheet `{name}` cannot be read: {e}")))?;
+        let formulas = wb.worksheet_formula(name).ok();
+        let rows = raw_rows(&range, formulas.as_ref());
+        let input = SheetInput {
+            file,
+            file_index,
+            sheet: Some(name),
+            sheet_index: index,
+            source: kind,
+            rows,
+            faq_version: faq_version.clone(),
+        };
+        match build(input, opts, &mut notes) {
+            SheetOutcome::Data(s) => out.push(s),
+            SheetOutcome::Skipped(n) => notes.push(n),
+            SheetOutcome::UnknownVersion(e) => version_errors.push(format!("sheet `{name}`: {e}")),
+        }
+    }
+    if !version_errors.is_empty() {
+        return Err(ReadError::UnknownVersion(version_errors.join("; ")));
+    }
+    Ok(ReadOutput {
+        source: kind,
+        sheets: out,
+        notes,
+    })
+}
+
+fn is_documentation(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    NON_DATA_SHEETS.iter().any(|w| lower.contains(w))
+}
+
+/// The "Template Version" / "Version Number" cell of an instructions sheet.
+fn faq_version(range: &Range<Data>) -> Option<String> {
+    for row in range.rows().take(60) {
+        for (i, cell) in row.iter().enumerate() {
+            let label = cell.to_string().to_ascii_lowercase();
+            if label.contains("template version") || label.contains("version number") {
+                if let Some(v) = row[i + 1..]
+                    .iter()
+                    .map(|c| c.to_string())
+                    .find(|s| !s.trim().is_empty())
+                {
+                    return Some(v.trim().to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow> {
+    let Some((r0, c0)) = range.start() else {
+        return Vec::new();
+    };
+    let formula_at: HashMap<(u32, u32), &String> = formulas
+        .and_then(|f| f.start().map(|s| (f, s)))
+        .map(|(f, (fr, fc))| {
+            f.used_cells()
+                .filter(|(_, _, s)| !s.is_empty())
+                .map(|(r, c, s)| ((fr + r as u32, fc + c as u32), s))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let abs_row = r0 + i as u32;
+        let cells: Vec<RawCell> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(j, d)| {
+                let abs_col = c0 + j as u32;
+                let (text, native) = render(d)?;
+                Some(RawCell {
+                    col: abs_col as usize,
+                    text,
+                    native,
+                    formula: formula_at.get(&(abs_row, abs_col)).map(|s| s.to_string()),
+                })
+            })
+            .collect();
+        if !cells.is_empty() {
+            out.push(RawRow {
+                row: abs_row + 1,
+                cells,
+            });
+        }
+    }
+    out
+}
+
+/// A cell as the user sees it: dates through their number format
+/// (date → `YYYY-MM-DD`, time of day → `HH:MM:SS`, both → `YYYY-MM-DDTHH:MM:SS`).
+/// `None` for empty cells. The flag says the value was a native number/date.
+pub fn render(d: &Data) -> Option<(String, bool)> {
+    Some(match d {
+        Data::Empty => return None,
+        Data::String(s) if s.trim().is_empty() => return None,
+        Data::String(s) => (s.clone(), false),
+        Data::Int(i) => (i.to_string(), true),
+        Data::Float(f) => (format_number(*f), true),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }.to_string(), true),
+        Data::DateTime(dt) => {
+            let v = dt.as_f64();
+            let text = if dt.is_duration() || (0.0..1.0).contains(&v) {
+                let secs = (v * 86_400.0).round() as i64;
+                format!(
+                    "{:02}:{:02}:{:02}",
+                    secs / 3600,
+                    secs % 3600 / 60,
+                    secs % 60
+                )
+            } else {
+                let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+                if v.fract() == 0.0 {
+                    format!("{y:04}-{mo:02}-{d:02}")
+                } else {
+                    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+                }
+            };
+            (text, true)
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), true),
+        Data::Error(e) => (format!("{e}"), true),
+    })
+}
+
+fn format_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}

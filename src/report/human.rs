@@ -1,0 +1,321 @@
+//! Human output: one miette report per diagnostic (file, `Sheet!Cell`, the
+//! row with the bad cell underlined, the message and a `help:` line), then a
+//! summary per file and per rule.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io::Write;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    NamedSource, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::RenderOptions;
+use crate::Report;
+use crate::model::{Diagnostic, RowExcerpt, Severity};
+use crate::rules;
+
+/// Cells shown either side of the bad one.
+const CONTEXT_CELLS: usize = 3;
+/// Longest value shown in a row excerpt.
+const MAX_VALUE_CHARS: usize = 40;
+
+/// One spreadsheet row rendered as a single line, numbered as its real row.
+struct RowSource {
+    name: String,
+    text: String,
+    row: usize,
+}
+
+impl SourceCode for RowSource {
+    fn read_span<'a>(
+        &'a self,
+        _span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            self.text.as_bytes(),
+            (0, self.text.len()).into(),
+            self.row.saturating_sub(1),
+            0,
+            1,
+        )))
+    }
+}
+
+enum Source {
+    Row(RowSource),
+    Xml(NamedSource<String>),
+}
+
+struct Human<'a> {
+    d: &'a Diagnostic,
+    source: Option<Source>,
+    label: Option<(usize, usize)>,
+}
+
+impl fmt::Debug for Human<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Human<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let loc = &self.d.location;
+        let field = loc
+            .field
+            .as_deref()
+            .map(|f| format!(" [{f}]"))
+            .unwrap_or_default();
+        write!(f, "{}{field}: {}", loc.display(), self.d.message)
+    }
+}
+
+impl std::error::Error for Human<'_> {}
+
+impl miette::Diagnostic for Human<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.d.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut text = self.d.help.clone()?;
+        for r in &self.d.related {
+            text.push_str(&format!("\n{}: {}", r.message, r.location.display()));
+        }
+        Some(Box::new(text))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        match self.source.as_ref()? {
+            Source::Row(r) => Some(r),
+            Source::Xml(x) => Some(x),
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (start, len) = self.label?;
+        let label = self
+            .d
+            .location
+            .field
+            .clone()
+            .unwrap_or_else(|| "here".into());
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label),
+            start,
+            len,
+        ))))
+    }
+}
+
+/// Renders the row around the focus column; returns the text and the focus span.
+fn row_line(excerpt: &RowExcerpt, focus: Option<&str>) -> (String, Option<(usize, usize)>) {
+    let cells = &excerpt.cells;
+    let at = focus.and_then(|f| cells.iter().position(|(letter, _, _)| letter == f));
+    let (from, to) = match at {
+        Some(i) => (
+            i.saturating_sub(CONTEXT_CELLS),
+            (i + CONTEXT_CELLS + 1).min(cells.len()),
+        ),
+        None => (0, cells.len().min(2 * CONTEXT_CELLS + 1)),
+    };
+    let mut text = String::new();
+    let mut span = None;
+    if from > 0 {
+        text.push_str("… │ ");
+    }
+    for (i, (letter, field, value)) in cells.iter().enumerate().take(to).skip(from) {
+        if i > from {
+            text.push_str(" │ ");
+        }
+        let mut v: String = value.replace(['\n', '\r', '\t'], " ");
+        if v.chars().count() > MAX_VALUE_CHARS {
+            v = v.chars().take(MAX_VALUE_CHARS - 1).collect::<String>() + "…";
+        }
+        text.push_str(&format!("{letter} {field}: "));
+        let start = text.len();
+        text.push_str(&v);
+        if Some(i) == at {
+            span = Some((start, v.len().max(1)));
+        }
+    }
+    if to < cells.len() {
+        text.push_str(" │ …");
+    }
+    (text, span)
+}
+
+fn build<'a>(d: &'a Diagnostic, xml_sources: &mut HashMap<String, Option<String>>) -> Human<'a> {
+    let loc = &d.location;
+    if let (Some((start, end)), Some(_)) = (loc.span, loc.line) {
+        let text = xml_sources
+            .entry(loc.file.clone())
+            .or_insert_with(|| std::fs::read_to_string(&loc.file).ok())
+            .clone();
+        if let Some(text) = text.filter(|t| end <= t.len()) {
+            return Human {
+                d,
+                source: Some(Source::Xml(NamedSource::new(loc.file.clone(), text))),
+                label: Some((start, end.saturating_sub(start).max(1))),
+            };
+        }
+    }
+    if let (Some(excerpt), Some(row)) = (&d.excerpt, loc.row) {
+        let (text, span) = row_line(excerpt, loc.column.as_deref());
+        if !text.is_empty() {
+            let name = match loc.short() {
+                Some(s) => format!("{}:{s}", loc.file),
+                None => loc.file.clone(),
+            };
+            return Human {
+                d,
+                source: Some(Source::Row(RowSource {
+                    name,
+                    text,
+                    row: row as usize,
+                })),
+                label: span,
+            };
+        }
+    }
+    Human {
+        d,
+        source: None,
+        label: None,
+    }
+}
+
+/// Writes every diagnostic and the summary.
+pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(120);
+    let mut xml_sources = HashMap::new();
+    for f in report.files.iter().filter(|f| f.error.is_some()) {
+        writeln!(
+            out,
+            "error[read]: {}\n",
+            f.error.as_deref().unwrap_or_default()
+        )?;
+    }
+    for d in &report.diagnostics {
+        let h = build(d, &mut xml_sources);
+        let mut s = String::new();
+        if handler.render_report(&mut s, &h).is_err() {
+            s = format!("{}[{}]: {h}\n", d.severity.as_str(), d.code);
+        }
+        writeln!(out, "{s}")?;
+    }
+    summary(report, opts, out)
+}
+
+fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "Summary ({} profile)", opts.profile)?;
+    for f in &report.files {
+        if f.licensed_reference {
+            let status = if f.error.is_some() {
+                "UNREADABLE"
+            } else {
+                "read"
+            };
+            writeln!(
+                out,
+                "  {}: licensed windows reference, {status}, {} rows",
+                f.path, f.rows
+            )?;
+            continue;
+        }
+        if f.error.is_some() {
+            writeln!(out, "  {}: UNREADABLE", f.path)?;
+            continue;
+        }
+        let verdict = if f.errors > 0 { "INVALID" } else { "VALID" };
+        writeln!(
+            out,
+            "  {}: {verdict} — {} error{}, {} warning{} in {} row{} ({:.2} s) [{} {}{}]",
+            f.path,
+            f.errors,
+            plural(f.errors),
+            f.warnings,
+            plural(f.warnings),
+            f.rows,
+            plural(f.rows),
+            f.elapsed.as_secs_f64(),
+            f.kind.unwrap_or("?"),
+            f.template_version
+                .as_deref()
+                .map(|v| format!("template {v}"))
+                .unwrap_or_default(),
+            if f.sheets.is_empty() {
+                String::new()
+            } else {
+                format!("; sheets {}", f.sheets.join(", "))
+            },
+        )?;
+    }
+    let mut by_rule: BTreeMap<&str, (Severity, usize, &Diagnostic)> = BTreeMap::new();
+    for d in &report.diagnostics {
+        let e = by_rule.entry(d.code).or_insert((d.severity, 0, d));
+        e.0 = e.0.max(d.severity);
+        e.1 += 1;
+    }
+    if !by_rule.is_empty() {
+        writeln!(
+            out,
+            "\n  {:<8} {:<8} {:>6}  {:<40} title",
+            "code", "severity", "count", "first location"
+        )?;
+        for (code, (sev, n, first)) in &by_rule {
+            let title = rules::find(code).map_or("", |m| m.title);
+            writeln!(
+                out,
+                "  {code:<8} {:<8} {n:>6}  {:<40} {title}",
+                sev.as_str(),
+                first.location.display()
+            )?;
+        }
+    }
+    let (e, w, i) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+        report.count(Severity::Info),
+    );
+    let checked = report
+        .files
+        .iter()
+        .filter(|f| !f.licensed_reference)
+        .count();
+    writeln!(
+        out,
+        "\nChecked {checked} file{}, {} row{} in {:.2} s: {e} error{}, {w} warning{}, {i} info{}.",
+        plural(checked),
+        report.rows(),
+        plural(report.rows()),
+        report.elapsed.as_secs_f64(),
+        plural(e),
+        plural(w),
+        plural(i)
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,88 @@
+//! `--format json`: one document, schema `schemas/report.schema.json`.
+//! Fields may be added in later versions; none is renamed or removed
+//! without a new `schema_version`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::RenderOptions;
+use crate::Report;
+use crate::model::{Diagnostic, Severity};
+
+/// Version of the JSON report contract.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    profile: &'a str,
+    files: Vec<File<'a>>,
+    diagnostics: &'a [Diagnostic],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    kind: Option<&'a str>,
+    template_version: Option<&'a str>,
+    sheets: &'a [String],
+    rows: usize,
+    errors: usize,
+    warnings: usize,
+    error: Option<&'a str>,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    rows: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    unreadable: usize,
+}
+
+/// Writes the report as one JSON document and a newline.
+pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    let doc = Doc {
+        schema_version: SCHEMA_VERSION,
+        profile: opts.profile,
+        files: report
+            .files
+            .iter()
+            .map(|f| File {
+                path: &f.path,
+                kind: f.kind,
+                template_version: f.template_version.as_deref(),
+                sheets: &f.sheets,
+                rows: f.rows,
+                errors: f.errors,
+                warnings: f.warnings,
+                error: f.error.as_deref(),
+                role: if f.licensed_reference {
+                    "licensed"
+                } else {
+                    "checked"
+                },
+            })
+            .collect(),
+        diagnostics: &report.diagnostics,
+        summary: Summary {
+            files: report
+                .files
+                .iter()
+                .filter(|f| !f.licensed_reference)
+                .count(),
+            rows: report.rows(),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
+            unreadable: report.files.iter().filter(|f| f.error.is_some()).count(),
+        },
+    };
+    serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,145 @@
+//! CPH006: discrete windows per Licensor–title–Territory–license kind.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::cph_territory::row_territories;
+use super::{Context, Family, RowClass, RuleInput, RuleMeta};
+use crate::model::time::When;
+use crate::model::{Avail, Diagnostic, Severity};
+
+static META: RuleMeta = RuleMeta {
+    code: "CPH006",
+    name: "overlapping-windows",
+    title: "Duplicate or overlapping windows for the same Licensor, title, territory and license kind",
+    severity: Severity::Error,
+    family: Family::Cph,
+    docs: r#"## What it does
+Groups every row of the checked files by Licensor (`DisplayName`), title
+(ALID; AltID on 1.6), territory, license kind and FormatProfile, and reports
+windows that duplicate or overlap an earlier one of the group. CPH and
+Licensed SVOD are different license kinds (CPH005 compares those); other
+rows use their LicenseType. Rows that differ only in FormatProfile are
+separate offers (EMA's one-row-per-format rule), so FormatProfile is part of
+the key. Open Ends run forever. Sorting per group; no pairwise scan.
+
+## Why is this bad?
+Amazon: "We don't accept duplicate or overlapping windows for the same
+Licensor-ALID-Territory-LicenseType. Please send discrete windows for all
+avails submitted."
+
+## How to fix
+Merge the rows or make their windows discrete (End of one before Start of the next).
+
+## Source and assumptions
+Amazon Video Central "Content rights" page. Including FormatProfile in the
+key is availcheck's reading of EMA's one-row-per-format rule.
+"#,
+};
+
+/// See [`META`].
+pub struct Rule;
+
+struct Window<'a> {
+    row: &'a Avail,
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+}
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let zone = ctx.settings.zone;
+        type Key<'a> = (&'a str, &'a str, String, String, &'a str);
+        let mut groups: HashMap<Key<'_>, Vec<Window<'_>>> = HashMap::new();
+        for sheet in input.sheets {
+            for row in &sheet.rows {
+                let kind = match ctx.settings.classify(row) {
+                    RowClass::Cph => "SVOD (CPH)".to_string(),
+                    RowClass::MisplacedCph => continue,
+                    _ => row.text("LicenseType").to_string(),
+                };
+                let Some(id) = row.title_id() else { continue };
+                let Some(start) = When::parse(row.text("Start")).start_instant(zone) else {
+                    continue;
+                };
+                let end = match When::parse(row.text("End")) {
+                    When::Condition(_) => None,
+                    w => match w.end_instant(zone) {
+                        Some(e) => Some(e),
+                        None => continue,
+                    },
+                };
+                for (_, t) in row_territories(row) {
+                    groups
+                        .entry((
+                            row.text("DisplayName"),
+                            id.text.trim(),
+                            t,
+                            kind.clone(),
+                            row.text("FormatProfile"),
+                        ))
+                        .or_default()
+                        .push(Window { row, start, end });
+                }
+            }
+        }
+        for ((_, title, territory, kind, _), mut windows) in groups {
+            if windows.len() < 2 {
+                continue;
+            }
+            windows.sort_by_key(|w| {
+                (
+                    w.start,
+                    w.row.sheet.file_index,
+                    w.row.sheet.sheet_index,
+                    w.row.row,
+                )
+            });
+            // The window reaching furthest so far.
+            let mut reach: Option<usize> = None;
+            for i in 0..windows.len() {
+                if let Some(p) = reach {
+                    let prev = &windows[p];
+                    let cur = &windows[i];
+                    if prev.end.is_none_or(|e| e >= cur.start) {
+                        let what = if prev.start == cur.start && prev.end == cur.end {
+                            "duplicates"
+                        } else {
+                            "overlaps"
+                        };
+                        out.push(
+                            META.at_field(
+                                cur.row,
+                                "Start",
+                                format!(
+                                    "{kind} window for `{title}` in {territory} ({} – {}) {what} the window of {}",
+                                    cur.row.text("Start"),
+                                    cur.row.text("End"),
+                                    prev.row.row_location().display()
+                                ),
+                            )
+                            .with_related("the earlier window", prev.row.location("Start"))
+                            .with_help("send discrete windows: end one before the next starts, or merge the rows"),
+                        );
+                    }
+                }
+                let further = match reach {
+                    None => true,
+                    Some(p) => match (windows[p].end, windows[i].end) {
+                        (None, _) => false,
+                        (Some(_), None) => true,
+                        (Some(a), Some(b)) => b > a,
+                    },
+                };
+                if further {
+                    reach = Some(i);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! CPH005: no overlap with Licensed SVOD windows; licensed End one minute before.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::cph_territory::row_territories;
+use super::{Context, Family, RowClass, RuleInput, RuleMeta};
+use crate::model::time::{When, format_instant, human_duration};
+use crate::model::{Avail, Diagnostic, Location, Severity};
+
+static META: RuleMeta = RuleMeta {
+    code: "CPH005",
+    name: "licensed-window-conflict",
+    title: "CPH window conflicts with a Licensed SVOD window",
+    severity: Severity::Error,
+    family: Family::Cph,
+    docs: r#"## What it does
+For the same title (ALID; AltID on 1.6) and territory, compares each CPH
+window with the Licensed SVOD windows — SVOD rows without the CPH marker in
+any input file, and the rows of `--licensed FILE` (any supported avails file,
+or a CSV with columns `title_id,territory,start,end`):
+- **error** when they overlap: the licensed End is at or after the CPH Start,
+  or the licensed End is `Open`. Reported at the CPH row's Start cell, with
+  the licensed row's End cell as related location, and the fix "set the
+  licensed End to <CPH Start − 1 minute>";
+- nothing when the licensed End is exactly one minute before the CPH Start
+  (a continuous offer);
+- **warning** when the licensed End is earlier (a gap, even under a minute;
+  a date-only End means 23:59:59), stating the gap and the End that would
+  make the offer continuous.
+Licensed windows that start after the CPH window ends are not compared.
+The index is a hash by (title, territory); no pairwise scan.
+
+## Why is this bad?
+Amazon: "SVOD CPH avails must not conflict with any existing Licensed SVOD
+deal ... the End date and timestamp of the licensed SVOD titles must be one
+minute before the CPH SVOD Start timestamp."
+
+## How to fix
+Change the licensed End (or the CPH Start) as the message says.
+
+## Source and assumptions
+Amazon "Cost Per Hour SVOD" page. The one-minute rule is from Amazon's text
+but not confirmed by a sample file.
+"#,
+};
+
+/// See [`META`].
+pub struct Rule;
+
+/// A Licensed SVOD window, as much as the comparison needs.
+struct Licensed<'a> {
+    row: &'a Avail,
+    start: Option<DateTime<Utc>>,
+    /// `None` = open-ended (`Open` or another condition).
+    end: Option<DateTime<Utc>>,
+}
+
+fn is_licensed(row: &Avail, ctx: &Context<'_>, reference: bool) -> bool {
+    match ctx.settings.classify(row) {
+        RowClass::LicensedSvod => true,
+        // Reference files (e.g. title_id,territory,start,end CSV) may have no LicenseType.
+        RowClass::Other => reference && !row.has_column("LicenseType"),
+        _ => false,
+    }
+}
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let zone = ctx.settings.zone;
+        let mut index: HashMap<(&str, String), Vec<Licensed<'_>>> = HashMap::new();
+        let sources = input
+            .sheets
+            .iter()
+            .map(|s| (s, false))
+            .chain(input.licensed.iter().map(|s| (s, true)));
+        for (sheet, reference) in sources {
+            for row in sheet.rows.iter().filter(|r| is_licensed(r, ctx, reference)) {
+                let Some(id) = row.title_id() else { continue };
+                let end_when = When::parse(row.text("End"));
+                let end = match &end_when {
+                    When::Condition(_) => None,
+                    w => match w.end_instant(zone) {
+                        Some(t) => Some(t),
+                        None => continue,
+                    },
+                };
+                let start = When::parse(row.text("Start")).start_instant(zone);
+                for (_, t) in row_territories(row) {
+                    index
+                        .entry((id.text.trim(), t))
+                        .or_default()
+                        .push(Licensed { row, start, end });
+                }
+            }
+        }
+        if index.is_empty() {
+            return;
+        }
+        for sheet in input.sheets {
+            for row in sheet
+                .rows
+                .iter()
+                .filter(|r| ctx.settings.classify(r) == RowClass::Cph)
+            {
+                let Some(id) = row.title_id() else { continue };
+                let Some(cph_start) = When::parse(row.text("Start")).start_instant(zone) else {
+                    continue;
+                };
+                let cph_end = match When::parse(row.text("End")) {
+                    When::Condition(_) => None,
+                    w => w.end_instant(zone),
+                };
+                let wanted = cph_start - Duration::minutes(1);
+                for (_, territory) in row_territories(row) {
+                    let mut windows: Vec<&Licensed<'_>> = Vec::new();
+                    for key in [territory.clone(), "ZZ".to_string()] {
+                        if let Some(v) = index.get(&(id.text.trim(), key)) {
+                            windows.extend(v.iter());
+                        }
+                    }
+                    // Licensed windows starting after the CPH window ends do not conflict.
+                    windows
+                        .retain(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
+                    let mut nearest_before: Option<&Licensed<'_>> = None;
+                    for l in &windows {
+                        match l.end {
+                            Some(e) if e < cph_start => {
+                                if nearest_before.is_none_or(|n| n.end < l.end) {
+                                    nearest_before = Some(l);
+                                }
+                            }
+                            _ => out.push(overlap(row, l, &territory, wanted, ctx)),
+                        }
+                    }
+                    if let Some(l) = nearest_before {
+                        let end = l.end.expect("only windows with an End are 'before'");
+                        if end != wanted {
+                            out.push(gap(row, l, &territory, end, cph_start, wanted, ctx));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn licensed_end_location(l: &Licensed<'_>) -> Location {
+    l.row.location("End")
+}
+
+fn overlap(
+    row: &Avail,
+    l: &Licensed<'_>,
+    territory: &str,
+    wanted: DateTime<Utc>,
+    ctx: &Context<'_>,
+) -> Diagnostic {
+    let zone = ctx.settings.zone;
+    let end_text = l.row.text("End");
+    let what = match l.end {
+        None => format!("is open-ended (End `{end_text}`)"),
+        Some(_) => format!("ends `{end_text}`, at or after the CPH Start"),
+    };
+    let where_ = licensed_end_location(l).display();
+    META.at_field(
+        row,
+        "Start",
+        format!(
+            "CPH window for `{}` in {territory} starting `{}` overlaps a Licensed SVOD window that {what} ({where_})",
+            row.title_id().map(|c| c.text.trim()).unwrap_or_default(),
+            row.text("Start")
+        ),
+    )
+    .with_related("Licensed SVOD window ends here", licensed_end_location(l))
+    .with_help(format!("set the licensed End to {} (one minute before the CPH Start)", format_instant(wanted, zone)))
+}
+
+fn gap(
+    row: &Avail,
+    l: &Licensed<'_>,
+    territory: &str,
+    end: DateTime<Utc>,
+    cph_start: DateTime<Utc>,
+    wanted: DateTime<Utc>,
+    ctx: &Context<'_>,
+) -> Diagnostic {
+    let zone = ctx.settings.zone;
+    let end_text = l.row.text("End");
+    let date_only = When::parse(end_text).is_date_only();
+    let note = if date_only {
+        " (a date-only End means 23:59:59)"
+    } else {
+        ""
+    };
+    let mut d = META
+        .at_field(
+            row,
+            "Start",
+            format!(
+                "the Licensed SVOD window for `{}` in {territory} ends `{end_text}`{note}, {} before the CPH Start `{}`; the offer is not continuous",
+                row.title_id().map(|c| c.text.trim()).unwrap_or_default(),
+                human_duration(cph_start - end),
+                row.text("Start"),
+            ),
+        )
+        .with_related("Licensed SVOD window ends here", licensed_end_location(l))
+        .with_help(format!(
+            "for a continuous offer set the licensed End to {} (exactly one minute before the CPH Start)",
+            format_instant(wanted, zone)
+        ));
+    d.severity = Severity::Warning;
+    d
+}

@@ -1,0 +1,125 @@
+//! CPH010: localized audio or captions per CPH territory.
+
+use std::collections::BTreeSet;
+
+use super::cph_territory::row_territories;
+use super::{Context, Family, RowClass, RuleInput, RuleMeta};
+use crate::model::codes::{territory_languages, territory_name};
+use crate::model::{Avail, Diagnostic, Location, Severity};
+
+static META: RuleMeta = RuleMeta {
+    code: "CPH010",
+    name: "localization",
+    title: "CPH territory needs localized audio or captions",
+    severity: Severity::Warning,
+    family: Family::Cph,
+    docs: r#"## What it does
+Each CPH territory needs audio or captions in its language (publishing to
+Spain needs Spanish). When a CPH row lists languages (`AssetLanguage`,
+`AllowedLanguages`, 1.6 `StoreLanguage`) and none matches a language of a
+territory (table in `schemas/codes/territory-languages.json`), it warns.
+When a row lists no languages, availcheck cannot tell: one **info** per
+territory per file reminds you.
+
+## Why is this bad?
+Amazon: "You must provide localized audio or captions for each published
+territory." Titles without them are not published there.
+
+## How to fix
+Deliver the localized assets, and list the language (e.g. `es:audio`).
+
+## Source and assumptions
+Amazon "Cost Per Hour SVOD" page. The territory → language table is curated
+and not exhaustive; unlisted territories only get the reminder.
+"#,
+};
+
+/// See [`META`].
+pub struct Rule;
+
+const LANGUAGE_FIELDS: [&str; 3] = ["AssetLanguage", "AllowedLanguages", "StoreLanguage"];
+
+fn primary(tag: &str) -> String {
+    let tag = tag.split(':').next().unwrap_or(tag);
+    tag.split('-')
+        .next()
+        .unwrap_or(tag)
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn listed_languages(row: &Avail) -> BTreeSet<String> {
+    LANGUAGE_FIELDS
+        .iter()
+        .flat_map(|f| row.items(f).into_iter().map(|(_, t)| primary(t)))
+        .collect()
+}
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_row(&self, row: &Avail, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if ctx.settings.classify(row) != RowClass::Cph {
+            return;
+        }
+        let listed = listed_languages(row);
+        if listed.is_empty() {
+            return;
+        }
+        for (loc, t) in row_territories(row) {
+            let Some(needed) = territory_languages(&t) else {
+                continue;
+            };
+            if needed.iter().any(|l| listed.contains(l)) {
+                continue;
+            }
+            out.push(
+                META.at_row_loc(
+                    row,
+                    loc,
+                    format!(
+                        "CPH territory {t} ({}) needs audio or captions in {}, but the row lists only {}",
+                        territory_name(&t).unwrap_or("?"),
+                        needed.join("/"),
+                        listed.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .with_help(format!("deliver {} audio or captions and list them (e.g. `{}:audio`)", needed[0], needed[0])),
+            );
+        }
+    }
+
+    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut reminded: BTreeSet<(usize, String)> = BTreeSet::new();
+        for sheet in input.sheets {
+            for row in sheet
+                .rows
+                .iter()
+                .filter(|r| ctx.settings.classify(r) == RowClass::Cph)
+            {
+                if !listed_languages(row).is_empty() {
+                    continue;
+                }
+                for (_, t) in row_territories(row) {
+                    if t == "ZZ" || !reminded.insert((row.sheet.file_index, t.clone())) {
+                        continue;
+                    }
+                    let langs = territory_languages(&t)
+                        .map(|l| l.join("/"))
+                        .unwrap_or_else(|| "its language".into());
+                    let mut d = META
+                        .diag(
+                            Location::file(&row.sheet.file),
+                            format!("CPH titles published in {t} need localized audio or captions in {langs}"),
+                        )
+                        .with_help("make sure the localized assets are delivered; list them in AssetLanguage so availcheck can check")
+                        .with_order((row.sheet.file_index, 0, 0, 0));
+                    d.severity = Severity::Info;
+                    out.push(d);
+                }
+            }
+        }
+    }
+}

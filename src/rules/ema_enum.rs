@@ -1,0 +1,123 @@
+//! EMA004: a value is not one of the field's enumerated values.
+
+use super::{Context, Family, RuleMeta, did_you_mean};
+use crate::model::{Avail, Diagnostic, Dictionary, FieldDef, FieldKind, Severity, TemplateVersion};
+
+static META: RuleMeta = RuleMeta {
+    code: "EMA004",
+    name: "invalid-enumeration",
+    title: "Value is not allowed for this field in this template version",
+    severity: Severity::Error,
+    family: Family::Ema,
+    docs: r#"## What it does
+Checks enumerated fields against the values of the sheet's template version:
+EntryType, LicenseType, WorkType, FormatProfile, PriceType, LocalizationType,
+the Yes/No and True/False fields (which, like MovieLabs' converter, also
+accept `Y`/`N`, `T`/`F`, `1`/`0` in any case), CaptionExemption, HDR/WCG/HFR/NGAudio,
+TitleStatus. Values differ between versions: `UHD` is not a 1.6 FormatProfile
+(1.6 has `4K`), and `4K`/`HFR` are not FormatProfiles from 1.7 on (use `UHD`
+and the `HFR` column); `SRP` is a PriceType only in 1.6.
+
+## Why is this bad?
+MovieLabs' vocabulary checks are case-sensitive and Amazon maps these values
+to its own; an unknown value rejects the row.
+
+## Example
+`FormatProfile = 4K` on a 1.7.3 sheet → use `UHD`.
+`WorkType = Movies` → did you mean `Movie`?
+
+## How to fix
+Use one of the listed values, spelled exactly.
+
+## Source
+ema-avails-format.md §1.3 and §1.8 (data dictionaries and mddf vocabularies).
+"#,
+};
+
+/// See [`META`].
+pub struct Rule;
+
+/// Spellings MovieLabs' converter turns into xs:boolean (`FormatConverter.booleanToXml`).
+const BOOLEAN_SYNONYMS: [&str; 10] = ["yes", "y", "true", "t", "1", "no", "n", "false", "f", "0"];
+
+fn is_boolean(f: &FieldDef) -> bool {
+    f.values.len() == 2
+        && f.values
+            .iter()
+            .all(|v| BOOLEAN_SYNONYMS.contains(&v.to_ascii_lowercase().as_str()))
+}
+
+fn allowed(f: &FieldDef, v: &str) -> bool {
+    (is_boolean(f) && BOOLEAN_SYNONYMS.contains(&v.to_ascii_lowercase().as_str()))
+        || f.values.iter().any(|a| {
+            if f.case_insensitive {
+                a.eq_ignore_ascii_case(v)
+            } else {
+                a == v
+            }
+        })
+        || f.pattern_values
+            .iter()
+            .any(|p| v.starts_with(p.as_str()) && v.len() > p.len())
+}
+
+/// Versions in which `value` is valid for `field` (for "it is from 1.7 on" hints).
+fn versions_with(field: &str, value: &str, kind: crate::model::SheetKind) -> Vec<TemplateVersion> {
+    TemplateVersion::SPREADSHEET
+        .into_iter()
+        .filter(|v| {
+            Dictionary::for_version(*v, kind)
+                .field(field)
+                .is_some_and(|f| allowed(f, value))
+        })
+        .collect()
+}
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let info = &row.sheet;
+        for f in info
+            .dictionary
+            .fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Enum)
+        {
+            for cell in row.get_all(&f.name) {
+                let v = cell.text.trim();
+                if v.is_empty() || allowed(f, v) {
+                    continue;
+                }
+                let list = f.values.join(", ");
+                let mut help = match did_you_mean(v, f.values.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? Allowed: {list}"),
+                    None => format!("use one of: {list}"),
+                };
+                if !f.pattern_values.is_empty() {
+                    help.push_str(&format!(
+                        " (or a value starting with {})",
+                        f.pattern_values.join(", ")
+                    ));
+                }
+                let elsewhere = versions_with(&f.name, v, info.sheet_kind);
+                let mut message = format!(
+                    "`{v}` is not a valid {} in EMA {} {}",
+                    f.name,
+                    info.version,
+                    info.sheet_kind.as_str()
+                );
+                if !elsewhere.is_empty() {
+                    let names: Vec<String> = elsewhere.iter().map(ToString::to_string).collect();
+                    message.push_str(&format!(" (it is valid in {})", names.join(", ")));
+                }
+                out.push(
+                    META.at_row_loc(row, row.cell_location(cell), message)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! EMA003: a required cell is empty.
+
+use super::{Context, Family, RuleMeta};
+use crate::model::dictionary::Condition;
+use crate::model::{Avail, Diagnostic, Requirement, Severity};
+
+static META: RuleMeta = RuleMeta {
+    code: "EMA003",
+    name: "required-value",
+    title: "Required value is empty",
+    severity: Severity::Error,
+    family: Family::Ema,
+    docs: r#"## What it does
+Checks that every field the data dictionary requires has a value in each row,
+per template version and WorkType: always-required fields (Territory,
+LicenseType, Start, End, ...), fields required except for SVOD (PriceType,
+PriceValue), and conditional ones (EpisodeNumber for `Episode` rows,
+CaptionIncluded for US episodes, CaptionExemption when captions are not
+included in the US, SuppressionLiftDate for POEST).
+
+## Why is this bad?
+A row without a required value cannot be turned into an avail; Amazon rejects it.
+
+## Example
+A 1.7.3 TV row with WorkType `Episode` and an empty `EpisodeNumber`.
+
+## How to fix
+Fill the cell. The message names the condition that made it required.
+
+## Source
+EMA data dictionaries (ema-avails-format.md §1.3–1.8); the SVOD exception
+for prices follows MovieLabs' structure rules (§3.2 B.9).
+"#,
+};
+
+/// See [`META`].
+pub struct Rule;
+
+fn holds(row: &Avail, cond: &Condition) -> bool {
+    row.items(&cond.field)
+        .iter()
+        .any(|(_, v)| cond.values.iter().any(|c| c == v))
+}
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let info = &row.sheet;
+        for f in &info.dictionary.fields {
+            let why = match f.required {
+                Requirement::Optional => continue,
+                Requirement::Always => match &f.required_unless {
+                    Some(c) if holds(row, c) => continue,
+                    Some(c) => format!(" (required unless {} is {})", c.field, c.values.join("/")),
+                    None => String::new(),
+                },
+                Requirement::Conditional => {
+                    if f.required_when.is_empty() || !f.required_when.iter().all(|c| holds(row, c))
+                    {
+                        continue;
+                    }
+                    format!(
+                        " (required when {})",
+                        f.required_when
+                            .iter()
+                            .map(|c| format!("{} is {}", c.field, c.values.join("/")))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    )
+                }
+            };
+            if !row.text(&f.name).is_empty() {
+                continue;
+            }
+            // A missing column is reported once at the header (EMA001), not per row.
+            if !row.has_column(&f.name) && !info.version.is_xml() {
+                if f.required == Requirement::Always {
+                    continue;
+                }
+            }
+            out.push(
+                META.at_field(row, &f.name, format!("`{}` is empty{why}", f.name))
+                    .with_help(format!("fill `{}` for this row", f.name)),
+            );
+        }
+    }
+}

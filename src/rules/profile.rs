@@ -1,0 +1,178 @@
+//! Profiles and their settings; which rows are CPH rows.
+//!
+//! Defaults follow `cph-svod-rules.md`. Amazon's exact marker values are not
+//! published ("Required inputs" tables lost), so every one is a setting.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+
+use crate::model::{Avail, TemplateVersion};
+
+/// Which rule set runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// EMA data dictionary only.
+    Ema,
+    /// EMA plus Amazon CPH SVOD.
+    #[default]
+    CphSvod,
+}
+
+impl Profile {
+    /// Name as on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ema => "ema",
+            Self::CphSvod => "cph-svod",
+        }
+    }
+}
+
+/// Where the CPH marker is looked for in one template family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    /// Fields any of which may hold the marker.
+    pub fields: Vec<String>,
+    /// The marker value (compared case-insensitively after trimming).
+    pub value: String,
+}
+
+impl Marker {
+    fn new(fields: &[&str], value: &str) -> Self {
+        Marker {
+            fields: fields.iter().map(|s| s.to_string()).collect(),
+            value: value.to_string(),
+        }
+    }
+
+    /// `GroupIdentity = CPH` (or `A or B = CPH`), for messages.
+    pub fn describe(&self) -> String {
+        format!("{} = {}", self.fields.join(" or "), self.value)
+    }
+}
+
+/// Marker settings per template family (`markers` in availcheck.toml).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markers {
+    /// EMA 1.6 (default `LicenseRightsDescription = CPH`).
+    pub v1_6: Marker,
+    /// EMA 1.7.3 (default `GroupIdentity = CPH`).
+    pub v1_7_3: Marker,
+    /// Avails XML 2.1–2.2.x (default `LicenseRightsDescription = CPH`).
+    pub xml_2_1: Marker,
+    /// Avails XML 2.3+ (default GroupingEntity channel DisplayName, read as
+    /// `GroupIdentity`, or `ContractID` = CPH).
+    pub xml_2_3: Marker,
+}
+
+impl Default for Markers {
+    fn default() -> Self {
+        Markers {
+            v1_6: Marker::new(&["LicenseRightsDescription"], "CPH"),
+            v1_7_3: Marker::new(&["GroupIdentity"], "CPH"),
+            xml_2_1: Marker::new(&["LicenseRightsDescription"], "CPH"),
+            xml_2_3: Marker::new(&["GroupIdentity", "ContractID"], "CPH"),
+        }
+    }
+}
+
+impl Markers {
+    /// The marker of a version; versions Amazon documents no CPH inputs for
+    /// (1.7, 1.7.2, 1.8, 1.9) get `None`.
+    pub fn for_version(&self, v: TemplateVersion) -> Option<&Marker> {
+        match v {
+            TemplateVersion::V1_6 => Some(&self.v1_6),
+            TemplateVersion::V1_7_3 => Some(&self.v1_7_3),
+            TemplateVersion::Xml(major, _) if major >= 3 => Some(&self.xml_2_3),
+            TemplateVersion::Xml(..) => Some(&self.xml_2_1),
+            _ => None,
+        }
+    }
+
+    /// Every (field, value) pair any version uses, to spot a misplaced marker.
+    pub fn all(&self) -> Vec<&Marker> {
+        vec![&self.v1_6, &self.v1_7_3, &self.xml_2_1, &self.xml_2_3]
+    }
+}
+
+/// The settings rules read (flags override availcheck.toml, which overrides defaults).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Active profile.
+    pub profile: Profile,
+    /// Partner alias (`--partner`); DisplayName must equal it when set.
+    pub partner: Option<String>,
+    /// Territories of the CPH agreement (`--territories`); `None` = not configured.
+    pub territories: Option<BTreeSet<String>>,
+    /// The check time (`--as-of`, default now).
+    pub as_of: DateTime<Utc>,
+    /// Zone for date-times without offset (default UTC).
+    pub zone: FixedOffset,
+    /// Warn when a CPH Start is sooner than this after `as_of`.
+    pub min_lead: Option<Duration>,
+    /// CPH markers.
+    pub markers: Markers,
+    /// Most avail rows Amazon accepts in one file.
+    pub max_rows: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            profile: Profile::default(),
+            partner: None,
+            territories: None,
+            as_of: Utc::now(),
+            zone: FixedOffset::east_opt(0).expect("UTC"),
+            min_lead: None,
+            markers: Markers::default(),
+            max_rows: 60_000,
+        }
+    }
+}
+
+/// What a row is under the CPH profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowClass {
+    /// SVOD with the version's marker: checked as CPH.
+    Cph,
+    /// SVOD without any marker: a Licensed SVOD window.
+    LicensedSvod,
+    /// Carries a CPH marker, but not where this version wants it, or not on
+    /// an SVOD row (reported by CPH001, not treated as licensed).
+    MisplacedCph,
+    /// Anything else.
+    Other,
+}
+
+fn is_marker(row: &Avail, field: &str, value: &str) -> bool {
+    row.get_all(field).any(|c| {
+        c.text
+            .split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case(value.trim()))
+    })
+}
+
+impl Settings {
+    /// Classifies a row per `cph-svod-rules.md` "Which rows are CPH rows".
+    pub fn classify(&self, row: &Avail) -> RowClass {
+        let version = row.sheet.version;
+        let license = row.text("LicenseType");
+        let own = self.markers.for_version(version);
+        let has_own = own.is_some_and(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
+        let has_any = self
+            .markers
+            .all()
+            .iter()
+            .any(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
+        match (license == "SVOD", has_own, has_any) {
+            (true, true, _) => RowClass::Cph,
+            // 1.7/1.7.2/1.8/1.9 have no marker of their own: any marker makes it a CPH row (reported by CPH001).
+            (true, false, true) if own.is_none() => RowClass::Cph,
+            (_, _, true) => RowClass::MisplacedCph,
+            (true, false, false) => RowClass::LicensedSvod,
+            _ => RowClass::Other,
+        }
+    }
+}
