@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod detect;
 pub mod licensed;
+pub mod limits;
 pub mod sheet;
 pub mod workbook;
 pub mod xml;
@@ -152,7 +153,12 @@ pub fn read_bytes(
         return Err(ReadError::Empty);
     }
     match sniff(&bytes)? {
-        Format::Workbook(kind) => workbook::read(bytes, kind, display, file_index, opts),
+        Format::Workbook(kind) => {
+            if kind != crate::model::SourceKind::Xls {
+                limits::check_zip(&bytes)?;
+            }
+            workbook::read(bytes, kind, display, file_index, opts)
+        }
         Format::Csv => csv::read(&bytes, display, file_index, opts),
         Format::Xml => xml::read(&bytes, display, file_index, opts),
     }
