@@ -79,13 +79,55 @@ impl When {
     }
 }
 
+/// How a Licensed SVOD window's End meets a CPH Start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handover {
+    /// The licensed window is open-ended or ends at or after the CPH Start.
+    Overlap,
+    /// The licensed End is exactly one minute before the CPH Start.
+    Continuous,
+    /// The licensed End is earlier than the CPH Start by this much (not 60 s).
+    Gap(Duration),
+}
+
+/// Classifies a licensed End (`None` = open-ended) against a CPH Start:
+/// Amazon wants the licensed End exactly one minute before the CPH Start.
+pub fn handover(licensed_end: Option<DateTime<Utc>>, cph_start: DateTime<Utc>) -> Handover {
+    match licensed_end {
+        None => Handover::Overlap,
+        Some(end) if end >= cph_start => Handover::Overlap,
+        Some(end) if cph_start - end == Duration::minutes(1) => Handover::Continuous,
+        Some(end) => Handover::Gap(cph_start - end),
+    }
+}
+
+/// A window from `start` to `end` inclusive; `end: None` is open-ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First instant.
+    pub start: DateTime<Utc>,
+    /// Last instant, `None` when open-ended.
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl Window {
+    /// True when the two windows share at least one instant.
+    pub fn overlaps(&self, other: &Window) -> bool {
+        self.end.is_none_or(|e| other.start <= e) && other.end.is_none_or(|e| self.start <= e)
+    }
+}
+
 /// Strict `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = &b[r];
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 fn parse_date_time(s: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
@@ -95,10 +137,35 @@ fn parse_date_time(s: &str) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
     let date = parse_date(&s[..10])?;
     let rest = &s[11..];
     let (time_part, offset) = split_offset(rest)?;
-    let time = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
-        .iter()
-        .find_map(|f| NaiveTime::parse_from_str(time_part, f).ok())?;
+    let time = parse_clock(time_part)?;
     Some((date.and_time(time), offset))
+}
+
+/// `hh:mm`, `hh:mm:ss` or `hh:mm:ss.fff` (hand-parsed: this runs for every date cell).
+fn parse_clock(s: &str) -> Option<NaiveTime> {
+    let b = s.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (*b.get(i)?, *b.get(i + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit()).then(|| u32::from((h - b'0') * 10 + (l - b'0')))
+    };
+    if b.len() < 5 || b[2] != b':' {
+        return None;
+    }
+    let (h, m) = (two(0)?, two(3)?);
+    let (sec, nano) = match b.len() {
+        5 => (0, 0),
+        8 if b[5] == b':' => (two(6)?, 0),
+        n if n > 9 && b[5] == b':' && b[8] == b'.' => {
+            let frac = &s[9..];
+            if !frac.bytes().all(|c| c.is_ascii_digit()) || frac.len() > 9 {
+                return None;
+            }
+            let nano: u32 = format!("{frac:0<9}").parse().ok()?;
+            (two(6)?, nano)
+        }
+        _ => return None,
+    };
+    NaiveTime::from_hms_nano_opt(h, m, sec, nano)
 }
 
 fn split_offset(rest: &str) -> Option<(&str, Option<FixedOffset>)> {

@@ -34,7 +34,10 @@ pub fn read(
             let line = e.position().map_or(i as u64 + 1, |p| p.line());
             ReadError::UnknownFormat(format!("is not valid CSV at line {line}: {e}"))
         })?;
-        let line = record.position().map_or(i as u64 + 1, |p| p.line()) as u32;
+        let line = record
+            .position()
+            .map_or(i as u64 + 1, |p| p.line() + blank_lines_at(&text, p.byte()))
+            as u32;
         let cells: Vec<RawCell> = record
             .iter()
             .enumerate()
@@ -56,7 +59,7 @@ pub fn read(
         sheet: None,
         sheet_index: 0,
         source: SourceKind::Csv,
-        rows,
+        rows: Box::new(rows.into_iter()),
         faq_version: None,
     };
     let mut sheets = Vec::new();
@@ -115,6 +118,18 @@ fn windows_1252(b: u8) -> char {
         0x80..=0x9F => HIGH[(b - 0x80) as usize],
         _ => b as char,
     }
+}
+
+/// Blank lines starting at `byte`: the csv crate skips them but gives the
+/// record the position where they start, so its line number would be short.
+pub(super) fn blank_lines_at(text: &str, byte: u64) -> u64 {
+    let rest = text.as_bytes().get(byte as usize..).unwrap_or_default();
+    let blank = rest
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .count();
+    // Count only complete blank lines (up to the last `\n`).
+    rest[..blank].iter().filter(|b| **b == b'\n').count() as u64
 }
 
 fn sniff_delimiter(text: &str) -> u8 {

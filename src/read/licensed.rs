@@ -92,7 +92,9 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         let record = record.map_err(|e| {
             ReadError::UnknownFormat(format!("is not valid CSV at record {}: {e}", i + 2))
         })?;
-        let line = record.position().map_or(i as u64 + 2, |p| p.line()) as u32;
+        let line = record.position().map_or(i as u64 + 2, |p| {
+            p.line() + super::csv::blank_lines_at(text, p.byte())
+        }) as u32;
         let cells = source_col
             .iter()
             .enumerate()

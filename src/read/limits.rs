@@ -5,8 +5,11 @@ use super::ReadError;
 
 /// Largest total uncompressed size of a workbook's zip entries.
 pub const MAX_INFLATED_BYTES: u64 = 1536 * 1024 * 1024;
-/// Largest compression ratio of one entry of more than 1 MiB (real sheets stay under ~100:1).
-pub const MAX_RATIO: u64 = 1000;
+/// Largest compression ratio of an entry over [`RATIO_FLOOR_BYTES`]: real
+/// sheet XML compresses 10–20:1; zip bombs reach deflate's ~1000:1.
+pub const MAX_RATIO: u64 = 250;
+/// Entries smaller than this are not ratio-checked.
+pub const RATIO_FLOOR_BYTES: u64 = 8 << 20;
 
 /// Reads the zip central directory and refuses archives that would inflate
 /// past [`MAX_INFLATED_BYTES`] or with an entry compressed more than [`MAX_RATIO`]:1.
@@ -22,7 +25,8 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
     for _ in 0..entries {
         if pos + 46 > bytes.len() || u32_at(bytes, pos) != 0x0201_4b50 {
             return Err(ReadError::Workbook(
-                "is a zip archive whose central directory is damaged; export the workbook again".into(),
+                "is a zip archive whose central directory is damaged; export the workbook again"
+                    .into(),
             ));
         }
         let compressed = u32_at(bytes, pos + 20) as u64;
@@ -30,10 +34,16 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
         let name_len = u16_at(bytes, pos + 28) as usize;
         let extra_len = u16_at(bytes, pos + 30) as usize;
         let comment_len = u16_at(bytes, pos + 32) as usize;
-        let name = String::from_utf8_lossy(bytes.get(pos + 46..pos + 46 + name_len).unwrap_or_default()).into_owned();
+        let name =
+            String::from_utf8_lossy(bytes.get(pos + 46..pos + 46 + name_len).unwrap_or_default())
+                .into_owned();
         // Zip64 sizes are only needed past 4 GiB, which is over the limit anyway.
-        let size = if size == u32::MAX as u64 { u64::MAX / 4 } else { size };
-        if size > 1 << 20 && size / compressed.max(1) > MAX_RATIO {
+        let size = if size == u32::MAX as u64 {
+            u64::MAX / 4
+        } else {
+            size
+        };
+        if size > RATIO_FLOOR_BYTES && size / compressed.max(1) > MAX_RATIO {
             return Err(ReadError::Workbook(format!(
                 "has an entry `{name}` that inflates {size} bytes from {compressed} ({}:1); availcheck refuses archives compressed over {MAX_RATIO}:1 (a zip bomb guard)",
                 size / compressed.max(1)
@@ -55,15 +65,19 @@ fn find_eocd(b: &[u8]) -> Option<usize> {
         return None;
     }
     let lowest = b.len().saturating_sub(22 + 65_535);
-    (lowest..=b.len() - 22).rev().find(|&i| u32_at(b, i) == 0x0605_4b50)
+    (lowest..=b.len() - 22)
+        .rev()
+        .find(|&i| u32_at(b, i) == 0x0605_4b50)
 }
 
 fn u16_at(b: &[u8], i: usize) -> u16 {
-    b.get(i..i + 2).map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
+    b.get(i..i + 2)
+        .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
 }
 
 fn u32_at(b: &[u8], i: usize) -> u32 {
-    b.get(i..i + 4).map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(i..i + 4)
+        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 #[cfg(test)]

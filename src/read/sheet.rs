@@ -59,8 +59,8 @@ pub struct SheetInput<'a> {
     pub sheet_index: usize,
     /// Container kind.
     pub source: SourceKind,
-    /// The grid.
-    pub rows: Vec<RawRow>,
+    /// The grid, row by row in order (rows without cells may be absent).
+    pub rows: Box<dyn Iterator<Item = RawRow> + 'a>,
     /// Version text from the workbook's instructions sheet, if any.
     pub faq_version: Option<String>,
 }
@@ -76,6 +76,8 @@ pub enum SheetOutcome {
 }
 
 const MIN_KNOWN_HEADERS: usize = 3;
+/// The header row is looked for in this many first rows.
+const HEADER_SEARCH_ROWS: u32 = 10;
 
 /// Interprets a grid as an EMA avails sheet.
 pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -> SheetOutcome {
@@ -84,7 +86,13 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         l.sheet = input.sheet.map(str::to_string);
         l
     };
-    if input.rows.is_empty() {
+    // Only the first rows are kept to find the header; the rest stream through.
+    let mut stream = input.rows.peekable();
+    let mut head: Vec<RawRow> = Vec::new();
+    while let Some(r) = stream.next_if(|r| r.row <= HEADER_SEARCH_ROWS) {
+        head.push(r);
+    }
+    if head.is_empty() && stream.peek().is_none() {
         return SheetOutcome::Skipped(Note {
             kind: NoteKind::SheetSkipped,
             location: sheet_loc(),
@@ -92,7 +100,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             help: None,
         });
     }
-    let by_number: HashMap<u32, &RawRow> = input.rows.iter().map(|r| (r.row, r)).collect();
+    let by_number: HashMap<u32, &RawRow> = head.iter().map(|r| (r.row, r)).collect();
     let known = |row: u32| {
         by_number.get(&row).map_or(0, |r| {
             r.cells
@@ -116,7 +124,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
         1
     } else {
-        match (1..=10).map(|r| (known(r), r)).max() {
+        match (1..=HEADER_SEARCH_ROWS).map(|r| (known(r), r)).max() {
             Some((n, r)) if n >= MIN_KNOWN_HEADERS => r,
             _ => {
                 return SheetOutcome::Skipped(Note {
@@ -217,10 +225,18 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
-    for raw in input.rows.iter().filter(|r| r.row > header_row) {
+    for raw in head.into_iter().chain(stream).filter(|r| r.row > header_row) {
         // Rows calamine does not return at all are empty too.
         empty_run.extend(last + 1..raw.row);
         last = raw.row;
+        if input.source == SourceKind::Csv {
+            // A quoted CSV value may span lines; they are not empty rows.
+            last += raw
+                .cells
+                .iter()
+                .map(|c| c.text.matches('\n').count() as u32)
+                .sum::<u32>();
+        }
         let first = raw.first_text();
         if first.is_none() {
             empty_run.push(raw.row);
@@ -297,6 +313,7 @@ fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &st
     l.row = Some(row);
     l.column = Some(column_letter(col));
     l.cell = Some(format!("{}{row}", column_letter(col)));
+    l.field = Some(canonical_field(value).to_string());
     l.value = Some(value.to_string());
     l
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 
 use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
@@ -30,22 +30,22 @@ pub fn read(
         SourceKind::Xlsx => {
             let wb: Xlsx<Cur> = open_workbook_from_rs(cursor)
                 .map_err(|e: calamine::XlsxError| fail(e.to_string()))?;
-            read_sheets(wb, kind, file, file_index, opts)
+            read_sheets(Streamed(wb), kind, file, file_index, opts)
         }
         SourceKind::Xlsb => {
             let wb: Xlsb<Cur> = open_workbook_from_rs(cursor)
                 .map_err(|e: calamine::XlsbError| fail(e.to_string()))?;
-            read_sheets(wb, kind, file, file_index, opts)
+            read_sheets(Ranged(wb), kind, file, file_index, opts)
         }
         SourceKind::Xls => {
             let wb: Xls<Cur> = open_workbook_from_rs(cursor)
                 .map_err(|e: calamine::XlsError| fail(e.to_string()))?;
-            read_sheets(wb, kind, file, file_index, opts)
+            read_sheets(Ranged(wb), kind, file, file_index, opts)
         }
         SourceKind::Ods => {
             let wb: Ods<Cur> = open_workbook_from_rs(cursor)
                 .map_err(|e: calamine::OdsError| fail(e.to_string()))?;
-            read_sheets(wb, kind, file, file_index, opts)
+            read_sheets(Ranged(wb), kind, file, file_index, opts)
         }
         SourceKind::Csv | SourceKind::Xml => unreachable!("not a workbook kind"),
     }
@@ -61,26 +61,119 @@ fn workbook_error(what: &str, e: &str) -> String {
     )
 }
 
-fn read_sheets<R>(
-    mut wb: R,
-    kind: SourceKind,
-    file: &str,
-    file_index: usize,
-    opts: &ReadOptions,
-) -> Result<ReadOutput, ReadError>
+/// A workbook that can hand out its sheets' rows one at a time.
+trait RowSource {
+    /// `(name, is a worksheet)` in workbook order.
+    fn sheet_list(&self) -> Vec<(String, bool)>;
+    /// A whole sheet as a range (used for the small instructions sheet).
+    fn range(&mut self, name: &str) -> Option<Range<Data>>;
+    /// The rows of a sheet in order; a read error mid-sheet is put in `err`.
+    fn rows<'s>(
+        &'s mut self,
+        name: &str,
+        err: &'s mut Option<String>,
+    ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String>;
+}
+
+/// .xls, .xlsb, .ods: calamine materialises each sheet as a range.
+struct Ranged<R>(R);
+
+impl<R> RowSource for Ranged<R>
 where
     R: Reader<Cur>,
     R::Error: std::fmt::Display,
 {
-    let sheets: Vec<(String, bool)> = wb
-        .sheets_metadata()
-        .iter()
+    fn sheet_list(&self) -> Vec<(String, bool)> {
+        sheet_list(self.0.sheets_metadata())
+    }
+
+    fn range(&mut self, name: &str) -> Option<Range<Data>> {
+        self.0.worksheet_range(name).ok()
+    }
+
+    fn rows<'s>(
+        &'s mut self,
+        name: &str,
+        _err: &'s mut Option<String>,
+    ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String> {
+        let range = self.0.worksheet_range(name).map_err(|e| e.to_string())?;
+        let formulas = self.0.worksheet_formula(name).ok();
+        Ok(Box::new(raw_rows(&range, formulas.as_ref()).into_iter()))
+    }
+}
+
+/// .xlsx: cells stream from the sheet XML with their formulas, one row at a
+/// time, so memory does not grow with the sheet (no range is built).
+struct Streamed(Xlsx<Cur>);
+
+impl RowSource for Streamed {
+    fn sheet_list(&self) -> Vec<(String, bool)> {
+        sheet_list(self.0.sheets_metadata())
+    }
+
+    fn range(&mut self, name: &str) -> Option<Range<Data>> {
+        self.0.worksheet_range(name).ok()
+    }
+
+    fn rows<'s>(
+        &'s mut self,
+        name: &str,
+        err: &'s mut Option<String>,
+    ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String> {
+        let mut cells = self.0.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let mut pending: Option<RawRow> = None;
+        let mut done = false;
+        Ok(Box::new(std::iter::from_fn(move || {
+            while !done {
+                match cells.next_cell_with_formula() {
+                    Ok(Some(c)) => {
+                        let (r, col) = c.pos;
+                        let text = render_ref(&c.value);
+                        let formula = c.formula.filter(|f| !f.is_empty());
+                        let Some((text, native)) = text.or_else(|| formula.as_ref().map(|_| (String::new(), false))) else {
+                            continue;
+                        };
+                        let cell = RawCell { col: col as usize, text, native, formula };
+                        match &mut pending {
+                            Some(p) if p.row == r + 1 => p.cells.push(cell),
+                            _ => {
+                                let next = RawRow { row: r + 1, cells: vec![cell] };
+                                if let Some(done_row) = pending.replace(next) {
+                                    return Some(done_row);
+                                }
+                            }
+                        }
+                    }
+                    Ok(None) => done = true,
+                    Err(e) => {
+                        *err = Some(e.to_string());
+                        done = true;
+                    }
+                }
+            }
+            pending.take()
+        })))
+    }
+}
+
+fn sheet_list(meta: &[calamine::Sheet]) -> Vec<(String, bool)> {
+    meta.iter()
         .map(|s| (s.name.clone(), matches!(s.typ, SheetType::WorkSheet)))
-        .collect();
+        .collect()
+}
+
+fn read_sheets(
+    mut wb: impl RowSource,
+    kind: SourceKind,
+    file: &str,
+    file_index: usize,
+    opts: &ReadOptions,
+) -> Result<ReadOutput, ReadError> {
+    let sheets = wb.sheet_list();
     let faq_version = sheets
         .iter()
         .filter(|(n, _)| is_documentation(n))
-        .find_map(|(n, _)| wb.worksheet_range(n).ok().and_then(|r| faq_version(&r)));
+        .find_map(|(n, _)| wb.range(n).and_then(|r| faq_version(&r)));
     let mut notes: Vec<Note> = Vec::new();
     let mut out = Vec::new();
     let mut version_errors = Vec::new();
@@ -88,11 +181,9 @@ where
         if !is_worksheet || is_documentation(name) {
             continue;
         }
-        let range = wb
-            .worksheet_range(name)
-            .map_err(|e| ReadError::Workbook(format!("sheet `{name}` cannot be read: {e}")))?;
-        let formulas = wb.worksheet_formula(name).ok();
-        let rows = raw_rows(&range, formulas.as_ref());
+        let mut err = None;
+        let cannot = |e: String| ReadError::Workbook(format!("sheet `{name}` cannot be read: {e}"));
+        let rows = wb.rows(name, &mut err).map_err(cannot)?;
         let input = SheetInput {
             file,
             file_index,
@@ -102,7 +193,11 @@ where
             rows,
             faq_version: faq_version.clone(),
         };
-        match build(input, opts, &mut notes) {
+        let outcome = build(input, opts, &mut notes);
+        if let Some(e) = err {
+            return Err(cannot(e));
+        }
+        match outcome {
             SheetOutcome::Data(s) => out.push(s),
             SheetOutcome::Skipped(n) => notes.push(n),
             SheetOutcome::UnknownVersion(e) => version_errors.push(format!("sheet `{name}`: {e}")),
@@ -216,6 +311,23 @@ pub fn render(d: &Data) -> Option<(String, bool)> {
         Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), true),
         Data::Error(e) => (format!("{e}"), true),
     })
+}
+
+/// [`render`] for the streaming reader's borrowed values.
+fn render_ref(d: &DataRef<'_>) -> Option<(String, bool)> {
+    match d {
+        DataRef::SharedString(s) if s.trim().is_empty() => None,
+        DataRef::SharedString(s) => Some((s.to_string(), false)),
+        DataRef::Empty => None,
+        DataRef::String(s) => render(&Data::String(s.clone())),
+        DataRef::Int(i) => render(&Data::Int(*i)),
+        DataRef::Float(f) => render(&Data::Float(*f)),
+        DataRef::Bool(b) => render(&Data::Bool(*b)),
+        DataRef::DateTime(dt) => render(&Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) => render(&Data::DateTimeIso(s.clone())),
+        DataRef::DurationIso(s) => render(&Data::DurationIso(s.clone())),
+        DataRef::Error(e) => render(&Data::Error(e.clone())),
+    }
 }
 
 fn format_number(f: f64) -> String {

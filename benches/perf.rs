@@ -1,0 +1,232 @@
+//! Performance benchmark: availcheck against the cost of just reading the file.
+//!
+//! `cargo bench --bench perf` generates EMA 1.7.3 Movies workbooks and Avails
+//! XML v2.3 of 10k, 60k and 250k rows (examples/generate.rs, seed 42) under
+//! target/perf/, then times in one run, each as a separate process so peak
+//! memory (max RSS) is per process:
+//!   - floors: a calamine read of every cell into a Range; the same cells
+//!     through calamine's streaming cell reader, not kept; for XML one
+//!     quick-xml pass over all events;
+//!   - `availcheck check --format json` of the same file, as a whole process
+//!     (and, for XML, also with RAYON_NUM_THREADS=1 for MB/s on one core);
+//!   - a batch: 200 workbooks of 300 rows in one folder, checked in one call,
+//!     against one workbook holding all 60,000 rows.
+//! It prints ratios, rows per second and peak memory. Set AVAILCHECK_BENCH_SIZES
+//! (e.g. `10000,60000`) to run fewer sizes.
+
+#[path = "../examples/generate.rs"]
+mod generate;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use calamine::{Reader, Xlsx, open_workbook};
+
+const SEED: u64 = 42;
+const CHECK_ARGS: [&str; 8] = [
+    "--format",
+    "json",
+    "--territories",
+    "US,GB,DE,FR",
+    "--partner",
+    "acme",
+    "--as-of",
+    "2026-11-22T00:00:00Z",
+];
+
+/// Wall time and peak memory of one child process.
+struct Run {
+    secs: f64,
+    max_rss_mb: f64,
+}
+
+fn measure(cmd: &mut Command) -> Run {
+    let start = Instant::now();
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for the child we spawned.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4 failed");
+    let secs = start.elapsed().as_secs_f64();
+    std::mem::forget(child);
+    Run {
+        secs,
+        max_rss_mb: usage.ru_maxrss as f64 / 1024.0,
+    }
+}
+
+fn floor_range(path: &str) {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("open");
+    let mut cells = 0usize;
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("range");
+        cells += range.used_cells().count();
+    }
+    println!("{cells}");
+}
+
+fn floor_stream(path: &str) {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("open");
+    let mut cells = 0usize;
+    for name in wb.sheet_names() {
+        let mut reader = wb.worksheet_cells_reader(&name).expect("reader");
+        while let Some(c) = reader.next_cell().expect("cell") {
+            std::hint::black_box(&c);
+            cells += 1;
+        }
+    }
+    println!("{cells}");
+}
+
+fn floor_xml(path: &str) {
+    let mut f = std::io::BufReader::new(std::fs::File::open(path).expect("open"));
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).expect("read");
+    let mut reader = quick_xml::Reader::from_reader(bytes.as_slice());
+    let mut buf = Vec::new();
+    let mut events = 0usize;
+    loop {
+        match reader.read_event_into(&mut buf).expect("xml") {
+            quick_xml::events::Event::Eof => break,
+            e => {
+                std::hint::black_box(&e);
+                events += 1;
+            }
+        }
+        buf.clear();
+    }
+    println!("{events}");
+}
+
+fn this_exe(arg: &str, path: &Path) -> Command {
+    let mut c = Command::new(std::env::current_exe().expect("current exe"));
+    c.arg(arg).arg(path);
+    c
+}
+
+fn availcheck(path: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_availcheck"));
+    c.arg("check").args(CHECK_ARGS).arg(path);
+    c
+}
+
+fn ensure(kind: generate::Kind, rows: usize, path: &Path) {
+    if !path.exists() {
+        generate::write(kind, rows, SEED, path.to_str().expect("utf-8 path")).expect("generate");
+    }
+}
+
+fn mb(path: &Path) -> f64 {
+    std::fs::metadata(path).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    match args.first().map(String::as_str) {
+        Some("floor-range") => return floor_range(&args[1]),
+        Some("floor-stream") => return floor_stream(&args[1]),
+        Some("floor-xml") => return floor_xml(&args[1]),
+        _ => {}
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/perf");
+    std::fs::create_dir_all(&dir).expect("target/perf");
+    let sizes: Vec<usize> = std::env::var("AVAILCHECK_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000, 60_000, 250_000]);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("availcheck performance (release build, {cores} cores, seed {SEED})\n");
+    println!("EMA 1.7.3 Movies workbook (.xlsx)");
+    println!(
+        "{:>8} {:>7} | {:>14} {:>14} | {:>14} | {:>9} {:>9} | {:>9}",
+        "rows", "MB", "range floor", "stream floor", "check", "÷range", "÷stream", "rows/s"
+    );
+    let mut check_secs = Vec::new();
+    for &n in &sizes {
+        let path = dir.join(format!("movies-{n}.xlsx"));
+        ensure(generate::Kind::Movies, n, &path);
+        let range = measure(&mut this_exe("floor-range", &path));
+        let stream = measure(&mut this_exe("floor-stream", &path));
+        let check = measure(&mut availcheck(&path));
+        check_secs.push((n, check.secs));
+        println!(
+            "{n:>8} {:>7.1} | {:>6.2} s {:>4.0} MB {:>6.2} s {:>4.0} MB | {:>6.2} s {:>4.0} MB | {:>9.2} {:>9.2} | {:>9.0}",
+            mb(&path),
+            range.secs,
+            range.max_rss_mb,
+            stream.secs,
+            stream.max_rss_mb,
+            check.secs,
+            check.max_rss_mb,
+            check.secs / range.secs,
+            check.secs / stream.secs,
+            n as f64 / check.secs
+        );
+    }
+    if let (Some(&(a, ta)), Some(&(b, tb))) = (
+        check_secs.iter().find(|(n, _)| *n == 60_000),
+        check_secs.iter().find(|(n, _)| *n == 250_000),
+    ) {
+        println!(
+            "growth: {b} rows take {:.2}× the time of {a} rows ({:.2}× the rows)",
+            tb / ta,
+            b as f64 / a as f64
+        );
+    }
+
+    println!("\nAvails XML v2.3");
+    println!(
+        "{:>8} {:>7} | {:>14} | {:>14} {:>8} | {:>14} {:>8} | {:>9}",
+        "rows", "MB", "event floor", "check", "MB/s", "check 1 core", "MB/s", "÷floor"
+    );
+    for &n in &sizes {
+        let path = dir.join(format!("avails-{n}.xml"));
+        ensure(generate::Kind::Xml, n, &path);
+        let floor = measure(&mut this_exe("floor-xml", &path));
+        let check = measure(&mut availcheck(&path));
+        let one = measure(availcheck(&path).env("RAYON_NUM_THREADS", "1"));
+        let size = mb(&path);
+        println!(
+            "{n:>8} {size:>7.1} | {:>6.2} s {:>4.0} MB | {:>6.2} s {:>4.0} MB {:>8.0} | {:>6.2} s {:>4.0} MB {:>8.0} | {:>9.2}",
+            floor.secs,
+            floor.max_rss_mb,
+            check.secs,
+            check.max_rss_mb,
+            size / check.secs,
+            one.secs,
+            one.max_rss_mb,
+            size / one.secs,
+            check.secs / floor.secs
+        );
+    }
+
+    println!("\nBatch: 200 workbooks × 300 rows in one folder vs one 60,000-row workbook");
+    let batch = dir.join("batch");
+    if !batch.join("part-199.xlsx").exists() {
+        std::fs::create_dir_all(&batch).expect("batch dir");
+        for i in 0..200u64 {
+            let p = batch.join(format!("part-{i:03}.xlsx"));
+            generate::write(generate::Kind::Movies, 300, SEED + i, p.to_str().expect("utf-8")).expect("generate");
+        }
+    }
+    let one = dir.join("movies-60000.xlsx");
+    ensure(generate::Kind::Movies, 60_000, &one);
+    let folder = measure(&mut availcheck(&batch));
+    let single = measure(&mut availcheck(&one));
+    println!(
+        "folder of 200 files: {:.2} s, {:.0} MB; one file: {:.2} s, {:.0} MB; ratio {:.2}",
+        folder.secs,
+        folder.max_rss_mb,
+        single.secs,
+        single.max_rss_mb,
+        folder.secs / single.secs
+    );
+}
