@@ -4,13 +4,14 @@
 //! XML v2.3 of 10k, 60k and 250k rows (examples/generate.rs, seed 42) under
 //! target/perf/, then times in one run, each as a separate process so peak
 //! memory (max RSS) is per process:
-//!   - floors: a calamine read of every cell into a Range; the same cells
-//!     through calamine's streaming cell reader, not kept; for XML one
-//!     quick-xml pass over all events;
-//!   - `availcheck check --format json` of the same file, as a whole process
-//!     (and, for XML, also with RAYON_NUM_THREADS=1 for MB/s on one core);
-//!   - a batch: 200 workbooks of 300 rows in one folder, checked in one call,
-//!     against one workbook holding all 60,000 rows.
+//! - floors: a calamine read of every cell into a Range; the same cells
+//!   through calamine's streaming cell reader, not kept; for XML one
+//!   quick-xml pass over all events;
+//! - `availcheck check --format json` of the same file, as a whole process
+//!   (and, for XML, also with RAYON_NUM_THREADS=1 for MB/s on one core);
+//! - a batch: 200 workbooks of 300 rows in one folder, checked in one call,
+//!   against one workbook holding all 60,000 rows.
+//!
 //! It prints ratios, rows per second and peak memory. Set AVAILCHECK_BENCH_SIZES
 //! (e.g. `10000,60000`) to run fewer sizes.
 
@@ -125,11 +126,16 @@ fn ensure(kind: generate::Kind, rows: usize, path: &Path) {
 }
 
 fn mb(path: &Path) -> f64 {
-    std::fs::metadata(path).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(0.0)
+    std::fs::metadata(path)
+        .map(|m| m.len() as f64 / 1_048_576.0)
+        .unwrap_or(0.0)
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     match args.first().map(String::as_str) {
         Some("floor-range") => return floor_range(&args[1]),
         Some("floor-stream") => return floor_stream(&args[1]),
@@ -214,7 +220,13 @@ fn main() {
         std::fs::create_dir_all(&batch).expect("batch dir");
         for i in 0..200u64 {
             let p = batch.join(format!("part-{i:03}.xlsx"));
-            generate::write(generate::Kind::Movies, 300, SEED + i, p.to_str().expect("utf-8")).expect("generate");
+            generate::write(
+                generate::Kind::Movies,
+                300,
+                SEED + i,
+                p.to_str().expect("utf-8"),
+            )
+            .expect("generate");
         }
     }
     let one = dir.join("movies-60000.xlsx");

@@ -90,7 +90,7 @@ fn rows(n: usize, seed: u64) -> impl Iterator<Item = Row> {
             format: "HD",
             episode: (title_no % 20) as u32 + 1,
         };
-        if rng.next() % 100 == 0 {
+        if rng.next().is_multiple_of(100) {
             match rng.next() % 4 {
                 0 if cph => row.start = "2020-01-01T00:00:00Z".into(),
                 1 if cph => row.territory = "IN",
@@ -104,7 +104,8 @@ fn rows(n: usize, seed: u64) -> impl Iterator<Item = Row> {
 }
 
 fn prev_day(y: usize, m: usize, d: usize) -> String {
-    let date = chrono::NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32).expect("generated dates are valid");
+    let date = chrono::NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+        .expect("generated dates are valid");
     let prev = date.pred_opt().expect("not the first day of the calendar");
     format!("{}T23:59:00Z", prev.format("%Y-%m-%d"))
 }

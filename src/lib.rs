@@ -143,11 +143,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
-struct Loaded {
-    path: String,
-    result: Result<ReadOutput, ReadError>,
-    elapsed: Duration,
-    licensed_reference: bool,
+/// One input as read, before checking.
+pub struct Loaded {
+    /// Path as shown in reports.
+    pub path: String,
+    /// What the reader gave.
+    pub result: Result<ReadOutput, ReadError>,
+    /// Time spent reading.
+    pub elapsed: Duration,
+    /// True for `--licensed` reference files.
+    pub licensed_reference: bool,
 }
 
 fn load(paths: &[PathBuf], first_index: usize, opts: &ReadOptions, licensed: bool) -> Vec<Loaded> {
@@ -179,11 +184,16 @@ pub fn check(opts: &CheckOptions) -> Report {
     let inputs = expand_paths(&opts.paths);
     let mut loaded = load(&inputs, 0, &opts.read, false);
     loaded.extend(load(&opts.licensed, inputs.len(), &opts.read, true));
+    let mut report = check_loaded(&loaded, &opts.settings);
+    report.elapsed = started.elapsed();
+    report
+}
 
-    let ctx = Context {
-        settings: &opts.settings,
-    };
-    let active = rules::active(opts.settings.profile);
+/// Checks inputs that are already read (their position is their file index).
+pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
+    let started = Instant::now();
+    let ctx = Context { settings };
+    let active = rules::active(settings.profile);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut checked: Vec<&SheetRows> = Vec::new();
     let mut licensed: Vec<&SheetRows> = Vec::new();

@@ -210,12 +210,12 @@ impl Avail {
         }
         let mut loc = self.row_location();
         loc.field = Some(field.to_string());
-        if let Some(col) = self.sheet.column_of(field) {
-            if self.xml.is_none() {
-                let letter = &self.sheet.columns[col].letter;
-                loc.column = Some(letter.clone());
-                loc.cell = Some(format!("{letter}{}", self.row));
-            }
+        if let Some(col) = self.sheet.column_of(field)
+            && self.xml.is_none()
+        {
+            let letter = &self.sheet.columns[col].letter;
+            loc.column = Some(letter.clone());
+            loc.cell = Some(format!("{letter}{}", self.row));
         }
         loc
     }
@@ -255,18 +255,16 @@ impl Avail {
     /// The title identity used for windows and consistency: ALID; on 1.6
     /// AltID (Movies) or the episode/season AltID (TV).
     pub fn title_id(&self) -> Option<&Cell> {
-        const ORDER: [&str; 6] = [
-            "ALID",
-            "AltID",
-            "EpisodeAltID",
-            "EpisodeContentID",
-            "SeasonAltID",
-            "SeasonContentID",
-        ];
-        let work_type = self.text("WorkType");
-        ORDER
+        // 1.6 has no ALID: the key is the AltID of the row's own level, so an
+        // episode never borrows its season's ID (or the reverse).
+        let order: &[&str] = match self.text("WorkType") {
+            "Episode" => &["ALID", "EpisodeAltID", "EpisodeContentID"],
+            "Season" => &["ALID", "SeasonAltID", "SeasonContentID"],
+            "Series" => &["ALID", "SeriesAltID", "SeriesContentID"],
+            _ => &["ALID", "AltID", "ContentID"],
+        };
+        order
             .iter()
-            .filter(|f| !(work_type == "Season" && f.starts_with("Episode")))
             .find_map(|f| self.get(f).filter(|c| !c.text.trim().is_empty()))
     }
 }

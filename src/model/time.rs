@@ -125,7 +125,9 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = &b[r];
-        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
     };
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
@@ -214,13 +216,15 @@ fn invalid_reason(s: &str) -> String {
         }
         return "it is a plain number, not a date".into();
     }
-    if s.len() >= 11 && parse_date(&s[..10]).is_some() && s.as_bytes()[10] == b' ' {
+    if s.get(..10).and_then(parse_date).is_some() && s.as_bytes().get(10) == Some(&b' ') {
         return "date and time must be joined by `T` (YYYY-MM-DDThh:mm:ss)".into();
     }
     if s.contains('/') {
         return "dates are written YYYY-MM-DD, not with slashes".into();
     }
-    if s.len() >= 4 && s[..4].bytes().all(|b| b.is_ascii_digit()) {
+    if s.get(..4)
+        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return "not a valid YYYY-MM-DD date or YYYY-MM-DDThh:mm:ss date-time".into();
     }
     format!(
@@ -383,6 +387,19 @@ mod tests {
         assert_eq!(parse_lead("14d"), Some(Duration::days(14)));
         assert_eq!(parse_lead("14"), None);
         assert_eq!(human_duration(Duration::seconds(61)), "1 minute 1 second");
+    }
+
+    #[test]
+    fn multibyte_text_never_splits_a_character() {
+        // Fuzz crashes: slicing at byte 4 or 10 inside a multi-byte character.
+        for s in [
+            "\0\n\r-а1\0-а1\0-",
+            "\u{2}\0&ٮ.",
+            "а\0а\0.\0\0.\0\0\u{e}",
+            "2026-01-3Ж 10:00",
+        ] {
+            assert!(matches!(When::parse(s), When::Invalid(_)), "{s:?}");
+        }
     }
 
     #[test]

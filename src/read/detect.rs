@@ -135,15 +135,14 @@ pub fn detect_version(
             reason: "given with --template-version".into(),
         });
     }
-    if let Some(a3) = a3 {
-        if let Ok(v @ (TemplateVersion::V1_8 | TemplateVersion::V1_9)) =
+    if let Some(a3) = a3
+        && let Ok(v @ (TemplateVersion::V1_8 | TemplateVersion::V1_9)) =
             a3.trim().parse::<TemplateVersion>()
-        {
-            return Ok(Detected {
-                version: v,
-                reason: format!("cell A3 says `{}`", a3.trim()),
-            });
-        }
+    {
+        return Ok(Detected {
+            version: v,
+            reason: format!("cell A3 says `{}`", a3.trim()),
+        });
     }
     let has = |f: &str| fields.contains(f);
     let any = |fs: &[&'static str]| fs.iter().copied().find(|f| has(f));

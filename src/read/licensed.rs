@@ -40,7 +40,8 @@ pub fn read_path(
         .and_then(|t| t.lines().next())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if first_line.replace(' ', "").starts_with("title_id,") {
+    // Columns are looked up by name (any order); a missing one is reported.
+    if first_line.split(',').any(|c| c.trim() == "title_id") {
         return windows_csv(text.unwrap_or_default(), display, file_index);
     }
     super::read_bytes(bytes, display, file_index, opts)

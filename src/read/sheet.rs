@@ -70,7 +70,7 @@ pub enum SheetOutcome {
     /// A data sheet.
     Data(SheetRows),
     /// Not a data sheet (no header found, empty).
-    Skipped(Note),
+    Skipped(Box<Note>),
     /// A data sheet whose version cannot be determined.
     UnknownVersion(String),
 }
@@ -93,12 +93,12 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         head.push(r);
     }
     if head.is_empty() && stream.peek().is_none() {
-        return SheetOutcome::Skipped(Note {
+        return SheetOutcome::Skipped(Box::new(Note {
             kind: NoteKind::SheetSkipped,
             location: sheet_loc(),
             message: "sheet is empty; nothing to check".into(),
             help: None,
-        });
+        }));
     }
     let by_number: HashMap<u32, &RawRow> = head.iter().map(|r| (r.row, r)).collect();
     let known = |row: u32| {
@@ -127,12 +127,12 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         match (1..=HEADER_SEARCH_ROWS).map(|r| (known(r), r)).max() {
             Some((n, r)) if n >= MIN_KNOWN_HEADERS => r,
             _ => {
-                return SheetOutcome::Skipped(Note {
+                return SheetOutcome::Skipped(Box::new(Note {
                     kind: NoteKind::SheetSkipped,
                     location: sheet_loc(),
                     message: "no EMA header row found in the first 10 rows (row 2 should hold field names such as DisplayName, Territory, LicenseType); sheet not checked".into(),
                     help: None,
-                });
+                }));
             }
         }
     };
@@ -225,7 +225,11 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
-    for raw in head.into_iter().chain(stream).filter(|r| r.row > header_row) {
+    for raw in head
+        .into_iter()
+        .chain(stream)
+        .filter(|r| r.row > header_row)
+    {
         // Rows calamine does not return at all are empty too.
         empty_run.extend(last + 1..raw.row);
         last = raw.row;
@@ -247,11 +251,16 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         }
         if header_row == 2 && raw.row == 3 {
             // Row 3 holds `//` notes, and the version in A3 on 1.8/1.9.
-            let is_comment_or_version = raw.cells.iter().all(|c| {
-                let t = c.text.trim();
-                t.starts_with("//")
-                    || (c.col == 0 && t.parse::<crate::model::TemplateVersion>().is_ok())
+            // A version in A3 marks the template's own row 3 even when a note
+            // lacks its `//` (MovieLabs' 1.8 TV template has `/REQ` in AF3).
+            let version_in_a3 = raw.cell(0).is_some_and(|c| {
+                c.text
+                    .trim()
+                    .parse::<crate::model::TemplateVersion>()
+                    .is_ok()
             });
+            let is_comment_or_version =
+                version_in_a3 || raw.cells.iter().all(|c| c.text.trim().starts_with("//"));
             empty_run.clear();
             if !is_comment_or_version {
                 notes.push(Note {

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{
+    Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs,
+};
 
 use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
@@ -120,7 +122,10 @@ impl RowSource for Streamed {
         name: &str,
         err: &'s mut Option<String>,
     ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String> {
-        let mut cells = self.0.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let mut cells = self
+            .0
+            .worksheet_cells_reader(name)
+            .map_err(|e| e.to_string())?;
         let mut pending: Option<RawRow> = None;
         let mut done = false;
         Ok(Box::new(std::iter::from_fn(move || {
@@ -130,14 +135,24 @@ impl RowSource for Streamed {
                         let (r, col) = c.pos;
                         let text = render_ref(&c.value);
                         let formula = c.formula.filter(|f| !f.is_empty());
-                        let Some((text, native)) = text.or_else(|| formula.as_ref().map(|_| (String::new(), false))) else {
+                        let Some((text, native)) =
+                            text.or_else(|| formula.as_ref().map(|_| (String::new(), false)))
+                        else {
                             continue;
                         };
-                        let cell = RawCell { col: col as usize, text, native, formula };
+                        let cell = RawCell {
+                            col: col as usize,
+                            text,
+                            native,
+                            formula,
+                        };
                         match &mut pending {
                             Some(p) if p.row == r + 1 => p.cells.push(cell),
                             _ => {
-                                let next = RawRow { row: r + 1, cells: vec![cell] };
+                                let next = RawRow {
+                                    row: r + 1,
+                                    cells: vec![cell],
+                                };
                                 if let Some(done_row) = pending.replace(next) {
                                     return Some(done_row);
                                 }
@@ -199,12 +214,31 @@ fn read_sheets(
         }
         match outcome {
             SheetOutcome::Data(s) => out.push(s),
-            SheetOutcome::Skipped(n) => notes.push(n),
+            SheetOutcome::Skipped(n) => notes.push(*n),
             SheetOutcome::UnknownVersion(e) => version_errors.push(format!("sheet `{name}`: {e}")),
         }
     }
     if !version_errors.is_empty() {
         return Err(ReadError::UnknownVersion(version_errors.join("; ")));
+    }
+    if out.is_empty() {
+        // Nothing was checked: refuse the file (as a CSV without a header
+        // is) instead of passing it with exit 0.
+        let skipped: Vec<String> = notes
+            .iter()
+            .map(|n| {
+                let sheet = n.location.sheet.as_deref().unwrap_or_default();
+                format!("sheet `{sheet}`: {}", n.message)
+            })
+            .collect();
+        let why = if skipped.is_empty() {
+            "it has no worksheet besides documentation sheets".to_string()
+        } else {
+            skipped.join("; ")
+        };
+        return Err(ReadError::UnknownFormat(format!(
+            "is a workbook without an EMA avails sheet ({why})"
+        )));
     }
     Ok(ReadOutput {
         source: kind,
@@ -223,14 +257,13 @@ fn faq_version(range: &Range<Data>) -> Option<String> {
     for row in range.rows().take(60) {
         for (i, cell) in row.iter().enumerate() {
             let label = cell.to_string().to_ascii_lowercase();
-            if label.contains("template version") || label.contains("version number") {
-                if let Some(v) = row[i + 1..]
+            if (label.contains("template version") || label.contains("version number"))
+                && let Some(v) = row[i + 1..]
                     .iter()
                     .map(|c| c.to_string())
                     .find(|s| !s.trim().is_empty())
-                {
-                    return Some(v.trim().to_string());
-                }
+            {
+                return Some(v.trim().to_string());
             }
         }
     }

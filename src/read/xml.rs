@@ -1,15 +1,2181 @@
-//! Avails XML reader (placeholder until the XML reader lands).
+//! Avails XML reader (MovieLabs avails schema 2.1 … 2.7).
+//!
+//! A streaming quick-xml reader: no tree of the whole document is built. Each
+//! `Transaction` of each `Avail` becomes one [`Avail`] row whose cells carry
+//! the EMA spreadsheet field names (`ALID`, `Territory`, `Start`, ...), so
+//! every rule works on XML unchanged (mapping: ema-avails-format.md §2.3).
+//! Structural problems the XSD would catch (missing or empty required
+//! elements, order, xs:dateTime / xs:decimal / xs:boolean / xs:duration
+//! syntax) become [`NoteKind::XmlStructure`] notes; they never stop reading.
+//!
+//! Hostile input is refused, never expanded: a DOCTYPE declaring entities,
+//! undefined entity references, nesting deeper than [`MAX_DEPTH`], invalid
+//! UTF-8 and truncated files are [`ReadError::Xml`] with the line.
 
-use super::{ReadError, ReadOptions, ReadOutput};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+
+use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, SheetRows};
+use crate::model::avail::{Column, XmlPos};
+use crate::model::time::{When, is_iso_duration};
+use crate::model::{
+    Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, TemplateVersion,
+};
+
+/// Deepest element nesting accepted (Avails documents need about 10).
+pub const MAX_DEPTH: usize = 256;
+
+/// Namespace URI prefix of every avails schema version.
+const AVAILS_NS: &str = "http://www.movielabs.com/schema/avails/v";
+
+/// Synthetic columns: (EMA field name, XML element it comes from). One
+/// column per field; the column letter is the element name.
+const COLUMNS: &[(&str, &str)] = &[
+    ("ALID", "ALID"),
+    ("EntryType", "EntryType"),
+    ("DisplayName", "Licensor/md:DisplayName"),
+    ("ServiceProvider", "ServiceProvider/md:DisplayName"),
+    ("WorkType", "WorkType"),
+    ("ContentID", "Asset/@contentID"),
+    ("SeriesContentID", "SeriesContentID"),
+    ("SeasonContentID", "SeasonContentID"),
+    ("EpisodeContentID", "Asset/@contentID"),
+    ("VolumeContentID", "Asset/@contentID"),
+    ("TitleDisplayUnlimited", "TitleDisplayUnlimited"),
+    ("TitleInternalAlias", "TitleInternalAlias"),
+    ("EpisodeTitleDisplayUnlimited", "TitleDisplayUnlimited"),
+    ("EpisodeTitleInternalAlias", "TitleInternalAlias"),
+    ("SeasonTitleDisplayUnlimited", "SeasonTitleDisplayUnlimited"),
+    ("SeasonTitleInternalAlias", "SeasonTitleInternalAlias"),
+    ("SeriesTitleDisplayUnlimited", "SeriesTitleDisplayUnlimited"),
+    ("SeriesTitleInternalAlias", "SeriesTitleInternalAlias"),
+    ("EpisodeNumber", "EpisodeNumber/md:Number"),
+    ("SeasonNumber", "SeasonNumber/md:Number"),
+    ("EpisodeCount", "NumberOfEpisodes"),
+    ("SeasonCount", "NumberOfSeasons"),
+    ("EditID", "EditEIDR-URN"),
+    ("TitleID", "TitleEIDR-URN"),
+    ("EpisodeID", "EditEIDR-URN"),
+    ("EpisodeTitleID", "TitleEIDR-URN"),
+    ("SeasonID", "SeasonEIDR-URN"),
+    ("SeriesID", "SeriesEIDR-URN"),
+    ("AltID", "AltIdentifier/md:Identifier"),
+    ("EpisodeAltID", "AltIdentifier/md:Identifier"),
+    ("SeasonAltID", "SeasonAltIdentifier/md:Identifier"),
+    ("SeriesAltID", "SeriesAltIdentifier/md:Identifier"),
+    ("ReleaseYear", "ReleaseDate"),
+    ("TotalRunTime", "RunLength"),
+    ("ReleaseHistoryOriginal", "ReleaseHistory/md:Date"),
+    ("ReleaseHistoryPhysicalHV", "ReleaseHistory/md:Date"),
+    ("CaptionIncluded", "USACaptionsExemptionReason"),
+    ("CaptionExemption", "USACaptionsExemptionReason"),
+    ("RatingSystem", "md:Rating/md:System"),
+    ("RatingValue", "md:Rating/md:Value"),
+    ("RatingReason", "md:Rating/md:Reason"),
+    ("LocalizationType", "LocalizationOffering"),
+    ("GroupIdentity", "GroupingEntity"),
+    (
+        "CompanyDisplayCredit",
+        "CompanyDisplayCredit/md:DisplayString",
+    ),
+    ("Director", "People"),
+    ("BundledALIDs", "BundledAsset/BundledALID"),
+    ("AvailID", "Transaction/@TransactionID"),
+    ("Licensee", "Licensee/md:DisplayName"),
+    ("LicenseType", "LicenseType"),
+    ("Description", "Description"),
+    ("Territory", "Territory"),
+    ("TerritoryExclusion", "TerritoryExcluded"),
+    ("Start", "Start"),
+    ("StartLag", "StartCondition/@lag"),
+    ("End", "End"),
+    ("EndLag", "EndCondition/@lag"),
+    ("WindowDuration", "WindowDuration"),
+    ("StoreLanguage", "StoreLanguage"),
+    ("AllowedLanguages", "AllowedLanguage"),
+    ("AssetLanguage", "AssetLanguage"),
+    (
+        "RequiredFulfillmentLanguages",
+        "AssetLanguage/@assetProvided",
+    ),
+    ("HoldbackLanguage", "HoldbackLanguage"),
+    ("LicenseRightsDescription", "LicenseRightsDescription"),
+    ("FormatProfile", "FormatProfile"),
+    ("HDR", "FormatProfile/@HDR"),
+    ("WCG", "FormatProfile/@WCG"),
+    ("HFR", "FormatProfile/@HFR"),
+    ("NGAudio", "FormatProfile/@NGAudio"),
+    ("ContractID", "ContractID"),
+    ("ReportingID", "ReportingID"),
+    ("OtherInstructions", "OtherInstructions"),
+    ("PriceType", "Term/@termName"),
+    ("PriceValue", "Term"),
+    ("PriceCurrency", "Term/Money/@currency"),
+    ("SRP", "Term"),
+    ("SuppressionLiftDate", "Term"),
+    ("AnnounceDate", "Term"),
+    ("SpecialPreOrderFulfillDate", "Term"),
+    ("FixedEndDate", "Term"),
+    ("RentalDuration", "Term"),
+    ("WatchDuration", "Term"),
+    ("Download", "Term"),
+    ("Exclusive", "Term"),
+    ("ExclusiveAttributes", "Term"),
+    ("BrandingRights", "Term"),
+    ("BrandingRightsAttributes", "Term"),
+    ("TitleStatus", "Term"),
+    ("TPRType", "Term"),
+    ("CampaignID", "Term"),
+    ("UV_ID", "SharedEntitlement/EcosystemID"),
+    ("DMA_ID", "SharedEntitlement/EcosystemID"),
+    ("AssociatedALID", "AssociatedALID"),
+    ("ExceptionFlag", "ExceptionFlag"),
+];
+
+/// Price terms: `Term/@termName` values that are an EMA PriceType.
+const PRICE_TERMS: [&str; 10] = [
+    "Tier",
+    "WSP",
+    "EpisodeWSP",
+    "SeasonWSP",
+    "DMRP",
+    "SMRP",
+    "LicenseFee",
+    "Category",
+    "NA",
+    "Season Only",
+];
+
+/// Terms carried over to a same-named field (or the named one).
+const TERM_FIELDS: [(&str, &str); 15] = [
+    ("SuppressionLiftDate", "SuppressionLiftDate"),
+    ("AnnounceDate", "AnnounceDate"),
+    ("PreOrderFulfillDate", "SpecialPreOrderFulfillDate"),
+    ("PreorderFulfillDate", "SpecialPreOrderFulfillDate"),
+    ("FixedEndDate", "FixedEndDate"),
+    ("RentalDuration", "RentalDuration"),
+    ("WatchDuration", "WatchDuration"),
+    ("Download", "Download"),
+    ("Exclusive", "Exclusive"),
+    ("ExclusiveAttributes", "ExclusiveAttributes"),
+    ("BrandingRights", "BrandingRights"),
+    ("BrandingRightsAttributes", "BrandingRightsAttributes"),
+    ("TitleStatus", "TitleStatus"),
+    ("TPRType", "TPRType"),
+    ("CampaignID", "CampaignID"),
+];
+
+/// Children of `Transaction` in schema order (2.1 … 2.7); same rank = a choice.
+const TRANSACTION_ORDER: [(&str, u8); 23] = [
+    ("Licensee", 0),
+    ("LicenseType", 1),
+    ("Description", 2),
+    ("Territory", 3),
+    ("TerritoryExcluded", 4),
+    ("Start", 5),
+    ("StartCondition", 5),
+    ("End", 6),
+    ("EndCondition", 6),
+    ("Duration", 7),
+    ("WindowDuration", 7),
+    ("StoreLanguage", 8),
+    ("AllowedLanguage", 8),
+    ("AssetLanguage", 9),
+    ("HoldbackLanguage", 10),
+    ("LicenseRightsDescription", 11),
+    ("FormatProfile", 12),
+    ("ContractID", 13),
+    ("ReportingID", 14),
+    ("RefALID", 15),
+    ("Term", 16),
+    ("ExperienceCondition", 17),
+    ("OtherInstructions", 18),
+];
+
+/// Children of `Avail` whose order is fixed in every version.
+const AVAIL_ORDER: [(&str, u8); 9] = [
+    ("ALID", 0),
+    ("Disposition", 1),
+    ("Licensor", 2),
+    ("ServiceProvider", 3),
+    ("AvailType", 4),
+    ("ShortDescription", 5),
+    ("Asset", 6),
+    ("Transaction", 7),
+    ("ExceptionFlag", 10),
+];
+
+/// Children that may appear at most once.
+const SINGLE: [&str; 17] = [
+    "ALID",
+    "Disposition",
+    "Licensor",
+    "ServiceProvider",
+    "AvailType",
+    "ShortDescription",
+    "ExceptionFlag",
+    "Licensee",
+    "LicenseType",
+    "Description",
+    "Start",
+    "StartCondition",
+    "End",
+    "EndCondition",
+    "LicenseRightsDescription",
+    "FormatProfile",
+    "ContractID",
+];
+
+/// Unit metadata elements directly under `Asset`.
+const UNIT_METADATA: [&str; 5] = [
+    "Metadata",
+    "EpisodeMetadata",
+    "SeasonMetadata",
+    "SeriesMetadata",
+    "VolumeMetadata",
+];
+
+fn column_index() -> &'static HashMap<&'static str, usize> {
+    static MAP: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, (f, _))| (*f, i))
+            .collect()
+    })
+}
+
+fn col(field: &str) -> Option<usize> {
+    column_index().get(field).copied()
+}
 
 /// Reads an Avails XML document.
 pub fn read(
-    _bytes: &[u8],
-    _file: &str,
-    _file_index: usize,
-    _opts: &ReadOptions,
+    bytes: &[u8],
+    file: &str,
+    file_index: usize,
+    opts: &ReadOptions,
 ) -> Result<ReadOutput, ReadError> {
-    Err(ReadError::UnknownFormat(
-        "is XML; Avails XML is not supported yet".into(),
-    ))
+    let text = decode(bytes)?;
+    let lines = LineIndex::new(&text);
+    let mut parser = Parser {
+        file,
+        file_index,
+        opts,
+        input: text.as_bytes(),
+        lines: &lines,
+        stack: Vec::new(),
+        other_depth: 0,
+        root_seen: false,
+        avails_ns: None,
+        version: None,
+        infos: None,
+        rows: (Vec::new(), Vec::new()),
+        notes: Vec::new(),
+        avail: None,
+        trans: None,
+        pending: Pending::default(),
+    };
+    parser.run()?;
+    let Some((movies, tv)) = parser.infos.take() else {
+        return Err(ReadError::Xml {
+            line: 1,
+            col: 1,
+            message: "no root element: the document holds no AvailList or Avail".into(),
+        });
+    };
+    let (movie_rows, tv_rows) = std::mem::take(&mut parser.rows);
+    let mut sheets = Vec::new();
+    for (info, rows) in [(movies, movie_rows), (tv, tv_rows)] {
+        if !rows.is_empty() {
+            sheets.push(SheetRows { info, rows });
+        }
+    }
+    Ok(ReadOutput {
+        source: SourceKind::Xml,
+        sheets,
+        notes: parser.notes,
+    })
+}
+
+/// The document as UTF-8 text: UTF-8 (BOM optional) or UTF-16 with a BOM.
+fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ReadError> {
+    let utf16 = |le: bool| -> Result<std::borrow::Cow<'_, str>, ReadError> {
+        let units = bytes[2..].chunks(2).map(|c| {
+            let pair = [c[0], c.get(1).copied().unwrap_or(0)];
+            if le {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        let mut out = String::with_capacity(bytes.len() / 2);
+        let mut line = 1u32;
+        for ch in char::decode_utf16(units) {
+            match ch {
+                Ok(c) => {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    out.push(c);
+                }
+                Err(_) => {
+                    return Err(ReadError::Xml {
+                        line,
+                        col: 1,
+                        message: "is not valid UTF-16 (unpaired surrogate); save the XML as UTF-8"
+                            .into(),
+                    });
+                }
+            }
+        }
+        Ok(std::borrow::Cow::Owned(out))
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return utf16(true);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return utf16(false);
+    }
+    // Keep the BOM so byte spans match the file.
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(std::borrow::Cow::Borrowed(s)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let good = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let line = good.matches('\n').count() as u32 + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            let declared = declared_encoding(&bytes[..bytes.len().min(200)]);
+            let hint = match declared {
+                Some(enc) if !enc.eq_ignore_ascii_case("utf-8") => format!(
+                    " (the declaration says encoding=\"{enc}\"; availcheck reads Avails XML as UTF-8)"
+                ),
+                _ => String::new(),
+            };
+            Err(ReadError::Xml {
+                line,
+                col,
+                message: format!(
+                    "is not valid UTF-8: byte 0x{:02X} at offset {at}{hint}; save the XML as UTF-8",
+                    bytes[at]
+                ),
+            })
+        }
+    }
+}
+
+fn declared_encoding(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head);
+    let i = head.find("encoding")?;
+    let rest = head[i + 8..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let body = &rest[1..];
+    Some(body[..body.find(quote)?].to_string())
+}
+
+/// Byte offset → 1-based line and column (in characters).
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    /// Last answer (offset, line, column): offsets mostly grow while
+    /// streaming, so columns are counted from there, not from the line
+    /// start (a minified one-line file would otherwise cost O(n²)).
+    last: std::cell::Cell<(usize, u32, u32)>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1, 1)),
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let (last_offset, last_line, last_col) = self.last.get();
+        // Characters = bytes that are not UTF-8 continuation bytes.
+        let chars = |from: usize, to: usize| {
+            self.text.as_bytes()[from..to]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count() as u32
+        };
+        // Move from the last answer when it is on the same line and nearer
+        // than the line start.
+        let col = if last_line as usize == line && last_offset >= start {
+            if last_offset <= offset {
+                last_col + chars(last_offset, offset)
+            } else if last_offset - offset < offset - start {
+                last_col.saturating_sub(chars(offset, last_offset)).max(1)
+            } else {
+                chars(start, offset) + 1
+            }
+        } else {
+            chars(start, offset) + 1
+        };
+        self.last.set((offset, line as u32, col));
+        (line as u32, col)
+    }
+
+    fn pos(&self, span: (usize, usize)) -> XmlPos {
+        let (line, col) = self.line_col(span.0);
+        XmlPos { line, col, span }
+    }
+}
+
+/// Which namespace an element is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    /// The document's avails namespace.
+    Avails,
+    /// Common Metadata or MEC.
+    Md,
+    /// Anything else (signatures, extensions): skipped.
+    Other,
+}
+
+/// An open element.
+struct Frame {
+    local: String,
+    qname: String,
+    ns: Ns,
+    /// Start tag span.
+    tag: (usize, usize),
+    text: String,
+    /// Span of the (trimmed) text content.
+    text_span: Option<(usize, usize)>,
+    has_child: bool,
+    /// Child local names seen (containers only), for required/order checks.
+    kids: Vec<String>,
+    last_rank: Option<(u8, String)>,
+    /// Attributes: local name, value, value span.
+    attrs: Vec<(String, String, (usize, usize))>,
+}
+
+impl Frame {
+    fn attr(&self, name: &str) -> Option<&(String, String, (usize, usize))> {
+        self.attrs.iter().find(|(n, _, _)| n == name)
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone)]
+struct Val {
+    col: usize,
+    text: String,
+    pos: XmlPos,
+}
+
+#[derive(Default)]
+struct AvailAcc {
+    cells: Vec<Val>,
+    work_type: Option<String>,
+    avail_type: Option<String>,
+    content_id: Option<(String, XmlPos)>,
+    assets: usize,
+    metadata: Option<XmlPos>,
+    caption_exemption: bool,
+    transactions: Vec<TransAcc>,
+}
+
+struct TransAcc {
+    pos: XmlPos,
+    cells: Vec<Val>,
+}
+
+/// A value with its position.
+type Positioned = (String, XmlPos);
+/// A kind word (ReleaseType, JobFunction) and the value it qualifies.
+type KindAndValue = (Option<String>, Option<Positioned>);
+/// A Term child: element name, value, position, `@currency`.
+type TermValue = (String, String, XmlPos, Option<Positioned>);
+
+/// Values of sub-structures collected until their element closes.
+#[derive(Default)]
+struct Pending {
+    grouping: Option<Grouping>,
+    release: Option<KindAndValue>,
+    people: Option<KindAndValue>,
+    term: Option<Term>,
+    ecosystem: Option<String>,
+}
+
+#[derive(Default)]
+struct Grouping {
+    kind: Option<String>,
+    display: Option<(String, XmlPos)>,
+    identity: Option<(String, XmlPos)>,
+}
+
+struct Term {
+    name: String,
+    name_pos: XmlPos,
+    values: Vec<TermValue>,
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    file_index: usize,
+    opts: &'a ReadOptions,
+    input: &'a [u8],
+    lines: &'a LineIndex<'a>,
+    stack: Vec<Frame>,
+    other_depth: usize,
+    root_seen: bool,
+    avails_ns: Option<String>,
+    version: Option<TemplateVersion>,
+    infos: Option<(Arc<SheetInfo>, Arc<SheetInfo>)>,
+    rows: (Vec<Avail>, Vec<Avail>),
+    notes: Vec<Note>,
+    avail: Option<AvailAcc>,
+    trans: Option<TransAcc>,
+    pending: Pending,
+}
+
+fn xml_error(lines: &LineIndex<'_>, offset: usize, message: String) -> ReadError {
+    let (line, col) = lines.line_col(offset);
+    ReadError::Xml { line, col, message }
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+impl<'a> Parser<'a> {
+    fn err(&self, offset: usize, message: impl Into<String>) -> ReadError {
+        xml_error(self.lines, offset, message.into())
+    }
+
+    fn run(&mut self) -> Result<(), ReadError> {
+        // The reader is given the text after a UTF-8 BOM; offsets are shifted back.
+        let base = if self.input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let mut reader = NsReader::from_reader(&self.input[base..]);
+        {
+            let cfg = reader.config_mut();
+            cfg.trim_text(false);
+            cfg.check_end_names = true;
+            cfg.expand_empty_elements = false;
+        }
+        let mut buf = Vec::new();
+        let mut ns_uri = String::new();
+        loop {
+            let before = base + reader.buffer_position() as usize;
+            let event = match reader.read_resolved_event_into(&mut buf) {
+                Ok((res, ev)) => {
+                    ns_uri.clear();
+                    match res {
+                        ResolveResult::Bound(ns) => {
+                            ns_uri.push_str(ns.as_ref());
+                        }
+                        ResolveResult::Unknown(prefix) => {
+                            if matches!(ev, Event::Start(_) | Event::Empty(_)) {
+                                let at = before;
+                                return Err(self.err(
+                                    at,
+                                    format!("the namespace prefix `{prefix}:` is not declared; the document is not well-formed"),
+                                ));
+                            }
+                        }
+                        ResolveResult::Unbound => {}
+                    }
+                    ev
+                }
+                Err(e) => {
+                    let at = base + reader.error_position() as usize;
+                    return Err(self.err(at, describe_error(&e, &self.stack)));
+                }
+            };
+            let after = base + reader.buffer_position() as usize;
+            match event {
+                Event::Start(e) => self.start(&e, &ns_uri, (before, after))?,
+                Event::Empty(e) => {
+                    self.start(&e, &ns_uri, (before, after))?;
+                    self.end(after)?;
+                }
+                Event::End(_) => self.end(after)?,
+                Event::Text(t) => {
+                    let content = t.xml10_content();
+                    self.text(&content, (before, after));
+                }
+                Event::CData(c) => {
+                    let raw = c.into_inner();
+                    let start = (before + 9).min(after);
+                    let end = after.saturating_sub(3).max(start);
+                    self.text(&raw, (start, end));
+                }
+                Event::GeneralRef(r) => {
+                    let ch = if r.is_char_ref() {
+                        match r.resolve_char_ref() {
+                            Ok(Some(c)) => c,
+                            _ => {
+                                return Err(self.err(
+                                    before,
+                                    format!(
+                                        "`&{};` is not a valid character reference",
+                                        r.as_ref() as &str
+                                    ),
+                                ));
+                            }
+                        }
+                    } else {
+                        match r.as_ref() {
+                            "lt" => '<',
+                            "gt" => '>',
+                            "amp" => '&',
+                            "apos" => '\'',
+                            "quot" => '"',
+                            other => {
+                                return Err(self.err(
+                                    before,
+                                    format!(
+                                        "undefined entity reference `&{};`; availcheck expands only the five predefined XML entities and never custom or external ones",
+                                        other
+                                    ),
+                                ));
+                            }
+                        }
+                    };
+                    let mut tmp = [0u8; 4];
+                    self.text_literal(ch.encode_utf8(&mut tmp), (before, after));
+                }
+                Event::DocType(d) => {
+                    let body = d.xml10_content();
+                    let upper = body.to_ascii_uppercase();
+                    if upper.contains("<!ENTITY") {
+                        let what = if upper.contains("SYSTEM") || upper.contains("PUBLIC") {
+                            "an external entity (availcheck never reads files or URLs named in a document)"
+                        } else {
+                            "entities (entity expansion can blow up memory, as in \"billion laughs\")"
+                        };
+                        return Err(self.err(
+                            before,
+                            format!("the DOCTYPE declares {what}; availcheck refuses entity declarations, which never occur in Avails XML — remove the DOCTYPE"),
+                        ));
+                    }
+                }
+                Event::Eof => break,
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            }
+            buf.clear();
+        }
+        if let Some(open) = self.stack.last() {
+            let (line, _) = self.lines.line_col(open.tag.0);
+            return Err(self.err(
+                self.input.len(),
+                format!(
+                    "the file ends inside <{}> (opened at line {line}); it is truncated or an element is not closed",
+                    open.qname
+                ),
+            ));
+        }
+        if !self.root_seen {
+            return Err(self.err(
+                self.input.len(),
+                "no root element: the document holds no AvailList or Avail",
+            ));
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, content: &str, span: (usize, usize)) {
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        if frame.has_child {
+            return;
+        }
+        let raw = &self.input[span.0.min(self.input.len())..span.1.min(self.input.len())];
+        if let (Some(s), Some(e)) = (
+            raw.iter().position(|b| !is_ws(*b)),
+            raw.iter().rposition(|b| !is_ws(*b)),
+        ) {
+            let (s, e) = (span.0 + s, span.0 + e + 1);
+            frame.text_span = Some(match frame.text_span {
+                Some((s0, _)) => (s0, e),
+                None => (s, e),
+            });
+        }
+        frame.text.push_str(content);
+    }
+
+    fn text_literal(&mut self, content: &str, span: (usize, usize)) {
+        let Some(frame) = self.stack.last_mut() else {
+            return;
+        };
+        if frame.has_child {
+            return;
+        }
+        frame.text_span = Some(match frame.text_span {
+            Some((s0, _)) => (s0, span.1),
+            None => span,
+        });
+        frame.text.push_str(content);
+    }
+
+    fn start(
+        &mut self,
+        e: &BytesStart<'_>,
+        ns_uri: &str,
+        tag: (usize, usize),
+    ) -> Result<(), ReadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.err(
+                tag.0,
+                format!("nesting deeper than {MAX_DEPTH} elements; Avails XML needs about 10 levels — the file is malformed or hostile"),
+            ));
+        }
+        let local = e.local_name().as_ref().to_string();
+        let qname = e.name().as_ref().to_string();
+        if !self.root_seen {
+            self.root_seen = true;
+            self.root(&local, &qname, ns_uri, tag)?;
+        }
+        let ns = if self.avails_ns.as_deref() == Some(ns_uri) {
+            Ns::Avails
+        } else if ns_uri.starts_with("http://www.movielabs.com/schema/md") {
+            Ns::Md
+        } else {
+            Ns::Other
+        };
+        let mut attrs = Vec::new();
+        if ns != Ns::Other && self.other_depth == 0 && wants_attrs(&local) {
+            for a in e.attributes() {
+                let a = a.map_err(|err| {
+                    self.err(tag.0, format!("a malformed attribute in <{qname}>: {err}"))
+                })?;
+                let key = a.key.local_name().as_ref().to_string();
+                let value = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|err| {
+                        self.err(
+                            tag.0,
+                            format!("attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"),
+                        )
+                    })?
+                    .into_owned();
+                let span = attr_span(self.input, tag, a.key.as_ref().as_bytes()).unwrap_or(tag);
+                attrs.push((key, value, span));
+            }
+        }
+        if let Some(parent) = self.stack.last_mut().filter(|p| !p.has_child) {
+            parent.has_child = true;
+            parent.text.clear();
+            parent.text_span = None;
+        }
+        let frame = Frame {
+            local,
+            qname,
+            ns,
+            tag,
+            text: String::new(),
+            text_span: None,
+            has_child: false,
+            kids: Vec::new(),
+            last_rank: None,
+            attrs,
+        };
+        if ns == Ns::Other || self.other_depth > 0 {
+            self.foreign(&frame, ns_uri);
+            self.other_depth += 1;
+            self.stack.push(frame);
+            return Ok(());
+        }
+        self.on_start(&frame);
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn root(
+        &mut self,
+        local: &str,
+        qname: &str,
+        ns_uri: &str,
+        tag: (usize, usize),
+    ) -> Result<(), ReadError> {
+        const ROOTS: [&str; 3] = ["AvailList", "AvailListSigned", "Avail"];
+        let from_ns = ns_uri
+            .strip_prefix(AVAILS_NS)
+            .and_then(|rest| rest.strip_suffix("/avails"))
+            .map(|v| (v.to_string(), v.parse::<TemplateVersion>()));
+        let forced = self.opts.template_version.filter(|v| v.is_xml());
+        if !ROOTS.contains(&local) || (from_ns.is_none() && forced.is_none()) {
+            let ns_text = if ns_uri.is_empty() {
+                "no namespace".to_string()
+            } else {
+                format!("namespace `{ns_uri}`")
+            };
+            return Err(self.err(
+                tag.0,
+                format!(
+                    "the root element <{qname}> ({ns_text}) is not Avails XML; expected AvailList, AvailListSigned or Avail in the namespace http://www.movielabs.com/schema/avails/v2.x/avails"
+                ),
+            ));
+        }
+        let (version, reason) = match (forced, &from_ns) {
+            (Some(v), Some((found, _))) => (
+                v,
+                format!("--template-version {v} (the namespace `{ns_uri}` says {found})"),
+            ),
+            (Some(v), None) => (v, format!("--template-version {v}")),
+            (None, Some((found, Ok(v @ TemplateVersion::Xml(major, _)))))
+                if (1..=7).contains(major) =>
+            {
+                (
+                    *v,
+                    format!("the namespace `{ns_uri}` of <{qname}> names avails v{found}"),
+                )
+            }
+            (None, Some((found, _))) => {
+                return Err(ReadError::UnknownVersion(format!(
+                    "uses Avails XML namespace `{ns_uri}` (version `{found}`), which availcheck does not know (it reads avails 2.1 to 2.7); pass --template-version 2.x to check it as a known version"
+                )));
+            }
+            (None, None) => {
+                return Err(self.err(tag.0, format!("<{qname}> is not in an avails namespace")));
+            }
+        };
+        let ignored = match self.opts.template_version {
+            Some(v) if !v.is_xml() => format!(
+                " (--template-version {v} is a spreadsheet version and does not apply to XML)"
+            ),
+            _ => String::new(),
+        };
+        self.avails_ns = Some(ns_uri.to_string());
+        self.version = Some(version);
+        self.infos = Some((
+            self.sheet_info(version, SheetKind::Movies, 0),
+            self.sheet_info(version, SheetKind::Tv, 1),
+        ));
+        // Point at the root element's name, not its (often multi-line) start tag.
+        let pos = self
+            .lines
+            .pos((tag.0, (tag.0 + 1 + qname.len()).min(tag.1)));
+        self.notes.push(Note {
+            kind: NoteKind::VersionUsed,
+            location: self.location(pos, None, None),
+            message: format!(
+                "checked as Avails XML {version} (EMA {} dictionaries): {reason}{ignored}",
+                version.sheet_equivalent()
+            ),
+            help: None,
+        });
+        Ok(())
+    }
+
+    fn sheet_info(
+        &self,
+        version: TemplateVersion,
+        kind: SheetKind,
+        index: usize,
+    ) -> Arc<SheetInfo> {
+        let dictionary = Dictionary::for_version(version, kind);
+        let columns = COLUMNS
+            .iter()
+            .map(|(field, element)| Column {
+                letter: element
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(element)
+                    .trim_start_matches("md:")
+                    .to_string(),
+                header: (*element).to_string(),
+                field: Some((*field).to_string()),
+                category: dictionary
+                    .field(field)
+                    .map(|f| f.category.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Arc::new(SheetInfo {
+            file: self.file.to_string(),
+            file_index: self.file_index,
+            sheet: None,
+            sheet_index: index,
+            source: SourceKind::Xml,
+            version,
+            sheet_kind: kind,
+            columns,
+            field_index: column_index()
+                .iter()
+                .map(|(f, i)| ((*f).to_string(), *i))
+                .collect(),
+            header_row: 0,
+            dictionary,
+        })
+    }
+
+    fn location(&self, pos: XmlPos, field: Option<&str>, value: Option<String>) -> Location {
+        let mut loc = Location::file(self.file);
+        loc.line = Some(pos.line);
+        loc.col = Some(pos.col);
+        loc.span = Some(pos.span);
+        loc.field = field.map(str::to_string);
+        loc.value = value;
+        loc
+    }
+
+    fn structure(
+        &mut self,
+        pos: XmlPos,
+        field: Option<&str>,
+        value: Option<String>,
+        message: String,
+        help: Option<String>,
+    ) {
+        let location = self.location(pos, field, value);
+        self.notes.push(Note {
+            kind: NoteKind::XmlStructure,
+            location,
+            message,
+            help,
+        });
+    }
+
+    fn version_text(&self) -> String {
+        self.version.map_or_else(String::new, |v| v.to_string())
+    }
+
+    /// An avails element outside the avails namespace is skipped: say so,
+    /// or its data silently disappears.
+    fn foreign(&mut self, frame: &Frame, ns_uri: &str) {
+        let parent_avails = self.stack.last().is_some_and(|p| p.ns == Ns::Avails);
+        let known = frame.local == "Avail"
+            || AVAIL_ORDER.iter().any(|(n, _)| *n == frame.local)
+            || TRANSACTION_ORDER.iter().any(|(n, _)| *n == frame.local)
+            || matches!(frame.local.as_str(), "WorkType" | "Metadata" | "EntryType");
+        if self.other_depth > 0 || !parent_avails || !known {
+            return;
+        }
+        let pos = self.lines.pos(frame.tag);
+        let avails = self.avails_ns.clone().unwrap_or_default();
+        let found = if ns_uri.is_empty() {
+            "no namespace".to_string()
+        } else {
+            format!("the namespace `{ns_uri}`")
+        };
+        self.structure(
+            pos,
+            None,
+            None,
+            format!(
+                "<{}> is in {found}, not the avails namespace `{avails}`; it and its content were not read",
+                frame.qname
+            ),
+            Some(format!(
+                "write it with the avails prefix (e.g. <avails:{}>) or declare the avails namespace as the default",
+                frame.local
+            )),
+        );
+    }
+
+    /// Element opened (not skipped): start containers, order checks.
+    fn on_start(&mut self, frame: &Frame) {
+        let parent_owned = self
+            .stack
+            .last()
+            .map(|f| f.local.clone())
+            .unwrap_or_default();
+        let parent = parent_owned.as_str();
+        let parent_is_list =
+            self.stack.is_empty() || matches!(parent, "AvailList" | "AvailListSigned");
+        let pos = self.lines.pos(frame.tag);
+        if frame.ns == Ns::Avails && frame.local == "Avail" && parent_is_list {
+            self.avail = Some(AvailAcc::default());
+            self.trans = None;
+            return;
+        }
+        if self.avail.is_none() {
+            return;
+        }
+        let in_avail = self
+            .stack
+            .last()
+            .is_some_and(|f| f.ns == Ns::Avails && f.local == "Avail");
+        // Order and repetition under Avail and Transaction.
+        let order: Option<&[(&str, u8)]> = match parent {
+            "Avail" if in_avail => Some(&AVAIL_ORDER),
+            "Transaction" if self.trans.is_some() => Some(&TRANSACTION_ORDER),
+            _ => None,
+        };
+        if let (Some(order), true) = (order, frame.ns == Ns::Avails) {
+            let rank = order
+                .iter()
+                .find(|(n, _)| *n == frame.local)
+                .map(|(_, r)| *r);
+            let mut problems = Vec::new();
+            if let Some(p) = self.stack.last_mut() {
+                if SINGLE.contains(&frame.local.as_str()) && p.kids.contains(&frame.local) {
+                    problems.push(format!(
+                        "<{}> appears twice in <{}>; the schema allows one",
+                        frame.qname, p.qname
+                    ));
+                }
+                if let Some(rank) = rank {
+                    match &p.last_rank {
+                        Some((last, name)) if *last > rank => problems.push(format!(
+                            "<{}> comes after <{name}>; in Avails XML the {} element `{}` must come before `{name}`",
+                            frame.qname, p.local, frame.local
+                        )),
+                        _ => p.last_rank = Some((rank, frame.local.clone())),
+                    }
+                }
+                p.kids.push(frame.local.clone());
+            }
+            for message in problems {
+                self.structure(
+                    pos,
+                    None,
+                    None,
+                    message,
+                    Some(format!(
+                        "order the children of <{parent}> as in the avails {} schema",
+                        self.version_text()
+                    )),
+                );
+            }
+        } else if let Some(p) = self.stack.last_mut().filter(|p| {
+            matches!(
+                p.local.as_str(),
+                "Asset" | "Disposition" | "Licensor" | "Term"
+            )
+        }) {
+            p.kids.push(frame.local.clone());
+        }
+        match (parent, frame.local.as_str()) {
+            ("Avail", "Transaction") if in_avail => {
+                self.trans = Some(TransAcc {
+                    pos,
+                    cells: Vec::new(),
+                });
+                if let Some((_, v, span)) = frame.attr("TransactionID") {
+                    let p = self.lines.pos(*span);
+                    if let Some(t) = self.trans.as_mut() {
+                        push(&mut t.cells, "AvailID", v, p);
+                    }
+                }
+            }
+            ("Avail", "Asset") if in_avail => {
+                let content_id = frame
+                    .attr("contentID")
+                    .map(|(_, v, span)| (v.trim().to_string(), self.lines.pos(*span)));
+                if let Some(avail) = self.avail.as_mut() {
+                    avail.assets += 1;
+                    if avail.assets == 1 {
+                        avail.content_id = content_id;
+                    }
+                }
+            }
+            ("Asset", m) if UNIT_METADATA.contains(&m) => {
+                if let Some(avail) = self.avail.as_mut().filter(|a| a.assets == 1) {
+                    avail.metadata.get_or_insert(pos);
+                }
+            }
+            (_, "GroupingEntity") => {
+                self.pending.grouping = Some(Grouping::default());
+            }
+            (_, "ReleaseHistory") => self.pending.release = Some((None, None)),
+            (_, "People") => self.pending.people = Some((None, None)),
+            ("Transaction", "Term") => {
+                let (name, p) = match frame.attr("termName") {
+                    Some((_, v, span)) => (v.trim().to_string(), self.lines.pos(*span)),
+                    None => (String::new(), pos),
+                };
+                self.pending.term = Some(Term {
+                    name,
+                    name_pos: p,
+                    values: Vec::new(),
+                });
+            }
+            ("Avail", "SharedEntitlement") => {
+                self.pending.ecosystem = frame.attr("ecosystem").map(|(_, v, _)| v.clone());
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, after: usize) -> Result<(), ReadError> {
+        let Some(frame) = self.stack.pop() else {
+            return Err(self.err(after, "an end tag without a matching start tag"));
+        };
+        if self.other_depth > 0 {
+            self.other_depth -= 1;
+            return Ok(());
+        }
+        if self.avail.is_none() {
+            return Ok(());
+        }
+        self.on_end(frame);
+        Ok(())
+    }
+
+    /// The value of a leaf element, trimmed, with its position (the text, or the start tag when empty).
+    fn leaf(&self, frame: &Frame) -> (String, XmlPos) {
+        let text = frame.text.trim().to_string();
+        let span = frame
+            .text_span
+            .filter(|_| !text.is_empty())
+            .unwrap_or(frame.tag);
+        (text, self.lines.pos(span))
+    }
+
+    fn on_end(&mut self, frame: Frame) {
+        let parent = self
+            .stack
+            .last()
+            .map(|f| f.local.clone())
+            .unwrap_or_default();
+        let grand = self
+            .stack
+            .len()
+            .checked_sub(2)
+            .map(|i| self.stack[i].local.clone())
+            .unwrap_or_default();
+        let local = frame.local.as_str();
+        let (value, pos) = self.leaf(&frame);
+        let version = self.version.unwrap_or(TemplateVersion::Xml(3, 0));
+        let major = match version {
+            TemplateVersion::Xml(m, _) => m,
+            _ => 3,
+        };
+
+        // Required leaves that must not be empty.
+        let required_leaf = matches!(
+            (parent.as_str(), local),
+            ("Avail", "ALID" | "AvailType")
+                | ("Disposition", "EntryType")
+                | ("Licensor", "DisplayName")
+                | ("Asset", "WorkType")
+                | (
+                    "Transaction",
+                    "LicenseType"
+                        | "Start"
+                        | "End"
+                        | "StartCondition"
+                        | "EndCondition"
+                        | "FormatProfile"
+                )
+        );
+        if required_leaf && value.is_empty() {
+            let field = leaf_field(&parent, local);
+            self.structure(
+                pos,
+                field,
+                Some(String::new()),
+                format!(
+                    "<{}> is empty; the avails {version} schema requires a value",
+                    frame.qname
+                ),
+                Some(format!("fill <{}>", frame.qname)),
+            );
+        }
+
+        match (parent.as_str(), local) {
+            // ---- Avail level
+            ("AvailList" | "AvailListSigned" | "", "Avail") => {
+                self.finish_avail(&frame);
+            }
+            ("Avail", "ALID") => self.avail_cell("ALID", &value, pos),
+            ("Avail", "AvailType") => {
+                if let Some(a) = self.avail.as_mut() {
+                    a.avail_type = Some(value);
+                }
+            }
+            ("Avail", "ExceptionFlag") => match xs_boolean(&value) {
+                Some(b) => self.avail_cell("ExceptionFlag", if b { "Yes" } else { "No" }, pos),
+                None => self.structure(
+                    pos,
+                    Some("ExceptionFlag"),
+                    Some(value.clone()),
+                    format!("ExceptionFlag `{value}` is not an xs:boolean"),
+                    Some("write `true` or `false`".into()),
+                ),
+            },
+            ("Avail", "AssociatedALID") => self.avail_cell("AssociatedALID", &value, pos),
+            ("Avail", "Disposition") if !frame.kids.iter().any(|k| k == "EntryType") => {
+                self.missing(&frame, "EntryType", Some("EntryType"));
+            }
+            ("Avail", "Licensor") if !frame.kids.iter().any(|k| k == "DisplayName") => {
+                self.missing(&frame, "md:DisplayName", Some("DisplayName"));
+            }
+            ("Disposition", "EntryType") => self.avail_cell("EntryType", &value, pos),
+            ("Licensor", "DisplayName") => self.avail_cell("DisplayName", &value, pos),
+            ("ServiceProvider", "DisplayName") => self.avail_cell("ServiceProvider", &value, pos),
+            ("SharedEntitlement", "EcosystemID") => match self.pending.ecosystem.as_deref() {
+                Some("UVVU") => self.avail_cell("UV_ID", &value, pos),
+                Some("DMA") => self.avail_cell("DMA_ID", &value, pos),
+                _ => {}
+            },
+
+            // ---- Asset
+            ("Avail", "Asset") => self.finish_asset(&frame),
+            ("Asset", "WorkType") if self.first_asset() => {
+                if let Some(a) = self.avail.as_mut() {
+                    a.work_type = Some(value.clone());
+                }
+                self.avail_cell("WorkType", &value, pos);
+            }
+            ("BundledAsset", "BundledALID") => self.asset_cell("BundledALIDs", &value, pos),
+            (unit, "TitleInternalAlias" | "TitleDisplayUnlimited")
+                if UNIT_METADATA.contains(&unit) =>
+            {
+                let field = match (unit, local) {
+                    ("EpisodeMetadata", "TitleInternalAlias") => "EpisodeTitleInternalAlias",
+                    ("EpisodeMetadata", _) => "EpisodeTitleDisplayUnlimited",
+                    (_, "TitleInternalAlias") => "TitleInternalAlias",
+                    _ => "TitleDisplayUnlimited",
+                };
+                self.asset_cell(field, &value, pos);
+            }
+            (unit, "EditEIDR-URN" | "TitleEIDR-URN") if UNIT_METADATA.contains(&unit) => {
+                let field = match (unit, local) {
+                    ("EpisodeMetadata", "EditEIDR-URN") => "EpisodeID",
+                    ("EpisodeMetadata", _) => "EpisodeTitleID",
+                    (_, "EditEIDR-URN") => "EditID",
+                    _ => "TitleID",
+                };
+                self.asset_cell(field, &value, pos);
+            }
+            (
+                "SeasonMetadata" | "SeriesMetadata",
+                "SeasonContentID"
+                | "SeriesContentID"
+                | "SeasonTitleInternalAlias"
+                | "SeasonTitleDisplayUnlimited"
+                | "SeriesTitleInternalAlias"
+                | "SeriesTitleDisplayUnlimited",
+            ) => self.asset_cell(local, &value, pos),
+            ("SeasonMetadata", "SeasonEIDR-URN") => self.asset_cell("SeasonID", &value, pos),
+            ("SeriesMetadata", "SeriesEIDR-URN") => self.asset_cell("SeriesID", &value, pos),
+            ("SeasonMetadata", "NumberOfEpisodes") => self.asset_cell("EpisodeCount", &value, pos),
+            ("SeriesMetadata", "NumberOfSeasons") => self.asset_cell("SeasonCount", &value, pos),
+            ("EpisodeNumber", "Number") => self.asset_cell("EpisodeNumber", &value, pos),
+            ("SeasonNumber", "Number") => self.asset_cell("SeasonNumber", &value, pos),
+            ("AltIdentifier" | "SeasonAltIdentifier" | "SeriesAltIdentifier", "Identifier") => {
+                let default = match (parent.as_str(), grand.as_str()) {
+                    ("SeasonAltIdentifier", _) => "SeasonAltID",
+                    ("SeriesAltIdentifier", _) => "SeriesAltID",
+                    (_, "EpisodeMetadata") => "EpisodeAltID",
+                    _ => "AltID",
+                };
+                // mddf writes `Column:value` (e.g. `AltID:001143`).
+                let (field, v) = match value.split_once(':') {
+                    Some((name, rest))
+                        if col(name).is_some()
+                            && (name.ends_with("ID") || name.starts_with("Retailer")) =>
+                    {
+                        (name.to_string(), rest.to_string())
+                    }
+                    _ => (default.to_string(), value.clone()),
+                };
+                self.asset_cell(&field, &v, pos);
+            }
+            (unit, "ReleaseDate") if UNIT_METADATA.contains(&unit) => {
+                let year =
+                    if value.len() >= 4 && value.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+                        value[..4].to_string()
+                    } else {
+                        value.clone()
+                    };
+                self.asset_cell("ReleaseYear", &year, pos);
+            }
+            (unit, "RunLength") if UNIT_METADATA.contains(&unit) => {
+                self.check_duration(&value, pos, "TotalRunTime", "RunLength");
+                self.asset_cell("TotalRunTime", &value, pos);
+            }
+            ("ReleaseHistory", "ReleaseType") => {
+                if let Some(r) = self.pending.release.as_mut() {
+                    r.0 = Some(value);
+                }
+            }
+            ("ReleaseHistory", "Date") => {
+                if let Some(r) = self.pending.release.as_mut() {
+                    r.1 = Some((value, pos));
+                }
+            }
+            (_, "ReleaseHistory") => {
+                if let Some((Some(kind), Some((date, p)))) = self.pending.release.take() {
+                    match kind.as_str() {
+                        "original" => self.asset_cell("ReleaseHistoryOriginal", &date, p),
+                        "DVD" => self.asset_cell("ReleaseHistoryPhysicalHV", &date, p),
+                        _ => {}
+                    }
+                }
+            }
+            (unit, "USACaptionsExemptionReason") if UNIT_METADATA.contains(&unit) => {
+                if let Some(a) = self.avail.as_mut() {
+                    a.caption_exemption = true;
+                }
+                self.asset_cell("CaptionIncluded", "No", pos);
+                self.asset_cell("CaptionExemption", &value, pos);
+            }
+            ("Rating", "System") => self.asset_cell("RatingSystem", &value, pos),
+            ("Rating", "Value") => self.asset_cell("RatingValue", &value, pos),
+            ("Rating", "Reason") => self.asset_cell("RatingReason", &value, pos),
+            (unit, "LocalizationOffering") if UNIT_METADATA.contains(&unit) => {
+                self.asset_cell("LocalizationType", &value, pos);
+            }
+            ("GroupingEntity", "Type") => {
+                if let Some(g) = self.pending.grouping.as_mut() {
+                    g.kind = Some(value);
+                }
+            }
+            ("GroupingEntity", "DisplayName") => {
+                if let Some(g) = self.pending.grouping.as_mut() {
+                    g.display = Some((value, pos));
+                }
+            }
+            ("GroupingEntity", "GroupIdentity") => {
+                if let Some(g) = self.pending.grouping.as_mut() {
+                    g.identity = Some((value, pos));
+                }
+            }
+            (_, "GroupingEntity") => {
+                if let Some(g) = self.pending.grouping.take() {
+                    let channel = g
+                        .kind
+                        .as_deref()
+                        .is_none_or(|k| k.trim().eq_ignore_ascii_case("channel"));
+                    let chosen = g
+                        .display
+                        .filter(|(v, _)| !v.is_empty())
+                        .or(g.identity.filter(|(v, _)| !v.is_empty()));
+                    if let (true, Some((v, p))) = (channel, chosen) {
+                        self.asset_cell("GroupIdentity", &v, p);
+                    }
+                }
+            }
+            ("CompanyDisplayCredit", "DisplayString") => {
+                self.asset_cell("CompanyDisplayCredit", &value, pos);
+            }
+            ("Job", "JobFunction") => {
+                if let Some(p) = self.pending.people.as_mut() {
+                    p.0 = Some(value);
+                }
+            }
+            ("Name", "DisplayName") if grand == "People" => {
+                if let Some(p) = self.pending.people.as_mut() {
+                    p.1.get_or_insert((value, pos));
+                }
+            }
+            (_, "People") => {
+                if let Some((Some(job), Some((name, p)))) = self.pending.people.take()
+                    && job.eq_ignore_ascii_case("Director")
+                {
+                    self.asset_cell("Director", &name, p);
+                }
+            }
+
+            // ---- Transaction
+            ("Avail", "Transaction") => self.finish_transaction(&frame, major),
+            ("Licensee", "DisplayName") if self.trans.is_some() => {
+                self.trans_cell("Licensee", &value, pos);
+            }
+            ("Licensee", "DisplayName") => self.avail_cell("Licensee", &value, pos),
+            (
+                "Transaction",
+                "LicenseType"
+                | "Description"
+                | "LicenseRightsDescription"
+                | "ContractID"
+                | "ReportingID"
+                | "OtherInstructions"
+                | "StoreLanguage",
+            ) => self.trans_cell(local, &value, pos),
+            ("Territory", "country" | "countryRegion") => self.trans_cell("Territory", &value, pos),
+            ("TerritoryExcluded", "country" | "countryRegion") => {
+                self.trans_cell("TerritoryExclusion", &value, pos);
+            }
+            ("Transaction", "Start" | "End") => {
+                if !value.is_empty() && !is_xs_date_time(&value) {
+                    self.structure(
+                        pos,
+                        Some(local),
+                        Some(value.clone()),
+                        format!("<{}> `{value}` is not an xs:dateTime", frame.qname),
+                        Some(format!(
+                            "write YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm (e.g. 2026-03-01T00:00:00Z), or use <{local}Condition> for a condition"
+                        )),
+                    );
+                }
+                self.trans_cell(local, &value, pos);
+            }
+            ("Transaction", "StartCondition" | "EndCondition") => {
+                let field = if local == "StartCondition" {
+                    "Start"
+                } else {
+                    "End"
+                };
+                self.trans_cell(field, &value, pos);
+                if let Some((_, lag, span)) = frame.attr("lag") {
+                    let p = self.lines.pos(*span);
+                    let lag_field = if field == "Start" {
+                        "StartLag"
+                    } else {
+                        "EndLag"
+                    };
+                    self.check_duration(lag, p, lag_field, "@lag");
+                    self.trans_cell(lag_field, lag, p);
+                }
+            }
+            ("Transaction", "WindowDuration" | "Duration") => {
+                self.check_duration(&value, pos, "WindowDuration", local);
+                self.trans_cell("WindowDuration", &value, pos);
+            }
+            ("Transaction", "AllowedLanguage" | "AssetLanguage" | "HoldbackLanguage") => {
+                let field = match local {
+                    "AllowedLanguage" => "AllowedLanguages",
+                    other => other,
+                };
+                let text = match frame.attr("asset") {
+                    Some((_, a, _)) if !a.trim().is_empty() && !value.is_empty() => {
+                        format!("{value}:{}", a.trim())
+                    }
+                    _ => value.clone(),
+                };
+                self.trans_cell(field, &text, pos);
+                if local == "AssetLanguage"
+                    && frame
+                        .attr("assetProvided")
+                        .is_some_and(|(_, v, _)| xs_boolean(v) == Some(true))
+                {
+                    self.trans_cell("RequiredFulfillmentLanguages", &value, pos);
+                }
+            }
+            ("Transaction", "FormatProfile") => {
+                self.trans_cell("FormatProfile", &value, pos);
+                for attr in ["HDR", "WCG", "HFR", "NGAudio"] {
+                    if let Some((_, v, span)) = frame.attr(attr) {
+                        let p = self.lines.pos(*span);
+                        let v = match v.trim() {
+                            "true" => "True".to_string(),
+                            "false" => "False".to_string(),
+                            other => other.to_string(),
+                        };
+                        self.trans_cell(attr, &v, p);
+                    }
+                }
+            }
+            ("Term", child) => {
+                let currency = frame
+                    .attr("currency")
+                    .map(|(_, v, span)| (v.trim().to_string(), self.lines.pos(*span)));
+                if child == "Money" && !value.is_empty() && !is_xs_decimal(&value) {
+                    let field = match self.pending.term.as_ref().map(|t| t.name.as_str()) {
+                        Some("SRP") => Some("SRP"),
+                        Some(n) if PRICE_TERMS.contains(&n) || n.starts_with("TPR-") => {
+                            Some("PriceValue")
+                        }
+                        _ => None,
+                    };
+                    self.structure(
+                        pos,
+                        field,
+                        Some(value.clone()),
+                        format!("<{}> `{value}` is not an xs:decimal", frame.qname),
+                        Some("write a plain number such as 4.99 (no currency symbol or thousands separator)".into()),
+                    );
+                }
+                if child == "Boolean" && xs_boolean(&value).is_none() {
+                    self.structure(
+                        pos,
+                        None,
+                        Some(value.clone()),
+                        format!("<{}> `{value}` is not an xs:boolean", frame.qname),
+                        Some("write `true` or `false`".into()),
+                    );
+                }
+                if child == "Duration" {
+                    self.check_duration(&value, pos, "", "Term/Duration");
+                }
+                if let Some(t) = self.pending.term.as_mut() {
+                    t.values.push((child.to_string(), value, pos, currency));
+                }
+            }
+            ("Transaction", "Term") => self.finish_term(&frame),
+            _ => {}
+        }
+    }
+
+    fn missing(&mut self, frame: &Frame, child: &str, field: Option<&str>) {
+        let pos = self.lines.pos(frame.tag);
+        let version = self.version_text();
+        self.structure(
+            pos,
+            field,
+            None,
+            format!(
+                "<{}> has no <{child}>; the avails {version} schema requires it",
+                frame.qname
+            ),
+            Some(format!("add <{child}> to <{}>", frame.qname)),
+        );
+    }
+
+    fn check_duration(&mut self, value: &str, pos: XmlPos, field: &str, element: &str) {
+        if value.is_empty() || is_iso_duration(value.trim()) {
+            return;
+        }
+        self.structure(
+            pos,
+            (!field.is_empty()).then_some(field),
+            Some(value.to_string()),
+            format!("{element} `{value}` is not an xs:duration"),
+            Some("write an ISO 8601 duration such as P180D, PT2H30M or -P5DT10H".into()),
+        );
+    }
+
+    fn first_asset(&self) -> bool {
+        self.avail.as_ref().is_some_and(|a| a.assets == 1)
+    }
+
+    fn avail_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+        if let Some(a) = self.avail.as_mut() {
+            push(&mut a.cells, field, value, pos);
+        }
+    }
+
+    fn asset_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+        if self.first_asset() {
+            self.avail_cell(field, value, pos);
+        }
+    }
+
+    fn trans_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+        if let Some(t) = self.trans.as_mut() {
+            push(&mut t.cells, field, value, pos);
+        }
+    }
+
+    fn finish_asset(&mut self, frame: &Frame) {
+        let first = self.first_asset();
+        if !frame.kids.iter().any(|k| k == "WorkType") {
+            self.missing(frame, "WorkType", Some("WorkType"));
+        }
+        if frame.attr("contentID").is_none() {
+            let pos = self.lines.pos(frame.tag);
+            self.structure(
+                pos,
+                Some("ContentID"),
+                None,
+                format!(
+                    "<{}> has no contentID attribute; the schema requires it",
+                    frame.qname
+                ),
+                Some("add contentID=\"md:cid:...\"".into()),
+            );
+        }
+        if !frame
+            .kids
+            .iter()
+            .any(|k| UNIT_METADATA.contains(&k.as_str()))
+        {
+            self.missing(frame, "Metadata", None);
+        }
+        let tag_pos = self.lines.pos(frame.tag);
+        if let Some(a) = self.avail.as_mut().filter(|_| first) {
+            a.metadata.get_or_insert(tag_pos);
+        }
+    }
+
+    fn finish_term(&mut self, frame: &Frame) {
+        let Some(term) = self.pending.term.take() else {
+            return;
+        };
+        if frame.attr("termName").is_none() {
+            let pos = self.lines.pos(frame.tag);
+            self.structure(
+                pos,
+                Some("PriceType"),
+                None,
+                format!(
+                    "<{}> has no termName attribute; the schema requires it",
+                    frame.qname
+                ),
+                None,
+            );
+            return;
+        }
+        let name = term.name.as_str();
+        let first = term.values.first().cloned();
+        if PRICE_TERMS.contains(&name) || name.starts_with("TPR-") {
+            let price_type = match name {
+                "EpisodeWSP" | "SeasonWSP" => "WSP",
+                other => other,
+            };
+            self.trans_cell("PriceType", price_type, term.name_pos);
+            if let Some((_, v, p, currency)) = first {
+                self.trans_cell("PriceValue", &v, p);
+                if let Some((c, cp)) = currency {
+                    self.trans_cell("PriceCurrency", &c, cp);
+                }
+            }
+        } else if name == "SRP" {
+            if let Some((_, v, p, currency)) = first {
+                self.trans_cell("SRP", &v, p);
+                if let Some((c, cp)) = currency {
+                    self.trans_cell("PriceCurrency", &c, cp);
+                }
+            }
+        } else if let (Some((_, field)), Some((kind, v, p, _))) =
+            (TERM_FIELDS.iter().find(|(t, _)| *t == name), first)
+        {
+            let v = match (kind.as_str(), xs_boolean(&v)) {
+                ("Boolean", Some(true)) => "True".to_string(),
+                ("Boolean", Some(false)) => "False".to_string(),
+                _ => v,
+            };
+            self.trans_cell(field, &v, p);
+        }
+    }
+
+    fn finish_transaction(&mut self, frame: &Frame, major: u8) {
+        let kids = &frame.kids;
+        let has = |n: &str| kids.iter().any(|k| k == n);
+        let mut missing: Vec<(&str, Option<&str>)> = Vec::new();
+        if !has("LicenseType") {
+            missing.push(("LicenseType", Some("LicenseType")));
+        }
+        if !has("Start") && !has("StartCondition") {
+            missing.push(("Start> or <StartCondition", Some("Start")));
+        }
+        if !has("End") && !has("EndCondition") {
+            missing.push(("End> or <EndCondition", Some("End")));
+        }
+        if !has("FormatProfile") {
+            missing.push(("FormatProfile", Some("FormatProfile")));
+        }
+        if major <= 3 && !has("Term") {
+            missing.push(("Term", None));
+        }
+        if major <= 1 && !has("Description") {
+            missing.push(("Description", Some("Description")));
+        }
+        for (child, field) in missing {
+            self.missing(frame, child, field);
+        }
+        if let (Some(t), Some(a)) = (self.trans.take(), self.avail.as_mut()) {
+            a.transactions.push(t);
+        }
+    }
+
+    fn finish_avail(&mut self, frame: &Frame) {
+        for (child, field) in [
+            ("ALID", Some("ALID")),
+            ("Disposition", Some("EntryType")),
+            ("Licensor", Some("DisplayName")),
+            ("AvailType", None),
+            ("ShortDescription", None),
+            ("Asset", Some("WorkType")),
+            ("Transaction", None),
+        ] {
+            if !frame.kids.iter().any(|k| k == child) {
+                self.missing(frame, child, field);
+            }
+        }
+        let Some(mut avail) = self.avail.take() else {
+            return;
+        };
+        self.trans = None;
+        let Some((movies, tv)) = self.infos.clone() else {
+            return;
+        };
+        let work_type = avail.work_type.clone().unwrap_or_default();
+        let kind = sheet_kind(&work_type, avail.avail_type.as_deref().unwrap_or(""));
+        // Asset/@contentID goes to the ContentID column of the WorkType.
+        if let Some((id, pos)) = avail.content_id.take() {
+            let field = match work_type.as_str() {
+                "Episode" => "EpisodeContentID",
+                "Season" => "SeasonContentID",
+                "Series" => "SeriesContentID",
+                "Volume" => "VolumeContentID",
+                _ => "ContentID",
+            };
+            let c = col(field).unwrap_or(0);
+            if !avail.cells.iter().any(|v| v.col == c) {
+                push(&mut avail.cells, field, &id, pos);
+            }
+        }
+        // EMA 1.6 (avails 2.1) identifies movies by AltID, which MovieLabs'
+        // 1.6 converter also wrote as the ALID: use the ALID when no
+        // AltIdentifier gave one.
+        let version = self.version.unwrap_or(TemplateVersion::Xml(3, 0));
+        let (alt_id, alid) = (col("AltID").unwrap_or(0), col("ALID").unwrap_or(0));
+        if version.sheet_equivalent() == TemplateVersion::V1_6
+            && kind == SheetKind::Movies
+            && !avail.cells.iter().any(|v| v.col == alt_id)
+            && let Some(id) = avail.cells.iter().find(|v| v.col == alid).cloned()
+        {
+            push(&mut avail.cells, "AltID", &id.text, id.pos);
+        }
+        // US captions: no exemption reason in the XML means captions are included.
+        if let Some(pos) = avail
+            .metadata
+            .filter(|_| !avail.caption_exemption && kind == SheetKind::Tv)
+        {
+            push(&mut avail.cells, "CaptionIncluded", "Yes", pos);
+        }
+        let info = if kind == SheetKind::Tv { tv } else { movies };
+        let target = if kind == SheetKind::Tv {
+            &mut self.rows.1
+        } else {
+            &mut self.rows.0
+        };
+        for t in avail.transactions {
+            let mut vals: Vec<&Val> = avail.cells.iter().chain(t.cells.iter()).collect();
+            vals.sort_by_key(|v| v.col);
+            let cells = vals
+                .into_iter()
+                .map(|v| Cell {
+                    column: v.col,
+                    text: v.text.clone(),
+                    formula: None,
+                    native: false,
+                    xml: Some(v.pos),
+                })
+                .collect();
+            target.push(Avail {
+                sheet: Arc::clone(&info),
+                row: t.pos.line,
+                cells,
+                xml: Some(t.pos),
+            });
+        }
+    }
+}
+
+fn push(cells: &mut Vec<Val>, field: &str, value: &str, pos: XmlPos) {
+    let value = value.trim();
+    if value.is_empty() {
+        return;
+    }
+    if let Some(c) = col(field) {
+        cells.push(Val {
+            col: c,
+            text: value.to_string(),
+            pos,
+        });
+    }
+}
+
+/// The field a required leaf element stands for, for locations.
+fn leaf_field(parent: &str, local: &str) -> Option<&'static str> {
+    Some(match (parent, local) {
+        (_, "ALID") => "ALID",
+        (_, "EntryType") => "EntryType",
+        ("Licensor", "DisplayName") => "DisplayName",
+        (_, "WorkType") => "WorkType",
+        (_, "LicenseType") => "LicenseType",
+        (_, "Start" | "StartCondition") => "Start",
+        (_, "End" | "EndCondition") => "End",
+        (_, "FormatProfile") => "FormatProfile",
+        _ => return None,
+    })
+}
+
+/// Elements whose attributes are read.
+fn wants_attrs(local: &str) -> bool {
+    matches!(
+        local,
+        "Asset"
+            | "Transaction"
+            | "Term"
+            | "Money"
+            | "StartCondition"
+            | "EndCondition"
+            | "AllowedLanguage"
+            | "AssetLanguage"
+            | "HoldbackLanguage"
+            | "FormatProfile"
+            | "SharedEntitlement"
+    )
+}
+
+/// Byte span of an attribute's value inside a start tag.
+fn attr_span(input: &[u8], tag: (usize, usize), key: &[u8]) -> Option<(usize, usize)> {
+    let bytes = input.get(tag.0..tag.1)?;
+    let mut from = 0;
+    while let Some(i) = find(&bytes[from..], key).map(|i| i + from) {
+        let before_ok = i > 0 && is_ws(bytes[i - 1]);
+        let mut j = i + key.len();
+        while j < bytes.len() && is_ws(bytes[j]) {
+            j += 1;
+        }
+        if before_ok && bytes.get(j) == Some(&b'=') {
+            j += 1;
+            while j < bytes.len() && is_ws(bytes[j]) {
+                j += 1;
+            }
+            let quote = *bytes.get(j)?;
+            if quote == b'"' || quote == b'\'' {
+                let start = j + 1;
+                let len = bytes[start..].iter().position(|b| *b == quote)?;
+                return Some((tag.0 + start, tag.0 + start + len));
+            }
+        }
+        from = i + 1;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
+    match work_type {
+        "Episode" | "Season" | "Series" | "Volume" => SheetKind::Tv,
+        "" => match avail_type {
+            "episode" | "season" | "series" | "miniseries" | "volume" => SheetKind::Tv,
+            _ => SheetKind::Movies,
+        },
+        _ => SheetKind::Movies,
+    }
+}
+
+/// xs:boolean: `true`, `false`, `1`, `0` (whitespace collapsed).
+fn xs_boolean(v: &str) -> Option<bool> {
+    match v.trim() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// xs:decimal: optional sign, digits, optional fraction; no exponent.
+fn is_xs_decimal(v: &str) -> bool {
+    let v = v.trim();
+    let body = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()))
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// xs:dateTime: `YYYY-MM-DDThh:mm:ss[.s+][Z|±hh:mm]`, a real date and time.
+fn is_xs_date_time(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.len() < 19 || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return false;
+    }
+    let Some(rest) = v.get(19..) else {
+        return false;
+    };
+    let rest = match rest.strip_prefix('.') {
+        Some(r) => {
+            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return false;
+            }
+            &r[digits..]
+        }
+        None => rest,
+    };
+    let zone_ok = rest.is_empty()
+        || rest == "Z"
+        || (rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && rest.as_bytes()[3] == b':');
+    zone_ok && matches!(When::parse(v), When::DateTime(..))
+}
+
+fn describe_error(e: &quick_xml::Error, stack: &[Frame]) -> String {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    let inside = stack
+        .last()
+        .map(|f| format!(" inside <{}>", f.qname))
+        .unwrap_or_default();
+    match e {
+        quick_xml::Error::Syntax(
+            s @ (SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedPI
+            | SyntaxError::UnclosedXmlDecl
+            | SyntaxError::UnclosedSingleQuotedAttributeValue
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue),
+        ) => format!("the file ends in the middle of markup{inside} ({s}); it is truncated"),
+        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!(
+                "end tag </{found}> does not match the open <{expected}>; the XML is not well-formed"
+            )
+        }
+        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+            format!("end tag </{name}> has no matching start tag; the XML is not well-formed")
+        }
+        other => format!("is not well-formed XML{inside}: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xs_syntax() {
+        assert!(is_xs_date_time("2026-03-01T00:00:00"));
+        assert!(is_xs_date_time("2026-03-01T00:00:00Z"));
+        assert!(is_xs_date_time("2026-03-01T00:00:00.5+01:00"));
+        assert!(!is_xs_date_time("2026-03-01"));
+        assert!(!is_xs_date_time("2026-02-30T00:00:00"));
+        assert!(is_xs_decimal("4.99"));
+        assert!(!is_xs_decimal("$4.99"));
+        assert!(!is_xs_decimal("4,99"));
+        assert_eq!(xs_boolean("true"), Some(true));
+        assert_eq!(xs_boolean("Yes"), None);
+    }
+
+    fn sample() -> ReadOutput {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/xml/mddf/mddf_Avails_noErrors_v2.3.xml"
+        );
+        let bytes = std::fs::read(path).expect("sample fixture");
+        read(&bytes, "noErrors.xml", 0, &ReadOptions::default()).expect("sample reads")
+    }
+
+    fn texts<'a>(row: &'a Avail, field: &str) -> Vec<&'a str> {
+        row.get_all(field).map(|c| c.text.as_str()).collect()
+    }
+
+    #[test]
+    fn maps_movie_transactions() {
+        let out = sample();
+        assert_eq!(out.source, SourceKind::Xml);
+        let movies = &out.sheets[0];
+        assert_eq!(movies.info.sheet_kind, SheetKind::Movies);
+        assert_eq!(movies.info.version, TemplateVersion::Xml(3, 0));
+        assert_eq!(movies.info.sheet, None);
+        assert_eq!(movies.info.header_row, 0);
+        let territory = movies.info.column_of("Territory").unwrap();
+        assert_eq!(movies.info.columns[territory].letter, "Territory");
+        let row = &movies.rows[0];
+        assert_eq!(row.row, 43);
+        assert_eq!(row.xml.map(|x| (x.line, x.col)), Some((43, 5)));
+        assert_eq!(row.text("ALID"), "md:pseudoalid:wprid.fox.com:001143");
+        assert_eq!(row.text("DisplayName"), "20th Century Fox");
+        assert_eq!(row.text("EntryType"), "Full Extract");
+        assert_eq!(row.text("WorkType"), "Movie");
+        assert_eq!(
+            row.text("ContentID"),
+            "md:cid:eidr-s:8FF3-1C20-84F5-F247-8BCD-E"
+        );
+        assert_eq!(row.text("TitleInternalAlias"), "Bravados, The");
+        assert_eq!(row.text("AltID"), "001143");
+        assert_eq!(row.text("ReleaseYear"), "1958");
+        assert_eq!(row.text("TotalRunTime"), "PT01H37M49S");
+        assert_eq!(row.text("ReleaseHistoryPhysicalHV"), "2005-05-24");
+        assert_eq!(row.text("CaptionIncluded"), "No");
+        assert_eq!(row.text("CaptionExemption"), "2");
+        assert_eq!(row.text("LocalizationType"), "any");
+        assert_eq!(row.text("AvailID"), "1431081");
+        assert_eq!(row.text("LicenseType"), "EST");
+        assert_eq!(texts(row, "Territory"), ["US"]);
+        assert_eq!(row.text("Start"), "1917-09-24T23:59:59");
+        assert_eq!(row.text("End"), "Open");
+        assert_eq!(texts(row, "AllowedLanguages").len(), 6);
+        assert_eq!(row.text("AssetLanguage"), "EN");
+        assert_eq!(row.text("FormatProfile"), "HD");
+        assert_eq!(row.text("SRP"), "1000.00");
+        assert_eq!(row.text("PriceCurrency"), "XTS");
+        assert_eq!(row.text("PriceType"), "");
+        assert_eq!(
+            row.text("UV_ID"),
+            "urn:dece:alid:eidr-s:77C5-ED35-8FC2-7D9D-9531-1"
+        );
+        assert_eq!(row.text("DMA_ID"), "10.5240/77C5-ED35-8FC2-7D9D-9531-1");
+        let cell = row.get("Territory").unwrap();
+        let pos = cell.xml.unwrap();
+        assert_eq!((pos.line, pos.col), (46, 21));
+        assert_eq!(pos.span.1 - pos.span.0, 2);
+        // The multi-line title keeps its inner line break, trimmed at the ends.
+        let collection = movies
+            .rows
+            .iter()
+            .find(|r| r.text("WorkType") == "Collection")
+            .unwrap();
+        assert!(
+            collection
+                .text("TitleInternalAlias")
+                .starts_with("Star Wars: The Digital")
+        );
+        assert_eq!(texts(collection, "BundledALIDs").len(), 5);
+        assert_eq!(collection.text("PriceType"), "LicenseFee");
+        assert_eq!(collection.text("PriceValue"), "20");
+        assert_eq!(collection.text("SuppressionLiftDate"), "2015-03-23");
+        assert_eq!(collection.text("ContractID"), "16724");
+    }
+
+    #[test]
+    fn maps_tv_transactions() {
+        let out = sample();
+        let tv = &out.sheets[1];
+        assert_eq!(tv.info.sheet_kind, SheetKind::Tv);
+        assert_eq!(tv.rows.len(), 8);
+        let ep = &tv.rows[0];
+        assert_eq!(ep.text("WorkType"), "Episode");
+        assert_eq!(ep.text("EpisodeContentID"), "md:cid:disney.com:jake-s01e01");
+        assert_eq!(ep.text("SeasonContentID"), "md:cid:disney.com:jake-s01");
+        assert_eq!(ep.text("SeriesContentID"), "md:cid:disney.com:jake");
+        assert_eq!(ep.text("EpisodeNumber"), "1");
+        assert_eq!(ep.text("SeasonNumber"), "1");
+        assert_eq!(ep.text("EpisodeAltID"), "jake-s01e01");
+        assert_eq!(ep.text("SeasonAltID"), "jake-s01");
+        assert_eq!(ep.text("SeriesAltID"), "jake");
+        assert_eq!(
+            ep.text("EpisodeID"),
+            "urn:eidr:10.5240:F926-336C-2666-0201-54E9-I"
+        );
+        assert_eq!(
+            ep.text("EpisodeTitleInternalAlias"),
+            "Hide The Hideout! /The Old Shell Game"
+        );
+        assert_eq!(
+            ep.text("SeriesTitleInternalAlias"),
+            "Jake and the Neverland Pirates"
+        );
+        assert_eq!(ep.text("CaptionIncluded"), "Yes");
+        assert_eq!(ep.text("PriceType"), "NA");
+        assert_eq!(ep.text("PriceValue"), "NA");
+        let season = tv
+            .rows
+            .iter()
+            .find(|r| r.text("WorkType") == "Season")
+            .unwrap();
+        assert_eq!(season.text("SeasonContentID"), "md:cid:disney.com:jake-s01");
+        assert_eq!(season.get_all("SeasonContentID").count(), 1);
+        assert_eq!(season.text("EpisodeNumber"), "");
+        let notes: Vec<&NoteKind> = out.notes.iter().map(|n| &n.kind).collect();
+        assert_eq!(notes, [&NoteKind::VersionUsed]);
+    }
+
+    #[test]
+    fn one_line_documents_are_linear() {
+        let tx = "<Transaction><LicenseType>EST</LicenseType><Territory><md:country>US</md:country></Territory><Start>2027-01-01T00:00:00</Start><End>2027-12-31T00:00:00</End><FormatProfile>HD</FormatProfile><Term termName=\"NA\"><Text>NA</Text></Term></Transaction>";
+        let avail = format!(
+            "<Avail><ALID>a</ALID><Disposition><EntryType>Full Extract</EntryType></Disposition><Licensor><md:DisplayName>acme</md:DisplayName></Licensor><AvailType>single</AvailType><ShortDescription>x</ShortDescription><Asset contentID=\"c\"><WorkType>Movie</WorkType><Metadata><TitleInternalAlias>T</TitleInternalAlias></Metadata></Asset>{}</Avail>",
+            tx.repeat(20)
+        );
+        let doc = format!(
+            "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.6/md\">{}</AvailList>",
+            avail.repeat(250)
+        );
+        let started = std::time::Instant::now();
+        let out = read(doc.as_bytes(), "one-line.xml", 0, &ReadOptions::default()).unwrap();
+        assert_eq!(out.sheets[0].rows.len(), 5_000);
+        let last = out.sheets[0].rows.last().unwrap();
+        let x = last.get("Territory").unwrap().xml.unwrap();
+        assert_eq!(x.line, 1);
+        assert_eq!(x.col as usize, x.span.0 + 1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        let structure = out
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::XmlStructure)
+            .count();
+        assert_eq!(structure, 0);
+    }
+
+    #[test]
+    fn entity_in_attribute_is_an_error() {
+        let doc = br#"<AvailList xmlns="http://www.movielabs.com/schema/avails/v2.3/avails"><Avail><Asset contentID="&lol9;"/></Avail></AvailList>"#;
+        match read(doc, "x.xml", 0, &ReadOptions::default()) {
+            Err(ReadError::Xml { line, message, .. }) => {
+                assert_eq!(line, 1);
+                assert!(message.contains("contentID"), "{message}");
+            }
+            other => panic!("expected an XML error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bom_keeps_positions() {
+        let doc = "\u{feff}<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\">\n<Avail><ALID>a</ALID><Transaction><Territory><country xmlns=\"http://www.movielabs.com/schema/md/v2.6/md\">US</country></Territory></Transaction></Avail></AvailList>";
+        let out = read(doc.as_bytes(), "bom.xml", 0, &ReadOptions::default()).unwrap();
+        let row = &out.sheets[0].rows[0];
+        let x = row.get("Territory").unwrap().xml.unwrap();
+        assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
+        assert_eq!(x.line, 2);
+        // Missing elements are reported, reading goes on.
+        assert!(
+            out.notes
+                .iter()
+                .any(|n| n.kind == NoteKind::XmlStructure && n.message.contains("<FormatProfile>"))
+        );
+    }
+
+    #[test]
+    fn never_panics_on_damaged_input() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/xml/mddf/mddf_Avails_withErrors.xml"
+        );
+        let good = std::fs::read(path).expect("sample fixture");
+        let opts = ReadOptions::default();
+        // Truncation points (every 23rd byte) read or fail cleanly.
+        for cut in (0..good.len()).step_by(23) {
+            let _ = read(&good[..cut], "cut.xml", 0, &opts);
+        }
+        // Single-byte damage at many places.
+        let mut seed = 0x2545_f491_u32;
+        for _ in 0..800 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let mut bad = good.clone();
+            let at = seed as usize % bad.len();
+            bad[at] = [b'<', b'>', b'&', b'"', b'/', 0xFF, 0xC3, 0, b'x', b':']
+                [(seed >> 24) as usize % 10];
+            let _ = read(&bad, "bad.xml", 0, &opts);
+        }
+        assert!(!is_xs_date_time("2026-01-01T00:00:0\u{e9}"));
+    }
+
+    #[test]
+    fn elements_outside_the_avails_namespace_are_reported() {
+        let doc = br#"<a:AvailList xmlns:a="http://www.movielabs.com/schema/avails/v2.3/avails"><Avail><ALID>x</ALID></Avail></a:AvailList>"#;
+        let out = read(doc, "ns.xml", 0, &ReadOptions::default()).unwrap();
+        assert!(out.sheets.is_empty());
+        let notes: Vec<&str> = out
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::XmlStructure)
+            .map(|n| n.message.as_str())
+            .collect();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("<Avail> is in no namespace"), "{notes:?}");
+    }
+
+    #[test]
+    fn attribute_spans() {
+        let s = br#"<a x="1" contentID='abc'>"#;
+        assert_eq!(attr_span(s, (0, s.len()), b"contentID"), Some((20, 23)));
+        assert_eq!(attr_span(s, (0, s.len()), b"ID"), None);
+    }
 }

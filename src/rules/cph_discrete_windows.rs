@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::cph_territory::row_territories;
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
-use crate::model::time::When;
+use crate::model::time::{self, When};
 use crate::model::{Avail, Diagnostic, Severity};
 
 static META: RuleMeta = RuleMeta {
@@ -45,6 +45,15 @@ struct Window<'a> {
     row: &'a Avail,
     start: DateTime<Utc>,
     end: Option<DateTime<Utc>>,
+}
+
+impl Window<'_> {
+    fn span(&self) -> time::Window {
+        time::Window {
+            start: self.start,
+            end: self.end,
+        }
+    }
 }
 
 impl super::Rule for Rule {
@@ -106,7 +115,7 @@ impl super::Rule for Rule {
                 if let Some(p) = reach {
                     let prev = &windows[p];
                     let cur = &windows[i];
-                    if prev.end.is_none_or(|e| e >= cur.start) {
+                    if prev.span().overlaps(&cur.span()) {
                         let what = if prev.start == cur.start && prev.end == cur.end {
                             "duplicates"
                         } else {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::cph_territory::row_territories;
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
-use crate::model::time::{When, format_instant, human_duration};
+use crate::model::time::{Handover, When, format_instant, handover, human_duration};
 use crate::model::{Avail, Diagnostic, Location, Severity};
 
 static META: RuleMeta = RuleMeta {
@@ -119,30 +119,45 @@ impl super::Rule for Rule {
                 let wanted = cph_start - Duration::minutes(1);
                 for (_, territory) in row_territories(row) {
                     let mut windows: Vec<&Licensed<'_>> = Vec::new();
-                    for key in [territory.clone(), "ZZ".to_string()] {
-                        if let Some(v) = index.get(&(id.text.trim(), key)) {
-                            windows.extend(v.iter());
-                        }
+                    // The territory's own windows, then worldwide (ZZ) windows
+                    // that do not exclude it (looked up once when it is ZZ).
+                    if let Some(v) = index.get(&(id.text.trim(), territory.clone())) {
+                        windows.extend(v.iter());
+                    }
+                    if territory != "ZZ"
+                        && let Some(v) = index.get(&(id.text.trim(), "ZZ".to_string()))
+                    {
+                        windows.extend(v.iter().filter(|l| {
+                            !l.row
+                                .items("TerritoryExclusion")
+                                .iter()
+                                .any(|(_, t)| *t == territory)
+                        }));
                     }
                     // Licensed windows starting after the CPH window ends do not conflict.
                     windows
                         .retain(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
-                    let mut nearest_before: Option<&Licensed<'_>> = None;
+                    // Every overlap is reported; of the windows ending before
+                    // the CPH Start only the latest hands over to it.
+                    let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
                     for l in &windows {
-                        match l.end {
-                            Some(e) if e < cph_start => {
-                                if nearest_before.is_none_or(|n| n.end < l.end) {
-                                    nearest_before = Some(l);
-                                }
+                        let g = match handover(l.end, cph_start) {
+                            Handover::Overlap => {
+                                out.push(overlap(row, l, &territory, wanted, ctx));
+                                continue;
                             }
-                            _ => out.push(overlap(row, l, &territory, wanted, ctx)),
+                            Handover::Continuous => Duration::minutes(1),
+                            Handover::Gap(g) => g,
+                        };
+                        if nearest_before.is_none_or(|(_, best)| g < best) {
+                            nearest_before = Some((l, g));
                         }
                     }
-                    if let Some(l) = nearest_before {
-                        let end = l.end.expect("only windows with an End are 'before'");
-                        if end != wanted {
-                            out.push(gap(row, l, &territory, end, cph_start, wanted, ctx));
-                        }
+                    if let Some((l, g)) = nearest_before
+                        && g != Duration::minutes(1)
+                    {
+                        let end = l.end.expect("a gap has an End");
+                        out.push(gap(row, l, &territory, end, cph_start, wanted, ctx));
                     }
                 }
             }

@@ -77,9 +77,10 @@ impl super::Rule for Rule {
                 )
                 .with_help("CPH avails need a forward-looking Start; set a future date and time"),
             );
-        } else if let Some(lead) = s.min_lead {
-            if start - s.as_of < lead {
-                let mut d = META
+        } else if let Some(lead) = s.min_lead
+            && start - s.as_of < lead
+        {
+            let mut d = META
                     .at_field(
                         row,
                         "Start",
@@ -93,9 +94,8 @@ impl super::Rule for Rule {
                         "publishing can take up to 14 days; start at {} or later",
                         format_instant(s.as_of + lead, s.zone)
                     ));
-                d.severity = Severity::Warning;
-                out.push(d);
-            }
+            d.severity = Severity::Warning;
+            out.push(d);
         }
     }
 }

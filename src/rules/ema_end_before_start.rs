@@ -42,24 +42,24 @@ impl super::Rule for Rule {
         let zone = ctx.settings.zone;
         let start = When::parse(row.text("Start")).start_instant(zone);
         let end = When::parse(row.text("End")).end_instant(zone);
-        if let (Some(s), Some(e)) = (start, end) {
-            if e <= s {
-                out.push(
-                    META.at_field(
-                        row,
-                        "End",
-                        format!(
-                            "End `{}` ({}) is not after Start `{}` ({})",
-                            row.text("End"),
-                            format_instant(e, zone),
-                            row.text("Start"),
-                            format_instant(s, zone)
-                        ),
-                    )
-                    .with_related("Start of this row", row.location("Start"))
-                    .with_help("correct the dates so that End is later than Start"),
-                );
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e <= s
+        {
+            out.push(
+                META.at_field(
+                    row,
+                    "End",
+                    format!(
+                        "End `{}` ({}) is not after Start `{}` ({})",
+                        row.text("End"),
+                        format_instant(e, zone),
+                        row.text("Start"),
+                        format_instant(s, zone)
+                    ),
+                )
+                .with_related("Start of this row", row.location("Start"))
+                .with_help("correct the dates so that End is later than Start"),
+            );
         }
     }
 }

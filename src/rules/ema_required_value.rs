@@ -76,10 +76,11 @@ impl super::Rule for Rule {
                 continue;
             }
             // A missing column is reported once at the header (EMA001), not per row.
-            if !row.has_column(&f.name) && !info.version.is_xml() {
-                if f.required == Requirement::Always {
-                    continue;
-                }
+            if !row.has_column(&f.name)
+                && !info.version.is_xml()
+                && f.required == Requirement::Always
+            {
+                continue;
             }
             out.push(
                 META.at_field(row, &f.name, format!("`{}` is empty{why}", f.name))

@@ -41,13 +41,12 @@ pub fn territory_problem(code: &str) -> Option<(String, Option<String>)> {
     if territory_name(code).is_some() {
         return None;
     }
-    if let Some((country, sub)) = code.split_once('-') {
-        if territory_name(country).is_some()
-            && (1..=3).contains(&sub.len())
-            && sub.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            return None;
-        }
+    if let Some((country, sub)) = code.split_once('-')
+        && territory_name(country).is_some()
+        && (1..=3).contains(&sub.len())
+        && sub.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return None;
     }
     let upper = code.to_ascii_uppercase();
     if let Some(name) = territory_name(&upper) {

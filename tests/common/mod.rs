@@ -466,16 +466,16 @@ pub fn check(path: &Path, profile: &str, extra: &[&str]) -> (i32, Value, String)
 }
 
 /// `(code, severity, sheet, row, field)` of one diagnostic.
-pub type Tuple = (
-    String,
-    String,
-    Option<String>,
-    Option<u64>,
-    Option<String>,
-);
+pub type Tuple = (String, String, Option<String>, Option<u64>, Option<String>);
 
 /// Builds a tuple for comparisons.
-pub fn t(code: &str, severity: &str, sheet: Option<&str>, row: Option<u64>, field: Option<&str>) -> Tuple {
+pub fn t(
+    code: &str,
+    severity: &str,
+    sheet: Option<&str>,
+    row: Option<u64>,
+    field: Option<&str>,
+) -> Tuple {
     (
         code.to_string(),
         severity.to_string(),
@@ -492,9 +492,7 @@ pub fn at(code: &str, severity: &str, sheet: &str, row: u64, field: &str) -> Tup
 
 /// The diagnostics array of a report.
 pub fn diagnostics(report: &Value) -> &Vec<Value> {
-    report["diagnostics"]
-        .as_array()
-        .expect("diagnostics array")
+    report["diagnostics"].as_array().expect("diagnostics array")
 }
 
 fn tuple(d: &Value) -> Tuple {
@@ -538,7 +536,12 @@ pub fn with_code<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
 /// The single diagnostic with a code (panics, showing the report, otherwise).
 pub fn one<'a>(report: &'a Value, code: &str) -> &'a Value {
     let v = with_code(report, code);
-    assert_eq!(v.len(), 1, "expected one {code}, got {}: {report:#}", v.len());
+    assert_eq!(
+        v.len(),
+        1,
+        "expected one {code}, got {}: {report:#}",
+        v.len()
+    );
     v[0]
 }
 
@@ -551,7 +554,10 @@ pub fn problems(report: &Value) -> u64 {
 #[track_caller]
 pub fn assert_clean(report: &Value) {
     let f = findings(report);
-    assert!(f.is_empty(), "expected no errors or warnings, got {f:#?}\n{report:#}");
+    assert!(
+        f.is_empty(),
+        "expected no errors or warnings, got {f:#?}\n{report:#}"
+    );
 }
 
 /// Directory of the shared sample files.

@@ -1,0 +1,12 @@
+//! Any bytes through format sniffing and the matching reader (xlsx, xls, xlsb, ods, csv, xml), then every rule.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let opts = availcheck::read::ReadOptions::default();
+    common::check(availcheck::read::read_bytes(data.to_vec(), "fuzz", 0, &opts));
+});
