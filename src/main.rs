@@ -9,11 +9,11 @@ use std::process::ExitCode;
 use availcheck::config::Config;
 use availcheck::model::Severity;
 use availcheck::model::time::{parse_lead, parse_offset};
-use availcheck::report::{self, Format, RenderOptions};
+use availcheck::report::{self, Format, RenderOptions, human};
 use availcheck::rules::{self, Profile, Settings};
 use availcheck::{CheckOptions, read::ReadOptions};
 use chrono::{DateTime, Utc};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Validate EMA Avails for Amazon Prime Video CPH SVOD before upload.
 #[derive(Parser)]
@@ -24,6 +24,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per run")]
 enum Command {
     /// Check avails files (or folders of them).
     ///
@@ -37,6 +38,17 @@ enum Command {
         /// Rule code (e.g. CPH005) or name.
         code: String,
     },
+    /// Print a shell completion script (e.g. `availcheck completions bash > /etc/bash_completion.d/availcheck`).
+    Completions {
+        /// Shell to generate completions for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of availcheck, or of one subcommand.
+    Man {
+        /// Subcommand (e.g. `check`) for its own page `availcheck-check(1)`.
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,10 +61,41 @@ enum ProfileArg {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
-    /// Compiler-style reports and a summary.
+    /// Compiler-style reports and a summary (for people; do not parse).
     Human,
     /// One JSON document (schemas/report.schema.json).
     Json,
+    /// One JSON object per diagnostic per line, then a {"summary": …} line.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// JUnit XML: one testsuite per file, one testcase per rule that fired.
+    Junit,
+    /// GitHub Actions annotations (::error file=…,line=…::…).
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour (even with NO_COLOR).
+    Always,
+    /// Never colour.
+    Never,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,8 +123,29 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
     /// Same as --format json.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Write the report to FILE instead of stdout, atomically (a temporary
+    /// file in the same folder, fsynced and renamed into place when
+    /// complete; never a half-written report), and print the human summary
+    /// on stderr. `-` means stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Show at most N diagnostics, the first N in file, sheet, row, column
+    /// order. Human and github then say "K more not shown"; junit lists at
+    /// most N locations (every rule still gets its test case); json, jsonl
+    /// and sarif list N and count the rest in `summary.omitted`
+    /// (sarif: `run.properties.omitted`). Summaries, counts and the exit code
+    /// always cover everything. Without it every format shows all.
+    #[arg(long, visible_alias = "max-errors", value_name = "N")]
+    max_diagnostics: Option<usize>,
+    /// Human output (and the stderr summary of --output): only the totals
+    /// line, and nothing when the check passes.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Colour the human output (auto honours NO_COLOR).
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorArg,
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
@@ -143,6 +207,36 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "availcheck", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man { subcommand } => {
+            let page = match man_page(subcommand.as_deref()) {
+                Ok(Some(page)) => page,
+                Ok(None) => {
+                    eprintln!(
+                        "error: no subcommand `{}`",
+                        subcommand.as_deref().unwrap_or_default()
+                    );
+                    return ExitCode::from(2);
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&page).and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Check(args) => match run(args) {
             Ok(code) => code,
             Err(message) => {
@@ -151,6 +245,41 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The roff man page: `availcheck(1)` with the options of `check` and the
+/// exit status, or `availcheck-SUB(1)` for one subcommand (`None` if there
+/// is no such subcommand).
+fn man_page(subcommand: Option<&str>) -> std::io::Result<Option<Vec<u8>>> {
+    let cmd = Cli::command();
+    let mut page = Vec::new();
+    if let Some(name) = subcommand {
+        let Some(sub) = cmd.find_subcommand(name) else {
+            return Ok(None);
+        };
+        // clap wants a &'static str; the process ends right after.
+        let full: &'static str =
+            Box::leak(format!("availcheck-{}", sub.get_name()).into_boxed_str());
+        clap_mangen::Man::new(sub.clone().name(full)).render(&mut page)?;
+        return Ok(Some(page));
+    }
+    clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
+    let mut extra = Vec::new();
+    if let Some(check) = cmd.find_subcommand("check") {
+        clap_mangen::Man::new(check.clone()).render_options_section(&mut extra)?;
+    }
+    let extra = String::from_utf8_lossy(&extra).replacen(".SH OPTIONS", ".SH \"CHECK OPTIONS\"", 1);
+    let exit = ".SH \"EXIT STATUS\"\n.TP\n0\nNo finding at or above \\-\\-fail\\-on (default: error).\n\
+                .TP\n1\nFindings at or above \\-\\-fail\\-on.\n\
+                .TP\n2\nUsage error, unreadable or unsupported input, or the report could not be written.\n";
+    let text = String::from_utf8_lossy(&page).into_owned();
+    let at = text.find(".SH VERSION").unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + extra.len() + exit.len());
+    out.push_str(&text[..at]);
+    out.push_str(&extra);
+    out.push_str(exit);
+    out.push_str(&text[at..]);
+    Ok(Some(out.into_bytes()))
 }
 
 fn family(m: &rules::RuleMeta) -> &'static str {
@@ -184,42 +313,71 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let format = if args.json {
         Format::Json
     } else {
-        match args.format {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-        }
+        Format::from(args.format)
+    };
+    let fail_on = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
     };
     let render = RenderOptions {
-        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        color: use_color(
+            args.color,
+            args.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
+                && std::io::stdout().is_terminal(),
+        ),
         profile: opts.settings.profile.as_str(),
+        max_diagnostics: args.max_diagnostics,
+        quiet: args.quiet,
+        fail_on,
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) =
-        report::render(&report, format, render, &mut stdout).and_then(|()| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
+    let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    if let Some(path) = output {
+        if let Err(e) =
+            report::write_atomically(path, |w| report::render(&report, format, render, w))
+        {
+            eprintln!("error: cannot write the report to {}: {e}", path.display());
+            return Ok(ExitCode::from(2));
+        }
+        let summary = RenderOptions {
+            color: false,
+            ..render
+        };
+        let mut stderr = std::io::stderr().lock();
+        let _ = human::summary(&report, summary, &mut stderr).and_then(|()| stderr.flush());
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) =
+            report::render(&report, format, render, &mut stdout).and_then(|()| stdout.flush())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
             eprintln!("error: cannot write the report: {e}");
             return Ok(ExitCode::from(2));
         }
     }
     if report.has_unreadable() {
-        if format != Format::Human {
+        if format != Format::Human || output.is_some() {
             for f in report.files.iter().filter_map(|f| f.error.as_deref()) {
                 eprintln!("error: {f}");
             }
         }
         return Ok(ExitCode::from(2));
     }
-    let failing = match args.fail_on {
-        FailOn::Error => report.count(Severity::Error) > 0,
-        FailOn::Warning => report.count(Severity::Error) + report.count(Severity::Warning) > 0,
-        FailOn::Never => false,
-    };
-    Ok(if failing {
+    Ok(if render.run_fails(&report) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--color`: `auto` colours a terminal unless NO_COLOR is set (and not
+/// empty, as no-color.org says); `always` and `never` are unconditional.
+fn use_color(choice: ColorArg, terminal: bool) -> bool {
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }
 
 fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, String> {
@@ -248,15 +406,14 @@ fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, String> {
             .filter(|c| !c.is_empty())
             .collect::<BTreeSet<String>>()
     });
-    if let Some(t) = &s.territories {
-        if let Some(bad) = t
+    if let Some(t) = &s.territories
+        && let Some(bad) = t
             .iter()
             .find(|c| availcheck::model::codes::territory_name(c).is_none())
-        {
-            return Err(format!(
-                "--territories: `{bad}` is not an ISO 3166-1 alpha-2 code"
-            ));
-        }
+    {
+        return Err(format!(
+            "--territories: `{bad}` is not an ISO 3166-1 alpha-2 code"
+        ));
     }
     if let Some(zone) = args.time_zone.as_deref().or(config.time_zone.as_deref()) {
         s.zone = parse_offset(zone)

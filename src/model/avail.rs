@@ -120,19 +120,90 @@ pub struct XmlPos {
     pub span: (usize, usize),
 }
 
-/// One non-empty value of a row.
+/// One non-empty value of a row. Kept small (32 bytes, text shared through
+/// [`Interner`]) because a large sheet holds millions of them.
 #[derive(Debug, Clone)]
 pub struct Cell {
-    /// Column index into [`SheetInfo::columns`].
-    pub column: usize,
+    /// Column index into [`SheetInfo::columns`] (see [`Cell::column`]).
+    column: u32,
     /// The value as the user sees it (dates rendered through their number format).
-    pub text: String,
-    /// The cell's formula, when it holds one.
-    pub formula: Option<String>,
+    pub text: Arc<str>,
     /// True when the text was rendered from a native date/number cell rather than written as text.
     pub native: bool,
+    /// Rarely present: the formula, or the exact XML position.
+    extra: Option<Box<CellExtra>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CellExtra {
+    formula: Option<String>,
+    xml: Option<XmlPos>,
+}
+
+impl Cell {
+    /// A cell of `column` showing `text`.
+    pub fn new(column: usize, text: Arc<str>, native: bool) -> Self {
+        Cell {
+            column: u32::try_from(column).expect("fewer than 2^32 columns"),
+            text,
+            native,
+            extra: None,
+        }
+    }
+
+    /// Records the formula the cell holds.
+    pub fn with_formula(mut self, formula: Option<String>) -> Self {
+        if formula.is_some() {
+            self.extra.get_or_insert_with(Box::default).formula = formula;
+        }
+        self
+    }
+
+    /// Records the cell's exact XML position.
+    pub fn with_xml(mut self, pos: XmlPos) -> Self {
+        self.extra.get_or_insert_with(Box::default).xml = Some(pos);
+        self
+    }
+
+    /// Column index into [`SheetInfo::columns`].
+    pub fn column(&self) -> usize {
+        self.column as usize
+    }
+
+    /// The cell's formula, when it holds one.
+    pub fn formula(&self) -> Option<&str> {
+        self.extra.as_ref()?.formula.as_deref()
+    }
+
     /// Exact XML position (XML sources only).
-    pub xml: Option<XmlPos>,
+    pub fn xml(&self) -> Option<XmlPos> {
+        self.extra.as_ref()?.xml
+    }
+}
+
+/// Shares the text of repeated short values (`SVOD`, `US`, `Full Extract`,
+/// dates) between cells, so a sheet's memory grows with its distinct values.
+#[derive(Debug, Default)]
+pub struct Interner {
+    seen: std::collections::HashSet<Arc<str>>,
+}
+
+impl Interner {
+    /// Values longer than this are not worth sharing.
+    const MAX_LEN: usize = 64;
+
+    /// The shared copy of `text`.
+    pub fn intern(&mut self, text: &str) -> Arc<str> {
+        if text.len() > Self::MAX_LEN {
+            return Arc::from(text);
+        }
+        if let Some(a) = self.seen.get(text) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = Arc::from(text);
+        self.seen.insert(Arc::clone(&a));
+        a
+    }
 }
 
 /// One avail: a spreadsheet data row or one XML Transaction with its Avail's data.
@@ -152,13 +223,13 @@ impl Avail {
     /// The first cell of a canonical field.
     pub fn get(&self, field: &str) -> Option<&Cell> {
         let col = self.sheet.column_of(field)?;
-        self.cells.iter().find(|c| c.column == col)
+        self.cells.iter().find(|c| c.column() == col)
     }
 
     /// Every cell of a field (XML repeats elements such as Territory).
     pub fn get_all<'a>(&'a self, field: &str) -> impl Iterator<Item = &'a Cell> + 'a {
         let col = self.sheet.column_of(field);
-        self.cells.iter().filter(move |c| Some(c.column) == col)
+        self.cells.iter().filter(move |c| Some(c.column()) == col)
     }
 
     /// The trimmed text of a field, `""` when absent.
@@ -185,13 +256,22 @@ impl Avail {
             .collect()
     }
 
+    /// The territories the row covers: `Territory` items minus
+    /// `TerritoryExclusion` items, each with the cell it came from.
+    pub fn territories(&self) -> Vec<(&Cell, &str)> {
+        let excluded = self.items("TerritoryExclusion");
+        let mut out = self.items("Territory");
+        out.retain(|(_, t)| !excluded.iter().any(|(_, x)| x == t));
+        out
+    }
+
     /// Location of a cell of this row.
     pub fn cell_location(&self, cell: &Cell) -> Location {
-        let col = &self.sheet.columns[cell.column];
+        let col = &self.sheet.columns[cell.column()];
         let mut loc = self.row_location();
         loc.field = col.field.clone().or_else(|| Some(col.header.clone()));
-        loc.value = Some(cell.text.clone());
-        if let Some(x) = cell.xml {
+        loc.value = Some(cell.text.to_string());
+        if let Some(x) = cell.xml() {
             loc.line = Some(x.line);
             loc.col = Some(x.col);
             loc.span = Some(x.span);
@@ -241,11 +321,11 @@ impl Avail {
                 .cells
                 .iter()
                 .map(|c| {
-                    let col = &self.sheet.columns[c.column];
+                    let col = &self.sheet.columns[c.column()];
                     (
                         col.letter.clone(),
                         col.field.clone().unwrap_or_else(|| col.header.clone()),
-                        c.text.clone(),
+                        c.text.to_string(),
                     )
                 })
                 .collect(),

@@ -101,13 +101,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
             .enumerate()
             .filter_map(|(col, &src)| {
                 let v = record.get(src)?.trim();
-                (!v.is_empty()).then(|| Cell {
-                    column: col,
-                    text: v.to_string(),
-                    formula: None,
-                    native: false,
-                    xml: None,
-                })
+                (!v.is_empty()).then(|| Cell::new(col, Arc::from(v), false))
             })
             .collect();
         rows.push(Avail {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, SheetRows};
-use crate::model::avail::Column;
+use crate::model::avail::{Column, Interner};
 use crate::model::dictionary::{canonical_field, is_known_field};
 use crate::model::{
     Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, column_letter,
@@ -222,6 +222,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     });
 
     let mut rows = Vec::new();
+    let mut interner = Interner::default();
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -280,18 +281,18 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             continue;
         }
         skipped_empty.append(&mut empty_run);
-        let cells = raw
-            .cells
-            .iter()
-            .filter(|c| c.col < info.columns.len() && !c.text.trim().is_empty())
-            .map(|c| Cell {
-                column: c.col,
-                text: c.text.clone(),
-                formula: c.formula.clone(),
-                native: c.native,
-                xml: None,
-            })
-            .collect();
+        // Sized exactly: a sheet holds many rows, and growth would double them.
+        let mut cells = Vec::with_capacity(raw.cells.len());
+        cells.extend(
+            raw.cells
+                .iter()
+                .filter(|c| c.col < info.columns.len() && !c.text.trim().is_empty())
+                .map(|c| {
+                    Cell::new(c.col, interner.intern(&c.text), c.native)
+                        .with_formula(c.formula.clone())
+                }),
+        );
+        cells.shrink_to_fit();
         rows.push(Avail {
             sheet: Arc::clone(&info),
             row: raw.row,

@@ -478,7 +478,7 @@ impl Frame {
 #[derive(Debug, Clone)]
 struct Val {
     col: usize,
-    text: String,
+    text: Arc<str>,
     pos: XmlPos,
 }
 
@@ -1745,13 +1745,7 @@ impl<'a> Parser<'a> {
             vals.sort_by_key(|v| v.col);
             let cells = vals
                 .into_iter()
-                .map(|v| Cell {
-                    column: v.col,
-                    text: v.text.clone(),
-                    formula: None,
-                    native: false,
-                    xml: Some(v.pos),
-                })
+                .map(|v| Cell::new(v.col, Arc::clone(&v.text), false).with_xml(v.pos))
                 .collect();
             target.push(Avail {
                 sheet: Arc::clone(&info),
@@ -1771,7 +1765,7 @@ fn push(cells: &mut Vec<Val>, field: &str, value: &str, pos: XmlPos) {
     if let Some(c) = col(field) {
         cells.push(Val {
             col: c,
-            text: value.to_string(),
+            text: Arc::from(value),
             pos,
         });
     }
@@ -1961,7 +1955,7 @@ mod tests {
     }
 
     fn texts<'a>(row: &'a Avail, field: &str) -> Vec<&'a str> {
-        row.get_all(field).map(|c| c.text.as_str()).collect()
+        row.get_all(field).map(|c| &*c.text).collect()
     }
 
     #[test]
@@ -2011,7 +2005,7 @@ mod tests {
         );
         assert_eq!(row.text("DMA_ID"), "10.5240/77C5-ED35-8FC2-7D9D-9531-1");
         let cell = row.get("Territory").unwrap();
-        let pos = cell.xml.unwrap();
+        let pos = cell.xml().unwrap();
         assert_eq!((pos.line, pos.col), (46, 21));
         assert_eq!(pos.span.1 - pos.span.0, 2);
         // The multi-line title keeps its inner line break, trimmed at the ends.
@@ -2090,7 +2084,7 @@ mod tests {
         let out = read(doc.as_bytes(), "one-line.xml", 0, &ReadOptions::default()).unwrap();
         assert_eq!(out.sheets[0].rows.len(), 5_000);
         let last = out.sheets[0].rows.last().unwrap();
-        let x = last.get("Territory").unwrap().xml.unwrap();
+        let x = last.get("Territory").unwrap().xml().unwrap();
         assert_eq!(x.line, 1);
         assert_eq!(x.col as usize, x.span.0 + 1);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
@@ -2119,7 +2113,7 @@ mod tests {
         let doc = "\u{feff}<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\">\n<Avail><ALID>a</ALID><Transaction><Territory><country xmlns=\"http://www.movielabs.com/schema/md/v2.6/md\">US</country></Territory></Transaction></Avail></AvailList>";
         let out = read(doc.as_bytes(), "bom.xml", 0, &ReadOptions::default()).unwrap();
         let row = &out.sheets[0].rows[0];
-        let x = row.get("Territory").unwrap().xml.unwrap();
+        let x = row.get("Territory").unwrap().xml().unwrap();
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
         assert_eq!(x.line, 2);
         // Missing elements are reported, reading goes on.

@@ -198,8 +198,13 @@ fn build<'a>(d: &'a Diagnostic, xml_sources: &mut HashMap<String, Option<String>
     }
 }
 
-/// Writes every diagnostic and the summary.
+/// Writes every diagnostic (at most `--max-diagnostics`) and the summary.
+/// With `--quiet`, only unreadable files and the last summary line, and
+/// nothing at all when the run passes.
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    if opts.quiet {
+        return quiet(report, opts, out);
+    }
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -216,7 +221,8 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
             f.error.as_deref().unwrap_or_default()
         )?;
     }
-    for d in &report.diagnostics {
+    let (shown, hidden) = opts.shown(report);
+    for d in shown {
         let h = build(d, &mut xml_sources);
         let mut s = String::new();
         if handler.render_report(&mut s, &h).is_err() {
@@ -224,10 +230,35 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
         }
         writeln!(out, "{s}")?;
     }
+    if hidden > 0 {
+        writeln!(
+            out,
+            "… {hidden} more diagnostic{} not shown (--max-diagnostics {}); use --format json for all\n",
+            plural(hidden),
+            shown.len()
+        )?;
+    }
     summary(report, opts, out)
 }
 
-fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+/// `--quiet`: unreadable files and the totals line, only when the run fails.
+fn quiet(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    let unreadable = report.has_unreadable();
+    if !unreadable && !opts.run_fails(report) {
+        return Ok(());
+    }
+    for f in report.files.iter().filter_map(|f| f.error.as_deref()) {
+        writeln!(out, "error[read]: {f}")?;
+    }
+    totals(report, out)
+}
+
+/// The per-file headlines, the table by rule and the totals line (what
+/// `--output` prints to stderr).
+pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
+    if opts.quiet {
+        return quiet(report, opts, out);
+    }
     writeln!(out, "Summary ({} profile)", opts.profile)?;
     for f in &report.files {
         if f.licensed_reference {
@@ -293,6 +324,12 @@ fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io
             )?;
         }
     }
+    writeln!(out)?;
+    totals(report, out)
+}
+
+/// `Checked N files, R rows in T s: E errors, W warnings, I infos.`
+fn totals(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let (e, w, i) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
@@ -305,7 +342,7 @@ fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io
         .count();
     writeln!(
         out,
-        "\nChecked {checked} file{}, {} row{} in {:.2} s: {e} error{}, {w} warning{}, {i} info{}.",
+        "Checked {checked} file{}, {} row{} in {:.2} s: {e} error{}, {w} warning{}, {i} info{}.",
         plural(checked),
         report.rows(),
         plural(report.rows()),

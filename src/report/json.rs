@@ -35,17 +35,44 @@ struct File<'a> {
     role: &'static str,
 }
 
+/// Totals over the whole run; also the last line of `--format jsonl`.
 #[derive(Serialize)]
-struct Summary {
+pub(crate) struct Summary {
     files: usize,
     rows: usize,
     errors: usize,
     warnings: usize,
     infos: usize,
     unreadable: usize,
+    /// Diagnostics left out by `--max-diagnostics` (absent when none were).
+    #[serde(skip_serializing_if = "is_zero")]
+    omitted: usize,
 }
 
-/// Writes the report as one JSON document and a newline.
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The summary object of the JSON report.
+pub(crate) fn summary(report: &Report, opts: &RenderOptions) -> Summary {
+    Summary {
+        files: report
+            .files
+            .iter()
+            .filter(|f| !f.licensed_reference)
+            .count(),
+        rows: report.rows(),
+        errors: report.count(Severity::Error),
+        warnings: report.count(Severity::Warning),
+        infos: report.count(Severity::Info),
+        unreadable: report.files.iter().filter(|f| f.error.is_some()).count(),
+        omitted: opts.shown(report).1,
+    }
+}
+
+/// Writes the report as one JSON document and a newline. With
+/// `--max-diagnostics N` only the first N diagnostics are listed and
+/// `summary.omitted` counts the rest; the other counts cover everything.
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
@@ -69,19 +96,8 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
                 },
             })
             .collect(),
-        diagnostics: &report.diagnostics,
-        summary: Summary {
-            files: report
-                .files
-                .iter()
-                .filter(|f| !f.licensed_reference)
-                .count(),
-            rows: report.rows(),
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
-            infos: report.count(Severity::Info),
-            unreadable: report.files.iter().filter(|f| f.error.is_some()).count(),
-        },
+        diagnostics: opts.shown(report).0,
+        summary: summary(report, &opts),
     };
     serde_json::to_writer(&mut *out, &doc)?;
     writeln!(out)

@@ -1,11 +1,25 @@
 //! Renderers: each formats a [`Report`]; none decides anything.
+//!
+//! One module per format, one `render` function per module, all fed the same
+//! [`Report`] (the layout of oxlint's `output_formatter`).
+//!
+//! Stability: `json`, `jsonl`, `sarif` and `junit` are machine-readable
+//! contracts (fields may be added, never renamed or removed without a new
+//! `schema_version`); `github` follows GitHub's workflow-command syntax;
+//! `human` is for people and may change at any time: do not parse it.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod sarif;
 
-use std::io::Write;
+use std::io::{self, Write};
+use std::path::Path;
 
 use crate::Report;
+use crate::model::{Diagnostic, Location, Severity};
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +28,60 @@ pub enum Format {
     Human,
     /// One JSON document (schema `schemas/report.schema.json`).
     Json,
+    /// One JSON object per diagnostic per line, then a `{"summary": …}` line.
+    Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning, Azure DevOps, IDE viewers).
+    Sarif,
+    /// JUnit XML (Jenkins, GitLab, Azure Pipelines test reports).
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=…::…`).
+    Github,
+}
+
+impl Format {
+    /// Every format, in `--help` order.
+    pub const ALL: [Format; 6] = [
+        Format::Human,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ];
+
+    /// The name used by `--format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+        }
+    }
+
+    /// True for formats meant for programs; they must not be mixed with
+    /// human summary lines on the same stream.
+    pub fn is_machine_readable(self) -> bool {
+        self != Format::Human
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown format `{s}` (one of {})",
+                    Format::ALL.map(Format::as_str).join(", ")
+                )
+            })
+    }
 }
 
 /// Options shared by renderers.
@@ -23,6 +91,47 @@ pub struct RenderOptions {
     pub color: bool,
     /// Profile name, for the summary.
     pub profile: &'static str,
+    /// Show at most this many diagnostics (`--max-diagnostics`); `None` shows
+    /// all. Summaries and counts always cover every diagnostic.
+    pub max_diagnostics: Option<usize>,
+    /// Human: print only the summary line, and nothing when the run passes.
+    pub quiet: bool,
+    /// Lowest severity that fails the run (`--fail-on`); `None` for `never`.
+    /// JUnit marks a rule's test case failed at or above it.
+    pub fail_on: Option<Severity>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            profile: "cph-svod",
+            max_diagnostics: None,
+            quiet: false,
+            fail_on: Some(Severity::Error),
+        }
+    }
+}
+
+impl RenderOptions {
+    /// The diagnostics to show and how many are left out.
+    pub fn shown<'a>(&self, report: &'a Report) -> (&'a [Diagnostic], usize) {
+        let all = &report.diagnostics[..];
+        match self.max_diagnostics {
+            Some(n) if n < all.len() => (&all[..n], all.len() - n),
+            _ => (all, 0),
+        }
+    }
+
+    /// True when `severity` is at or above `--fail-on`.
+    pub fn fails(&self, severity: Severity) -> bool {
+        self.fail_on.is_some_and(|f| severity >= f)
+    }
+
+    /// True when the run fails under `--fail-on` (ignoring unreadable files).
+    pub fn run_fails(&self, report: &Report) -> bool {
+        report.diagnostics.iter().any(|d| self.fails(d.severity))
+    }
 }
 
 /// Writes `report` in `format`.
@@ -31,9 +140,195 @@ pub fn render(
     format: Format,
     opts: RenderOptions,
     out: &mut dyn Write,
-) -> std::io::Result<()> {
+) -> io::Result<()> {
     match format {
         Format::Human => human::render(report, opts, out),
         Format::Json => json::render(report, opts, out),
+        Format::Jsonl => jsonl::render(report, opts, out),
+        Format::Sarif => sarif::render(report, opts, out),
+        Format::Junit => junit::render(report, opts, out),
+        Format::Github => github::render(report, opts, out),
+    }
+}
+
+/// Writes `path` atomically: `write` fills a temporary file in the same
+/// directory, which is flushed, fsynced and renamed over `path`. On any error
+/// the temporary file is removed and `path` is left as it was (absent, or
+/// its previous content); a half-written report is never in place.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A report is an ordinary file: keep the mode of the one it replaces,
+    // else 0666 less the umask (tempfile's default would be 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    // Dropping `tmp` on any early return deletes the temporary file.
+    let tmp = builder.tempfile_in(dir)?;
+    {
+        let mut buf = io::BufWriter::new(tmp.as_file());
+        write(&mut buf)?;
+        buf.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable (best effort: not every platform can
+    // open a directory).
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The place inside a spreadsheet (`Sheet!Cell`, `Sheet!4:4`, or a CSV
+/// `Cell`), for formats that point at a file and a line only; `None` for XML
+/// (its line and column say it all) and for whole-file findings.
+pub fn cell_ref(loc: &Location) -> Option<String> {
+    match (&loc.sheet, &loc.cell) {
+        (Some(_), _) => loc.short(),
+        (None, Some(c)) => Some(c.clone()),
+        (None, None) => None,
+    }
+}
+
+/// 1-based column number of a column letter (`A` → 1, `AB` → 28).
+pub fn column_number(letters: &str) -> Option<u32> {
+    if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    letters.bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(26)?
+            .checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1)
+    })
+}
+
+/// The line and column a location maps to in line-based tools: the sheet row
+/// and column number (A = 1), or the XML line and column. Either may be
+/// unknown.
+pub fn line_col(loc: &Location) -> (Option<u32>, Option<u32>) {
+    if let Some(row) = loc.row {
+        let col = loc.column.as_deref().and_then(column_number).or_else(|| {
+            loc.cell
+                .as_deref()
+                .and_then(|c| column_number(c.trim_end_matches(|ch: char| ch.is_ascii_digit())))
+        });
+        return (Some(row), col);
+    }
+    (loc.line, loc.line.and(loc.col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_numbers() {
+        assert_eq!(column_number("A"), Some(1));
+        assert_eq!(column_number("Z"), Some(26));
+        assert_eq!(column_number("AB"), Some(28));
+        assert_eq!(column_number("XFD"), Some(16384));
+        assert_eq!(column_number(""), None);
+        assert_eq!(column_number("A1"), None);
+    }
+
+    #[test]
+    fn line_col_from_cell_or_xml() {
+        let sheet = Location {
+            row: Some(4),
+            cell: Some("C4".into()),
+            ..Location::file("a.xlsx")
+        };
+        assert_eq!(line_col(&sheet), (Some(4), Some(3)));
+        let xml = Location {
+            line: Some(12),
+            col: Some(7),
+            ..Location::file("a.xml")
+        };
+        assert_eq!(line_col(&xml), (Some(12), Some(7)));
+        assert_eq!(line_col(&Location::file("a.csv")), (None, None));
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        }
+        assert!("xml".parse::<Format>().is_err());
+    }
+
+    fn temp_leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old").unwrap();
+        write_atomically(&path, |w: &mut dyn Write| w.write_all(b"new report\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new report\n");
+        assert!(temp_leftovers(dir.path()).is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let fresh = dir.path().join("fresh.json");
+            write_atomically(&fresh, |w: &mut dyn Write| w.write_all(b"{}")).unwrap();
+            let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
+            assert_ne!(mode & 0o044, 0, "readable like any new file, not 0600");
+        }
+    }
+
+    #[test]
+    fn failed_write_leaves_nothing_half_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("fresh.sarif");
+        let existing = dir.path().join("existing.sarif");
+        std::fs::write(&existing, "previous complete report").unwrap();
+        for path in [&fresh, &existing] {
+            let err = write_atomically(path, |w: &mut dyn Write| {
+                w.write_all(&vec![b'x'; 100_000])?;
+                Err(io::Error::other("renderer failed half way"))
+            })
+            .unwrap_err();
+            assert_eq!(err.to_string(), "renderer failed half way");
+        }
+        assert!(!fresh.exists());
+        assert_eq!(
+            std::fs::read_to_string(&existing).unwrap(),
+            "previous complete report"
+        );
+        assert!(temp_leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn missing_directory_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/dir/report.xml");
+        assert!(write_atomically(&path, |w: &mut dyn Write| w.write_all(b"x")).is_err());
+        assert!(!dir.path().join("no").exists());
     }
 }

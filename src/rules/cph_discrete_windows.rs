@@ -1,10 +1,7 @@
 //! CPH006: discrete windows per Licensor–title–Territory–license kind.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
-use super::cph_territory::row_territories;
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
 use crate::model::time::{self, When};
 use crate::model::{Avail, Diagnostic, Severity};
@@ -63,14 +60,17 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let zone = ctx.settings.zone;
-        type Key<'a> = (&'a str, &'a str, String, String, &'a str);
-        let mut groups: HashMap<Key<'_>, Vec<Window<'_>>> = HashMap::new();
+        // (Licensor, title, territory, license kind, FormatProfile), borrowed from the rows.
+        type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+        // One entry per row and territory, sorted so each key's windows are
+        // adjacent and in Start order: no per-group allocation.
+        let mut entries: Vec<(Key<'_>, Window<'_>)> = Vec::new();
         for sheet in input.sheets {
             for row in &sheet.rows {
                 let kind = match ctx.settings.classify(row) {
-                    RowClass::Cph => "SVOD (CPH)".to_string(),
+                    RowClass::Cph => "SVOD (CPH)",
                     RowClass::MisplacedCph => continue,
-                    _ => row.text("LicenseType").to_string(),
+                    _ => row.text("LicenseType"),
                 };
                 let Some(id) = row.title_id() else { continue };
                 let Some(start) = When::parse(row.text("Start")).start_instant(zone) else {
@@ -83,32 +83,40 @@ impl super::Rule for Rule {
                         None => continue,
                     },
                 };
-                for (_, t) in row_territories(row) {
-                    groups
-                        .entry((
-                            row.text("DisplayName"),
-                            id.text.trim(),
-                            t,
-                            kind.clone(),
-                            row.text("FormatProfile"),
-                        ))
-                        .or_default()
-                        .push(Window { row, start, end });
+                for (_, t) in row.territories() {
+                    let key = (
+                        row.text("DisplayName"),
+                        id.text.trim(),
+                        t,
+                        kind,
+                        row.text("FormatProfile"),
+                    );
+                    entries.push((key, Window { row, start, end }));
                 }
             }
         }
-        for ((_, title, territory, kind, _), mut windows) in groups {
-            if windows.len() < 2 {
+        entries.sort_unstable_by(|(ka, a), (kb, b)| {
+            ka.cmp(kb).then_with(|| {
+                (
+                    a.start,
+                    a.row.sheet.file_index,
+                    a.row.sheet.sheet_index,
+                    a.row.row,
+                )
+                    .cmp(&(
+                        b.start,
+                        b.row.sheet.file_index,
+                        b.row.sheet.sheet_index,
+                        b.row.row,
+                    ))
+            })
+        });
+        for group in entries.chunk_by(|(a, _), (b, _)| a == b) {
+            if group.len() < 2 {
                 continue;
             }
-            windows.sort_by_key(|w| {
-                (
-                    w.start,
-                    w.row.sheet.file_index,
-                    w.row.sheet.sheet_index,
-                    w.row.row,
-                )
-            });
+            let (_, title, territory, kind, _) = group[0].0;
+            let windows: Vec<&Window<'_>> = group.iter().map(|(_, w)| w).collect();
             // The window reaching furthest so far.
             let mut reach: Option<usize> = None;
             for i in 0..windows.len() {

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::cph_territory::row_territories;
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
 use crate::model::time::{Handover, When, format_instant, handover, human_duration};
 use crate::model::{Avail, Diagnostic, Location, Severity};
@@ -73,7 +72,7 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let zone = ctx.settings.zone;
-        let mut index: HashMap<(&str, String), Vec<Licensed<'_>>> = HashMap::new();
+        let mut index: HashMap<(&str, &str), Vec<Licensed<'_>>> = HashMap::new();
         let sources = input
             .sheets
             .iter()
@@ -91,7 +90,7 @@ impl super::Rule for Rule {
                     },
                 };
                 let start = When::parse(row.text("Start")).start_instant(zone);
-                for (_, t) in row_territories(row) {
+                for (_, t) in row.territories() {
                     index
                         .entry((id.text.trim(), t))
                         .or_default()
@@ -117,15 +116,15 @@ impl super::Rule for Rule {
                     w => w.end_instant(zone),
                 };
                 let wanted = cph_start - Duration::minutes(1);
-                for (_, territory) in row_territories(row) {
+                for (_, territory) in row.territories() {
                     let mut windows: Vec<&Licensed<'_>> = Vec::new();
                     // The territory's own windows, then worldwide (ZZ) windows
                     // that do not exclude it (looked up once when it is ZZ).
-                    if let Some(v) = index.get(&(id.text.trim(), territory.clone())) {
+                    if let Some(v) = index.get(&(id.text.trim(), territory)) {
                         windows.extend(v.iter());
                     }
                     if territory != "ZZ"
-                        && let Some(v) = index.get(&(id.text.trim(), "ZZ".to_string()))
+                        && let Some(v) = index.get(&(id.text.trim(), "ZZ"))
                     {
                         windows.extend(v.iter().filter(|l| {
                             !l.row
@@ -143,7 +142,7 @@ impl super::Rule for Rule {
                     for l in &windows {
                         let g = match handover(l.end, cph_start) {
                             Handover::Overlap => {
-                                out.push(overlap(row, l, &territory, wanted, ctx));
+                                out.push(overlap(row, l, territory, wanted, ctx));
                                 continue;
                             }
                             Handover::Continuous => Duration::minutes(1),
@@ -157,7 +156,7 @@ impl super::Rule for Rule {
                         && g != Duration::minutes(1)
                     {
                         let end = l.end.expect("a gap has an End");
-                        out.push(gap(row, l, &territory, end, cph_start, wanted, ctx));
+                        out.push(gap(row, l, territory, end, cph_start, wanted, ctx));
                     }
                 }
             }

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use super::cph_territory::row_territories;
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
 use crate::model::codes::{territory_languages, territory_name};
 use crate::model::{Avail, Diagnostic, Location, Severity};
@@ -68,8 +67,9 @@ impl super::Rule for Rule {
         if listed.is_empty() {
             return;
         }
-        for (loc, t) in row_territories(row) {
-            let Some(needed) = territory_languages(&t) else {
+        for (cell, t) in row.territories() {
+            let loc = row.cell_location(cell);
+            let Some(needed) = territory_languages(t) else {
                 continue;
             };
             if needed.iter().any(|l| listed.contains(l)) {
@@ -81,7 +81,7 @@ impl super::Rule for Rule {
                     loc,
                     format!(
                         "CPH territory {t} ({}) needs audio or captions in {}, but the row lists only {}",
-                        territory_name(&t).unwrap_or("?"),
+                        territory_name(t).unwrap_or("?"),
                         needed.join("/"),
                         listed.iter().cloned().collect::<Vec<_>>().join(", ")
                     ),
@@ -102,11 +102,11 @@ impl super::Rule for Rule {
                 if !listed_languages(row).is_empty() {
                     continue;
                 }
-                for (_, t) in row_territories(row) {
-                    if t == "ZZ" || !reminded.insert((row.sheet.file_index, t.clone())) {
+                for (_, t) in row.territories() {
+                    if t == "ZZ" || !reminded.insert((row.sheet.file_index, t.to_string())) {
                         continue;
                     }
-                    let langs = territory_languages(&t)
+                    let langs = territory_languages(t)
                         .map(|l| l.join("/"))
                         .unwrap_or_else(|| "its language".into());
                     let mut d = META

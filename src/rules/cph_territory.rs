@@ -37,20 +37,6 @@ your agreement.
 /// See [`META`].
 pub struct Rule;
 
-/// The territories a row covers: Territory items minus TerritoryExclusion items.
-pub fn row_territories(row: &Avail) -> Vec<(crate::model::Location, String)> {
-    let excluded: BTreeSet<String> = row
-        .items("TerritoryExclusion")
-        .into_iter()
-        .map(|(_, t)| t.to_string())
-        .collect();
-    row.items("Territory")
-        .into_iter()
-        .filter(|(_, t)| !excluded.contains(*t))
-        .map(|(c, t)| (row.cell_location(c), t.to_string()))
-        .collect()
-}
-
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -61,7 +47,8 @@ impl super::Rule for Rule {
         if s.classify(row) != RowClass::Cph {
             return;
         }
-        for (loc, t) in row_territories(row) {
+        for (cell, t) in row.territories() {
+            let loc = row.cell_location(cell);
             if t == "ZZ" {
                 out.push(
                     META.at_row_loc(row, loc, "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
@@ -72,7 +59,7 @@ impl super::Rule for Rule {
             let Some(allowed) = &s.territories else {
                 continue;
             };
-            if allowed.contains(&t) {
+            if allowed.contains(t) {
                 continue;
             }
             let list = allowed.iter().cloned().collect::<Vec<_>>().join(", ");

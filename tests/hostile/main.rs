@@ -30,7 +30,14 @@ fn run(args: &[&Path]) -> Outcome {
     let out_file = tempfile::NamedTempFile::new().unwrap();
     let err_file = tempfile::NamedTempFile::new().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_availcheck"))
-        .args(["check", "--json", "--profile", "ema", "--as-of", "2026-11-22T00:00:00Z"])
+        .args([
+            "check",
+            "--json",
+            "--profile",
+            "ema",
+            "--as-of",
+            "2026-11-22T00:00:00Z",
+        ])
         .args(args)
         .stdin(Stdio::null())
         .stdout(out_file.reopen().unwrap())
@@ -46,10 +53,14 @@ fn run(args: &[&Path]) -> Outcome {
     let secs = start.elapsed().as_secs_f64();
     let stdout = std::fs::read_to_string(out_file.path()).unwrap();
     let stderr = std::fs::read_to_string(err_file.path()).unwrap();
-    assert!(libc::WIFEXITED(status), "killed by a signal; stderr: {stderr}");
+    assert!(
+        libc::WIFEXITED(status),
+        "killed by a signal; stderr: {stderr}"
+    );
     let code = libc::WEXITSTATUS(status);
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
-    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {stdout}"));
+    let json = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {stdout}"));
     let o = Outcome {
         code,
         json,
@@ -81,9 +92,19 @@ fn refused(path: &Path, needle: &str) -> Outcome {
     let o = run(&[path]);
     assert_eq!(o.code, 2, "{}", o.json);
     let err = file_error(&o, path);
-    assert!(err.starts_with(&path.display().to_string()), "error does not name the file: {err}");
-    assert!(err.to_lowercase().contains(&needle.to_lowercase()), "`{needle}` not in: {err}");
-    assert!(o.stderr.contains(&path.display().to_string()), "stderr does not name the file: {}", o.stderr);
+    assert!(
+        err.starts_with(&path.display().to_string()),
+        "error does not name the file: {err}"
+    );
+    assert!(
+        err.to_lowercase().contains(&needle.to_lowercase()),
+        "`{needle}` not in: {err}"
+    );
+    assert!(
+        o.stderr.contains(&path.display().to_string()),
+        "stderr does not name the file: {}",
+        o.stderr
+    );
     o
 }
 
@@ -112,7 +133,20 @@ fn clean_workbook(path: &Path) {
         ("AvailAsset", "ContentID"),
         ("Avail", "ALID"),
     ];
-    let row = ["acme", "US", "Movie", "Full Extract", "Title", "CPH", "SVOD", "HD", "2030-01-01", "Open", "md:cid:org:acme:1", "md:alid:org:acme:1"];
+    let row = [
+        "acme",
+        "US",
+        "Movie",
+        "Full Extract",
+        "Title",
+        "CPH",
+        "SVOD",
+        "HD",
+        "2030-01-01",
+        "Open",
+        "md:cid:org:acme:1",
+        "md:alid:org:acme:1",
+    ];
     for (c, (cat, field)) in header.iter().enumerate() {
         ws.write_string(0, c as u16, *cat).unwrap();
         ws.write_string(1, c as u16, *field).unwrap();
@@ -123,7 +157,8 @@ fn clean_workbook(path: &Path) {
 
 fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in entries {
         w.start_file(*name, opts).unwrap();
         w.write_all(data).unwrap();
@@ -155,8 +190,18 @@ fn random_bytes() {
 #[test]
 fn pdf_and_png_renamed() {
     let d = tempfile::tempdir().unwrap();
-    refused(&write(d.path(), "avails.xlsx", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n"), "PDF");
-    refused(&write(d.path(), "avails2.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "PNG");
+    refused(
+        &write(
+            d.path(),
+            "avails.xlsx",
+            b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n",
+        ),
+        "PDF",
+    );
+    refused(
+        &write(d.path(), "avails2.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        "PNG",
+    );
 }
 
 #[test]
@@ -165,7 +210,10 @@ fn truncated_zip_and_zip_without_workbook() {
     let good = d.path().join("good.xlsx");
     clean_workbook(&good);
     let bytes = std::fs::read(&good).unwrap();
-    refused(&write(d.path(), "truncated.xlsx", &bytes[..bytes.len() / 2]), "truncated");
+    refused(
+        &write(d.path(), "truncated.xlsx", &bytes[..bytes.len() / 2]),
+        "truncated",
+    );
     let other = zip_with(&[("readme.txt", b"hello")]);
     refused(&write(d.path(), "nowb.xlsx", &other), "no xl/workbook.xml");
 }
@@ -177,7 +225,11 @@ fn encrypted_workbook() {
     // password-protected .xlsx files.
     let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     bytes.resize(512, 0);
-    bytes.extend("EncryptionInfo\0EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    bytes.extend(
+        "EncryptionInfo\0EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
     bytes.resize(4096, 0);
     refused(&write(d.path(), "secret.xlsx", &bytes), "password");
 }
@@ -187,9 +239,17 @@ fn zip_bomb_is_bounded() {
     let d = tempfile::tempdir().unwrap();
     // 256 MiB of one repeated byte deflates about 1000:1.
     let big = vec![b'a'; 256 << 20];
-    let bomb = zip_with(&[("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", b"<workbook/>"), ("xl/worksheets/sheet1.xml", &big)]);
+    let bomb = zip_with(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("xl/workbook.xml", b"<workbook/>"),
+        ("xl/worksheets/sheet1.xml", &big),
+    ]);
     drop(big);
-    assert!(bomb.len() < 2 << 20, "the bomb itself stays small ({} bytes)", bomb.len());
+    assert!(
+        bomb.len() < 2 << 20,
+        "the bomb itself stays small ({} bytes)",
+        bomb.len()
+    );
     refused(&write(d.path(), "bomb.xlsx", &bomb), "zip bomb");
 }
 
@@ -200,7 +260,18 @@ fn huge_dimensions_and_cells() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Movies").unwrap();
-    for (c, f) in ["DisplayName", "Territory", "WorkType", "EntryType", "LicenseType", "ALID", "GroupIdentity"].iter().enumerate() {
+    for (c, f) in [
+        "DisplayName",
+        "Territory",
+        "WorkType",
+        "EntryType",
+        "LicenseType",
+        "ALID",
+        "GroupIdentity",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(1, c as u16, *f).unwrap();
     }
     ws.write_string(3, 0, "acme").unwrap();
@@ -209,22 +280,40 @@ fn huge_dimensions_and_cells() {
     ws.write_string(1_048_575, 0, "last row").unwrap();
     wb.save(&p).unwrap();
     let o = run(&[&p]);
-    assert!(o.code == 0 || o.code == 1, "checked, not refused: {}", o.json);
+    assert!(
+        o.code == 0 || o.code == 1,
+        "checked, not refused: {}",
+        o.json
+    );
     assert_eq!(o.json["files"][0]["rows"], 3, "rows 4, 5 and 1,048,576");
-    let cells: Vec<&str> = o.json["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["location"]["cell"].as_str()).collect();
-    assert!(cells.iter().any(|c| c.ends_with("1048576")), "the last row is checked: {cells:?}");
+    let cells: Vec<&str> = o.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["location"]["cell"].as_str())
+        .collect();
+    assert!(
+        cells.iter().any(|c| c.ends_with("1048576")),
+        "the last row is checked: {cells:?}"
+    );
 }
 
 #[test]
 fn megabyte_cell_in_csv() {
     let d = tempfile::tempdir().unwrap();
-    let mut text = String::from("DisplayName,Territory,WorkType,EntryType,ALID,GroupIdentity\n//c\nacme,\"");
+    let mut text =
+        String::from("DisplayName,Territory,WorkType,EntryType,ALID,GroupIdentity\n//c\nacme,\"");
     text.push_str(&"x".repeat(1 << 20));
     text.push_str("\",Movie,Full Extract,a1,CPH\n");
     let p = write(d.path(), "big.csv", text.as_bytes());
     let o = run(&[&p]);
     assert_eq!(o.code, 1, "checked: {}", o.json["summary"]);
-    let d0 = o.json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "EMA005").expect("the 1 MB territory is invalid");
+    let d0 = o.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "EMA005")
+        .expect("the 1 MB territory is invalid");
     assert_eq!(d0["location"]["cell"], "B3");
 }
 
@@ -243,8 +332,16 @@ fn csv_encodings_and_ragged_rows() {
     let p = write(d.path(), "cp1252.csv", &cp1252);
     let o = run(&[&p]);
     assert_ne!(o.code, 2, "{}", o.json);
-    let codes: Vec<&str> = o.json["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"AVC006"), "Windows-1252 is decoded with a warning: {codes:?}");
+    let codes: Vec<&str> = o.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"AVC006"),
+        "Windows-1252 is decoded with a warning: {codes:?}"
+    );
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let p16 = write(d.path(), "utf16.csv", &utf16);
@@ -260,7 +357,11 @@ fn paths_that_are_not_files() {
     // A directory given as a path is searched; a directory inside the
     // licensed list is not a file.
     let o = run(&[d.path()]);
-    assert_eq!(o.code, 0, "an empty folder has nothing to check: {}", o.json);
+    assert_eq!(
+        o.code, 0,
+        "an empty folder has nothing to check: {}",
+        o.json
+    );
 }
 
 #[test]
@@ -299,15 +400,34 @@ fn inputs_are_never_modified() {
     let d = tempfile::tempdir().unwrap();
     let good = d.path().join("good.xlsx");
     clean_workbook(&good);
-    let csv = write(d.path(), "a.csv", b"DisplayName,Territory,WorkType,EntryType\nacme,UK,Movie,Full Extract\n");
-    let licensed = write(d.path(), "licensed.csv", b"title_id,territory,start,end\nmd:alid:org:acme:1,US,2020-01-01,2029-12-31\n");
+    let csv = write(
+        d.path(),
+        "a.csv",
+        b"DisplayName,Territory,WorkType,EntryType\nacme,UK,Movie,Full Extract\n",
+    );
+    let licensed = write(
+        d.path(),
+        "licensed.csv",
+        b"title_id,territory,start,end\nmd:alid:org:acme:1,US,2020-01-01,2029-12-31\n",
+    );
     let before: Vec<(Vec<u8>, std::time::SystemTime)> = [&good, &csv, &licensed]
         .iter()
-        .map(|p| (std::fs::read(p).unwrap(), std::fs::metadata(p).unwrap().modified().unwrap()))
+        .map(|p| {
+            (
+                std::fs::read(p).unwrap(),
+                std::fs::metadata(p).unwrap().modified().unwrap(),
+            )
+        })
         .collect();
     std::thread::sleep(Duration::from_millis(20));
     let out = Command::new(env!("CARGO_BIN_EXE_availcheck"))
-        .args(["check", "--json", "--as-of", "2026-11-22T00:00:00Z", "--licensed"])
+        .args([
+            "check",
+            "--json",
+            "--as-of",
+            "2026-11-22T00:00:00Z",
+            "--licensed",
+        ])
         .arg(&licensed)
         .arg(&good)
         .arg(&csv)
@@ -316,8 +436,20 @@ fn inputs_are_never_modified() {
     assert!(out.status.code().is_some());
     for (p, (bytes, mtime)) in [&good, &csv, &licensed].iter().zip(before) {
         assert_eq!(std::fs::read(p).unwrap(), bytes, "{} changed", p.display());
-        assert_eq!(std::fs::metadata(p).unwrap().modified().unwrap(), mtime, "{} touched", p.display());
+        assert_eq!(
+            std::fs::metadata(p).unwrap().modified().unwrap(),
+            mtime,
+            "{} touched",
+            p.display()
+        );
     }
-    let names: Vec<String> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names.len(), 3, "no lock or temp files left beside the inputs: {names:?}");
+    let names: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "no lock or temp files left beside the inputs: {names:?}"
+    );
 }
