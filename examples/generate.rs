@@ -3,7 +3,9 @@
 //!
 //! Each title has a Licensed SVOD row and a CPH row in each of four
 //! territories (US, GB, DE, FR); the licensed End is one minute before the
-//! CPH Start. About 1% of rows carry an injected problem (past Start,
+//! CPH Start (in XML the CPH marker is each CPH Transaction's ContractID,
+//! since an Avail-level GroupingEntity would mark the licensed ones too).
+//! About 1% of rows carry an injected problem (past Start,
 //! territory outside the agreement, bad FormatProfile, overlapping licensed
 //! window). Output is deterministic for a given N and seed.
 //!
@@ -275,7 +277,6 @@ fn write_xml(n: usize, seed: u64, path: &str) -> std::io::Result<()> {
    <avails:WorkType>Movie</avails:WorkType>
    <avails:Metadata>
     <avails:TitleInternalAlias>{}</avails:TitleInternalAlias>
-    <avails:GroupingEntity><md:Type>channel</md:Type><md:GroupIdentity>CPH</md:GroupIdentity><md:DisplayName>CPH</md:DisplayName></avails:GroupingEntity>
    </avails:Metadata>
   </avails:Asset>
 "#,

@@ -13,6 +13,8 @@ pub mod report;
 pub mod rules;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -35,6 +37,8 @@ pub struct CheckOptions {
     pub settings: Settings,
     /// Reference files of Licensed SVOD windows (`--licensed`).
     pub licensed: Vec<PathBuf>,
+    /// Counts files as they finish reading, for a progress display.
+    pub progress: Option<Arc<AtomicUsize>>,
 }
 
 /// The outcome for one input file.
@@ -155,7 +159,13 @@ pub struct Loaded {
     pub licensed_reference: bool,
 }
 
-fn load(paths: &[PathBuf], first_index: usize, opts: &ReadOptions, licensed: bool) -> Vec<Loaded> {
+fn load(
+    paths: &[PathBuf],
+    first_index: usize,
+    opts: &ReadOptions,
+    licensed: bool,
+    progress: Option<&AtomicUsize>,
+) -> Vec<Loaded> {
     paths
         .par_iter()
         .enumerate()
@@ -167,6 +177,9 @@ fn load(paths: &[PathBuf], first_index: usize, opts: &ReadOptions, licensed: boo
             } else {
                 read::read_path(p, &display, first_index + i, opts)
             };
+            if let Some(p) = progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
             Loaded {
                 path: display,
                 result,
@@ -182,8 +195,15 @@ fn load(paths: &[PathBuf], first_index: usize, opts: &ReadOptions, licensed: boo
 pub fn check(opts: &CheckOptions) -> Report {
     let started = Instant::now();
     let inputs = expand_paths(&opts.paths);
-    let mut loaded = load(&inputs, 0, &opts.read, false);
-    loaded.extend(load(&opts.licensed, inputs.len(), &opts.read, true));
+    let progress = opts.progress.as_deref();
+    let mut loaded = load(&inputs, 0, &opts.read, false, progress);
+    loaded.extend(load(
+        &opts.licensed,
+        inputs.len(),
+        &opts.read,
+        true,
+        progress,
+    ));
     let mut report = check_loaded(&loaded, &opts.settings);
     report.elapsed = started.elapsed();
     report

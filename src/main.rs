@@ -14,6 +14,10 @@ use availcheck::rules::{self, Profile, Settings};
 use availcheck::{CheckOptions, read::ReadOptions};
 use chrono::{DateTime, Utc};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Validate EMA Avails for Amazon Prime Video CPH SVOD before upload.
 #[derive(Parser)]
@@ -282,6 +286,59 @@ fn man_page(subcommand: Option<&str>) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(out.into_bytes()))
 }
 
+/// A progress bar on stderr, shown only when stderr is a terminal and the
+/// check has run for more than [`Progress::DELAY`]; never on stdout.
+struct Progress {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_secs(2);
+
+    fn start(files: usize, done: Arc<AtomicUsize>) -> Progress {
+        let stop = Arc::new(AtomicBool::new(false));
+        if !std::io::stderr().is_terminal() {
+            return Progress { stop, thread: None };
+        }
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            while started.elapsed() < Self::DELAY {
+                if flag.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let bar =
+                ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} reading {pos}/{len} files, then checking… {elapsed}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            while !flag.load(Ordering::Relaxed) {
+                bar.set_position(done.load(Ordering::Relaxed) as u64);
+                bar.tick();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        });
+        Progress {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 fn family(m: &rules::RuleMeta) -> &'static str {
     match m.family {
         rules::Family::Reader => "reader",
@@ -303,13 +360,18 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .map_err(|e: String| format!("--template-version: {e}"))?;
     let mut licensed = config.licensed_paths();
     licensed.extend(args.licensed.iter().cloned());
+    let files = availcheck::expand_paths(&args.paths).len() + licensed.len();
+    let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),
         read: ReadOptions { template_version },
         settings,
         licensed,
+        progress: Some(Arc::clone(&done)),
     };
+    let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
+    progress.finish();
     let format = if args.json {
         Format::Json
     } else {

@@ -1,11 +1,10 @@
 //! One avail row (a spreadsheet row or an XML Transaction) and the sheet it
 //! belongs to.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::diagnostic::RowExcerpt;
-use super::dictionary::Dictionary;
+use super::dictionary::{Dictionary, FieldDef};
 use super::location::Location;
 use super::version::{SheetKind, TemplateVersion};
 
@@ -53,6 +52,9 @@ pub struct Column {
     pub category: String,
 }
 
+/// Canonical field name → column index (a fast hash: looked up for every cell).
+pub type FieldIndex = rustc_hash::FxHashMap<String, usize>;
+
 /// Everything rows of one sheet (or one XML document) share.
 #[derive(Debug)]
 pub struct SheetInfo {
@@ -73,7 +75,7 @@ pub struct SheetInfo {
     /// Header columns in file order.
     pub columns: Vec<Column>,
     /// Canonical field name → column index (first occurrence).
-    pub field_index: HashMap<String, usize>,
+    pub field_index: FieldIndex,
     /// 1-based row of the field-name header (0 for XML).
     pub header_row: u32,
     /// Field dictionary of `version` and `sheet_kind`.
@@ -185,7 +187,7 @@ impl Cell {
 /// dates) between cells, so a sheet's memory grows with its distinct values.
 #[derive(Debug, Default)]
 pub struct Interner {
-    seen: std::collections::HashSet<Arc<str>>,
+    seen: rustc_hash::FxHashSet<Arc<str>>,
 }
 
 impl Interner {
@@ -230,6 +232,19 @@ impl Avail {
     pub fn get_all<'a>(&'a self, field: &str) -> impl Iterator<Item = &'a Cell> + 'a {
         let col = self.sheet.column_of(field);
         self.cells.iter().filter(move |c| Some(c.column()) == col)
+    }
+
+    /// Each cell with its dictionary definition (cells of unknown or
+    /// duplicate columns are left out): rules that check values by kind walk
+    /// the row's cells once instead of every dictionary field.
+    pub fn defined_cells(&self) -> impl Iterator<Item = (&'static FieldDef, &Cell)> + '_ {
+        self.cells.iter().filter_map(|c| {
+            let name = self.sheet.columns[c.column()].field.as_deref()?;
+            if self.sheet.column_of(name) != Some(c.column()) {
+                return None;
+            }
+            Some((self.sheet.dictionary.field(name)?, c))
+        })
     }
 
     /// The trimmed text of a field, `""` when absent.

@@ -132,7 +132,7 @@ pub struct Dictionary {
     /// Fields in template order.
     pub fields: Vec<FieldDef>,
     #[serde(skip)]
-    index: HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Dictionary {

@@ -2,12 +2,11 @@
 //! with columns `title_id,territory,start,end` (Licensed SVOD windows known
 //! from elsewhere, e.g. Amazon's partner operations).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::model::avail::Column;
+use crate::model::avail::{Column, FieldIndex};
 use crate::model::{
     Avail, Cell, Dictionary, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
 };
@@ -58,7 +57,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let mut columns = Vec::new();
-    let mut field_index = HashMap::new();
+    let mut field_index = FieldIndex::default();
     let mut source_col = Vec::new();
     for (name, field) in WINDOW_COLUMNS {
         let Some(i) = headers.iter().position(|h| h == name) else {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, SheetRows};
-use crate::model::avail::{Column, Interner};
+use crate::model::avail::{Column, FieldIndex, Interner};
 use crate::model::dictionary::{canonical_field, is_known_field};
 use crate::model::{
     Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, column_letter,
@@ -147,7 +147,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             category: String::new(),
         })
         .collect();
-    let mut field_index = HashMap::new();
+    let mut field_index = FieldIndex::default();
     for c in &header.cells {
         let name = c.text.trim();
         let canonical = canonical_field(name).to_string();

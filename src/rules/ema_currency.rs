@@ -37,14 +37,11 @@ impl super::Rule for Rule {
     }
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for f in row
-            .sheet
-            .dictionary
-            .fields
-            .iter()
-            .filter(|f| f.kind == FieldKind::Currency)
+        for (_, cell) in row
+            .defined_cells()
+            .filter(|(f, _)| f.kind == FieldKind::Currency)
         {
-            for cell in row.get_all(&f.name) {
+            {
                 let v = cell.text.trim();
                 if v.is_empty() || currency_name(v).is_some() {
                     continue;

@@ -80,13 +80,11 @@ impl super::Rule for Rule {
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let info = &row.sheet;
-        for f in info
-            .dictionary
-            .fields
-            .iter()
-            .filter(|f| f.kind == FieldKind::Enum)
+        for (f, cell) in row
+            .defined_cells()
+            .filter(|(f, _)| f.kind == FieldKind::Enum)
         {
-            for cell in row.get_all(&f.name) {
+            {
                 let v = cell.text.trim();
                 if v.is_empty() || allowed(f, v) {
                     continue;

@@ -146,11 +146,11 @@ impl super::Rule for DateRule {
     }
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for f in &row.sheet.dictionary.fields {
+        for (f, cell) in row.defined_cells() {
             if !matches!(f.kind, FieldKind::Start | FieldKind::End | FieldKind::Date) {
                 continue;
             }
-            for cell in row.get_all(&f.name) {
+            {
                 let v = cell.text.trim();
                 if v.is_empty() {
                     continue;
@@ -185,8 +185,8 @@ impl super::Rule for FormatRule {
     }
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for f in &row.sheet.dictionary.fields {
-            for cell in row.get_all(&f.name) {
+        for (f, cell) in row.defined_cells() {
+            {
                 let v = cell.text.trim();
                 if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
                     continue;

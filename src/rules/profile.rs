@@ -91,8 +91,8 @@ impl Markers {
     }
 
     /// Every (field, value) pair any version uses, to spot a misplaced marker.
-    pub fn all(&self) -> Vec<&Marker> {
-        vec![&self.v1_6, &self.v1_7_3, &self.xml_2_1, &self.xml_2_3]
+    pub fn all(&self) -> [&Marker; 4] {
+        [&self.v1_6, &self.v1_7_3, &self.xml_2_1, &self.xml_2_3]
     }
 }
 
@@ -161,11 +161,13 @@ impl Settings {
         let license = row.text("LicenseType");
         let own = self.markers.for_version(version);
         let has_own = own.is_some_and(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
-        let has_any = self
-            .markers
-            .all()
-            .iter()
-            .any(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
+        // Only rows without their own marker need the wider search.
+        let has_any = has_own
+            || self
+                .markers
+                .all()
+                .iter()
+                .any(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
         match (license == "SVOD", has_own, has_any) {
             (true, true, _) => RowClass::Cph,
             // 1.7/1.7.2/1.8/1.9 have no marker of their own: any marker makes it a CPH row (reported by CPH001).
