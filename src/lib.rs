@@ -104,7 +104,8 @@ impl Report {
 }
 
 /// Lists the files to check: given files as they are, directories searched
-/// recursively for avails extensions (sorted, so runs are reproducible).
+/// recursively for avails extensions (sorted, so runs are reproducible). A
+/// directory without any is listed itself, so it is reported as unreadable.
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
@@ -112,6 +113,10 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
             let mut found = Vec::new();
             walk(p, &mut found, 0);
             found.sort();
+            if found.is_empty() {
+                // Reported as unreadable: a folder with nothing to check is a mistake.
+                out.push(p.clone());
+            }
             out.extend(found);
         } else {
             out.push(p.clone());

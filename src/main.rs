@@ -120,7 +120,7 @@ struct CheckArgs {
     /// Rule profile [default: cph-svod, or `profile` in availcheck.toml].
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
-    /// Use this template version instead of detecting it (1.6, 1.7, 1.7.2, 1.7.3, 1.8, 1.9).
+    /// Use this template version instead of detecting it: 1.6, 1.7, 1.7.2, 1.7.3, 1.8, 1.9, or an Avails XML version 2.1 … 2.7 for XML inputs.
     #[arg(long, value_name = "VERSION")]
     template_version: Option<String>,
     /// Output format.

@@ -88,7 +88,9 @@ pub enum ReadError {
     #[error("no such file")]
     NotFound,
     /// The path is a directory where a file was expected.
-    #[error("is a directory, not an avails file")]
+    #[error(
+        "is a folder with no avails files in it (.xlsx, .xls, .xlsb, .ods, .csv, .xml); give the files, or a folder that holds them"
+    )]
     IsDirectory,
     /// The OS refused to read it.
     #[error("cannot be read: {0}")]

@@ -354,14 +354,11 @@ fn csv_encodings_and_ragged_rows() {
 fn paths_that_are_not_files() {
     let d = tempfile::tempdir().unwrap();
     refused(&d.path().join("missing.xlsx"), "no such file");
-    // A directory given as a path is searched; a directory inside the
-    // licensed list is not a file.
-    let o = run(&[d.path()]);
-    assert_eq!(
-        o.code, 0,
-        "an empty folder has nothing to check: {}",
-        o.json
-    );
+    // A folder is searched for avails files; one without any is an error,
+    // not a silent pass.
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    refused(&empty, "folder with no avails files");
 }
 
 #[test]
