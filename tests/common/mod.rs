@@ -374,7 +374,8 @@ pub fn workbook(dir: &Path, name: &str, sheet: &str, recs: &[Rec]) -> PathBuf {
     path
 }
 
-/// Spreadsheet column letters for a 0-based index.
+/// Spreadsheet column letters for a 0-based index (written independently of
+/// the library's, so cell references in reports are checked, not echoed).
 pub fn column_letter(mut index: usize) -> String {
     let mut out = Vec::new();
     loop {
