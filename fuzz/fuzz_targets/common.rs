@@ -19,6 +19,9 @@ pub fn check(result: Result<ReadOutput, ReadError>) {
     let report = check_loaded(&loaded, &settings);
     // Rendering must not panic either.
     let mut out = Vec::new();
-    let opts = availcheck::report::RenderOptions { color: false, profile: "cph-svod" };
-    let _ = availcheck::report::render(&report, availcheck::report::Format::Json, opts, &mut out);
+    let opts = availcheck::report::RenderOptions::default();
+    for format in [availcheck::report::Format::Json, availcheck::report::Format::Sarif] {
+        out.clear();
+        let _ = availcheck::report::render(&report, format, opts, &mut out);
+    }
 }

@@ -288,11 +288,12 @@ pub fn parse_lead(s: &str) -> Option<Duration> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
     let n: i64 = num.parse().ok()?;
+    // The checked constructors: a huge number is refused, not a panic.
     match unit {
-        "w" => Some(Duration::weeks(n)),
-        "d" => Some(Duration::days(n)),
-        "h" => Some(Duration::hours(n)),
-        "m" | "min" => Some(Duration::minutes(n)),
+        "w" => Duration::try_weeks(n),
+        "d" => Duration::try_days(n),
+        "h" => Duration::try_hours(n),
+        "m" | "min" => Duration::try_minutes(n),
         _ => None,
     }
 }
@@ -386,6 +387,8 @@ mod tests {
         }
         assert_eq!(parse_lead("14d"), Some(Duration::days(14)));
         assert_eq!(parse_lead("14"), None);
+        // Fuzz crash: minutes beyond chrono's range panicked.
+        assert_eq!(parse_lead("232300000300000311m"), None);
         assert_eq!(human_duration(Duration::seconds(61)), "1 minute 1 second");
     }
 

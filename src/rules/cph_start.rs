@@ -92,7 +92,7 @@ impl super::Rule for Rule {
                     )
                     .with_help(format!(
                         "publishing can take up to 14 days; start at {} or later",
-                        format_instant(s.as_of + lead, s.zone)
+                        s.as_of.checked_add_signed(lead).map_or_else(|| "a later date".to_string(), |t| format_instant(t, s.zone))
                     ));
             d.severity = Severity::Warning;
             out.push(d);
