@@ -12,9 +12,10 @@ pub mod read;
 pub mod report;
 pub mod rules;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -201,21 +202,77 @@ pub fn check(opts: &CheckOptions) -> Report {
     let started = Instant::now();
     let inputs = expand_paths(&opts.paths);
     let progress = opts.progress.as_deref();
-    let mut loaded = load(&inputs, 0, &opts.read, false, progress);
-    loaded.extend(load(
-        &opts.licensed,
-        inputs.len(),
-        &opts.read,
-        true,
-        progress,
-    ));
-    let mut report = check_loaded(&loaded, &opts.settings);
+    let active = rules::active(opts.settings.profile);
+    let ctx = Context {
+        settings: &opts.settings,
+    };
+    // Row rules run on chunks of rows while the rest of the file is still
+    // being read (readers hand finished chunks to the sink).
+    let (tx, rx) = mpsc::channel::<Arc<Vec<model::Avail>>>();
+    let mut read = opts.read.clone();
+    read.row_sink = Some(read::RowSink(Arc::new(move |chunk| {
+        let _ = tx.send(chunk);
+    })));
+    let (loaded, early) = std::thread::scope(|scope| {
+        let checker = scope.spawn(|| {
+            let mut diagnostics = Vec::new();
+            let mut sheets = HashSet::new();
+            for chunk in rx {
+                if let Some(first) = chunk.first() {
+                    sheets.insert((first.sheet.file_index, first.sheet.sheet_index));
+                }
+                diagnostics.extend(check_rows(&chunk, &active, &ctx));
+            }
+            (diagnostics, sheets)
+        });
+        let mut loaded = load(&inputs, 0, &read, false, progress);
+        drop(read); // closes the channel: the checker ends with the last chunk
+        loaded.extend(load(
+            &opts.licensed,
+            inputs.len(),
+            &opts.read,
+            true,
+            progress,
+        ));
+        (
+            loaded,
+            checker.join().expect("the row checker does not panic"),
+        )
+    });
+    let mut report = check_loaded_with(&loaded, &opts.settings, early);
     report.elapsed = started.elapsed();
     report
 }
 
+/// Runs every row rule over `rows` (in parallel).
+fn check_rows(
+    rows: &[model::Avail],
+    active: &[&dyn rules::Rule],
+    ctx: &Context<'_>,
+) -> Vec<Diagnostic> {
+    rows.par_iter()
+        .fold(Vec::new, |mut acc, row| {
+            for rule in active {
+                rule.check_row(row, ctx, &mut acc);
+            }
+            acc
+        })
+        .flatten_iter()
+        .collect()
+}
+
 /// Checks inputs that are already read (their position is their file index).
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
+    check_loaded_with(loaded, settings, (Vec::new(), HashSet::new()))
+}
+
+/// [`check_loaded`], given the row diagnostics already found for some
+/// sheets, keyed by (file index, sheet index), while they were read.
+fn check_loaded_with(
+    loaded: &[Loaded],
+    settings: &Settings,
+    (early, prechecked): (Vec<Diagnostic>, HashSet<(usize, usize)>),
+) -> Report {
     let started = Instant::now();
     let ctx = Context { settings };
     let active = rules::active(settings.profile);
@@ -253,8 +310,15 @@ pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
             rule.check_sheet(sheet, &ctx, &mut diagnostics);
         }
     }
+    // Rows of a file that then failed to read are not reported on.
+    diagnostics.extend(
+        early
+            .into_iter()
+            .filter(|d| loaded.get(d.order.0).is_some_and(|l| l.result.is_ok())),
+    );
     let row_diags: Vec<Diagnostic> = checked
         .par_iter()
+        .filter(|s| !prechecked.contains(&(s.info.file_index, s.info.sheet_index)))
         .flat_map_iter(|s| s.rows.iter())
         .fold(Vec::new, |mut acc, row| {
             for rule in &active {

@@ -364,7 +364,10 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),
-        read: ReadOptions { template_version },
+        read: ReadOptions {
+            template_version,
+            ..Default::default()
+        },
         settings,
         licensed,
         progress: Some(Arc::clone(&done)),

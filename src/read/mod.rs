@@ -25,7 +25,23 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 pub struct ReadOptions {
     /// `--template-version`: skip detection and use this version.
     pub template_version: Option<TemplateVersion>,
+    /// Receives finished rows while the rest of the sheet is still being
+    /// read, so a caller can work on them meanwhile (spreadsheets and CSV).
+    pub row_sink: Option<RowSink>,
 }
+
+/// Rows handed out as they are read: each chunk is complete and never changes.
+#[derive(Clone)]
+pub struct RowSink(pub Arc<dyn Fn(Arc<Vec<Avail>>) + Send + Sync>);
+
+impl std::fmt::Debug for RowSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RowSink")
+    }
+}
+
+/// Rows per chunk given to a [`RowSink`].
+pub const SINK_CHUNK_ROWS: usize = 4096;
 
 /// Something a reader noticed that a user should hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
