@@ -24,8 +24,10 @@ fn streamed_checks_equal_checks_after_reading() {
         ));
     }
     std::fs::write(&path, text).unwrap();
-    let mut settings = Settings::default();
-    settings.territories = Some(["US".to_string()].into_iter().collect());
+    let settings = Settings {
+        territories: Some(["US".to_string()].into_iter().collect()),
+        ..Settings::default()
+    };
     let streamed = check(&CheckOptions {
         paths: vec![PathBuf::from(&path)],
         settings: settings.clone(),
