@@ -3,8 +3,9 @@
 //!
 //! The pipeline runs one way: **read** every input into the model
 //! ([`read`]), **check** the rows with the active rules ([`rules`]; row
-//! rules in parallel with rayon, cross-row rules over one hash index), and
-//! hand a [`Report`] to a renderer ([`report`]).
+//! rules in parallel with rayon, on chunks of rows while the rest of a
+//! sheet is still being read; cross-row rules over one index by title and
+//! territory), and hand a [`Report`] to a renderer ([`report`]).
 
 pub mod config;
 pub mod model;
@@ -215,13 +216,19 @@ pub fn check(opts: &CheckOptions) -> Report {
     })));
     let (loaded, early) = std::thread::scope(|scope| {
         let checker = scope.spawn(|| {
+            // Its own rayon pool: the readers keep the global pool's threads busy.
+            let pool = rayon::ThreadPoolBuilder::new().build().ok();
             let mut diagnostics = Vec::new();
             let mut sheets = HashSet::new();
             for chunk in rx {
                 if let Some(first) = chunk.first() {
                     sheets.insert((first.sheet.file_index, first.sheet.sheet_index));
                 }
-                diagnostics.extend(check_rows(&chunk, &active, &ctx));
+                let found = match &pool {
+                    Some(p) => p.install(|| check_rows(&chunk, &active, &ctx)),
+                    None => check_rows(&chunk, &active, &ctx),
+                };
+                diagnostics.extend(found);
             }
             (diagnostics, sheets)
         });
@@ -244,7 +251,7 @@ pub fn check(opts: &CheckOptions) -> Report {
     report
 }
 
-/// Runs every row rule over `rows` (in parallel).
+/// Runs every row rule over `rows` in parallel.
 fn check_rows(
     rows: &[model::Avail],
     active: &[&dyn rules::Rule],
