@@ -133,7 +133,7 @@ impl RowSource for Streamed {
                 match cells.next_cell_with_formula() {
                     Ok(Some(c)) => {
                         let (r, col) = c.pos;
-                        let text = render_ref(&c.value);
+                        let text = render_ref(c.value);
                         let formula = c.formula.filter(|f| !f.is_empty());
                         let Some((text, native)) =
                             text.or_else(|| formula.as_ref().map(|_| (String::new(), false)))
@@ -347,19 +347,20 @@ pub fn render(d: &Data) -> Option<(String, bool)> {
 }
 
 /// [`render`] for the streaming reader's borrowed values.
-fn render_ref(d: &DataRef<'_>) -> Option<(String, bool)> {
+fn render_ref(d: DataRef<'_>) -> Option<(String, bool)> {
     match d {
         DataRef::SharedString(s) if s.trim().is_empty() => None,
         DataRef::SharedString(s) => Some((s.to_string(), false)),
+        DataRef::String(s) if s.trim().is_empty() => None,
+        // Owned strings move through without a copy (this runs for every cell).
+        DataRef::String(s) => Some((s, false)),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some((s, true)),
         DataRef::Empty => None,
-        DataRef::String(s) => render(&Data::String(s.clone())),
-        DataRef::Int(i) => render(&Data::Int(*i)),
-        DataRef::Float(f) => render(&Data::Float(*f)),
-        DataRef::Bool(b) => render(&Data::Bool(*b)),
-        DataRef::DateTime(dt) => render(&Data::DateTime(*dt)),
-        DataRef::DateTimeIso(s) => render(&Data::DateTimeIso(s.clone())),
-        DataRef::DurationIso(s) => render(&Data::DurationIso(s.clone())),
-        DataRef::Error(e) => render(&Data::Error(e.clone())),
+        DataRef::Int(i) => render(&Data::Int(i)),
+        DataRef::Float(f) => render(&Data::Float(f)),
+        DataRef::Bool(b) => render(&Data::Bool(b)),
+        DataRef::DateTime(dt) => render(&Data::DateTime(dt)),
+        DataRef::Error(e) => render(&Data::Error(e)),
     }
 }
 
