@@ -465,9 +465,10 @@ fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, String> {
         .territories
         .clone()
         .or_else(|| config.territories.clone());
+    // `--territories us,gb` means US and GB: the list is the user's, not file data.
     s.territories = territories.map(|t| {
         t.iter()
-            .map(|c| c.trim().to_string())
+            .map(|c| c.trim().to_ascii_uppercase())
             .filter(|c| !c.is_empty())
             .collect::<BTreeSet<String>>()
     });
@@ -476,8 +477,13 @@ fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, String> {
             .iter()
             .find(|c| availcheck::model::codes::territory_name(c).is_none())
     {
+        let hint = if bad == "UK" {
+            " (the United Kingdom is GB)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "--territories: `{bad}` is not an ISO 3166-1 alpha-2 code"
+            "--territories: `{bad}` is not an ISO 3166-1 alpha-2 code{hint}"
         ));
     }
     if let Some(zone) = args.time_zone.as_deref().or(config.time_zone.as_deref()) {

@@ -473,3 +473,30 @@ fn fixtures_are_what_the_generator_writes() {
     assert_eq!(strip(&a), strip(&b));
     assert_eq!(a["summary"], b["summary"]);
 }
+
+#[test]
+fn agreement_territories_are_case_insensitive_and_checked() {
+    let (code, report, _) = check(
+        &fixture("cph-1.7.3-movies.xlsx"),
+        "cph-svod",
+        &["--territories", "us, gb", "--partner", "acme"],
+    );
+    assert_eq!(code, 0, "{report:#}");
+    let r = run_check(
+        &[
+            fixture("cph-1.7.3-movies.xlsx")
+                .display()
+                .to_string()
+                .as_str(),
+            "--territories",
+            "UK",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("`UK` is not an ISO 3166-1") && r.stderr.contains("GB"),
+        "{}",
+        r.stderr
+    );
+}
