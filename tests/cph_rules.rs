@@ -711,25 +711,27 @@ fn cph005_licensed_windows_csv() {
     assert_clean(&report);
 }
 
+/// Checks the clean 1.7.3 CPH row with the agreement and `--licensed` set to
+/// a CSV file holding `text`.
+fn check_licensed_csv(text: String) -> (i32, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook(dir.path(), "cph.xlsx", "Movies", &[movies_1_7_3()]);
+    let csv = dir.path().join("licensed.csv");
+    std::fs::write(&csv, text).unwrap();
+    let csv_s = csv.display().to_string();
+    let mut flags = AGREEMENT.to_vec();
+    flags.extend(["--licensed", &csv_s]);
+    check(&book, "cph-svod", &flags)
+}
+
 #[test]
 fn cph005_licensed_csv_line_numbers_count_blank_lines() {
     // Regression: the csv crate skips blank lines, and the related location
     // pointed one line too early after one.
-    let dir = tempfile::tempdir().unwrap();
-    let book = workbook(dir.path(), "cph.xlsx", "Movies", &[movies_1_7_3()]);
-    let csv = dir.path().join("licensed.csv");
-    std::fs::write(
-        &csv,
-        format!(
-            "title_id,territory,start,end\r\n\r\n{},US,2027-01-01,Open\r\n",
-            alid(1)
-        ),
-    )
-    .unwrap();
-    let csv_s = csv.display().to_string();
-    let mut flags = AGREEMENT.to_vec();
-    flags.extend(["--licensed", &csv_s]);
-    let (_, report, _) = check(&book, "cph-svod", &flags);
+    let (_, report, _) = check_licensed_csv(format!(
+        "title_id,territory,start,end\r\n\r\n{},US,2027-01-01,Open\r\n",
+        alid(1)
+    ));
     let rel = &one(&report, "CPH005")["related"][0]["location"];
     assert_eq!(rel["row"], 3, "{report:#}");
     assert_eq!(rel["cell"], "D3");
@@ -739,21 +741,10 @@ fn cph005_licensed_csv_line_numbers_count_blank_lines() {
 fn cph005_licensed_csv_columns_in_any_order() {
     // The reader looks the four columns up by name; a file whose first
     // column is not title_id used to be refused as "not an EMA avails CSV".
-    let dir = tempfile::tempdir().unwrap();
-    let book = workbook(dir.path(), "cph.xlsx", "Movies", &[movies_1_7_3()]);
-    let csv = dir.path().join("licensed.csv");
-    std::fs::write(
-        &csv,
-        format!(
-            "Territory,Title_ID,Start,End\nUS,{},2027-01-01,Open\n",
-            alid(1)
-        ),
-    )
-    .unwrap();
-    let csv_s = csv.display().to_string();
-    let mut flags = AGREEMENT.to_vec();
-    flags.extend(["--licensed", &csv_s]);
-    let (code, report, _) = check(&book, "cph-svod", &flags);
+    let (code, report, _) = check_licensed_csv(format!(
+        "Territory,Title_ID,Start,End\nUS,{},2027-01-01,Open\n",
+        alid(1)
+    ));
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(
         findings(&report),
