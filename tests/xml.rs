@@ -362,10 +362,10 @@ fn sample_with_errors_v2_2_2() {
     let file = &run.json["files"][0];
     assert_eq!(file["template_version"], "2.2.2");
     assert_eq!(file["rows"], 4);
-    // Found: territory JJ (line 52), languages XYZ (60) and ENg (91).
-    // Not found by availcheck (outside its rules): `fr-xx` (region `xx` is
-    // syntactically a region subtag), LicenseRightsDescription `Librry`
-    // (free text in EMA 1.7.2), and the rating-system errors.
+    // Found: territory JJ (line 52), languages XYZ (60), `fr-xx` (89: a
+    // private-use region) and ENg (91). Not found by availcheck (outside its
+    // rules): LicenseRightsDescription `Librry` (free text in EMA 1.7.2) and
+    // the rating-system errors.
     assert_eq!(
         run.codes(),
         ["AVC001", "EMA005", "EMA006"].map(String::from).into(),
@@ -376,7 +376,12 @@ fn sample_with_errors_v2_2_2() {
     let langs: BTreeSet<(u64, String)> = hits(&run, "EMA006").into_iter().collect();
     assert_eq!(
         langs,
-        [(60, "XYZ".to_string()), (91, "ENg".to_string())].into()
+        [
+            (60, "XYZ".to_string()),
+            (89, "fr-xx".to_string()),
+            (91, "ENg".to_string())
+        ]
+        .into()
     );
     let territory = run.with_code("EMA005")[0];
     assert_eq!(territory["location"]["col"], 21);

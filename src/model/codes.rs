@@ -66,6 +66,16 @@ pub fn check_language(tag: &str) -> Result<(), String> {
             "not a registered language tag (`{primary}` is not in the IANA registry)"
         ));
     }
+    // Private-use regions (QM–QZ, XA–XZ) pass the registry check but name no
+    // storefront's audience; MovieLabs' own error sample uses `fr-xx`.
+    if let Some(region) = parsed.region() {
+        let r = region.to_ascii_uppercase();
+        if ("QM"..="QZ").contains(&r.as_str()) || ("XA"..="XZ").contains(&r.as_str()) {
+            return Err(format!(
+                "not usable in avails (`{region}` is a private-use region, not a country)"
+            ));
+        }
+    }
     parsed
         .validate()
         .map_err(|e| format!("not a registered language tag ({e})"))
@@ -122,7 +132,7 @@ mod tests {
         ] {
             assert!(check_language(ok).is_ok(), "{ok}");
         }
-        for bad in ["QQ", "de-yy", "FRe", "english", "e", ""] {
+        for bad in ["QQ", "de-yy", "FRe", "english", "e", "", "fr-xx", "en-QM"] {
             assert!(check_language(bad).is_err(), "{bad}");
         }
     }
