@@ -23,7 +23,8 @@ unregistered tag matches no audio or subtitle track.
 
 ## Example
 `QQ`, `de-yy` (no region YY), `FRe` (ISO 639-2/B `fre` is not in the
-registry; use `fr`) are invalid. `es-419`, `zh-Hant`, `pt-BR` are valid.
+registry; use `fr`) are invalid, and so are private-use regions such as
+`fr-xx` (registry ranges XA–XZ, QM–QZ name no country). `es-419`, `zh-Hant`, `pt-BR` are valid.
 
 ## How to fix
 Use the registered tag: a two-letter ISO 639-1 language where one exists,
