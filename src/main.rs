@@ -172,7 +172,7 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     licensed: Vec<PathBuf>,
     /// Zone for date-times without offset: UTC or +hh:mm [default: UTC].
-    #[arg(long, value_name = "ZONE")]
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     time_zone: Option<String>,
 }
 

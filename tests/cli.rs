@@ -500,3 +500,23 @@ fn agreement_territories_are_case_insensitive_and_checked() {
         r.stderr
     );
 }
+
+#[test]
+fn negative_time_zone_offsets_are_values_not_flags() {
+    let r = run_check(
+        &[
+            fixture("cph-1.7.3-movies.xlsx")
+                .display()
+                .to_string()
+                .as_str(),
+            "--territories",
+            "US,GB",
+            "--partner",
+            "acme",
+            "--time-zone",
+            "-05:00",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
