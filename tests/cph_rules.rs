@@ -1163,3 +1163,31 @@ fn episodes_without_episode_altid_are_not_duplicates_on_1_6() {
     assert_eq!(code, 0, "{report:#}");
     assert_clean(&report);
 }
+
+#[test]
+fn cph005_unusable_licensed_reference_rows_are_reported() {
+    // A reference file is not itself checked; a window it cannot compare is
+    // said, not silently dropped.
+    let (code, report, _) = check_licensed_csv(format!(
+        "title_id,territory,start,end\n{id},US,2027-01-01,2027-13-01\n{id},,2027-01-01,2027-06-01\n",
+        id = alid(1)
+    ));
+    assert_eq!(code, 0, "warnings only: {report:#}");
+    let skipped: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "CPH005")
+        .map(|d| {
+            assert_eq!(d["severity"], "warning");
+            (
+                d["location"]["field"].as_str().unwrap().to_string(),
+                d["location"]["row"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![("End".to_string(), 2), ("Territory".to_string(), 3)]
+    );
+}

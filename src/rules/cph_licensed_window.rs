@@ -29,7 +29,9 @@ or a CSV with columns `title_id,territory,start,end`):
   a date-only End means 23:59:59), stating the gap and the End that would
   make the offer continuous.
 Licensed windows that start after the CPH window ends are not compared.
-The index is a hash by (title, territory); no pairwise scan.
+A row of a `--licensed` reference file without a title id, a territory, or
+a usable End is reported as a **warning** (reference files are not checked
+otherwise). The index is a hash by (title, territory); no pairwise scan.
 
 ## Why is this bad?
 Amazon: "SVOD CPH avails must not conflict with any existing Licensed SVOD
@@ -80,15 +82,39 @@ impl super::Rule for Rule {
             .chain(input.licensed.iter().map(|s| (s, true)));
         for (sheet, reference) in sources {
             for row in sheet.rows.iter().filter(|r| is_licensed(r, ctx, reference)) {
-                let Some(id) = row.title_id() else { continue };
+                // Rows of checked files get EMA003/EMA008 for these; a
+                // reference file is not checked, so say what was skipped.
+                let skip = |field: &str, why: &str| {
+                    let mut d = META
+                        .at_field(row, field, format!("this Licensed SVOD window is not compared with CPH windows: {why}"))
+                        .with_help("fix the reference file: title_id, territory, and a date or date-time End (or Open)");
+                    d.severity = Severity::Warning;
+                    d
+                };
+                let Some(id) = row.title_id() else {
+                    if reference {
+                        out.push(skip("ALID", "it has no title id"));
+                    }
+                    continue;
+                };
                 let end_when = When::parse(row.text("End"));
                 let end = match &end_when {
                     When::Condition(_) => None,
                     w => match w.end_instant(zone) {
                         Some(t) => Some(t),
-                        None => continue,
+                        None => {
+                            if reference {
+                                let why =
+                                    format!("End `{}` is not a date or date-time", row.text("End"));
+                                out.push(skip("End", &why));
+                            }
+                            continue;
+                        }
                     },
                 };
+                if reference && row.territories().is_empty() {
+                    out.push(skip("Territory", "it has no territory"));
+                }
                 let start = When::parse(row.text("Start")).start_instant(zone);
                 for (_, t) in row.territories() {
                     index
