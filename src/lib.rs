@@ -216,8 +216,13 @@ pub fn check(opts: &CheckOptions) -> Report {
     })));
     let (loaded, early) = std::thread::scope(|scope| {
         let checker = scope.spawn(|| {
-            // Its own rayon pool: the readers keep the global pool's threads busy.
-            let pool = rayon::ThreadPoolBuilder::new().build().ok();
+            // Its own rayon pool, one thread smaller than the machine: the
+            // reader keeps a core busy, and more threads would slow it down.
+            let threads = rayon::current_num_threads().saturating_sub(1).max(1);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .ok();
             let mut diagnostics = Vec::new();
             let mut sheets = HashSet::new();
             for chunk in rx {
