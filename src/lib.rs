@@ -331,14 +331,7 @@ fn check_loaded_with(
     let row_diags: Vec<Diagnostic> = checked
         .par_iter()
         .filter(|s| !prechecked.contains(&(s.info.file_index, s.info.sheet_index)))
-        .flat_map_iter(|s| s.rows.iter())
-        .fold(Vec::new, |mut acc, row| {
-            for rule in &active {
-                rule.check_row(row, &ctx, &mut acc);
-            }
-            acc
-        })
-        .flatten_iter()
+        .flat_map_iter(|s| check_rows(&s.rows, &active, &ctx))
         .collect();
     diagnostics.extend(row_diags);
     let input = RuleInput {

@@ -26,14 +26,7 @@ pub fn read_path(
     file_index: usize,
     opts: &ReadOptions,
 ) -> Result<ReadOutput, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => ReadError::NotFound,
-        _ => ReadError::Io(e.to_string()),
-    })?;
-    if meta.is_dir() {
-        return Err(ReadError::IsDirectory);
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let bytes = super::read_file(path)?;
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).ok();
     let first_line = text
         .and_then(|t| t.lines().next())

@@ -145,6 +145,13 @@ pub fn read_path(
     file_index: usize,
     opts: &ReadOptions,
 ) -> Result<ReadOutput, ReadError> {
+    let bytes = read_file(path)?;
+    read_bytes(bytes, display, file_index, opts)
+}
+
+/// The bytes of an input file: read-only (never written or locked), with
+/// missing paths, folders and oversized files refused.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
         _ => ReadError::Io(e.to_string()),
@@ -155,9 +162,7 @@ pub fn read_path(
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    // Read-only open; the input is never written or locked.
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    read_bytes(bytes, display, file_index, opts)
+    std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))
 }
 
 /// Reads an input held in memory (the format is sniffed from the bytes).
