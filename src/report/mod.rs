@@ -60,12 +60,6 @@ impl Format {
             Format::Github => "github",
         }
     }
-
-    /// True for formats meant for programs; they must not be mixed with
-    /// human summary lines on the same stream.
-    pub fn is_machine_readable(self) -> bool {
-        self != Format::Human
-    }
 }
 
 impl std::str::FromStr for Format {
