@@ -215,23 +215,51 @@ pub struct Avail {
     pub sheet: Arc<SheetInfo>,
     /// 1-based spreadsheet row; for XML, the line of the Transaction element.
     pub row: u32,
-    /// Non-empty cells ordered by column (XML: may repeat a column for repeated elements).
-    pub cells: Vec<Cell>,
+    /// Non-empty cells sorted by column (XML may repeat a column for repeated
+    /// elements, in document order), so a field is found by binary search.
+    cells: Vec<Cell>,
     /// For XML, the Transaction element's position.
     pub xml: Option<XmlPos>,
 }
 
 impl Avail {
+    /// A row of `sheet` from its non-empty cells, in any order.
+    pub fn new(sheet: Arc<SheetInfo>, row: u32, mut cells: Vec<Cell>, xml: Option<XmlPos>) -> Self {
+        if !cells.is_sorted_by_key(Cell::column) {
+            // Stable: repeated XML elements keep their document order.
+            cells.sort_by_key(Cell::column);
+        }
+        Avail {
+            sheet,
+            row,
+            cells,
+            xml,
+        }
+    }
+
+    /// The row's non-empty cells, sorted by column.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The cells of column `col` (empty when the row has none).
+    pub fn cells_of(&self, col: usize) -> &[Cell] {
+        let from = self.cells.partition_point(|c| c.column() < col);
+        let len = self.cells[from..].partition_point(|c| c.column() == col);
+        &self.cells[from..from + len]
+    }
+
     /// The first cell of a canonical field.
     pub fn get(&self, field: &str) -> Option<&Cell> {
-        let col = self.sheet.column_of(field)?;
-        self.cells.iter().find(|c| c.column() == col)
+        self.get_all(field).next()
     }
 
     /// Every cell of a field (XML repeats elements such as Territory).
-    pub fn get_all<'a>(&'a self, field: &str) -> impl Iterator<Item = &'a Cell> + 'a {
-        let col = self.sheet.column_of(field);
-        self.cells.iter().filter(move |c| Some(c.column()) == col)
+    pub fn get_all(&self, field: &str) -> std::slice::Iter<'_, Cell> {
+        match self.sheet.column_of(field) {
+            Some(col) => self.cells_of(col).iter(),
+            None => [].iter(),
+        }
     }
 
     /// Each cell with its dictionary definition (cells of unknown or

@@ -96,12 +96,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
                 (!v.is_empty()).then(|| Cell::new(col, Arc::from(v), false))
             })
             .collect();
-        rows.push(Avail {
-            sheet: Arc::clone(&info),
-            row: line,
-            cells,
-            xml: None,
-        });
+        rows.push(Avail::new(Arc::clone(&info), line, cells, None));
     }
     Ok(ReadOutput {
         source: SourceKind::Csv,

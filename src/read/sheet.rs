@@ -294,12 +294,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
                 }),
         );
         cells.shrink_to_fit();
-        rows.push(Avail {
-            sheet: Arc::clone(&info),
-            row: raw.row,
-            cells,
-            xml: None,
-        });
+        rows.push(Avail::new(Arc::clone(&info), raw.row, cells, None));
         if let Some(sink) = &opts.row_sink
             && rows.len() == SINK_CHUNK_ROWS
         {

@@ -1747,12 +1747,12 @@ impl<'a> Parser<'a> {
                 .into_iter()
                 .map(|v| Cell::new(v.col, Arc::clone(&v.text), false).with_xml(v.pos))
                 .collect();
-            target.push(Avail {
-                sheet: Arc::clone(&info),
-                row: t.pos.line,
+            target.push(Avail::new(
+                Arc::clone(&info),
+                t.pos.line,
                 cells,
-                xml: Some(t.pos),
-            });
+                Some(t.pos),
+            ));
         }
     }
 }

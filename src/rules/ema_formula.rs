@@ -37,7 +37,7 @@ impl super::Rule for Rule {
     }
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for cell in row.cells.iter().filter(|c| c.formula().is_some()) {
+        for cell in row.cells().iter().filter(|c| c.formula().is_some()) {
             let formula = cell.formula().unwrap_or_default();
             let shown = if formula.starts_with('=') {
                 formula.to_string()
