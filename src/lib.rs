@@ -204,9 +204,7 @@ pub fn check(opts: &CheckOptions) -> Report {
     let inputs = expand_paths(&opts.paths);
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);
-    let ctx = Context {
-        settings: &opts.settings,
-    };
+    let ctx = Context::new(&opts.settings);
     // Row rules run on chunks of rows while the rest of the file is still
     // being read (readers hand finished chunks to the sink).
     let (tx, rx) = mpsc::channel::<Arc<Vec<model::Avail>>>();
@@ -264,8 +262,9 @@ fn check_rows(
 ) -> Vec<Diagnostic> {
     rows.par_iter()
         .fold(Vec::new, |mut acc, row| {
+            let ctx = ctx.for_row(row);
             for rule in active {
-                rule.check_row(row, ctx, &mut acc);
+                rule.check_row(row, &ctx, &mut acc);
             }
             acc
         })
@@ -286,7 +285,7 @@ fn check_loaded_with(
     (early, prechecked): (Vec<Diagnostic>, HashSet<(usize, usize)>),
 ) -> Report {
     let started = Instant::now();
-    let ctx = Context { settings };
+    let ctx = Context::new(settings);
     let active = rules::active(settings.profile);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut checked: Vec<&SheetRows> = Vec::new();
@@ -334,8 +333,10 @@ fn check_loaded_with(
         .flat_map_iter(|s| check_rows(&s.rows, &active, &ctx))
         .collect();
     diagnostics.extend(row_diags);
+    let classes = RuleInput::classify(&checked, settings);
     let input = RuleInput {
         sheets: &checked,
+        classes: &classes,
         licensed: &licensed,
     };
     let set_diags: Vec<Diagnostic> = active

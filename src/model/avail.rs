@@ -80,12 +80,62 @@ pub struct SheetInfo {
     pub header_row: u32,
     /// Field dictionary of `version` and `sheet_kind`.
     pub dictionary: &'static Dictionary,
+    /// Lookups derived from the fields above on first use (`Default::default()`).
+    pub lookup: SheetLookup,
+}
+
+/// Per-sheet tables derived from the header and the dictionary, so rules
+/// that walk every field or every cell of every row do no hashing.
+#[derive(Debug, Default)]
+pub struct SheetLookup(std::sync::OnceLock<Lookup>);
+
+#[derive(Debug)]
+struct Lookup {
+    /// Per column: its field's definition when it is the field's first column.
+    defs: Vec<Option<&'static FieldDef>>,
+    /// Per dictionary field (in dictionary order): its column.
+    columns: Vec<Option<usize>>,
 }
 
 impl SheetInfo {
     /// Column index of a canonical field, if the sheet has it.
     pub fn column_of(&self, field: &str) -> Option<usize> {
         self.field_index.get(field).copied()
+    }
+
+    fn lookup(&self) -> &Lookup {
+        self.lookup.0.get_or_init(|| Lookup {
+            defs: (0..self.columns.len())
+                .map(|i| {
+                    let name = self.columns[i].field.as_deref()?;
+                    (self.column_of(name) == Some(i))
+                        .then(|| self.dictionary.field(name))
+                        .flatten()
+                })
+                .collect(),
+            columns: self
+                .dictionary
+                .fields
+                .iter()
+                .map(|f| self.column_of(&f.name))
+                .collect(),
+        })
+    }
+
+    /// The definition of the field in `column`, when that column is the
+    /// field's first (duplicate and unknown columns have none).
+    pub fn field_def_at(&self, column: usize) -> Option<&'static FieldDef> {
+        self.lookup().defs.get(column).copied().flatten()
+    }
+
+    /// Every dictionary field with the sheet's column for it, in dictionary order.
+    pub fn dictionary_columns(
+        &self,
+    ) -> impl Iterator<Item = (&'static FieldDef, Option<usize>)> + '_ {
+        self.dictionary
+            .fields
+            .iter()
+            .zip(self.lookup().columns.iter().copied())
     }
 
     /// A location naming the header cell of `column`.
@@ -266,13 +316,9 @@ impl Avail {
     /// duplicate columns are left out): rules that check values by kind walk
     /// the row's cells once instead of every dictionary field.
     pub fn defined_cells(&self) -> impl Iterator<Item = (&'static FieldDef, &Cell)> + '_ {
-        self.cells.iter().filter_map(|c| {
-            let name = self.sheet.columns[c.column()].field.as_deref()?;
-            if self.sheet.column_of(name) != Some(c.column()) {
-                return None;
-            }
-            Some((self.sheet.dictionary.field(name)?, c))
-        })
+        self.cells
+            .iter()
+            .filter_map(|c| Some((self.sheet.field_def_at(c.column())?, c)))
     }
 
     /// The trimmed text of a field, `""` when absent.
@@ -389,5 +435,86 @@ impl Avail {
         order
             .iter()
             .find_map(|f| self.get(f).filter(|c| !c.text.trim().is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet() -> Arc<SheetInfo> {
+        let names = ["Territory", "LicenseType", "Territory", "Bogus"];
+        let columns: Vec<Column> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Column {
+                letter: char::from(b'A' + i as u8).to_string(),
+                header: n.to_string(),
+                field: (*n != "Bogus").then(|| n.to_string()),
+                category: String::new(),
+            })
+            .collect();
+        let mut field_index = FieldIndex::default();
+        for (i, c) in columns.iter().enumerate() {
+            if let Some(f) = &c.field {
+                field_index.entry(f.clone()).or_insert(i);
+            }
+        }
+        let version = TemplateVersion::V1_7_3;
+        Arc::new(SheetInfo {
+            file: "t.xlsx".into(),
+            file_index: 0,
+            sheet: Some("Movies".into()),
+            sheet_index: 0,
+            source: SourceKind::Xlsx,
+            version,
+            sheet_kind: SheetKind::Movies,
+            columns,
+            field_index,
+            header_row: 2,
+            dictionary: Dictionary::for_version(version, SheetKind::Movies),
+            lookup: Default::default(),
+        })
+    }
+
+    fn cell(col: usize, text: &str) -> Cell {
+        Cell::new(col, Arc::from(text), false)
+    }
+
+    #[test]
+    fn cells_are_sorted_and_repeats_keep_their_order() {
+        let row = Avail::new(
+            sheet(),
+            3,
+            vec![cell(1, "SVOD"), cell(0, "US"), cell(3, "x"), cell(0, "GB")],
+            None,
+        );
+        let cols: Vec<usize> = row.cells().iter().map(Cell::column).collect();
+        assert_eq!(cols, [0, 0, 1, 3]);
+        let t: Vec<&str> = row.get_all("Territory").map(|c| &*c.text).collect();
+        assert_eq!(t, ["US", "GB"]);
+        assert_eq!(row.text("LicenseType"), "SVOD");
+        assert!(row.cells_of(2).is_empty());
+        assert!(row.get("Start").is_none());
+    }
+
+    #[test]
+    fn only_a_fields_first_column_is_defined() {
+        let info = sheet();
+        assert_eq!(
+            info.field_def_at(0).map(|f| f.name.as_str()),
+            Some("Territory")
+        );
+        assert!(info.field_def_at(2).is_none(), "duplicate column");
+        assert!(info.field_def_at(3).is_none(), "unknown column");
+        let license = info
+            .dictionary_columns()
+            .find(|(f, _)| f.name == "LicenseType")
+            .expect("1.7.3 has LicenseType");
+        assert_eq!(license.1, Some(1));
+        assert!(
+            info.dictionary_columns()
+                .any(|(f, c)| f.name == "Start" && c.is_none())
+        );
     }
 }

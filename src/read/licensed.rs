@@ -79,6 +79,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         field_index,
         header_row: 1,
         dictionary: Dictionary::for_version(TemplateVersion::V1_7_3, SheetKind::Movies),
+        lookup: Default::default(),
     });
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {

@@ -219,6 +219,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         field_index,
         header_row,
         dictionary: Dictionary::for_version(detected.version, sheet_kind),
+        lookup: Default::default(),
     });
 
     let mut rows = Vec::new();

@@ -921,6 +921,7 @@ impl<'a> Parser<'a> {
                 .collect(),
             header_row: 0,
             dictionary,
+            lookup: Default::default(),
         })
     }
 

@@ -62,10 +62,7 @@ impl super::Rule for Rule {
             }
             return;
         }
-        if ctx.settings.classify(row) == RowClass::Cph
-            && !lrd.is_empty()
-            && !lrd.eq_ignore_ascii_case("DAB")
-        {
+        if ctx.class(row) == RowClass::Cph && !lrd.is_empty() && !lrd.eq_ignore_ascii_case("DAB") {
             let mut d = META
                 .at_field(
                     row,

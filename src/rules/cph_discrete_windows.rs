@@ -65,9 +65,9 @@ impl super::Rule for Rule {
         // One entry per row and territory, sorted so each key's windows are
         // adjacent and in Start order: no per-group allocation.
         let mut entries: Vec<(Key<'_>, Window<'_>)> = Vec::new();
-        for sheet in input.sheets {
-            for row in &sheet.rows {
-                let kind = match ctx.settings.classify(row) {
+        for (sheet, classes) in input.classified() {
+            for (row, class) in sheet.rows.iter().zip(classes) {
+                let kind = match class {
                     RowClass::Cph => "SVOD (CPH)",
                     RowClass::MisplacedCph => continue,
                     _ => row.text("LicenseType"),

@@ -51,7 +51,7 @@ impl super::Rule for Rule {
         let s = ctx.settings;
         let version = row.sheet.version;
         let own = s.markers.for_version(version);
-        match s.classify(row) {
+        match ctx.class(row) {
             RowClass::MisplacedCph => {
                 let (field, marker) = s
                     .markers

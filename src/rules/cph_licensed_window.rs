@@ -58,8 +58,8 @@ struct Licensed<'a> {
     end: Option<DateTime<Utc>>,
 }
 
-fn is_licensed(row: &Avail, ctx: &Context<'_>, reference: bool) -> bool {
-    match ctx.settings.classify(row) {
+fn is_licensed(row: &Avail, class: RowClass, reference: bool) -> bool {
+    match class {
         RowClass::LicensedSvod => true,
         // Reference files (e.g. title_id,territory,start,end CSV) may have no LicenseType.
         RowClass::Other => reference && !row.has_column("LicenseType"),
@@ -75,13 +75,18 @@ impl super::Rule for Rule {
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let zone = ctx.settings.zone;
         let mut index: HashMap<(&str, &str), Vec<Licensed<'_>>> = HashMap::new();
+        // Checked rows were classified once; reference rows are classified here.
         let sources = input
-            .sheets
-            .iter()
-            .map(|s| (s, false))
-            .chain(input.licensed.iter().map(|s| (s, true)));
-        for (sheet, reference) in sources {
-            for row in sheet.rows.iter().filter(|r| is_licensed(r, ctx, reference)) {
+            .classified()
+            .map(|(s, c)| (s, Some(c)))
+            .chain(input.licensed.iter().map(|s| (*s, None)));
+        for (sheet, classes) in sources {
+            let reference = classes.is_none();
+            for (i, row) in sheet.rows.iter().enumerate() {
+                let class = classes.map_or_else(|| ctx.settings.classify(row), |c| c[i]);
+                if !is_licensed(row, class, reference) {
+                    continue;
+                }
                 // Rows of checked files get EMA003/EMA008 for these; a
                 // reference file is not checked, so say what was skipped.
                 let skip = |field: &str, why: &str| {
@@ -127,63 +132,56 @@ impl super::Rule for Rule {
         if index.is_empty() {
             return;
         }
-        for sheet in input.sheets {
-            for row in sheet
-                .rows
-                .iter()
-                .filter(|r| ctx.settings.classify(r) == RowClass::Cph)
-            {
-                let Some(id) = row.title_id() else { continue };
-                let Some(cph_start) = When::parse(row.text("Start")).start_instant(zone) else {
-                    continue;
-                };
-                let cph_end = match When::parse(row.text("End")) {
-                    When::Condition(_) => None,
-                    w => w.end_instant(zone),
-                };
-                let wanted = cph_start - Duration::minutes(1);
-                for (_, territory) in row.territories() {
-                    let mut windows: Vec<&Licensed<'_>> = Vec::new();
-                    // The territory's own windows, then worldwide (ZZ) windows
-                    // that do not exclude it (looked up once when it is ZZ).
-                    if let Some(v) = index.get(&(id.text.trim(), territory)) {
-                        windows.extend(v.iter());
-                    }
-                    if territory != "ZZ"
-                        && let Some(v) = index.get(&(id.text.trim(), "ZZ"))
-                    {
-                        windows.extend(v.iter().filter(|l| {
-                            !l.row
-                                .items("TerritoryExclusion")
-                                .iter()
-                                .any(|(_, t)| *t == territory)
-                        }));
-                    }
-                    // Licensed windows starting after the CPH window ends do not conflict.
-                    windows
-                        .retain(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
-                    // Every overlap is reported; of the windows ending before
-                    // the CPH Start only the latest hands over to it.
-                    let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
-                    for l in &windows {
-                        let g = match handover(l.end, cph_start) {
-                            Handover::Overlap => {
-                                out.push(overlap(row, l, territory, wanted, ctx));
-                                continue;
-                            }
-                            Handover::Continuous => Duration::minutes(1),
-                            Handover::Gap(g) => g,
-                        };
-                        if nearest_before.is_none_or(|(_, best)| g < best) {
-                            nearest_before = Some((l, g));
+        for row in input.rows_of(RowClass::Cph) {
+            let Some(id) = row.title_id() else { continue };
+            let Some(cph_start) = When::parse(row.text("Start")).start_instant(zone) else {
+                continue;
+            };
+            let cph_end = match When::parse(row.text("End")) {
+                When::Condition(_) => None,
+                w => w.end_instant(zone),
+            };
+            let wanted = cph_start - Duration::minutes(1);
+            for (_, territory) in row.territories() {
+                let mut windows: Vec<&Licensed<'_>> = Vec::new();
+                // The territory's own windows, then worldwide (ZZ) windows
+                // that do not exclude it (looked up once when it is ZZ).
+                if let Some(v) = index.get(&(id.text.trim(), territory)) {
+                    windows.extend(v.iter());
+                }
+                if territory != "ZZ"
+                    && let Some(v) = index.get(&(id.text.trim(), "ZZ"))
+                {
+                    windows.extend(v.iter().filter(|l| {
+                        !l.row
+                            .items("TerritoryExclusion")
+                            .iter()
+                            .any(|(_, t)| *t == territory)
+                    }));
+                }
+                // Licensed windows starting after the CPH window ends do not conflict.
+                windows.retain(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
+                // Every overlap is reported; of the windows ending before
+                // the CPH Start only the latest hands over to it.
+                let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
+                for l in &windows {
+                    let g = match handover(l.end, cph_start) {
+                        Handover::Overlap => {
+                            out.push(overlap(row, l, territory, wanted, ctx));
+                            continue;
                         }
+                        Handover::Continuous => Duration::minutes(1),
+                        Handover::Gap(g) => g,
+                    };
+                    if nearest_before.is_none_or(|(_, best)| g < best) {
+                        nearest_before = Some((l, g));
                     }
-                    if let Some((l, g)) = nearest_before
-                        && g != Duration::minutes(1)
-                    {
-                        let end = l.end.expect("a gap has an End");
-                        out.push(gap(row, l, territory, end, cph_start, wanted, ctx));
-                    }
+                }
+                if let Some((l, g)) = nearest_before
+                    && g != Duration::minutes(1)
+                {
+                    let end = l.end.expect("a gap has an End");
+                    out.push(gap(row, l, territory, end, cph_start, wanted, ctx));
                 }
             }
         }

@@ -60,7 +60,7 @@ impl super::Rule for Rule {
     }
 
     fn check_row(&self, row: &Avail, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.settings.classify(row) != RowClass::Cph {
+        if ctx.class(row) != RowClass::Cph {
             return;
         }
         let listed = listed_languages(row);
@@ -91,34 +91,28 @@ impl super::Rule for Rule {
         }
     }
 
-    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut reminded: BTreeSet<(usize, String)> = BTreeSet::new();
-        for sheet in input.sheets {
-            for row in sheet
-                .rows
-                .iter()
-                .filter(|r| ctx.settings.classify(r) == RowClass::Cph)
-            {
-                if !listed_languages(row).is_empty() {
+        for row in input.rows_of(RowClass::Cph) {
+            if !listed_languages(row).is_empty() {
+                continue;
+            }
+            for (_, t) in row.territories() {
+                if t == "ZZ" || !reminded.insert((row.sheet.file_index, t.to_string())) {
                     continue;
                 }
-                for (_, t) in row.territories() {
-                    if t == "ZZ" || !reminded.insert((row.sheet.file_index, t.to_string())) {
-                        continue;
-                    }
-                    let langs = territory_languages(t)
-                        .map(|l| l.join("/"))
-                        .unwrap_or_else(|| "its language".into());
-                    let mut d = META
+                let langs = territory_languages(t)
+                    .map(|l| l.join("/"))
+                    .unwrap_or_else(|| "its language".into());
+                let mut d = META
                         .diag(
                             Location::file(&row.sheet.file),
                             format!("CPH titles published in {t} need localized audio or captions in {langs}"),
                         )
                         .with_help("make sure the localized assets are delivered; list them in AssetLanguage so availcheck can check")
                         .with_order((row.sheet.file_index, 0, 0, 0));
-                    d.severity = Severity::Info;
-                    out.push(d);
-                }
+                d.severity = Severity::Info;
+                out.push(d);
             }
         }
     }

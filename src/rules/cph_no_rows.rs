@@ -34,11 +34,8 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut files: BTreeMap<usize, (&str, TemplateVersion, bool)> = BTreeMap::new();
-        for sheet in input.sheets {
-            let has = sheet
-                .rows
-                .iter()
-                .any(|r| ctx.settings.classify(r) == RowClass::Cph);
+        for (sheet, classes) in input.classified() {
+            let has = classes.contains(&RowClass::Cph);
             let e = files.entry(sheet.info.file_index).or_insert((
                 &sheet.info.file,
                 sheet.info.version,

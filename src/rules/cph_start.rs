@@ -41,7 +41,7 @@ impl super::Rule for Rule {
 
     fn check_row(&self, row: &Avail, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let s = ctx.settings;
-        if s.classify(row) != RowClass::Cph {
+        if ctx.class(row) != RowClass::Cph {
             return;
         }
         let text = row.text("Start");

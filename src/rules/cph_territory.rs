@@ -44,7 +44,7 @@ impl super::Rule for Rule {
 
     fn check_row(&self, row: &Avail, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let s = ctx.settings;
-        if s.classify(row) != RowClass::Cph {
+        if ctx.class(row) != RowClass::Cph {
             return;
         }
         for (cell, t) in row.territories() {
@@ -84,16 +84,12 @@ impl super::Rule for Rule {
             return;
         }
         let mut warned = BTreeSet::new();
-        for sheet in input.sheets {
+        for (sheet, classes) in input.classified() {
             let info = &sheet.info;
             if warned.contains(&info.file_index) {
                 continue;
             }
-            if sheet
-                .rows
-                .iter()
-                .any(|r| ctx.settings.classify(r) == RowClass::Cph)
-            {
+            if classes.contains(&RowClass::Cph) {
                 warned.insert(info.file_index);
                 let mut d = META
                     .diag(

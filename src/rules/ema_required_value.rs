@@ -37,9 +37,11 @@ for prices follows MovieLabs' structure rules (§3.2 B.9).
 pub struct Rule;
 
 fn holds(row: &Avail, cond: &Condition) -> bool {
-    row.items(&cond.field)
-        .iter()
-        .any(|(_, v)| cond.values.iter().any(|c| c == v))
+    row.get_all(&cond.field).any(|c| {
+        c.text
+            .split([',', '|'])
+            .any(|v| cond.values.iter().any(|c| c == v.trim()))
+    })
 }
 
 impl super::Rule for Rule {
@@ -49,7 +51,21 @@ impl super::Rule for Rule {
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let info = &row.sheet;
-        for f in &info.dictionary.fields {
+        for (f, column) in info.dictionary_columns() {
+            if f.required == Requirement::Optional {
+                continue;
+            }
+            let filled = column.is_some_and(|c| {
+                row.cells_of(c)
+                    .first()
+                    .is_some_and(|c| !c.text.trim().is_empty())
+            });
+            // A missing column is reported once at the header (EMA001), not per row.
+            if filled
+                || (column.is_none() && !info.version.is_xml() && f.required == Requirement::Always)
+            {
+                continue;
+            }
             let why = match f.required {
                 Requirement::Optional => continue,
                 Requirement::Always => match &f.required_unless {
@@ -72,16 +88,6 @@ impl super::Rule for Rule {
                     )
                 }
             };
-            if !row.text(&f.name).is_empty() {
-                continue;
-            }
-            // A missing column is reported once at the header (EMA001), not per row.
-            if !row.has_column(&f.name)
-                && !info.version.is_xml()
-                && f.required == Requirement::Always
-            {
-                continue;
-            }
             out.push(
                 META.at_field(row, &f.name, format!("`{}` is empty{why}", f.name))
                     .with_help(format!("fill `{}` for this row", f.name)),

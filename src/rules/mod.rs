@@ -112,17 +112,77 @@ impl RuleMeta {
 }
 
 /// What rules may consult besides the rows.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     /// Profile and its settings.
     pub settings: &'a Settings,
+    /// For row rules: the class of the row being checked, classified once
+    /// for all rules ([`Context::class`]).
+    pub row_class: Option<RowClass>,
+}
+
+impl<'a> Context<'a> {
+    /// A context without a row.
+    pub fn new(settings: &'a Settings) -> Self {
+        Context {
+            settings,
+            row_class: None,
+        }
+    }
+
+    /// The context for checking `row`.
+    pub fn for_row(self, row: &Avail) -> Self {
+        Context {
+            row_class: Some(self.settings.classify(row)),
+            ..self
+        }
+    }
+
+    /// The class of the row being checked (row rules only see that row).
+    pub fn class(&self, row: &Avail) -> RowClass {
+        self.row_class
+            .unwrap_or_else(|| self.settings.classify(row))
+    }
 }
 
 /// All rows of all inputs, for cross-row rules.
 pub struct RuleInput<'a> {
     /// Sheets of the files being checked, in input order.
     pub sheets: &'a [&'a SheetRows],
+    /// The class of every row of `sheets`, in the same order (see [`RuleInput::classified`]).
+    pub classes: &'a [Vec<RowClass>],
     /// Sheets of `--licensed` reference files (windows only; not themselves checked).
     pub licensed: &'a [&'a SheetRows],
+}
+
+impl<'a> RuleInput<'a> {
+    /// Classifies every row of `sheets` once (in parallel), for [`RuleInput::classes`].
+    pub fn classify(sheets: &[&SheetRows], settings: &Settings) -> Vec<Vec<RowClass>> {
+        use rayon::prelude::*;
+        sheets
+            .par_iter()
+            .map(|s| s.rows.par_iter().map(|r| settings.classify(r)).collect())
+            .collect()
+    }
+
+    /// Each checked sheet with the classes of its rows.
+    pub fn classified(&self) -> impl Iterator<Item = (&'a SheetRows, &'a [RowClass])> + 'a {
+        self.sheets
+            .iter()
+            .copied()
+            .zip(self.classes.iter().map(Vec::as_slice))
+    }
+
+    /// Every checked row of a class.
+    pub fn rows_of(&self, class: RowClass) -> impl Iterator<Item = &'a Avail> + 'a {
+        self.classified().flat_map(move |(s, classes)| {
+            s.rows
+                .iter()
+                .zip(classes)
+                .filter(move |(_, c)| **c == class)
+                .map(|(r, _)| r)
+        })
+    }
 }
 
 /// A check. Implement the scope(s) the rule needs.
