@@ -1,5 +1,7 @@
 //! CPH006: discrete windows per Licensor–title–Territory–license kind.
 
+use std::hash::BuildHasher;
+
 use chrono::{DateTime, Utc};
 
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
@@ -64,7 +66,8 @@ impl super::Rule for Rule {
         type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
         // One entry per row and territory, sorted so each key's windows are
         // adjacent and in Start order: no per-group allocation.
-        let mut entries: Vec<(Key<'_>, Window<'_>)> = Vec::new();
+        // Each key's hash leads the sort, so keys are compared as strings only when equal.
+        let mut entries: Vec<(u64, Key<'_>, Window<'_>)> = Vec::new();
         for (sheet, classes) in input.classified() {
             for (row, class) in sheet.rows.iter().zip(classes) {
                 let kind = match class {
@@ -91,12 +94,16 @@ impl super::Rule for Rule {
                         kind,
                         row.text("FormatProfile"),
                     );
-                    entries.push((key, Window { row, start, end }));
+                    entries.push((
+                        rustc_hash::FxBuildHasher.hash_one(key),
+                        key,
+                        Window { row, start, end },
+                    ));
                 }
             }
         }
-        entries.sort_unstable_by(|(ka, a), (kb, b)| {
-            ka.cmp(kb).then_with(|| {
+        entries.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {
+            (ha, ka).cmp(&(hb, kb)).then_with(|| {
                 (
                     a.start,
                     a.row.sheet.file_index,
@@ -111,12 +118,12 @@ impl super::Rule for Rule {
                     ))
             })
         });
-        for group in entries.chunk_by(|(a, _), (b, _)| a == b) {
+        for group in entries.chunk_by(|(_, a, _), (_, b, _)| a == b) {
             if group.len() < 2 {
                 continue;
             }
-            let (_, title, territory, kind, _) = group[0].0;
-            let windows: Vec<&Window<'_>> = group.iter().map(|(_, w)| w).collect();
+            let (_, title, territory, kind, _) = group[0].1;
+            let windows: Vec<&Window<'_>> = group.iter().map(|(_, _, w)| w).collect();
             // The window reaching furthest so far.
             let mut reach: Option<usize> = None;
             for i in 0..windows.len() {

@@ -1,8 +1,7 @@
 //! CPH005: no overlap with Licensed SVOD windows; licensed End one minute before.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
+use rustc_hash::FxHashMap;
 
 use super::{Context, Family, RowClass, RuleInput, RuleMeta};
 use crate::model::time::{Handover, When, format_instant, handover, human_duration};
@@ -74,7 +73,7 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let zone = ctx.settings.zone;
-        let mut index: HashMap<(&str, &str), Vec<Licensed<'_>>> = HashMap::new();
+        let mut index: FxHashMap<(&str, &str), Vec<Licensed<'_>>> = FxHashMap::default();
         // Checked rows were classified once; reference rows are classified here.
         let sources = input
             .classified()

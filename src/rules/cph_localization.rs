@@ -47,6 +47,14 @@ fn primary(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// True when the row lists any language (cheaper than [`listed_languages`]).
+fn lists_languages(row: &Avail) -> bool {
+    LANGUAGE_FIELDS.iter().any(|f| {
+        row.get_all(f)
+            .any(|c| c.text.split([',', '|']).any(|t| !t.trim().is_empty()))
+    })
+}
+
 fn listed_languages(row: &Avail) -> BTreeSet<String> {
     LANGUAGE_FIELDS
         .iter()
@@ -63,10 +71,10 @@ impl super::Rule for Rule {
         if ctx.class(row) != RowClass::Cph {
             return;
         }
-        let listed = listed_languages(row);
-        if listed.is_empty() {
+        if !lists_languages(row) {
             return;
         }
+        let listed = listed_languages(row);
         for (cell, t) in row.territories() {
             let loc = row.cell_location(cell);
             let Some(needed) = territory_languages(t) else {
@@ -94,7 +102,7 @@ impl super::Rule for Rule {
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut reminded: BTreeSet<(usize, String)> = BTreeSet::new();
         for row in input.rows_of(RowClass::Cph) {
-            if !listed_languages(row).is_empty() {
+            if lists_languages(row) {
                 continue;
             }
             for (_, t) in row.territories() {

@@ -1,6 +1,6 @@
 //! EMA012: rows of the same ALID/AltID disagree with the first such row.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{Context, Family, RuleInput, RuleMeta};
 use crate::model::{Avail, Diagnostic, Severity};
@@ -48,7 +48,7 @@ impl super::Rule for Rule {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut first: HashMap<(usize, &str), &Avail> = HashMap::new();
+        let mut first: FxHashMap<(usize, &str), &Avail> = FxHashMap::default();
         for sheet in input.sheets {
             for row in &sheet.rows {
                 let Some(id) = row.title_id() else { continue };
