@@ -258,6 +258,31 @@ impl Interner {
     }
 }
 
+/// A set of column indexes: a bitmap for the first 256 columns (every real
+/// avails sheet), a list beyond.
+#[derive(Debug, Default)]
+pub struct ColumnSet {
+    bits: [u64; 4],
+    beyond: Vec<usize>,
+}
+
+impl ColumnSet {
+    fn insert(&mut self, col: usize) {
+        match self.bits.get_mut(col / 64) {
+            Some(word) => *word |= 1 << (col % 64),
+            None => self.beyond.push(col),
+        }
+    }
+
+    /// True when `col` is in the set.
+    pub fn contains(&self, col: usize) -> bool {
+        match self.bits.get(col / 64) {
+            Some(word) => word >> (col % 64) & 1 == 1,
+            None => self.beyond.contains(&col),
+        }
+    }
+}
+
 /// One avail: a spreadsheet data row or one XML Transaction with its Avail's data.
 #[derive(Debug, Clone)]
 pub struct Avail {
@@ -273,8 +298,13 @@ pub struct Avail {
 }
 
 impl Avail {
-    /// A row of `sheet` from its non-empty cells, in any order.
+    /// A row of `sheet` from its non-blank cells, in any order (readers
+    /// leave blank cells out, so a present cell always holds a value).
     pub fn new(sheet: Arc<SheetInfo>, row: u32, mut cells: Vec<Cell>, xml: Option<XmlPos>) -> Self {
+        debug_assert!(
+            cells.iter().all(|c| !c.text.trim().is_empty()),
+            "readers leave blank cells out"
+        );
         if !cells.is_sorted_by_key(Cell::column) {
             // Stable: repeated XML elements keep their document order.
             cells.sort_by_key(Cell::column);
@@ -290,6 +320,15 @@ impl Avail {
     /// The row's non-empty cells, sorted by column.
     pub fn cells(&self) -> &[Cell] {
         &self.cells
+    }
+
+    /// The columns holding a value, as a set ([`ColumnSet::contains`]).
+    pub fn columns(&self) -> ColumnSet {
+        let mut set = ColumnSet::default();
+        for c in &self.cells {
+            set.insert(c.column());
+        }
+        set
     }
 
     /// The cells of column `col` (empty when the row has none).

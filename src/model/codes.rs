@@ -56,6 +56,26 @@ pub fn currency_name(code: &str) -> Option<&'static str> {
 /// Checks an RFC 5646 tag (well-formed and every subtag registered with IANA).
 /// A trailing `:audio` / `:subtitle` / `:subdub` asset suffix is not part of the tag.
 pub fn check_language(tag: &str) -> Result<(), String> {
+    // A sheet repeats a handful of tags on every row: remember the answers
+    // (per thread, bounded so a hostile file cannot grow it without limit).
+    const CACHED: usize = 1024;
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Result<(), String>>> =
+            Default::default();
+    }
+    if let Some(r) = SEEN.with_borrow(|m| m.get(tag).cloned()) {
+        return r;
+    }
+    let r = check_language_uncached(tag);
+    SEEN.with_borrow_mut(|m| {
+        if m.len() < CACHED {
+            m.insert(tag.into(), r.clone());
+        }
+    });
+    r
+}
+
+fn check_language_uncached(tag: &str) -> Result<(), String> {
     let parsed =
         LanguageTag::parse(tag).map_err(|e| format!("not a well-formed language tag ({e})"))?;
     // The crate treats any primary subtag sorting between `qaa` and `qtz`
@@ -134,6 +154,15 @@ mod tests {
         }
         for bad in ["QQ", "de-yy", "FRe", "english", "e", "", "fr-xx", "en-QM"] {
             assert!(check_language(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn remembered_answers_match_fresh_ones() {
+        for tag in ["en", "fr-xx", "QQ", "es-419"] {
+            let fresh = check_language_uncached(tag);
+            assert_eq!(check_language(tag), fresh, "{tag}");
+            assert_eq!(check_language(tag), fresh, "{tag}, answered from memory");
         }
     }
 }

@@ -38,28 +38,22 @@ pub struct Rule;
 
 const LANGUAGE_FIELDS: [&str; 3] = ["AssetLanguage", "AllowedLanguages", "StoreLanguage"];
 
-fn primary(tag: &str) -> String {
-    let tag = tag.split(':').next().unwrap_or(tag);
-    tag.split('-')
-        .next()
-        .unwrap_or(tag)
-        .trim()
-        .to_ascii_lowercase()
-}
-
-/// True when the row lists any language (cheaper than [`listed_languages`]).
-fn lists_languages(row: &Avail) -> bool {
-    LANGUAGE_FIELDS.iter().any(|f| {
-        row.get_all(f)
-            .any(|c| c.text.split([',', '|']).any(|t| !t.trim().is_empty()))
+/// The primary subtag of each language the row lists (`es` of `es-419:audio`),
+/// as written; compare case-insensitively.
+fn listed_primaries(row: &Avail) -> impl Iterator<Item = &str> {
+    LANGUAGE_FIELDS.iter().flat_map(|f| {
+        row.get_all(f).flat_map(|c| {
+            c.text.split([',', '|']).filter_map(|item| {
+                let tag = item.split(':').next().unwrap_or(item);
+                let p = tag.split('-').next().unwrap_or(tag).trim();
+                (!p.is_empty()).then_some(p)
+            })
+        })
     })
 }
 
-fn listed_languages(row: &Avail) -> BTreeSet<String> {
-    LANGUAGE_FIELDS
-        .iter()
-        .flat_map(|f| row.items(f).into_iter().map(|(_, t)| primary(t)))
-        .collect()
+fn lists_languages(row: &Avail) -> bool {
+    listed_primaries(row).next().is_some()
 }
 
 impl super::Rule for Rule {
@@ -74,19 +68,19 @@ impl super::Rule for Rule {
         if !lists_languages(row) {
             return;
         }
-        let listed = listed_languages(row);
         for (cell, t) in row.territories() {
-            let loc = row.cell_location(cell);
             let Some(needed) = territory_languages(t) else {
                 continue;
             };
-            if needed.iter().any(|l| listed.contains(l)) {
+            if listed_primaries(row).any(|p| needed.iter().any(|l| p.eq_ignore_ascii_case(l))) {
                 continue;
             }
+            let listed: BTreeSet<String> =
+                listed_primaries(row).map(str::to_ascii_lowercase).collect();
             out.push(
                 META.at_row_loc(
                     row,
-                    loc,
+                    row.cell_location(cell),
                     format!(
                         "CPH territory {t} ({}) needs audio or captions in {}, but the row lists only {}",
                         territory_name(t).unwrap_or("?"),

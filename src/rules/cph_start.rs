@@ -45,7 +45,8 @@ impl super::Rule for Rule {
             return;
         }
         let text = row.text("Start");
-        let as_of = format_instant(s.as_of, s.zone);
+        // Formatted only for a message: this runs for every CPH row.
+        let as_of = || format_instant(s.as_of, s.zone);
         let start = match When::parse(text) {
             When::Condition(c) => {
                 out.push(
@@ -56,7 +57,7 @@ impl super::Rule for Rule {
                             "CPH Start `{c}` is a condition, not a forward-looking date and time"
                         ),
                     )
-                    .with_help(format!("write a date-time later than {as_of}")),
+                    .with_help(format!("write a date-time later than {}", as_of())),
                 );
                 return;
             }
@@ -71,8 +72,9 @@ impl super::Rule for Rule {
                     row,
                     "Start",
                     format!(
-                        "CPH Start `{text}` ({}) is not after the check time {as_of}",
-                        format_instant(start, s.zone)
+                        "CPH Start `{text}` ({}) is not after the check time {}",
+                        format_instant(start, s.zone),
+                        as_of()
                     ),
                 )
                 .with_help("CPH avails need a forward-looking Start; set a future date and time"),
@@ -85,8 +87,9 @@ impl super::Rule for Rule {
                         row,
                         "Start",
                         format!(
-                            "CPH Start `{text}` is only {} after {as_of}, sooner than the minimum lead of {}",
+                            "CPH Start `{text}` is only {} after {}, sooner than the minimum lead of {}",
                             human_duration(start - s.as_of),
+                            as_of(),
                             human_duration(lead)
                         ),
                     )

@@ -48,10 +48,9 @@ impl super::Rule for Rule {
             return;
         }
         for (cell, t) in row.territories() {
-            let loc = row.cell_location(cell);
             if t == "ZZ" {
                 out.push(
-                    META.at_row_loc(row, loc, "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
+                    META.at_row_loc(row, row.cell_location(cell), "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
                         .with_help("list the permitted territories instead of ZZ"),
                 );
                 continue;
@@ -71,7 +70,7 @@ impl super::Rule for Rule {
             out.push(
                 META.at_row_loc(
                     row,
-                    loc,
+                    row.cell_location(cell),
                     format!("territory `{t}` is not in your CPH agreement ({list})"),
                 )
                 .with_help(help),
