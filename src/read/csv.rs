@@ -3,6 +3,7 @@
 
 use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput};
+use crate::model::avail::Interner;
 use crate::model::{Location, SourceKind};
 
 /// Reads a CSV file as one sheet.
@@ -29,6 +30,7 @@ pub fn read(
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut interner = Interner::default();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(i as u64 + 1, |p| p.line());
@@ -44,7 +46,7 @@ pub fn read(
             .filter(|(_, v)| !v.trim().is_empty())
             .map(|(col, v)| RawCell {
                 col,
-                text: v.to_string(),
+                text: interner.intern(v),
                 native: false,
                 formula: v.starts_with('=').then(|| v.to_string()),
             })

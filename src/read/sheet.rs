@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, SINK_CHUNK_ROWS, SheetRows};
-use crate::model::avail::{Column, FieldIndex, Interner};
+use crate::model::avail::{Column, FieldIndex};
 use crate::model::dictionary::{canonical_field, is_known_field};
 use crate::model::{
     Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, column_letter,
@@ -17,8 +17,8 @@ use crate::model::{
 pub struct RawCell {
     /// 0-based column.
     pub col: usize,
-    /// Display text.
-    pub text: String,
+    /// Display text, shared through the reader's [`Interner`](crate::model::avail::Interner).
+    pub text: Arc<str>,
     /// Rendered from a native date/number.
     pub native: bool,
     /// Formula, if any.
@@ -224,7 +224,6 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
 
     let mut rows = Vec::new();
     let mut sent: Vec<Arc<Vec<Avail>>> = Vec::new();
-    let mut interner = Interner::default();
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -287,12 +286,9 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         let mut cells = Vec::with_capacity(raw.cells.len());
         cells.extend(
             raw.cells
-                .iter()
+                .into_iter()
                 .filter(|c| c.col < info.columns.len() && !c.text.trim().is_empty())
-                .map(|c| {
-                    Cell::new(c.col, interner.intern(&c.text), c.native)
-                        .with_formula(c.formula.clone())
-                }),
+                .map(|c| Cell::new(c.col, c.text, c.native).with_formula(c.formula)),
         );
         cells.shrink_to_fit();
         rows.push(Avail::new(Arc::clone(&info), raw.row, cells, None));

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
+use std::sync::Arc;
 
 use calamine::{
     Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs,
@@ -10,6 +11,7 @@ use calamine::{
 use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
 use crate::model::SourceKind;
+use crate::model::avail::Interner;
 
 /// Sheets whose names contain these words are documentation, not data
 /// (Google's emavalidator skips the same ones).
@@ -128,15 +130,16 @@ impl RowSource for Streamed {
             .map_err(|e| e.to_string())?;
         let mut pending: Option<RawRow> = None;
         let mut done = false;
+        let mut interner = Interner::default();
         Ok(Box::new(std::iter::from_fn(move || {
             while !done {
                 match cells.next_cell_with_formula() {
                     Ok(Some(c)) => {
                         let (r, col) = c.pos;
-                        let text = render_ref(c.value);
+                        let text = render_ref(c.value, &mut interner);
                         let formula = c.formula.filter(|f| !f.is_empty());
                         let Some((text, native)) =
-                            text.or_else(|| formula.as_ref().map(|_| (String::new(), false)))
+                            text.or_else(|| formula.as_ref().map(|_| (Arc::from(""), false)))
                         else {
                             continue;
                         };
@@ -284,6 +287,7 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
         })
         .unwrap_or_default();
     let mut out = Vec::new();
+    let mut interner = Interner::default();
     for (i, row) in range.rows().enumerate() {
         let abs_row = r0 + i as u32;
         let cells: Vec<RawCell> = row
@@ -294,7 +298,7 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
                 let (text, native) = render(d)?;
                 Some(RawCell {
                     col: abs_col as usize,
-                    text,
+                    text: interner.intern(&text),
                     native,
                     formula: formula_at.get(&(abs_row, abs_col)).map(|s| s.to_string()),
                 })
@@ -346,22 +350,23 @@ pub fn render(d: &Data) -> Option<(String, bool)> {
     })
 }
 
-/// [`render`] for the streaming reader's borrowed values.
-fn render_ref(d: DataRef<'_>) -> Option<(String, bool)> {
-    match d {
-        DataRef::SharedString(s) if s.trim().is_empty() => None,
-        DataRef::SharedString(s) => Some((s.to_string(), false)),
-        DataRef::String(s) if s.trim().is_empty() => None,
-        // Owned strings move through without a copy (this runs for every cell).
-        DataRef::String(s) => Some((s, false)),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Some((s, true)),
-        DataRef::Empty => None,
-        DataRef::Int(i) => render(&Data::Int(i)),
-        DataRef::Float(f) => render(&Data::Float(f)),
-        DataRef::Bool(b) => render(&Data::Bool(b)),
-        DataRef::DateTime(dt) => render(&Data::DateTime(dt)),
-        DataRef::Error(e) => render(&Data::Error(e)),
-    }
+/// [`render`] for the streaming reader's borrowed values, interned: text
+/// cells (most of a sheet) are shared without an intermediate copy.
+fn render_ref(d: DataRef<'_>, interner: &mut Interner) -> Option<(Arc<str>, bool)> {
+    let (text, native) = match d {
+        DataRef::SharedString(s) if s.trim().is_empty() => return None,
+        DataRef::String(s) if s.trim().is_empty() => return None,
+        DataRef::SharedString(s) => return Some((interner.intern(s), false)),
+        DataRef::String(s) => return Some((interner.intern(&s), false)),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s, true),
+        DataRef::Empty => return None,
+        DataRef::Int(i) => render(&Data::Int(i))?,
+        DataRef::Float(f) => render(&Data::Float(f))?,
+        DataRef::Bool(b) => render(&Data::Bool(b))?,
+        DataRef::DateTime(dt) => render(&Data::DateTime(dt))?,
+        DataRef::Error(e) => render(&Data::Error(e))?,
+    };
+    Some((interner.intern(&text), native))
 }
 
 fn format_number(f: f64) -> String {
