@@ -43,6 +43,60 @@ impl std::fmt::Debug for RowSink {
 /// Rows per chunk given to a [`RowSink`].
 pub const SINK_CHUNK_ROWS: usize = 4096;
 
+/// Collects one sheet's rows, handing each full chunk to the sink (if any)
+/// as soon as it fills; [`RowCollector::finish`] gives all rows back in order.
+pub(crate) struct RowCollector<'a> {
+    sink: Option<&'a RowSink>,
+    rows: Vec<Avail>,
+    sent: Vec<Arc<Vec<Avail>>>,
+}
+
+impl<'a> RowCollector<'a> {
+    /// A collector sending to the sink of `opts`.
+    pub(crate) fn new(opts: &'a ReadOptions) -> Self {
+        RowCollector {
+            sink: opts.row_sink.as_ref(),
+            rows: Vec::new(),
+            sent: Vec::new(),
+        }
+    }
+
+    /// Adds the next row.
+    pub(crate) fn push(&mut self, row: Avail) {
+        self.rows.push(row);
+        if self.rows.len() == SINK_CHUNK_ROWS {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        if let Some(sink) = self.sink {
+            let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(SINK_CHUNK_ROWS));
+            let chunk = Arc::new(rows);
+            (sink.0)(Arc::clone(&chunk));
+            self.sent.push(chunk);
+        }
+    }
+
+    /// Every row, in the order pushed (the last chunk is sent first).
+    pub(crate) fn finish(mut self) -> Vec<Avail> {
+        if self.sink.is_none() {
+            return self.rows;
+        }
+        self.send();
+        // The sink's holder drops its copies when done; only a chunk still in
+        // use is copied.
+        let mut rows = Vec::with_capacity(self.sent.iter().map(|c| c.len()).sum());
+        for chunk in self.sent {
+            match Arc::try_unwrap(chunk) {
+                Ok(v) => rows.extend(v),
+                Err(shared) => rows.extend(shared.iter().cloned()),
+            }
+        }
+        rows
+    }
+}
+
 /// Something a reader noticed that a user should hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoteKind {

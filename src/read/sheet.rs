@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::detect::detect_version;
-use super::{Note, NoteKind, ReadOptions, SINK_CHUNK_ROWS, SheetRows};
+use super::{Note, NoteKind, ReadOptions, RowCollector, SheetRows};
 use crate::model::avail::{Column, FieldIndex};
 use crate::model::dictionary::{canonical_field, is_known_field};
 use crate::model::{
@@ -222,8 +222,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         lookup: Default::default(),
     });
 
-    let mut rows = Vec::new();
-    let mut sent: Vec<Arc<Vec<Avail>>> = Vec::new();
+    let mut rows = RowCollector::new(opts);
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -292,31 +291,8 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         );
         cells.shrink_to_fit();
         rows.push(Avail::new(Arc::clone(&info), raw.row, cells, None));
-        if let Some(sink) = &opts.row_sink
-            && rows.len() == SINK_CHUNK_ROWS
-        {
-            let chunk = Arc::new(std::mem::replace(
-                &mut rows,
-                Vec::with_capacity(SINK_CHUNK_ROWS),
-            ));
-            (sink.0)(Arc::clone(&chunk));
-            sent.push(chunk);
-        }
     }
-    if let Some(sink) = &opts.row_sink {
-        let chunk = Arc::new(std::mem::take(&mut rows));
-        (sink.0)(Arc::clone(&chunk));
-        sent.push(chunk);
-        // The sink's holder drops its copies when done; only a chunk still in
-        // use is copied.
-        rows = Vec::with_capacity(sent.iter().map(|c| c.len()).sum());
-        for chunk in sent {
-            match Arc::try_unwrap(chunk) {
-                Ok(v) => rows.extend(v),
-                Err(shared) => rows.extend(shared.iter().cloned()),
-            }
-        }
-    }
+    let rows = rows.finish();
     if let Some(&first) = skipped_empty.first() {
         let mut l = sheet_loc();
         l.row = Some(first);
