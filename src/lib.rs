@@ -13,7 +13,7 @@ pub mod read;
 pub mod report;
 pub mod rules;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::rules::{Context, RuleInput, Settings};
+use crate::rules::{Context, RowFacts, RuleInput, Settings};
 
 /// File extensions picked up when a directory is given.
 pub const AVAILS_EXTENSIONS: [&str; 6] = ["xlsx", "xls", "xlsb", "ods", "csv", "xml"];
@@ -221,19 +221,22 @@ pub fn check(opts: &CheckOptions) -> Report {
                 .num_threads(threads)
                 .build()
                 .ok();
-            let mut diagnostics = Vec::new();
-            let mut sheets = HashSet::new();
+            let mut early = Early::default();
             for chunk in rx {
-                if let Some(first) = chunk.first() {
-                    sheets.insert((first.sheet.file_index, first.sheet.sheet_index));
-                }
-                let found = match &pool {
+                let Some(first) = chunk.first() else { continue };
+                let (facts, found) = match &pool {
                     Some(p) => p.install(|| check_rows(&chunk, &active, &ctx)),
                     None => check_rows(&chunk, &active, &ctx),
                 };
-                diagnostics.extend(found);
+                // A sheet's chunks arrive in order, so its facts line up with its rows.
+                early
+                    .facts
+                    .entry((first.sheet.file_index, first.sheet.sheet_index))
+                    .or_default()
+                    .extend(facts);
+                early.diagnostics.extend(found);
             }
-            (diagnostics, sheets)
+            early
         });
         let mut loaded = load(&inputs, 0, &read, false, progress);
         drop(read); // closes the channel: the checker ends with the last chunk
@@ -254,36 +257,44 @@ pub fn check(opts: &CheckOptions) -> Report {
     report
 }
 
-/// Runs every row rule over `rows` in parallel.
+/// Runs every row rule over `rows` in parallel; gives each row's facts for
+/// the cross-row rules, in row order, and the findings.
 fn check_rows(
     rows: &[model::Avail],
     active: &[&dyn rules::Rule],
     ctx: &Context<'_>,
-) -> Vec<Diagnostic> {
-    rows.par_iter()
-        .fold(Vec::new, |mut acc, row| {
-            let ctx = ctx.for_row(row);
+) -> (Vec<RowFacts>, Vec<Diagnostic>) {
+    let (facts, found): (Vec<RowFacts>, Vec<Vec<Diagnostic>>) = rows
+        .par_iter()
+        .map(|row| {
+            let class = ctx.settings.classify(row);
+            let ctx = ctx.for_row(class);
+            let mut out = Vec::new();
             for rule in active {
-                rule.check_row(row, &ctx, &mut acc);
+                rule.check_row(row, &ctx, &mut out);
             }
-            acc
+            (RowFacts::of(row, class, ctx.settings), out)
         })
-        .flatten_iter()
-        .collect()
+        .unzip();
+    (facts, found.into_iter().flatten().collect())
+}
+
+/// Row findings and facts worked out while files were still being read.
+#[derive(Default)]
+struct Early {
+    diagnostics: Vec<Diagnostic>,
+    /// Facts of each sheet's rows, keyed by (file index, sheet index).
+    facts: HashMap<(usize, usize), Vec<RowFacts>>,
 }
 
 /// Checks inputs that are already read (their position is their file index).
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
-    check_loaded_with(loaded, settings, (Vec::new(), HashSet::new()))
+    check_loaded_with(loaded, settings, Early::default())
 }
 
-/// [`check_loaded`], given the row diagnostics already found for some
-/// sheets, keyed by (file index, sheet index), while they were read.
-fn check_loaded_with(
-    loaded: &[Loaded],
-    settings: &Settings,
-    (early, prechecked): (Vec<Diagnostic>, HashSet<(usize, usize)>),
-) -> Report {
+/// [`check_loaded`], given what was found on the sheets whose rows were
+/// checked while they were read.
+fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Report {
     let started = Instant::now();
     let ctx = Context::new(settings);
     let active = rules::active(settings.profile);
@@ -324,19 +335,40 @@ fn check_loaded_with(
     // Rows of a file that then failed to read are not reported on.
     diagnostics.extend(
         early
+            .diagnostics
             .into_iter()
             .filter(|d| loaded.get(d.order.0).is_some_and(|l| l.result.is_ok())),
     );
-    let row_diags: Vec<Diagnostic> = checked
-        .par_iter()
-        .filter(|s| !prechecked.contains(&(s.info.file_index, s.info.sheet_index)))
-        .flat_map_iter(|s| check_rows(&s.rows, &active, &ctx))
+    let mut early_facts = early.facts;
+    let known: Vec<Option<Vec<RowFacts>>> = checked
+        .iter()
+        .map(|s| early_facts.remove(&(s.info.file_index, s.info.sheet_index)))
         .collect();
-    diagnostics.extend(row_diags);
-    let classes = RuleInput::classify(&checked, settings);
+    let (facts, row_diags): (Vec<Vec<RowFacts>>, Vec<Vec<Diagnostic>>) = checked
+        .par_iter()
+        .zip(known)
+        .map(|(s, known)| {
+            let Some(facts) = known else {
+                return check_rows(&s.rows, &active, &ctx);
+            };
+            debug_assert_eq!(facts.len(), s.rows.len(), "chunks are the sheet's rows");
+            if facts.len() == s.rows.len() {
+                (facts, Vec::new())
+            } else {
+                // Never expected; the findings are in, only the facts are redone.
+                let facts = s
+                    .rows
+                    .iter()
+                    .map(|r| RowFacts::of(r, settings.classify(r), settings))
+                    .collect();
+                (facts, Vec::new())
+            }
+        })
+        .unzip();
+    diagnostics.extend(row_diags.into_iter().flatten());
     let input = RuleInput {
         sheets: &checked,
-        classes: &classes,
+        facts: &facts,
         licensed: &licensed,
     };
     let set_diags: Vec<Diagnostic> = active

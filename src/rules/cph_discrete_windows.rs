@@ -4,8 +4,8 @@ use std::hash::BuildHasher;
 
 use chrono::{DateTime, Utc};
 
-use super::{Context, Family, RowClass, RuleInput, RuleMeta};
-use crate::model::time::{self, When};
+use super::{Context, End, Family, RowClass, RuleInput, RuleMeta};
+use crate::model::time;
 use crate::model::{Avail, Diagnostic, Severity};
 
 static META: RuleMeta = RuleMeta {
@@ -60,46 +60,39 @@ impl super::Rule for Rule {
         &META
     }
 
-    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let zone = ctx.settings.zone;
+    fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // (Licensor, title, territory, license kind, FormatProfile), borrowed from the rows.
         type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
         // One entry per row and territory, sorted so each key's windows are
         // adjacent and in Start order: no per-group allocation.
         // Each key's hash leads the sort, so keys are compared as strings only when equal.
         let mut entries: Vec<(u64, Key<'_>, Window<'_>)> = Vec::new();
-        for (sheet, classes) in input.classified() {
-            for (row, class) in sheet.rows.iter().zip(classes) {
-                let kind = match class {
-                    RowClass::Cph => "SVOD (CPH)",
-                    RowClass::MisplacedCph => continue,
-                    _ => row.text("LicenseType"),
-                };
-                let Some(id) = row.title_id() else { continue };
-                let Some(start) = When::parse(row.text("Start")).start_instant(zone) else {
-                    continue;
-                };
-                let end = match When::parse(row.text("End")) {
-                    When::Condition(_) => None,
-                    w => match w.end_instant(zone) {
-                        Some(e) => Some(e),
-                        None => continue,
-                    },
-                };
-                for (_, t) in row.territories() {
-                    let key = (
-                        row.text("DisplayName"),
-                        id.text.trim(),
-                        t,
-                        kind,
-                        row.text("FormatProfile"),
-                    );
-                    entries.push((
-                        rustc_hash::FxBuildHasher.hash_one(key),
-                        key,
-                        Window { row, start, end },
-                    ));
-                }
+        for (row, facts) in input.rows() {
+            let kind = match facts.class {
+                RowClass::Cph => "SVOD (CPH)",
+                RowClass::MisplacedCph => continue,
+                _ => row.text("LicenseType"),
+            };
+            let Some(id) = facts.title(row) else { continue };
+            let Some(start) = facts.start else { continue };
+            let end = match facts.end {
+                End::Open => None,
+                End::At(e) => Some(e),
+                End::Unusable => continue,
+            };
+            for (_, t) in row.territories() {
+                let key = (
+                    row.text("DisplayName"),
+                    id.text.trim(),
+                    t,
+                    kind,
+                    row.text("FormatProfile"),
+                );
+                entries.push((
+                    rustc_hash::FxBuildHasher.hash_one(key),
+                    key,
+                    Window { row, start, end },
+                ));
             }
         }
         entries.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {

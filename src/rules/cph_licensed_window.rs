@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::FxHashMap;
 
-use super::{Context, Family, RowClass, RuleInput, RuleMeta};
+use super::{Context, End, Family, RowClass, RowFacts, RuleInput, RuleMeta};
 use crate::model::time::{Handover, When, format_instant, handover, human_duration};
 use crate::model::{Avail, Diagnostic, Location, Severity};
 
@@ -72,18 +72,20 @@ impl super::Rule for Rule {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let zone = ctx.settings.zone;
         let mut index: FxHashMap<(&str, &str), Vec<Licensed<'_>>> = FxHashMap::default();
-        // Checked rows were classified once; reference rows are classified here.
+        // Checked rows come with their facts; reference rows are worked out here.
         let sources = input
-            .classified()
-            .map(|(s, c)| (s, Some(c)))
+            .with_facts()
+            .map(|(s, f)| (s, Some(f)))
             .chain(input.licensed.iter().map(|s| (*s, None)));
-        for (sheet, classes) in sources {
-            let reference = classes.is_none();
+        for (sheet, facts) in sources {
+            let reference = facts.is_none();
             for (i, row) in sheet.rows.iter().enumerate() {
-                let class = classes.map_or_else(|| ctx.settings.classify(row), |c| c[i]);
-                if !is_licensed(row, class, reference) {
+                let facts = facts.map_or_else(
+                    || RowFacts::of(row, ctx.settings.classify(row), ctx.settings),
+                    |f| f[i],
+                );
+                if !is_licensed(row, facts.class, reference) {
                     continue;
                 }
                 // Rows of checked files get EMA003/EMA008 for these; a
@@ -95,31 +97,28 @@ impl super::Rule for Rule {
                     d.severity = Severity::Warning;
                     d
                 };
-                let Some(id) = row.title_id() else {
+                let Some(id) = facts.title(row) else {
                     if reference {
                         out.push(skip("ALID", "it has no title id"));
                     }
                     continue;
                 };
-                let end_when = When::parse(row.text("End"));
-                let end = match &end_when {
-                    When::Condition(_) => None,
-                    w => match w.end_instant(zone) {
-                        Some(t) => Some(t),
-                        None => {
-                            if reference {
-                                let why =
-                                    format!("End `{}` is not a date or date-time", row.text("End"));
-                                out.push(skip("End", &why));
-                            }
-                            continue;
+                let end = match facts.end {
+                    End::Open => None,
+                    End::At(t) => Some(t),
+                    End::Unusable => {
+                        if reference {
+                            let why =
+                                format!("End `{}` is not a date or date-time", row.text("End"));
+                            out.push(skip("End", &why));
                         }
-                    },
+                        continue;
+                    }
                 };
                 if reference && row.territories().is_empty() {
                     out.push(skip("Territory", "it has no territory"));
                 }
-                let start = When::parse(row.text("Start")).start_instant(zone);
+                let start = facts.start;
                 for (_, t) in row.territories() {
                     index
                         .entry((id.text.trim(), t))
@@ -131,14 +130,14 @@ impl super::Rule for Rule {
         if index.is_empty() {
             return;
         }
-        for row in input.rows_of(RowClass::Cph) {
-            let Some(id) = row.title_id() else { continue };
-            let Some(cph_start) = When::parse(row.text("Start")).start_instant(zone) else {
+        for (row, facts) in input.rows_of(RowClass::Cph) {
+            let Some(id) = facts.title(row) else { continue };
+            let Some(cph_start) = facts.start else {
                 continue;
             };
-            let cph_end = match When::parse(row.text("End")) {
-                When::Condition(_) => None,
-                w => w.end_instant(zone),
+            let cph_end = match facts.end {
+                End::At(t) => Some(t),
+                End::Open | End::Unusable => None,
             };
             let wanted = cph_start - Duration::minutes(1);
             for (_, territory) in row.territories() {

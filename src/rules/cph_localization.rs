@@ -95,7 +95,7 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut reminded: BTreeSet<(usize, String)> = BTreeSet::new();
-        for row in input.rows_of(RowClass::Cph) {
+        for (row, _) in input.rows_of(RowClass::Cph) {
             if lists_languages(row) {
                 continue;
             }

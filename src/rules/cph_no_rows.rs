@@ -34,8 +34,8 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut files: BTreeMap<usize, (&str, TemplateVersion, bool)> = BTreeMap::new();
-        for (sheet, classes) in input.classified() {
-            let has = classes.contains(&RowClass::Cph);
+        for (sheet, facts) in input.with_facts() {
+            let has = facts.iter().any(|f| f.class == RowClass::Cph);
             let e = files.entry(sheet.info.file_index).or_insert((
                 &sheet.info.file,
                 sheet.info.version,

@@ -83,12 +83,12 @@ impl super::Rule for Rule {
             return;
         }
         let mut warned = BTreeSet::new();
-        for (sheet, classes) in input.classified() {
+        for (sheet, facts) in input.with_facts() {
             let info = &sheet.info;
             if warned.contains(&info.file_index) {
                 continue;
             }
-            if classes.contains(&RowClass::Cph) {
+            if facts.iter().any(|f| f.class == RowClass::Cph) {
                 warned.insert(info.file_index);
                 let mut d = META
                     .diag(

@@ -49,18 +49,17 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut first: FxHashMap<(usize, &str), &Avail> = FxHashMap::default();
-        for sheet in input.sheets {
-            for row in &sheet.rows {
-                let Some(id) = row.title_id() else { continue };
-                let key = (row.sheet.file_index, id.text.trim());
-                let Some(&head) = first.get(&key) else {
-                    first.insert(key, row);
-                    continue;
-                };
-                for field in FIELDS {
-                    let (a, b) = (head.text(field), row.text(field));
-                    if a != b && head.has_column(field) && row.has_column(field) {
-                        out.push(
+        for (row, facts) in input.rows() {
+            let Some(id) = facts.title(row) else { continue };
+            let key = (row.sheet.file_index, id.text.trim());
+            let Some(&head) = first.get(&key) else {
+                first.insert(key, row);
+                continue;
+            };
+            for field in FIELDS {
+                let (a, b) = (head.text(field), row.text(field));
+                if a != b && head.has_column(field) && row.has_column(field) {
+                    out.push(
                             META.at_field(
                                 row,
                                 field,
@@ -72,7 +71,6 @@ impl super::Rule for Rule {
                             .with_related(format!("first row of `{}`", id.text.trim()), head.location(field))
                             .with_help(format!("use the same {field} on every row of this title")),
                         );
-                    }
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! Three scopes: sheet rules (headers), row rules (run in parallel) and set
 //! rules (cross-row: they build one hash index over all rows).
 
+pub mod facts;
 pub mod profile;
 
 mod cph_dab;
@@ -36,6 +37,7 @@ use std::sync::Arc;
 use crate::model::{Avail, Diagnostic, Location, Severity};
 use crate::read::SheetRows;
 
+pub use facts::{End, RowFacts};
 pub use profile::{Profile, RowClass, Settings};
 
 /// Which rules a rule belongs with.
@@ -130,10 +132,10 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The context for checking `row`.
-    pub fn for_row(self, row: &Avail) -> Self {
+    /// The context for checking a row of class `class`.
+    pub fn for_row(self, class: RowClass) -> Self {
         Context {
-            row_class: Some(self.settings.classify(row)),
+            row_class: Some(class),
             ..self
         }
     }
@@ -149,39 +151,30 @@ impl<'a> Context<'a> {
 pub struct RuleInput<'a> {
     /// Sheets of the files being checked, in input order.
     pub sheets: &'a [&'a SheetRows],
-    /// The class of every row of `sheets`, in the same order (see [`RuleInput::classified`]).
-    pub classes: &'a [Vec<RowClass>],
+    /// The facts of every row of `sheets`, in the same order (see [`RuleInput::with_facts`]).
+    pub facts: &'a [Vec<RowFacts>],
     /// Sheets of `--licensed` reference files (windows only; not themselves checked).
     pub licensed: &'a [&'a SheetRows],
 }
 
 impl<'a> RuleInput<'a> {
-    /// Classifies every row of `sheets` once (in parallel), for [`RuleInput::classes`].
-    pub fn classify(sheets: &[&SheetRows], settings: &Settings) -> Vec<Vec<RowClass>> {
-        use rayon::prelude::*;
-        sheets
-            .par_iter()
-            .map(|s| s.rows.par_iter().map(|r| settings.classify(r)).collect())
-            .collect()
-    }
-
-    /// Each checked sheet with the classes of its rows.
-    pub fn classified(&self) -> impl Iterator<Item = (&'a SheetRows, &'a [RowClass])> + 'a {
+    /// Each checked sheet with the facts of its rows.
+    pub fn with_facts(&self) -> impl Iterator<Item = (&'a SheetRows, &'a [RowFacts])> + 'a {
         self.sheets
             .iter()
             .copied()
-            .zip(self.classes.iter().map(Vec::as_slice))
+            .zip(self.facts.iter().map(Vec::as_slice))
     }
 
-    /// Every checked row of a class.
-    pub fn rows_of(&self, class: RowClass) -> impl Iterator<Item = &'a Avail> + 'a {
-        self.classified().flat_map(move |(s, classes)| {
-            s.rows
-                .iter()
-                .zip(classes)
-                .filter(move |(_, c)| **c == class)
-                .map(|(r, _)| r)
-        })
+    /// Every checked row with its facts.
+    pub fn rows(&self) -> impl Iterator<Item = (&'a Avail, &'a RowFacts)> + 'a {
+        self.with_facts()
+            .flat_map(|(s, facts)| s.rows.iter().zip(facts))
+    }
+
+    /// Every checked row of a class, with its facts.
+    pub fn rows_of(&self, class: RowClass) -> impl Iterator<Item = (&'a Avail, &'a RowFacts)> + 'a {
+        self.rows().filter(move |(_, f)| f.class == class)
     }
 }
 
