@@ -291,8 +291,12 @@ pub struct Avail {
     /// 1-based spreadsheet row; for XML, the line of the Transaction element.
     pub row: u32,
     /// Non-empty cells sorted by column (XML may repeat a column for repeated
-    /// elements, in document order), so a field is found by binary search.
+    /// elements, in document order).
     cells: Vec<Cell>,
+    /// Column → 1 + position of its first cell (0: none), so a field is found
+    /// with one load instead of a search; empty when the row is too wide
+    /// (then [`Avail::cells_of`] searches).
+    first: Box<[u8]>,
     /// For XML, the Transaction element's position.
     pub xml: Option<XmlPos>,
 }
@@ -309,13 +313,30 @@ impl Avail {
             // Stable: repeated XML elements keep their document order.
             cells.sort_by_key(Cell::column);
         }
+        let width = sheet.columns.len();
+        let mut first = Box::default();
+        if cells.len() < usize::from(u8::MAX)
+            && width <= Self::INDEXED_COLUMNS
+            && cells.iter().all(|c| c.column() < width)
+        {
+            let mut index = vec![0u8; width];
+            for (i, c) in cells.iter().enumerate().rev() {
+                index[c.column()] = i as u8 + 1;
+            }
+            first = index.into_boxed_slice();
+        }
         Avail {
             sheet,
             row,
             cells,
+            first,
             xml,
         }
     }
+
+    /// Widest sheet whose rows get a column index (real avails sheets have
+    /// about 100 columns; a hostile one may have 16,384).
+    const INDEXED_COLUMNS: usize = 1024;
 
     /// The row's non-empty cells, sorted by column.
     pub fn cells(&self) -> &[Cell] {
@@ -333,8 +354,18 @@ impl Avail {
 
     /// The cells of column `col` (empty when the row has none).
     pub fn cells_of(&self, col: usize) -> &[Cell] {
-        let from = self.cells.partition_point(|c| c.column() < col);
-        let len = self.cells[from..].partition_point(|c| c.column() == col);
+        let from = if self.first.is_empty() {
+            self.cells.partition_point(|c| c.column() < col)
+        } else {
+            match self.first.get(col) {
+                Some(&i) if i > 0 => usize::from(i) - 1,
+                _ => return &[],
+            }
+        };
+        let len = self.cells[from..]
+            .iter()
+            .take_while(|c| c.column() == col)
+            .count();
         &self.cells[from..from + len]
     }
 
@@ -535,6 +566,22 @@ mod tests {
         assert_eq!(row.text("LicenseType"), "SVOD");
         assert!(row.cells_of(2).is_empty());
         assert!(row.get("Start").is_none());
+    }
+
+    #[test]
+    fn rows_too_wide_to_index_are_searched() {
+        let mut cells: Vec<Cell> = (0..300).map(|i| cell(0, &format!("T{i}"))).collect();
+        cells.push(cell(1, "SVOD"));
+        cells.push(cell(9, "beyond the header"));
+        let row = Avail::new(sheet(), 3, cells, None);
+        assert_eq!(row.get_all("Territory").count(), 300);
+        assert_eq!(
+            row.get_all("Territory").nth(299).map(|c| &*c.text),
+            Some("T299")
+        );
+        assert_eq!(row.text("LicenseType"), "SVOD");
+        assert_eq!(row.cells_of(9).len(), 1);
+        assert!(row.cells_of(2).is_empty());
     }
 
     #[test]
