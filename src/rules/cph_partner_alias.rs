@@ -1,6 +1,6 @@
 //! CPH007: DisplayName is the Prime Video partner alias.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use super::{Context, Family, RuleInput, RuleMeta};
 use crate::model::{Avail, Diagnostic, Severity};
@@ -56,7 +56,8 @@ impl super::Rule for Rule {
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let partner = ctx.settings.partner.as_deref();
-        let mut seen: BTreeMap<(usize, &str), (&Avail, usize)> = BTreeMap::new();
+        // The first row of each value; findings are sorted by place later.
+        let mut seen: FxHashMap<(usize, &str), (&Avail, usize)> = FxHashMap::default();
         for sheet in input.sheets {
             for row in &sheet.rows {
                 let v = row.text("DisplayName");
