@@ -448,6 +448,7 @@ pub fn read(
         pending: Pending::default(),
         interner: Interner::default(),
         scratch: String::new(),
+        spare: Spare::default(),
     };
     parser.run()?;
     let Some((movies, tv)) = parser.infos.take() else {
@@ -565,13 +566,80 @@ struct Cursor {
     line_start: usize,
 }
 
+impl Cursor {
+    /// Moves forward over `ahead`, the bytes from `self.offset` on.
+    fn advance(&mut self, ahead: &[u8]) {
+        let (words, rest) = ahead.as_chunks::<8>();
+        let mut at = self.offset;
+        for w in words {
+            let w = u64::from_le_bytes(*w);
+            let nl = newline_bits(w);
+            if nl == 0 {
+                self.col += count_high(char_bits(w));
+            } else {
+                // Byte index (0..8) of the word's last newline.
+                let last = (63 - nl.leading_zeros()) / 8;
+                let after = HIGH.checked_shl(8 * (last + 1)).unwrap_or(0);
+                self.line += count_high(nl);
+                self.line_start = at + last as usize + 1;
+                self.col = count_high(char_bits(w) & after) + 1;
+            }
+            at += 8;
+        }
+        for b in rest {
+            at += 1;
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = at;
+                self.col = 1;
+            } else if (*b & 0xC0) != 0x80 {
+                self.col += 1;
+            }
+        }
+        self.offset = at;
+    }
+}
+
+/// Each byte's high bit set: counting is done eight bytes at a time, a
+/// byte's high bit marking a match.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bits of the bytes of `w` that are `\n`.
+fn newline_bits(w: u64) -> u64 {
+    let x = w ^ (u64::from(b'\n') * 0x0101_0101_0101_0101);
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+/// High bits of the bytes of `w` that start a character (are not UTF-8
+/// continuation bytes, 10xxxxxx).
+fn char_bits(w: u64) -> u64 {
+    !(w & !(w << 1)) & HIGH
+}
+
+/// Number of high bits set in `bits` (only high bits may be set).
+fn count_high(bits: u64) -> u32 {
+    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+}
+
+/// `bytes` as little-endian words, the last one padded with `pad`.
+fn words(bytes: &[u8], pad: u8) -> impl Iterator<Item = u64> + '_ {
+    let (words, rest) = bytes.as_chunks::<8>();
+    let mut last = [pad; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    words
+        .iter()
+        .map(|w| u64::from_le_bytes(*w))
+        .chain((!rest.is_empty()).then(|| u64::from_le_bytes(last)))
+}
+
 /// Characters = bytes that are not UTF-8 continuation bytes.
 fn chars(bytes: &[u8]) -> u32 {
-    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u32
+    // Padding with continuation bytes counts nothing.
+    words(bytes, 0x80).map(|w| count_high(char_bits(w))).sum()
 }
 
 fn newlines(bytes: &[u8]) -> u32 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u32
+    words(bytes, 0).map(|w| count_high(newline_bits(w))).sum()
 }
 
 impl<'a> LineIndex<'a> {
@@ -592,15 +660,7 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(bytes.len());
         let mut c = self.at.get();
         if offset >= c.offset {
-            let ahead = &bytes[c.offset..offset];
-            match ahead.iter().rposition(|b| *b == b'\n') {
-                None => c.col += chars(ahead),
-                Some(i) => {
-                    c.line += newlines(&ahead[..i]) + 1;
-                    c.line_start = c.offset + i + 1;
-                    c.col = chars(&ahead[i + 1..]) + 1;
-                }
-            }
+            c.advance(&bytes[c.offset..offset]);
         } else if offset >= c.line_start {
             // Same line, further back: count from the nearer end.
             c.col = if c.offset - offset < offset - c.line_start {
@@ -608,6 +668,7 @@ impl<'a> LineIndex<'a> {
             } else {
                 chars(&bytes[c.line_start..offset]) + 1
             };
+            c.offset = offset;
         } else {
             // An earlier line.
             c.line = c
@@ -618,8 +679,8 @@ impl<'a> LineIndex<'a> {
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |i| i + 1);
             c.col = chars(&bytes[c.line_start..offset]) + 1;
+            c.offset = offset;
         }
-        c.offset = offset;
         self.at.set(c);
         (c.line, c.col)
     }
@@ -731,7 +792,8 @@ struct Grouping<'a> {
 struct Term<'a> {
     name: Cow<'a, str>,
     name_pos: XmlPos,
-    values: Vec<TermValue<'a>>,
+    /// The first child (the only one used).
+    first: Option<TermValue<'a>>,
 }
 
 struct Parser<'a> {
@@ -757,6 +819,16 @@ struct Parser<'a> {
     interner: Interner,
     /// Reused buffer for values pieced together.
     scratch: String,
+    /// Emptied vectors kept for reuse.
+    spare: Spare<'a>,
+}
+
+/// Emptied vectors kept for reuse, so most elements allocate nothing.
+#[derive(Default)]
+struct Spare<'a> {
+    vals: Vec<Vec<Val>>,
+    transactions: Vec<TransAcc>,
+    attrs: Vec<Vec<Attr<'a>>>,
 }
 
 fn xml_error(lines: &LineIndex<'_>, offset: usize, message: String) -> ReadError {
@@ -840,12 +912,15 @@ impl<'a> Parser<'a> {
                     self.end(after)?;
                 }
                 Event::End(_) => self.end(after)?,
-                Event::Text(t) => self.text(t.xml10_content(), (before, after)),
-                Event::CData(c) => {
+                Event::Text(t) if self.keeps_text() => {
+                    self.text(t.xml10_content(), (before, after));
+                }
+                Event::CData(c) if self.keeps_text() => {
                     let start = (before + 9).min(after);
                     let end = after.saturating_sub(3).max(start);
                     self.text(c.into_inner(), (start, end));
                 }
+                Event::Text(_) | Event::CData(_) => {}
                 Event::GeneralRef(r) => {
                     let ch = if r.is_char_ref() {
                         match r.resolve_char_ref() {
@@ -928,6 +1003,12 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// Whether text now would be kept: the open element has no child yet
+    /// and is read (text between elements and in skipped ones is dropped).
+    fn keeps_text(&self) -> bool {
+        self.other_depth == 0 && self.stack.last().is_some_and(|f| !f.has_child)
+    }
+
     fn text(&mut self, content: Cow<'a, str>, span: (usize, usize)) {
         let Some(frame) = self.stack.last_mut() else {
             return;
@@ -980,7 +1061,8 @@ impl<'a> Parser<'a> {
             ));
         }
         let qname = self.own(e.name().0);
-        let local_at = qname.len() - e.local_name().as_ref().len();
+        // The local name follows the first `:`.
+        let local_at = qname.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
         let local = &qname[local_at..];
         let name = N::of(local);
         if !self.root_seen {
@@ -996,6 +1078,7 @@ impl<'a> Parser<'a> {
         };
         let mut attrs = Vec::new();
         if ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
+            attrs = self.spare.attrs.pop().unwrap_or_default();
             for a in e.attributes() {
                 let a = a.map_err(|err| {
                     self.err(tag.0, format!("a malformed attribute in <{qname}>: {err}"))
@@ -1242,7 +1325,11 @@ impl<'a> Parser<'a> {
         let lines = self.lines;
         let pos = || lines.pos(frame.tag);
         if frame.ns == Ns::Avails && frame.name == N::Avail && parent_is_list {
-            self.avail = Some(AvailAcc::default());
+            self.avail = Some(AvailAcc {
+                cells: self.spare.vals.pop().unwrap_or_default(),
+                transactions: std::mem::take(&mut self.spare.transactions),
+                ..AvailAcc::default()
+            });
             self.trans = None;
             return;
         }
@@ -1309,7 +1396,7 @@ impl<'a> Parser<'a> {
             (N::Avail, N::Transaction) if in_avail => {
                 self.trans = Some(TransAcc {
                     pos: pos(),
-                    cells: Vec::new(),
+                    cells: self.spare.vals.pop().unwrap_or_default(),
                 });
                 if let Some(a) = frame.attr("TransactionID") {
                     let p = lines.pos(a.span);
@@ -1346,7 +1433,7 @@ impl<'a> Parser<'a> {
                 self.pending.term = Some(Term {
                     name,
                     name_pos: p,
-                    values: Vec::new(),
+                    first: None,
                 });
             }
             (N::Avail, N::SharedEntitlement) => {
@@ -1364,14 +1451,18 @@ impl<'a> Parser<'a> {
             self.other_depth -= 1;
             return Ok(());
         }
-        if self.avail.is_none() {
-            return Ok(());
+        if self.avail.is_some() {
+            self.on_end(&frame);
         }
-        self.on_end(frame);
+        let mut attrs = frame.attrs;
+        if attrs.capacity() > 0 {
+            attrs.clear();
+            self.spare.attrs.push(attrs);
+        }
         Ok(())
     }
 
-    fn on_end(&mut self, frame: Frame<'a>) {
+    fn on_end(&mut self, frame: &Frame<'a>) {
         let parent = self.stack.last().map_or(N::Blank, |f| f.name);
         let grand = self
             .stack
@@ -1428,7 +1519,7 @@ impl<'a> Parser<'a> {
         match (parent, local) {
             // ---- Avail level
             (N::AvailList | N::AvailListSigned | N::Blank, N::Avail) => {
-                self.finish_avail(&frame);
+                self.finish_avail(frame);
             }
             (N::Avail, N::Alid) => self.avail_cell("ALID", &value, pos()),
             (N::Avail, N::AvailType) => {
@@ -1448,10 +1539,10 @@ impl<'a> Parser<'a> {
             },
             (N::Avail, N::AssociatedAlid) => self.avail_cell("AssociatedALID", &value, pos()),
             (N::Avail, N::Disposition) if !frame.kids.has(N::EntryType) => {
-                self.missing(&frame, "EntryType", Some("EntryType"));
+                self.missing(frame, "EntryType", Some("EntryType"));
             }
             (N::Avail, N::Licensor) if !frame.kids.has(N::DisplayName) => {
-                self.missing(&frame, "md:DisplayName", Some("DisplayName"));
+                self.missing(frame, "md:DisplayName", Some("DisplayName"));
             }
             (N::Disposition, N::EntryType) => self.avail_cell("EntryType", &value, pos()),
             (N::Licensor, N::DisplayName) => self.avail_cell("DisplayName", &value, pos()),
@@ -1465,7 +1556,7 @@ impl<'a> Parser<'a> {
             },
 
             // ---- Asset
-            (N::Avail, N::Asset) => self.finish_asset(&frame),
+            (N::Avail, N::Asset) => self.finish_asset(frame),
             (N::Asset, N::WorkType) if self.first_asset() => {
                 if let Some(a) = self.avail.as_mut() {
                     a.work_type = Some(value.clone());
@@ -1626,7 +1717,7 @@ impl<'a> Parser<'a> {
             }
 
             // ---- Transaction
-            (N::Avail, N::Transaction) => self.finish_transaction(&frame, major),
+            (N::Avail, N::Transaction) => self.finish_transaction(frame, major),
             (N::Licensee, N::DisplayName) if self.trans.is_some() => {
                 self.trans_cell("Licensee", &value, pos());
             }
@@ -1755,11 +1846,11 @@ impl<'a> Parser<'a> {
                 if child == N::Duration {
                     self.check_duration(&value, pos(), "", "Term/Duration");
                 }
-                if let Some(t) = self.pending.term.as_mut() {
-                    t.values.push((child, value, pos(), currency));
+                if let Some(t) = self.pending.term.as_mut().filter(|t| t.first.is_none()) {
+                    t.first = Some((child, value, pos(), currency));
                 }
             }
-            (N::Transaction, N::Term) => self.finish_term(&frame),
+            (N::Transaction, N::Term) => self.finish_term(frame),
             _ => {}
         }
     }
@@ -1869,10 +1960,9 @@ impl<'a> Parser<'a> {
         let Term {
             name,
             name_pos,
-            values,
+            first,
         } = term;
         let name = &*name;
-        let first = values.into_iter().next();
         if PRICE_TERMS.contains(&name) || name.starts_with("TPR-") {
             let price_type = match name {
                 "EpisodeWSP" | "SeasonWSP" => "WSP",
@@ -2010,7 +2100,7 @@ impl<'a> Parser<'a> {
         // Cells by column, the Avail's before the Transaction's in a column:
         // both sorted stably, then merged.
         avail.cells.sort_by_key(|v| v.col);
-        for mut t in avail.transactions {
+        for mut t in avail.transactions.drain(..) {
             t.cells.sort_by_key(|v| v.col);
             let (shared, own) = (&avail.cells, &t.cells);
             let mut cells = Vec::with_capacity(shared.len() + own.len());
@@ -2031,7 +2121,12 @@ impl<'a> Parser<'a> {
                 cells,
                 Some(t.pos),
             ));
+            t.cells.clear();
+            self.spare.vals.push(t.cells);
         }
+        avail.cells.clear();
+        self.spare.vals.push(avail.cells);
+        self.spare.transactions = avail.transactions;
     }
 }
 
@@ -2442,6 +2537,41 @@ mod tests {
             .collect();
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("<Avail> is in no namespace"), "{notes:?}");
+    }
+
+    #[test]
+    fn line_index_matches_a_plain_count() {
+        let text = "ab\nc\u{e9}d\u{1F600}\n\n  <x>\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}</x>\r\n"
+            .repeat(7)
+            + &"long line \u{e9} ".repeat(9);
+        let plain = |offset: usize| {
+            let before = &text.as_bytes()[..offset];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let col = before[start..]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count();
+            (line, col as u32 + 1)
+        };
+        assert_eq!(chars("a\u{e9}\u{1F600}".as_bytes()), 3);
+        let lines = LineIndex::new(&text);
+        let (mut seed, mut offset) = (0x9e37_79b9_u32, 0);
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            // Mostly short steps forward, as while streaming; some jumps.
+            offset = match seed % 4 {
+                0 => seed as usize >> 4,
+                _ => offset + (seed as usize >> 4) % 40,
+            } % (text.len() + 5);
+            let plain_answer = plain(offset.min(text.len()));
+            assert_eq!(lines.line_col(offset), plain_answer, "offset {offset}");
+        }
     }
 
     #[test]
