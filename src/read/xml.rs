@@ -419,6 +419,34 @@ fn col(field: &str) -> Option<usize> {
     column_index().get(field).copied()
 }
 
+/// [`col`] at compile time: `c!("Territory")`.
+macro_rules! c {
+    ($field:literal) => {
+        const { col_of($field) }
+    };
+}
+
+/// Column of a field of [`COLUMNS`]; only for [`c!`], where an unknown
+/// field fails the build.
+const fn col_of(field: &str) -> usize {
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        let name = COLUMNS[i].0.as_bytes();
+        let f = field.as_bytes();
+        if name.len() == f.len() {
+            let mut j = 0;
+            while j < f.len() && name[j] == f[j] {
+                j += 1;
+            }
+            if j == f.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a field of COLUMNS")
+}
+
 /// Reads an Avails XML document.
 pub fn read(
     bytes: &[u8],
@@ -1401,7 +1429,7 @@ impl<'a> Parser<'a> {
                 if let Some(a) = frame.attr("TransactionID") {
                     let p = lines.pos(a.span);
                     if let Some(t) = self.trans.as_mut() {
-                        push(&mut t.cells, &mut self.interner, "AvailID", &a.value, p);
+                        push(&mut t.cells, &mut self.interner, c!("AvailID"), &a.value, p);
                     }
                 }
             }
@@ -1521,14 +1549,16 @@ impl<'a> Parser<'a> {
             (N::AvailList | N::AvailListSigned | N::Blank, N::Avail) => {
                 self.finish_avail(frame);
             }
-            (N::Avail, N::Alid) => self.avail_cell("ALID", &value, pos()),
+            (N::Avail, N::Alid) => self.avail_cell(c!("ALID"), &value, pos()),
             (N::Avail, N::AvailType) => {
                 if let Some(a) = self.avail.as_mut() {
                     a.avail_type = Some(value);
                 }
             }
             (N::Avail, N::ExceptionFlag) => match xs_boolean(&value) {
-                Some(b) => self.avail_cell("ExceptionFlag", if b { "Yes" } else { "No" }, pos()),
+                Some(b) => {
+                    self.avail_cell(c!("ExceptionFlag"), if b { "Yes" } else { "No" }, pos())
+                }
                 None => self.structure(
                     pos(),
                     Some("ExceptionFlag"),
@@ -1537,21 +1567,21 @@ impl<'a> Parser<'a> {
                     Some("write `true` or `false`".into()),
                 ),
             },
-            (N::Avail, N::AssociatedAlid) => self.avail_cell("AssociatedALID", &value, pos()),
+            (N::Avail, N::AssociatedAlid) => self.avail_cell(c!("AssociatedALID"), &value, pos()),
             (N::Avail, N::Disposition) if !frame.kids.has(N::EntryType) => {
                 self.missing(frame, "EntryType", Some("EntryType"));
             }
             (N::Avail, N::Licensor) if !frame.kids.has(N::DisplayName) => {
                 self.missing(frame, "md:DisplayName", Some("DisplayName"));
             }
-            (N::Disposition, N::EntryType) => self.avail_cell("EntryType", &value, pos()),
-            (N::Licensor, N::DisplayName) => self.avail_cell("DisplayName", &value, pos()),
+            (N::Disposition, N::EntryType) => self.avail_cell(c!("EntryType"), &value, pos()),
+            (N::Licensor, N::DisplayName) => self.avail_cell(c!("DisplayName"), &value, pos()),
             (N::ServiceProvider, N::DisplayName) => {
-                self.avail_cell("ServiceProvider", &value, pos());
+                self.avail_cell(c!("ServiceProvider"), &value, pos());
             }
             (N::SharedEntitlement, N::EcosystemId) => match self.pending.ecosystem.as_deref() {
-                Some("UVVU") => self.avail_cell("UV_ID", &value, pos()),
-                Some("DMA") => self.avail_cell("DMA_ID", &value, pos()),
+                Some("UVVU") => self.avail_cell(c!("UV_ID"), &value, pos()),
+                Some("DMA") => self.avail_cell(c!("DMA_ID"), &value, pos()),
                 _ => {}
             },
 
@@ -1561,24 +1591,24 @@ impl<'a> Parser<'a> {
                 if let Some(a) = self.avail.as_mut() {
                     a.work_type = Some(value.clone());
                 }
-                self.avail_cell("WorkType", &value, pos());
+                self.avail_cell(c!("WorkType"), &value, pos());
             }
-            (N::BundledAsset, N::BundledAlid) => self.asset_cell("BundledALIDs", &value, pos()),
+            (N::BundledAsset, N::BundledAlid) => self.asset_cell(c!("BundledALIDs"), &value, pos()),
             (unit, N::TitleInternalAlias | N::TitleDisplayUnlimited) if unit.is_unit_metadata() => {
                 let field = match (unit, local) {
-                    (N::EpisodeMetadata, N::TitleInternalAlias) => "EpisodeTitleInternalAlias",
-                    (N::EpisodeMetadata, _) => "EpisodeTitleDisplayUnlimited",
-                    (_, N::TitleInternalAlias) => "TitleInternalAlias",
-                    _ => "TitleDisplayUnlimited",
+                    (N::EpisodeMetadata, N::TitleInternalAlias) => c!("EpisodeTitleInternalAlias"),
+                    (N::EpisodeMetadata, _) => c!("EpisodeTitleDisplayUnlimited"),
+                    (_, N::TitleInternalAlias) => c!("TitleInternalAlias"),
+                    _ => c!("TitleDisplayUnlimited"),
                 };
                 self.asset_cell(field, &value, pos());
             }
             (unit, N::EditEidrUrn | N::TitleEidrUrn) if unit.is_unit_metadata() => {
                 let field = match (unit, local) {
-                    (N::EpisodeMetadata, N::EditEidrUrn) => "EpisodeID",
-                    (N::EpisodeMetadata, _) => "EpisodeTitleID",
-                    (_, N::EditEidrUrn) => "EditID",
-                    _ => "TitleID",
+                    (N::EpisodeMetadata, N::EditEidrUrn) => c!("EpisodeID"),
+                    (N::EpisodeMetadata, _) => c!("EpisodeTitleID"),
+                    (_, N::EditEidrUrn) => c!("EditID"),
+                    _ => c!("TitleID"),
                 };
                 self.asset_cell(field, &value, pos());
             }
@@ -1590,31 +1620,41 @@ impl<'a> Parser<'a> {
                 | N::SeasonTitleDisplayUnlimited
                 | N::SeriesTitleInternalAlias
                 | N::SeriesTitleDisplayUnlimited,
-            ) => self.asset_cell(local.as_str(), &value, pos()),
-            (N::SeasonMetadata, N::SeasonEidrUrn) => self.asset_cell("SeasonID", &value, pos()),
-            (N::SeriesMetadata, N::SeriesEidrUrn) => self.asset_cell("SeriesID", &value, pos()),
+            ) => {
+                let field = match local {
+                    N::SeasonContentId => c!("SeasonContentID"),
+                    N::SeriesContentId => c!("SeriesContentID"),
+                    N::SeasonTitleInternalAlias => c!("SeasonTitleInternalAlias"),
+                    N::SeasonTitleDisplayUnlimited => c!("SeasonTitleDisplayUnlimited"),
+                    N::SeriesTitleInternalAlias => c!("SeriesTitleInternalAlias"),
+                    _ => c!("SeriesTitleDisplayUnlimited"),
+                };
+                self.asset_cell(field, &value, pos());
+            }
+            (N::SeasonMetadata, N::SeasonEidrUrn) => self.asset_cell(c!("SeasonID"), &value, pos()),
+            (N::SeriesMetadata, N::SeriesEidrUrn) => self.asset_cell(c!("SeriesID"), &value, pos()),
             (N::SeasonMetadata, N::NumberOfEpisodes) => {
-                self.asset_cell("EpisodeCount", &value, pos());
+                self.asset_cell(c!("EpisodeCount"), &value, pos());
             }
             (N::SeriesMetadata, N::NumberOfSeasons) => {
-                self.asset_cell("SeasonCount", &value, pos());
+                self.asset_cell(c!("SeasonCount"), &value, pos());
             }
-            (N::EpisodeNumber, N::Number) => self.asset_cell("EpisodeNumber", &value, pos()),
-            (N::SeasonNumber, N::Number) => self.asset_cell("SeasonNumber", &value, pos()),
+            (N::EpisodeNumber, N::Number) => self.asset_cell(c!("EpisodeNumber"), &value, pos()),
+            (N::SeasonNumber, N::Number) => self.asset_cell(c!("SeasonNumber"), &value, pos()),
             (N::AltIdentifier | N::SeasonAltIdentifier | N::SeriesAltIdentifier, N::Identifier) => {
                 let default = match (parent, grand) {
-                    (N::SeasonAltIdentifier, _) => "SeasonAltID",
-                    (N::SeriesAltIdentifier, _) => "SeriesAltID",
-                    (_, N::EpisodeMetadata) => "EpisodeAltID",
-                    _ => "AltID",
+                    (N::SeasonAltIdentifier, _) => c!("SeasonAltID"),
+                    (N::SeriesAltIdentifier, _) => c!("SeriesAltID"),
+                    (_, N::EpisodeMetadata) => c!("EpisodeAltID"),
+                    _ => c!("AltID"),
                 };
                 // mddf writes `Column:value` (e.g. `AltID:001143`).
                 let (field, v) = match value.split_once(':') {
                     Some((name, rest))
-                        if col(name).is_some()
+                        if let Some(c) = col(name)
                             && (name.ends_with("ID") || name.starts_with("Retailer")) =>
                     {
-                        (name, rest)
+                        (c, rest)
                     }
                     _ => (default, &*value),
                 };
@@ -1627,11 +1667,11 @@ impl<'a> Parser<'a> {
                     } else {
                         &*value
                     };
-                self.asset_cell("ReleaseYear", year, pos());
+                self.asset_cell(c!("ReleaseYear"), year, pos());
             }
             (unit, N::RunLength) if unit.is_unit_metadata() => {
                 self.check_duration(&value, pos(), "TotalRunTime", "RunLength");
-                self.asset_cell("TotalRunTime", &value, pos());
+                self.asset_cell(c!("TotalRunTime"), &value, pos());
             }
             (N::ReleaseHistory, N::ReleaseType) => {
                 if let Some(r) = self.pending.release.as_mut() {
@@ -1646,8 +1686,8 @@ impl<'a> Parser<'a> {
             (_, N::ReleaseHistory) => {
                 if let Some((Some(kind), Some((date, p)))) = self.pending.release.take() {
                     match &*kind {
-                        "original" => self.asset_cell("ReleaseHistoryOriginal", &date, p),
-                        "DVD" => self.asset_cell("ReleaseHistoryPhysicalHV", &date, p),
+                        "original" => self.asset_cell(c!("ReleaseHistoryOriginal"), &date, p),
+                        "DVD" => self.asset_cell(c!("ReleaseHistoryPhysicalHV"), &date, p),
                         _ => {}
                     }
                 }
@@ -1656,14 +1696,14 @@ impl<'a> Parser<'a> {
                 if let Some(a) = self.avail.as_mut() {
                     a.caption_exemption = true;
                 }
-                self.asset_cell("CaptionIncluded", "No", pos());
-                self.asset_cell("CaptionExemption", &value, pos());
+                self.asset_cell(c!("CaptionIncluded"), "No", pos());
+                self.asset_cell(c!("CaptionExemption"), &value, pos());
             }
-            (N::Rating, N::System) => self.asset_cell("RatingSystem", &value, pos()),
-            (N::Rating, N::Value) => self.asset_cell("RatingValue", &value, pos()),
-            (N::Rating, N::Reason) => self.asset_cell("RatingReason", &value, pos()),
+            (N::Rating, N::System) => self.asset_cell(c!("RatingSystem"), &value, pos()),
+            (N::Rating, N::Value) => self.asset_cell(c!("RatingValue"), &value, pos()),
+            (N::Rating, N::Reason) => self.asset_cell(c!("RatingReason"), &value, pos()),
             (unit, N::LocalizationOffering) if unit.is_unit_metadata() => {
-                self.asset_cell("LocalizationType", &value, pos());
+                self.asset_cell(c!("LocalizationType"), &value, pos());
             }
             (N::GroupingEntity, N::Type) => {
                 if let Some(g) = self.pending.grouping.as_mut() {
@@ -1691,12 +1731,12 @@ impl<'a> Parser<'a> {
                         .filter(|(v, _)| !v.is_empty())
                         .or(g.identity.filter(|(v, _)| !v.is_empty()));
                     if let (true, Some((v, p))) = (channel, chosen) {
-                        self.asset_cell("GroupIdentity", &v, p);
+                        self.asset_cell(c!("GroupIdentity"), &v, p);
                     }
                 }
             }
             (N::CompanyDisplayCredit, N::DisplayString) => {
-                self.asset_cell("CompanyDisplayCredit", &value, pos());
+                self.asset_cell(c!("CompanyDisplayCredit"), &value, pos());
             }
             (N::Job, N::JobFunction) => {
                 if let Some(p) = self.pending.people.as_mut() {
@@ -1712,16 +1752,16 @@ impl<'a> Parser<'a> {
                 if let Some((Some(job), Some((name, p)))) = self.pending.people.take()
                     && job.eq_ignore_ascii_case("Director")
                 {
-                    self.asset_cell("Director", &name, p);
+                    self.asset_cell(c!("Director"), &name, p);
                 }
             }
 
             // ---- Transaction
             (N::Avail, N::Transaction) => self.finish_transaction(frame, major),
             (N::Licensee, N::DisplayName) if self.trans.is_some() => {
-                self.trans_cell("Licensee", &value, pos());
+                self.trans_cell(c!("Licensee"), &value, pos());
             }
-            (N::Licensee, N::DisplayName) => self.avail_cell("Licensee", &value, pos()),
+            (N::Licensee, N::DisplayName) => self.avail_cell(c!("Licensee"), &value, pos()),
             (
                 N::Transaction,
                 N::LicenseType
@@ -1731,12 +1771,23 @@ impl<'a> Parser<'a> {
                 | N::ReportingId
                 | N::OtherInstructions
                 | N::StoreLanguage,
-            ) => self.trans_cell(local.as_str(), &value, pos()),
+            ) => {
+                let field = match local {
+                    N::LicenseType => c!("LicenseType"),
+                    N::Description => c!("Description"),
+                    N::LicenseRightsDescription => c!("LicenseRightsDescription"),
+                    N::ContractId => c!("ContractID"),
+                    N::ReportingId => c!("ReportingID"),
+                    N::OtherInstructions => c!("OtherInstructions"),
+                    _ => c!("StoreLanguage"),
+                };
+                self.trans_cell(field, &value, pos());
+            }
             (N::Territory, N::Country | N::CountryRegion) => {
-                self.trans_cell("Territory", &value, pos());
+                self.trans_cell(c!("Territory"), &value, pos());
             }
             (N::TerritoryExcluded, N::Country | N::CountryRegion) => {
-                self.trans_cell("TerritoryExclusion", &value, pos());
+                self.trans_cell(c!("TerritoryExclusion"), &value, pos());
             }
             (N::Transaction, N::Start | N::End) => {
                 let local = local.as_str();
@@ -1751,34 +1802,35 @@ impl<'a> Parser<'a> {
                         )),
                     );
                 }
-                self.trans_cell(local, &value, pos());
+                let field = if local == "Start" {
+                    c!("Start")
+                } else {
+                    c!("End")
+                };
+                self.trans_cell(field, &value, pos());
             }
             (N::Transaction, N::StartCondition | N::EndCondition) => {
-                let field = if local == N::StartCondition {
-                    "Start"
+                let (field, lag_field, lag_col) = if local == N::StartCondition {
+                    (c!("Start"), "StartLag", c!("StartLag"))
                 } else {
-                    "End"
+                    (c!("End"), "EndLag", c!("EndLag"))
                 };
                 self.trans_cell(field, &value, pos());
                 if let Some(a) = frame.attr("lag") {
                     let p = lines.pos(a.span);
-                    let lag_field = if field == "Start" {
-                        "StartLag"
-                    } else {
-                        "EndLag"
-                    };
                     self.check_duration(&a.value, p, lag_field, "@lag");
-                    self.trans_cell(lag_field, &a.value, p);
+                    self.trans_cell(lag_col, &a.value, p);
                 }
             }
             (N::Transaction, N::WindowDuration | N::Duration) => {
                 self.check_duration(&value, pos(), "WindowDuration", local.as_str());
-                self.trans_cell("WindowDuration", &value, pos());
+                self.trans_cell(c!("WindowDuration"), &value, pos());
             }
             (N::Transaction, N::AllowedLanguage | N::AssetLanguage | N::HoldbackLanguage) => {
                 let field = match local {
-                    N::AllowedLanguage => "AllowedLanguages",
-                    other => other.as_str(),
+                    N::AllowedLanguage => c!("AllowedLanguages"),
+                    N::AssetLanguage => c!("AssetLanguage"),
+                    _ => c!("HoldbackLanguage"),
                 };
                 match frame.attr("asset") {
                     Some(a) if !a.value.trim().is_empty() && !value.is_empty() => {
@@ -1797,12 +1849,17 @@ impl<'a> Parser<'a> {
                         .attr("assetProvided")
                         .is_some_and(|a| xs_boolean(&a.value) == Some(true))
                 {
-                    self.trans_cell("RequiredFulfillmentLanguages", &value, pos());
+                    self.trans_cell(c!("RequiredFulfillmentLanguages"), &value, pos());
                 }
             }
             (N::Transaction, N::FormatProfile) => {
-                self.trans_cell("FormatProfile", &value, pos());
-                for attr in ["HDR", "WCG", "HFR", "NGAudio"] {
+                self.trans_cell(c!("FormatProfile"), &value, pos());
+                for (attr, field) in [
+                    ("HDR", c!("HDR")),
+                    ("WCG", c!("WCG")),
+                    ("HFR", c!("HFR")),
+                    ("NGAudio", c!("NGAudio")),
+                ] {
                     if let Some(a) = frame.attr(attr) {
                         let p = lines.pos(a.span);
                         let v = match a.value.trim() {
@@ -1810,7 +1867,7 @@ impl<'a> Parser<'a> {
                             "false" => "False",
                             other => other,
                         };
-                        self.trans_cell(attr, v, p);
+                        self.trans_cell(field, v, p);
                     }
                 }
             }
@@ -1887,21 +1944,21 @@ impl<'a> Parser<'a> {
         self.avail.as_ref().is_some_and(|a| a.assets == 1)
     }
 
-    fn avail_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+    fn avail_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(a) = self.avail.as_mut() {
-            push(&mut a.cells, &mut self.interner, field, value, pos);
+            push(&mut a.cells, &mut self.interner, col, value, pos);
         }
     }
 
-    fn asset_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+    fn asset_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if self.first_asset() {
-            self.avail_cell(field, value, pos);
+            self.avail_cell(col, value, pos);
         }
     }
 
-    fn trans_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+    fn trans_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(t) = self.trans.as_mut() {
-            push(&mut t.cells, &mut self.interner, field, value, pos);
+            push(&mut t.cells, &mut self.interner, col, value, pos);
         }
     }
 
@@ -1968,23 +2025,27 @@ impl<'a> Parser<'a> {
                 "EpisodeWSP" | "SeasonWSP" => "WSP",
                 other => other,
             };
-            self.trans_cell("PriceType", price_type, name_pos);
+            self.trans_cell(c!("PriceType"), price_type, name_pos);
             if let Some((_, v, p, currency)) = first {
-                self.trans_cell("PriceValue", &v, p);
+                self.trans_cell(c!("PriceValue"), &v, p);
                 if let Some((c, cp)) = currency {
-                    self.trans_cell("PriceCurrency", &c, cp);
+                    self.trans_cell(c!("PriceCurrency"), &c, cp);
                 }
             }
         } else if name == "SRP" {
             if let Some((_, v, p, currency)) = first {
-                self.trans_cell("SRP", &v, p);
+                self.trans_cell(c!("SRP"), &v, p);
                 if let Some((c, cp)) = currency {
-                    self.trans_cell("PriceCurrency", &c, cp);
+                    self.trans_cell(c!("PriceCurrency"), &c, cp);
                 }
             }
-        } else if let (Some((_, field)), Some((kind, v, p, _))) =
-            (TERM_FIELDS.iter().find(|(t, _)| *t == name), first)
-        {
+        } else if let (Some(field), Some((kind, v, p, _))) = (
+            TERM_FIELDS
+                .iter()
+                .find(|(t, _)| *t == name)
+                .and_then(|(_, f)| col(f)),
+            first,
+        ) {
             let v = match (kind, xs_boolean(&v)) {
                 (N::Boolean, Some(true)) => "True",
                 (N::Boolean, Some(false)) => "False",
@@ -2048,23 +2109,22 @@ impl<'a> Parser<'a> {
         let kind = sheet_kind(&work_type, avail.avail_type.as_deref().unwrap_or(""));
         // Asset/@contentID goes to the ContentID column of the WorkType.
         if let Some((id, pos)) = avail.content_id.take() {
-            let field = match &*work_type {
-                "Episode" => "EpisodeContentID",
-                "Season" => "SeasonContentID",
-                "Series" => "SeriesContentID",
-                "Volume" => "VolumeContentID",
-                _ => "ContentID",
+            let c = match &*work_type {
+                "Episode" => c!("EpisodeContentID"),
+                "Season" => c!("SeasonContentID"),
+                "Series" => c!("SeriesContentID"),
+                "Volume" => c!("VolumeContentID"),
+                _ => c!("ContentID"),
             };
-            let c = col(field).unwrap_or(0);
             if !avail.cells.iter().any(|v| v.col == c) {
-                push(&mut avail.cells, &mut self.interner, field, &id, pos);
+                push(&mut avail.cells, &mut self.interner, c, &id, pos);
             }
         }
         // EMA 1.6 (avails 2.1) identifies movies by AltID, which MovieLabs'
         // 1.6 converter also wrote as the ALID: use the ALID when no
         // AltIdentifier gave one.
         let version = self.version.unwrap_or(TemplateVersion::Xml(3, 0));
-        let (alt_id, alid) = (col("AltID").unwrap_or(0), col("ALID").unwrap_or(0));
+        let (alt_id, alid) = (c!("AltID"), c!("ALID"));
         if version.sheet_equivalent() == TemplateVersion::V1_6
             && kind == SheetKind::Movies
             && !avail.cells.iter().any(|v| v.col == alt_id)
@@ -2073,7 +2133,7 @@ impl<'a> Parser<'a> {
             push(
                 &mut avail.cells,
                 &mut self.interner,
-                "AltID",
+                c!("AltID"),
                 &id.text,
                 id.pos,
             );
@@ -2086,7 +2146,7 @@ impl<'a> Parser<'a> {
             push(
                 &mut avail.cells,
                 &mut self.interner,
-                "CaptionIncluded",
+                c!("CaptionIncluded"),
                 "Yes",
                 pos,
             );
@@ -2130,18 +2190,17 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn push(cells: &mut Vec<Val>, interner: &mut Interner, field: &str, value: &str, pos: XmlPos) {
+/// Adds the trimmed value, unless empty, to column `col`.
+fn push(cells: &mut Vec<Val>, interner: &mut Interner, col: usize, value: &str, pos: XmlPos) {
     let value = value.trim();
     if value.is_empty() {
         return;
     }
-    if let Some(c) = col(field) {
-        cells.push(Val {
-            col: c,
-            text: interner.intern(value),
-            pos,
-        });
-    }
+    cells.push(Val {
+        col,
+        text: interner.intern(value),
+        pos,
+    });
 }
 
 /// The field a required leaf element stands for, for locations.
@@ -2208,7 +2267,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    // Compare only where the first byte matches.
+    let first = needle[0];
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle)
 }
 
 fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
