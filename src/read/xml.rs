@@ -2158,22 +2158,17 @@ impl<'a> Parser<'a> {
             &mut self.rows.0
         };
         // Cells by column, the Avail's before the Transaction's in a column:
-        // both sorted stably, then merged.
+        // both sorted stably, then merged. Values move into the row when
+        // nothing else needs them (the Avail's ones: the last row).
         avail.cells.sort_by_key(|v| v.col);
-        for mut t in avail.transactions.drain(..) {
+        let rows = avail.transactions.len();
+        for (k, mut t) in avail.transactions.drain(..).enumerate() {
             t.cells.sort_by_key(|v| v.col);
-            let (shared, own) = (&avail.cells, &t.cells);
-            let mut cells = Vec::with_capacity(shared.len() + own.len());
-            let (mut i, mut j) = (0, 0);
-            while i < shared.len() || j < own.len() {
-                let v = if j == own.len() || (i < shared.len() && shared[i].col <= own[j].col) {
-                    i += 1;
-                    &shared[i - 1]
-                } else {
-                    j += 1;
-                    &own[j - 1]
-                };
-                cells.push(Cell::new(v.col, Arc::clone(&v.text), false).with_xml(v.pos));
+            let mut cells = Vec::with_capacity(avail.cells.len() + t.cells.len());
+            if k + 1 == rows {
+                merge(avail.cells.drain(..), t.cells.drain(..), &mut cells);
+            } else {
+                merge(avail.cells.iter().cloned(), t.cells.drain(..), &mut cells);
             }
             target.push(Avail::new(
                 Arc::clone(&info),
@@ -2181,12 +2176,28 @@ impl<'a> Parser<'a> {
                 cells,
                 Some(t.pos),
             ));
-            t.cells.clear();
             self.spare.vals.push(t.cells);
         }
         avail.cells.clear();
         self.spare.vals.push(avail.cells);
         self.spare.transactions = avail.transactions;
+    }
+}
+
+/// The cells of two runs of values sorted by column, `shared` first where
+/// both have a column (a stable sort of both).
+fn merge(shared: impl Iterator<Item = Val>, own: impl Iterator<Item = Val>, out: &mut Vec<Cell>) {
+    let (mut shared, mut own) = (shared.peekable(), own.peekable());
+    loop {
+        let v = match (shared.peek(), own.peek()) {
+            (Some(a), Some(b)) if a.col <= b.col => shared.next(),
+            (Some(_), None) => shared.next(),
+            (_, Some(_)) => own.next(),
+            (None, None) => break,
+        };
+        if let Some(v) = v {
+            out.push(Cell::new(v.col, v.text, false).with_xml(v.pos));
+        }
     }
 }
 
