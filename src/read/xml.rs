@@ -12,15 +12,16 @@
 //! undefined entity references, nesting deeper than [`MAX_DEPTH`], invalid
 //! UTF-8 and truncated files are [`ReadError::Xml`] with the line.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
+use rustc_hash::FxHashMap;
 
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::model::avail::{Column, XmlPos};
+use crate::model::avail::{Column, Interner, XmlPos};
 use crate::model::time::{When, is_iso_duration};
 use crate::model::{
     Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, TemplateVersion,
@@ -169,78 +170,242 @@ const TERM_FIELDS: [(&str, &str); 15] = [
     ("CampaignID", "CampaignID"),
 ];
 
-/// Children of `Transaction` in schema order (2.1 … 2.7); same rank = a choice.
-const TRANSACTION_ORDER: [(&str, u8); 23] = [
-    ("Licensee", 0),
-    ("LicenseType", 1),
-    ("Description", 2),
-    ("Territory", 3),
-    ("TerritoryExcluded", 4),
-    ("Start", 5),
-    ("StartCondition", 5),
-    ("End", 6),
-    ("EndCondition", 6),
-    ("Duration", 7),
-    ("WindowDuration", 7),
-    ("StoreLanguage", 8),
-    ("AllowedLanguage", 8),
-    ("AssetLanguage", 9),
-    ("HoldbackLanguage", 10),
-    ("LicenseRightsDescription", 11),
-    ("FormatProfile", 12),
-    ("ContractID", 13),
-    ("ReportingID", 14),
-    ("RefALID", 15),
-    ("Term", 16),
-    ("ExperienceCondition", 17),
-    ("OtherInstructions", 18),
-];
+/// Declares [`N`], the local element names the reader acts on.
+macro_rules! names {
+    ($($name:ident = $text:literal,)*) => {
+        /// A local element name the reader acts on; any other name is `Other`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum N {
+            /// A name the reader does not act on.
+            Other,
+            /// No name: no parent element, or nothing after the prefix.
+            Blank,
+            $($name,)*
+        }
 
-/// Children of `Avail` whose order is fixed in every version.
-const AVAIL_ORDER: [(&str, u8); 9] = [
-    ("ALID", 0),
-    ("Disposition", 1),
-    ("Licensor", 2),
-    ("ServiceProvider", 3),
-    ("AvailType", 4),
-    ("ShortDescription", 5),
-    ("Asset", 6),
-    ("Transaction", 7),
-    ("ExceptionFlag", 10),
-];
+        impl N {
+            /// Every named variant with its text.
+            const ALL: &[(&str, N)] = &[$(($text, N::$name),)*];
 
-/// Children that may appear at most once.
-const SINGLE: [&str; 17] = [
-    "ALID",
-    "Disposition",
-    "Licensor",
-    "ServiceProvider",
-    "AvailType",
-    "ShortDescription",
-    "ExceptionFlag",
-    "Licensee",
-    "LicenseType",
-    "Description",
-    "Start",
-    "StartCondition",
-    "End",
-    "EndCondition",
-    "LicenseRightsDescription",
-    "FormatProfile",
-    "ContractID",
-];
+            /// The local name as written (empty for `Other` and `Blank`).
+            fn as_str(self) -> &'static str {
+                match self {
+                    N::Other | N::Blank => "",
+                    $(N::$name => $text,)*
+                }
+            }
+        }
+    };
+}
 
-/// Unit metadata elements directly under `Asset`.
-const UNIT_METADATA: [&str; 5] = [
-    "Metadata",
-    "EpisodeMetadata",
-    "SeasonMetadata",
-    "SeriesMetadata",
-    "VolumeMetadata",
-];
+names! {
+    AvailList = "AvailList",
+    AvailListSigned = "AvailListSigned",
+    Avail = "Avail",
+    Alid = "ALID",
+    Disposition = "Disposition",
+    EntryType = "EntryType",
+    Licensor = "Licensor",
+    DisplayName = "DisplayName",
+    ServiceProvider = "ServiceProvider",
+    AvailType = "AvailType",
+    ShortDescription = "ShortDescription",
+    Asset = "Asset",
+    Transaction = "Transaction",
+    ExceptionFlag = "ExceptionFlag",
+    AssociatedAlid = "AssociatedALID",
+    SharedEntitlement = "SharedEntitlement",
+    EcosystemId = "EcosystemID",
+    WorkType = "WorkType",
+    Metadata = "Metadata",
+    EpisodeMetadata = "EpisodeMetadata",
+    SeasonMetadata = "SeasonMetadata",
+    SeriesMetadata = "SeriesMetadata",
+    VolumeMetadata = "VolumeMetadata",
+    BundledAsset = "BundledAsset",
+    BundledAlid = "BundledALID",
+    TitleInternalAlias = "TitleInternalAlias",
+    TitleDisplayUnlimited = "TitleDisplayUnlimited",
+    EditEidrUrn = "EditEIDR-URN",
+    TitleEidrUrn = "TitleEIDR-URN",
+    SeasonContentId = "SeasonContentID",
+    SeriesContentId = "SeriesContentID",
+    SeasonTitleInternalAlias = "SeasonTitleInternalAlias",
+    SeasonTitleDisplayUnlimited = "SeasonTitleDisplayUnlimited",
+    SeriesTitleInternalAlias = "SeriesTitleInternalAlias",
+    SeriesTitleDisplayUnlimited = "SeriesTitleDisplayUnlimited",
+    SeasonEidrUrn = "SeasonEIDR-URN",
+    SeriesEidrUrn = "SeriesEIDR-URN",
+    NumberOfEpisodes = "NumberOfEpisodes",
+    NumberOfSeasons = "NumberOfSeasons",
+    EpisodeNumber = "EpisodeNumber",
+    SeasonNumber = "SeasonNumber",
+    Number = "Number",
+    AltIdentifier = "AltIdentifier",
+    SeasonAltIdentifier = "SeasonAltIdentifier",
+    SeriesAltIdentifier = "SeriesAltIdentifier",
+    Identifier = "Identifier",
+    ReleaseDate = "ReleaseDate",
+    RunLength = "RunLength",
+    ReleaseHistory = "ReleaseHistory",
+    ReleaseType = "ReleaseType",
+    Date = "Date",
+    UsaCaptionsExemptionReason = "USACaptionsExemptionReason",
+    Rating = "Rating",
+    System = "System",
+    Value = "Value",
+    Reason = "Reason",
+    LocalizationOffering = "LocalizationOffering",
+    GroupingEntity = "GroupingEntity",
+    Type = "Type",
+    GroupIdentity = "GroupIdentity",
+    CompanyDisplayCredit = "CompanyDisplayCredit",
+    DisplayString = "DisplayString",
+    Job = "Job",
+    JobFunction = "JobFunction",
+    Name = "Name",
+    People = "People",
+    Licensee = "Licensee",
+    LicenseType = "LicenseType",
+    Description = "Description",
+    Territory = "Territory",
+    TerritoryExcluded = "TerritoryExcluded",
+    Country = "country",
+    CountryRegion = "countryRegion",
+    Start = "Start",
+    StartCondition = "StartCondition",
+    End = "End",
+    EndCondition = "EndCondition",
+    Duration = "Duration",
+    WindowDuration = "WindowDuration",
+    StoreLanguage = "StoreLanguage",
+    AllowedLanguage = "AllowedLanguage",
+    AssetLanguage = "AssetLanguage",
+    HoldbackLanguage = "HoldbackLanguage",
+    LicenseRightsDescription = "LicenseRightsDescription",
+    FormatProfile = "FormatProfile",
+    ContractId = "ContractID",
+    ReportingId = "ReportingID",
+    RefAlid = "RefALID",
+    Term = "Term",
+    ExperienceCondition = "ExperienceCondition",
+    OtherInstructions = "OtherInstructions",
+    Money = "Money",
+    Boolean = "Boolean",
+}
 
-fn column_index() -> &'static HashMap<&'static str, usize> {
-    static MAP: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+// Kids are a bit set indexed by `N`.
+const _: () = assert!(N::ALL.len() + 2 <= 128);
+
+impl N {
+    /// The name of a local name.
+    fn of(local: &str) -> N {
+        static MAP: OnceLock<FxHashMap<&'static str, N>> = OnceLock::new();
+        if local.is_empty() {
+            return N::Blank;
+        }
+        MAP.get_or_init(|| N::ALL.iter().copied().collect())
+            .get(local)
+            .copied()
+            .unwrap_or(N::Other)
+    }
+
+    /// Unit metadata elements directly under `Asset`.
+    fn is_unit_metadata(self) -> bool {
+        matches!(
+            self,
+            N::Metadata
+                | N::EpisodeMetadata
+                | N::SeasonMetadata
+                | N::SeriesMetadata
+                | N::VolumeMetadata
+        )
+    }
+
+    /// Children that may appear at most once.
+    fn is_single(self) -> bool {
+        matches!(
+            self,
+            N::Alid
+                | N::Disposition
+                | N::Licensor
+                | N::ServiceProvider
+                | N::AvailType
+                | N::ShortDescription
+                | N::ExceptionFlag
+                | N::Licensee
+                | N::LicenseType
+                | N::Description
+                | N::Start
+                | N::StartCondition
+                | N::End
+                | N::EndCondition
+                | N::LicenseRightsDescription
+                | N::FormatProfile
+                | N::ContractId
+        )
+    }
+
+    /// Rank among the children of `Transaction` in schema order (2.1 … 2.7);
+    /// same rank = a choice.
+    fn transaction_rank(self) -> Option<u8> {
+        Some(match self {
+            N::Licensee => 0,
+            N::LicenseType => 1,
+            N::Description => 2,
+            N::Territory => 3,
+            N::TerritoryExcluded => 4,
+            N::Start | N::StartCondition => 5,
+            N::End | N::EndCondition => 6,
+            N::Duration | N::WindowDuration => 7,
+            N::StoreLanguage | N::AllowedLanguage => 8,
+            N::AssetLanguage => 9,
+            N::HoldbackLanguage => 10,
+            N::LicenseRightsDescription => 11,
+            N::FormatProfile => 12,
+            N::ContractId => 13,
+            N::ReportingId => 14,
+            N::RefAlid => 15,
+            N::Term => 16,
+            N::ExperienceCondition => 17,
+            N::OtherInstructions => 18,
+            _ => return None,
+        })
+    }
+
+    /// Rank among the children of `Avail` whose order is fixed in every version.
+    fn avail_rank(self) -> Option<u8> {
+        Some(match self {
+            N::Alid => 0,
+            N::Disposition => 1,
+            N::Licensor => 2,
+            N::ServiceProvider => 3,
+            N::AvailType => 4,
+            N::ShortDescription => 5,
+            N::Asset => 6,
+            N::Transaction => 7,
+            N::ExceptionFlag => 10,
+            _ => return None,
+        })
+    }
+}
+
+/// A set of child names.
+#[derive(Clone, Copy, Default)]
+struct Kids(u128);
+
+impl Kids {
+    fn add(&mut self, n: N) {
+        self.0 |= 1 << n as u8;
+    }
+
+    fn has(self, n: N) -> bool {
+        self.0 & (1 << n as u8) != 0
+    }
+}
+
+fn column_index() -> &'static FxHashMap<&'static str, usize> {
+    static MAP: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
     MAP.get_or_init(|| {
         COLUMNS
             .iter()
@@ -252,6 +417,34 @@ fn column_index() -> &'static HashMap<&'static str, usize> {
 
 fn col(field: &str) -> Option<usize> {
     column_index().get(field).copied()
+}
+
+/// [`col`] at compile time: `c!("Territory")`.
+macro_rules! c {
+    ($field:literal) => {
+        const { col_of($field) }
+    };
+}
+
+/// Column of a field of [`COLUMNS`]; only for [`c!`], where an unknown
+/// field fails the build.
+const fn col_of(field: &str) -> usize {
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        let name = COLUMNS[i].0.as_bytes();
+        let f = field.as_bytes();
+        if name.len() == f.len() {
+            let mut j = 0;
+            while j < f.len() && name[j] == f[j] {
+                j += 1;
+            }
+            if j == f.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a field of COLUMNS")
 }
 
 /// Reads an Avails XML document.
@@ -267,6 +460,7 @@ pub fn read(
         file,
         file_index,
         opts,
+        text: &text,
         input: text.as_bytes(),
         lines: &lines,
         stack: Vec::new(),
@@ -280,6 +474,9 @@ pub fn read(
         avail: None,
         trans: None,
         pending: Pending::default(),
+        interner: Interner::default(),
+        scratch: String::new(),
+        spare: Spare::default(),
     };
     parser.run()?;
     let Some((movies, tv)) = parser.infos.take() else {
@@ -380,57 +577,140 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
 
 /// Byte offset → 1-based line and column (in characters).
 struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    /// Last answer (offset, line, column): offsets mostly grow while
-    /// streaming, so columns are counted from there, not from the line
-    /// start (a minified one-line file would otherwise cost O(n²)).
-    last: std::cell::Cell<(usize, u32, u32)>,
+    bytes: &'a [u8],
+    /// The last answer: offsets mostly grow while streaming, so the next
+    /// one is counted from here, over the bytes in between only (a
+    /// minified one-line file would otherwise cost O(n²)).
+    at: std::cell::Cell<Cursor>,
+}
+
+/// A position of the [`LineIndex`] cursor.
+#[derive(Clone, Copy)]
+struct Cursor {
+    offset: usize,
+    line: u32,
+    col: u32,
+    /// Offset where `line` starts.
+    line_start: usize,
+}
+
+impl Cursor {
+    /// Moves forward over `ahead`, the bytes from `self.offset` on.
+    fn advance(&mut self, ahead: &[u8]) {
+        let (words, rest) = ahead.as_chunks::<8>();
+        let mut at = self.offset;
+        for w in words {
+            let w = u64::from_le_bytes(*w);
+            let nl = newline_bits(w);
+            if nl == 0 {
+                self.col += count_high(char_bits(w));
+            } else {
+                // Byte index (0..8) of the word's last newline.
+                let last = (63 - nl.leading_zeros()) / 8;
+                let after = HIGH.checked_shl(8 * (last + 1)).unwrap_or(0);
+                self.line += count_high(nl);
+                self.line_start = at + last as usize + 1;
+                self.col = count_high(char_bits(w) & after) + 1;
+            }
+            at += 8;
+        }
+        for b in rest {
+            at += 1;
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = at;
+                self.col = 1;
+            } else if (*b & 0xC0) != 0x80 {
+                self.col += 1;
+            }
+        }
+        self.offset = at;
+    }
+}
+
+/// Each byte's high bit set: counting is done eight bytes at a time, a
+/// byte's high bit marking a match.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bits of the bytes of `w` that are `\n`.
+fn newline_bits(w: u64) -> u64 {
+    let x = w ^ (u64::from(b'\n') * 0x0101_0101_0101_0101);
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+/// High bits of the bytes of `w` that start a character (are not UTF-8
+/// continuation bytes, 10xxxxxx).
+fn char_bits(w: u64) -> u64 {
+    !(w & !(w << 1)) & HIGH
+}
+
+/// Number of high bits set in `bits` (only high bits may be set).
+fn count_high(bits: u64) -> u32 {
+    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+}
+
+/// `bytes` as little-endian words, the last one padded with `pad`.
+fn words(bytes: &[u8], pad: u8) -> impl Iterator<Item = u64> + '_ {
+    let (words, rest) = bytes.as_chunks::<8>();
+    let mut last = [pad; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    words
+        .iter()
+        .map(|w| u64::from_le_bytes(*w))
+        .chain((!rest.is_empty()).then(|| u64::from_le_bytes(last)))
+}
+
+/// Characters = bytes that are not UTF-8 continuation bytes.
+fn chars(bytes: &[u8]) -> u32 {
+    // Padding with continuation bytes counts nothing.
+    words(bytes, 0x80).map(|w| count_high(char_bits(w))).sum()
+}
+
+fn newlines(bytes: &[u8]) -> u32 {
+    words(bytes, 0).map(|w| count_high(newline_bits(w))).sum()
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         LineIndex {
-            text,
-            starts,
-            last: std::cell::Cell::new((0, 1, 1)),
+            bytes: text.as_bytes(),
+            at: std::cell::Cell::new(Cursor {
+                offset: 0,
+                line: 1,
+                col: 1,
+                line_start: 0,
+            }),
         }
     }
 
     fn line_col(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let (last_offset, last_line, last_col) = self.last.get();
-        // Characters = bytes that are not UTF-8 continuation bytes.
-        let chars = |from: usize, to: usize| {
-            self.text.as_bytes()[from..to]
-                .iter()
-                .filter(|b| (**b & 0xC0) != 0x80)
-                .count() as u32
-        };
-        // Move from the last answer when it is on the same line and nearer
-        // than the line start.
-        let col = if last_line as usize == line && last_offset >= start {
-            if last_offset <= offset {
-                last_col + chars(last_offset, offset)
-            } else if last_offset - offset < offset - start {
-                last_col.saturating_sub(chars(offset, last_offset)).max(1)
+        let bytes = self.bytes;
+        let offset = offset.min(bytes.len());
+        let mut c = self.at.get();
+        if offset >= c.offset {
+            c.advance(&bytes[c.offset..offset]);
+        } else if offset >= c.line_start {
+            // Same line, further back: count from the nearer end.
+            c.col = if c.offset - offset < offset - c.line_start {
+                c.col.saturating_sub(chars(&bytes[offset..c.offset])).max(1)
             } else {
-                chars(start, offset) + 1
-            }
+                chars(&bytes[c.line_start..offset]) + 1
+            };
+            c.offset = offset;
         } else {
-            chars(start, offset) + 1
-        };
-        self.last.set((offset, line as u32, col));
-        (line as u32, col)
+            // An earlier line.
+            c.line = c
+                .line
+                .saturating_sub(newlines(&bytes[offset..c.line_start]));
+            c.line_start = bytes[..offset]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            c.col = chars(&bytes[c.line_start..offset]) + 1;
+            c.offset = offset;
+        }
+        self.at.set(c);
+        (c.line, c.col)
     }
 
     fn pos(&self, span: (usize, usize)) -> XmlPos {
@@ -450,27 +730,41 @@ enum Ns {
     Other,
 }
 
-/// An open element.
-struct Frame {
-    local: String,
-    qname: String,
+/// An attribute: local name, value, value span.
+struct Attr<'a> {
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+    span: (usize, usize),
+}
+
+/// An open element. Names and text borrow the input where they can.
+struct Frame<'a> {
+    qname: Cow<'a, str>,
+    /// Where the local name starts in `qname`.
+    local_at: usize,
+    /// The local name, when the reader acts on it.
+    name: N,
     ns: Ns,
     /// Start tag span.
     tag: (usize, usize),
-    text: String,
+    text: Cow<'a, str>,
     /// Span of the (trimmed) text content.
     text_span: Option<(usize, usize)>,
     has_child: bool,
-    /// Child local names seen (containers only), for required/order checks.
-    kids: Vec<String>,
-    last_rank: Option<(u8, String)>,
-    /// Attributes: local name, value, value span.
-    attrs: Vec<(String, String, (usize, usize))>,
+    /// Child names seen (containers only), for required/order checks.
+    kids: Kids,
+    /// Rank and name of the last ranked child.
+    last_rank: Option<(u8, N)>,
+    attrs: Vec<Attr<'a>>,
 }
 
-impl Frame {
-    fn attr(&self, name: &str) -> Option<&(String, String, (usize, usize))> {
-        self.attrs.iter().find(|(n, _, _)| n == name)
+impl<'a> Frame<'a> {
+    fn local(&self) -> &str {
+        &self.qname[self.local_at..]
+    }
+
+    fn attr(&self, name: &str) -> Option<&Attr<'a>> {
+        self.attrs.iter().find(|a| a.name == name)
     }
 }
 
@@ -483,11 +777,11 @@ struct Val {
 }
 
 #[derive(Default)]
-struct AvailAcc {
+struct AvailAcc<'a> {
     cells: Vec<Val>,
-    work_type: Option<String>,
-    avail_type: Option<String>,
-    content_id: Option<(String, XmlPos)>,
+    work_type: Option<Cow<'a, str>>,
+    avail_type: Option<Cow<'a, str>>,
+    content_id: Option<Positioned<'a>>,
     assets: usize,
     metadata: Option<XmlPos>,
     caption_exemption: bool,
@@ -500,42 +794,45 @@ struct TransAcc {
 }
 
 /// A value with its position.
-type Positioned = (String, XmlPos);
+type Positioned<'a> = (Cow<'a, str>, XmlPos);
 /// A kind word (ReleaseType, JobFunction) and the value it qualifies.
-type KindAndValue = (Option<String>, Option<Positioned>);
+type KindAndValue<'a> = (Option<Cow<'a, str>>, Option<Positioned<'a>>);
 /// A Term child: element name, value, position, `@currency`.
-type TermValue = (String, String, XmlPos, Option<Positioned>);
+type TermValue<'a> = (N, Cow<'a, str>, XmlPos, Option<Positioned<'a>>);
 
 /// Values of sub-structures collected until their element closes.
 #[derive(Default)]
-struct Pending {
-    grouping: Option<Grouping>,
-    release: Option<KindAndValue>,
-    people: Option<KindAndValue>,
-    term: Option<Term>,
-    ecosystem: Option<String>,
+struct Pending<'a> {
+    grouping: Option<Grouping<'a>>,
+    release: Option<KindAndValue<'a>>,
+    people: Option<KindAndValue<'a>>,
+    term: Option<Term<'a>>,
+    ecosystem: Option<Cow<'a, str>>,
 }
 
 #[derive(Default)]
-struct Grouping {
-    kind: Option<String>,
-    display: Option<(String, XmlPos)>,
-    identity: Option<(String, XmlPos)>,
+struct Grouping<'a> {
+    kind: Option<Cow<'a, str>>,
+    display: Option<Positioned<'a>>,
+    identity: Option<Positioned<'a>>,
 }
 
-struct Term {
-    name: String,
+struct Term<'a> {
+    name: Cow<'a, str>,
     name_pos: XmlPos,
-    values: Vec<TermValue>,
+    /// The first child (the only one used).
+    first: Option<TermValue<'a>>,
 }
 
 struct Parser<'a> {
     file: &'a str,
     file_index: usize,
     opts: &'a ReadOptions,
+    /// The whole document; events borrow from it.
+    text: &'a str,
     input: &'a [u8],
     lines: &'a LineIndex<'a>,
-    stack: Vec<Frame>,
+    stack: Vec<Frame<'a>>,
     other_depth: usize,
     root_seen: bool,
     avails_ns: Option<String>,
@@ -543,9 +840,23 @@ struct Parser<'a> {
     infos: Option<(Arc<SheetInfo>, Arc<SheetInfo>)>,
     rows: (Vec<Avail>, Vec<Avail>),
     notes: Vec<Note>,
-    avail: Option<AvailAcc>,
+    avail: Option<AvailAcc<'a>>,
     trans: Option<TransAcc>,
-    pending: Pending,
+    pending: Pending<'a>,
+    /// Shares repeated cell values (territories, dates, license types).
+    interner: Interner,
+    /// Reused buffer for values pieced together.
+    scratch: String,
+    /// Emptied vectors kept for reuse.
+    spare: Spare<'a>,
+}
+
+/// Emptied vectors kept for reuse, so most elements allocate nothing.
+#[derive(Default)]
+struct Spare<'a> {
+    vals: Vec<Vec<Val>>,
+    transactions: Vec<TransAcc>,
+    attrs: Vec<Vec<Attr<'a>>>,
 }
 
 fn xml_error(lines: &LineIndex<'_>, offset: usize, message: String) -> ReadError {
@@ -557,9 +868,41 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// `part` with the lifetime of `whole` when it is a slice of it (events
+/// borrow the input), else `None`.
+fn lift<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    whole.get(start..start.checked_add(part.len())?)
+}
+
+/// `text` without leading and trailing whitespace, still borrowed if it was.
+fn trimmed<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+    }
+}
+
+/// The namespace URI of a start tag (empty when unbound), or its undeclared prefix.
+fn element_ns<'r>(reader: &'r NsReader<&[u8]>, e: &BytesStart<'_>) -> Result<&'r str, String> {
+    match reader.resolver().resolve_element(e.name()).0 {
+        ResolveResult::Bound(ns) => Ok(ns.0),
+        ResolveResult::Unknown(prefix) => Err(prefix),
+        ResolveResult::Unbound => Ok(""),
+    }
+}
+
 impl<'a> Parser<'a> {
     fn err(&self, offset: usize, message: impl Into<String>) -> ReadError {
         xml_error(self.lines, offset, message.into())
+    }
+
+    /// `part` borrowed from the document when it is a slice of it, else copied.
+    fn own(&self, part: &str) -> Cow<'a, str> {
+        match lift(self.text, part) {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(part.to_owned()),
+        }
     }
 
     fn run(&mut self) -> Result<(), ReadError> {
@@ -576,30 +919,10 @@ impl<'a> Parser<'a> {
             cfg.check_end_names = true;
             cfg.expand_empty_elements = false;
         }
-        let mut buf = Vec::new();
-        let mut ns_uri = String::new();
         loop {
             let before = base + reader.buffer_position() as usize;
-            let event = match reader.read_resolved_event_into(&mut buf) {
-                Ok((res, ev)) => {
-                    ns_uri.clear();
-                    match res {
-                        ResolveResult::Bound(ns) => {
-                            ns_uri.push_str(ns.as_ref());
-                        }
-                        ResolveResult::Unknown(prefix) => {
-                            if matches!(ev, Event::Start(_) | Event::Empty(_)) {
-                                let at = before;
-                                return Err(self.err(
-                                    at,
-                                    format!("the namespace prefix `{prefix}:` is not declared; the document is not well-formed"),
-                                ));
-                            }
-                        }
-                        ResolveResult::Unbound => {}
-                    }
-                    ev
-                }
+            let event = match reader.read_event() {
+                Ok(ev) => ev,
                 Err(e) => {
                     let at = base + reader.error_position() as usize;
                     return Err(self.err(at, describe_error(&e, &self.stack)));
@@ -607,22 +930,25 @@ impl<'a> Parser<'a> {
             };
             let after = base + reader.buffer_position() as usize;
             match event {
-                Event::Start(e) => self.start(&e, &ns_uri, (before, after))?,
+                Event::Start(e) => {
+                    let ns = element_ns(&reader, &e).map_err(|p| self.undeclared(before, &p))?;
+                    self.start(&e, ns, (before, after))?;
+                }
                 Event::Empty(e) => {
-                    self.start(&e, &ns_uri, (before, after))?;
+                    let ns = element_ns(&reader, &e).map_err(|p| self.undeclared(before, &p))?;
+                    self.start(&e, ns, (before, after))?;
                     self.end(after)?;
                 }
                 Event::End(_) => self.end(after)?,
-                Event::Text(t) => {
-                    let content = t.xml10_content();
-                    self.text(&content, (before, after));
+                Event::Text(t) if self.keeps_text() => {
+                    self.text(t.xml10_content(), (before, after));
                 }
-                Event::CData(c) => {
-                    let raw = c.into_inner();
+                Event::CData(c) if self.keeps_text() => {
                     let start = (before + 9).min(after);
                     let end = after.saturating_sub(3).max(start);
-                    self.text(&raw, (start, end));
+                    self.text(c.into_inner(), (start, end));
                 }
+                Event::Text(_) | Event::CData(_) => {}
                 Event::GeneralRef(r) => {
                     let ch = if r.is_char_ref() {
                         match r.resolve_char_ref() {
@@ -676,7 +1002,6 @@ impl<'a> Parser<'a> {
                 Event::Eof => break,
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
             }
-            buf.clear();
         }
         if let Some(open) = self.stack.last() {
             let (line, _) = self.lines.line_col(open.tag.0);
@@ -697,7 +1022,22 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn text(&mut self, content: &str, span: (usize, usize)) {
+    fn undeclared(&self, at: usize, prefix: &str) -> ReadError {
+        self.err(
+            at,
+            format!(
+                "the namespace prefix `{prefix}:` is not declared; the document is not well-formed"
+            ),
+        )
+    }
+
+    /// Whether text now would be kept: the open element has no child yet
+    /// and is read (text between elements and in skipped ones is dropped).
+    fn keeps_text(&self) -> bool {
+        self.other_depth == 0 && self.stack.last().is_some_and(|f| !f.has_child)
+    }
+
+    fn text(&mut self, content: Cow<'a, str>, span: (usize, usize)) {
         let Some(frame) = self.stack.last_mut() else {
             return;
         };
@@ -715,7 +1055,11 @@ impl<'a> Parser<'a> {
                 None => (s, e),
             });
         }
-        frame.text.push_str(content);
+        if frame.text.is_empty() {
+            frame.text = content;
+        } else {
+            frame.text.to_mut().push_str(&content);
+        }
     }
 
     fn text_literal(&mut self, content: &str, span: (usize, usize)) {
@@ -729,7 +1073,7 @@ impl<'a> Parser<'a> {
             Some((s0, _)) => (s0, span.1),
             None => span,
         });
-        frame.text.push_str(content);
+        frame.text.to_mut().push_str(content);
     }
 
     fn start(
@@ -744,11 +1088,14 @@ impl<'a> Parser<'a> {
                 format!("nesting deeper than {MAX_DEPTH} elements; Avails XML needs about 10 levels — the file is malformed or hostile"),
             ));
         }
-        let local = e.local_name().as_ref().to_string();
-        let qname = e.name().as_ref().to_string();
+        let qname = self.own(e.name().0);
+        // The local name follows the first `:`.
+        let local_at = qname.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
+        let local = &qname[local_at..];
+        let name = N::of(local);
         if !self.root_seen {
             self.root_seen = true;
-            self.root(&local, &qname, ns_uri, tag)?;
+            self.root(local, &qname, ns_uri, tag)?;
         }
         let ns = if self.avails_ns.as_deref() == Some(ns_uri) {
             Ns::Avails
@@ -758,12 +1105,14 @@ impl<'a> Parser<'a> {
             Ns::Other
         };
         let mut attrs = Vec::new();
-        if ns != Ns::Other && self.other_depth == 0 && wants_attrs(&local) {
+        if ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
+            attrs = self.spare.attrs.pop().unwrap_or_default();
             for a in e.attributes() {
                 let a = a.map_err(|err| {
                     self.err(tag.0, format!("a malformed attribute in <{qname}>: {err}"))
                 })?;
-                let key = a.key.local_name().as_ref().to_string();
+                let key = a.key.local_name();
+                let key: &str = key.as_ref();
                 let value = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|err| {
@@ -771,26 +1120,34 @@ impl<'a> Parser<'a> {
                             tag.0,
                             format!("attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"),
                         )
-                    })?
-                    .into_owned();
+                    })?;
+                let value = match value {
+                    Cow::Borrowed(v) => self.own(v),
+                    Cow::Owned(v) => Cow::Owned(v),
+                };
                 let span = attr_span(self.input, tag, a.key.as_ref().as_bytes()).unwrap_or(tag);
-                attrs.push((key, value, span));
+                attrs.push(Attr {
+                    name: self.own(key),
+                    value,
+                    span,
+                });
             }
         }
         if let Some(parent) = self.stack.last_mut().filter(|p| !p.has_child) {
             parent.has_child = true;
-            parent.text.clear();
+            parent.text = Cow::Borrowed("");
             parent.text_span = None;
         }
         let frame = Frame {
-            local,
             qname,
+            local_at,
+            name,
             ns,
             tag,
-            text: String::new(),
+            text: Cow::Borrowed(""),
             text_span: None,
             has_child: false,
-            kids: Vec::new(),
+            kids: Kids::default(),
             last_rank: None,
             attrs,
         };
@@ -958,12 +1315,12 @@ impl<'a> Parser<'a> {
 
     /// An avails element outside the avails namespace is skipped: say so,
     /// or its data silently disappears.
-    fn foreign(&mut self, frame: &Frame, ns_uri: &str) {
+    fn foreign(&mut self, frame: &Frame<'a>, ns_uri: &str) {
         let parent_avails = self.stack.last().is_some_and(|p| p.ns == Ns::Avails);
-        let known = frame.local == "Avail"
-            || AVAIL_ORDER.iter().any(|(n, _)| *n == frame.local)
-            || TRANSACTION_ORDER.iter().any(|(n, _)| *n == frame.local)
-            || matches!(frame.local.as_str(), "WorkType" | "Metadata" | "EntryType");
+        let known = frame.name == N::Avail
+            || frame.name.avail_rank().is_some()
+            || frame.name.transaction_rank().is_some()
+            || matches!(frame.name, N::WorkType | N::Metadata | N::EntryType);
         if self.other_depth > 0 || !parent_avails || !known {
             return;
         }
@@ -984,24 +1341,24 @@ impl<'a> Parser<'a> {
             ),
             Some(format!(
                 "write it with the avails prefix (e.g. <avails:{}>) or declare the avails namespace as the default",
-                frame.local
+                frame.local()
             )),
         );
     }
 
     /// Element opened (not skipped): start containers, order checks.
-    fn on_start(&mut self, frame: &Frame) {
-        let parent_owned = self
-            .stack
-            .last()
-            .map(|f| f.local.clone())
-            .unwrap_or_default();
-        let parent = parent_owned.as_str();
+    fn on_start(&mut self, frame: &Frame<'a>) {
+        let parent = self.stack.last().map_or(N::Blank, |f| f.name);
         let parent_is_list =
-            self.stack.is_empty() || matches!(parent, "AvailList" | "AvailListSigned");
-        let pos = self.lines.pos(frame.tag);
-        if frame.ns == Ns::Avails && frame.local == "Avail" && parent_is_list {
-            self.avail = Some(AvailAcc::default());
+            self.stack.is_empty() || matches!(parent, N::AvailList | N::AvailListSigned);
+        let lines = self.lines;
+        let pos = || lines.pos(frame.tag);
+        if frame.ns == Ns::Avails && frame.name == N::Avail && parent_is_list {
+            self.avail = Some(AvailAcc {
+                cells: self.spare.vals.pop().unwrap_or_default(),
+                transactions: std::mem::take(&mut self.spare.transactions),
+                ..AvailAcc::default()
+            });
             self.trans = None;
             return;
         }
@@ -1011,104 +1368,105 @@ impl<'a> Parser<'a> {
         let in_avail = self
             .stack
             .last()
-            .is_some_and(|f| f.ns == Ns::Avails && f.local == "Avail");
+            .is_some_and(|f| f.ns == Ns::Avails && f.name == N::Avail);
         // Order and repetition under Avail and Transaction.
-        let order: Option<&[(&str, u8)]> = match parent {
-            "Avail" if in_avail => Some(&AVAIL_ORDER),
-            "Transaction" if self.trans.is_some() => Some(&TRANSACTION_ORDER),
+        let order: Option<fn(N) -> Option<u8>> = match parent {
+            N::Avail if in_avail => Some(N::avail_rank),
+            N::Transaction if self.trans.is_some() => Some(N::transaction_rank),
             _ => None,
         };
         if let (Some(order), true) = (order, frame.ns == Ns::Avails) {
-            let rank = order
-                .iter()
-                .find(|(n, _)| *n == frame.local)
-                .map(|(_, r)| *r);
+            let rank = order(frame.name);
             let mut problems = Vec::new();
             if let Some(p) = self.stack.last_mut() {
-                if SINGLE.contains(&frame.local.as_str()) && p.kids.contains(&frame.local) {
+                if frame.name.is_single() && p.kids.has(frame.name) {
                     problems.push(format!(
                         "<{}> appears twice in <{}>; the schema allows one",
                         frame.qname, p.qname
                     ));
                 }
                 if let Some(rank) = rank {
-                    match &p.last_rank {
-                        Some((last, name)) if *last > rank => problems.push(format!(
-                            "<{}> comes after <{name}>; in Avails XML the {} element `{}` must come before `{name}`",
-                            frame.qname, p.local, frame.local
-                        )),
-                        _ => p.last_rank = Some((rank, frame.local.clone())),
+                    match p.last_rank {
+                        Some((last, name)) if last > rank => {
+                            let name = name.as_str();
+                            problems.push(format!(
+                                "<{}> comes after <{name}>; in Avails XML the {} element `{}` must come before `{name}`",
+                                frame.qname,
+                                p.local(),
+                                frame.local()
+                            ));
+                        }
+                        _ => p.last_rank = Some((rank, frame.name)),
                     }
                 }
-                p.kids.push(frame.local.clone());
+                p.kids.add(frame.name);
             }
             for message in problems {
                 self.structure(
-                    pos,
+                    pos(),
                     None,
                     None,
                     message,
                     Some(format!(
-                        "order the children of <{parent}> as in the avails {} schema",
+                        "order the children of <{}> as in the avails {} schema",
+                        parent.as_str(),
                         self.version_text()
                     )),
                 );
             }
-        } else if let Some(p) = self.stack.last_mut().filter(|p| {
-            matches!(
-                p.local.as_str(),
-                "Asset" | "Disposition" | "Licensor" | "Term"
-            )
-        }) {
-            p.kids.push(frame.local.clone());
+        } else if let Some(p) = self
+            .stack
+            .last_mut()
+            .filter(|p| matches!(p.name, N::Asset | N::Disposition | N::Licensor | N::Term))
+        {
+            p.kids.add(frame.name);
         }
-        match (parent, frame.local.as_str()) {
-            ("Avail", "Transaction") if in_avail => {
+        match (parent, frame.name) {
+            (N::Avail, N::Transaction) if in_avail => {
                 self.trans = Some(TransAcc {
-                    pos,
-                    cells: Vec::new(),
+                    pos: pos(),
+                    cells: self.spare.vals.pop().unwrap_or_default(),
                 });
-                if let Some((_, v, span)) = frame.attr("TransactionID") {
-                    let p = self.lines.pos(*span);
+                if let Some(a) = frame.attr("TransactionID") {
+                    let p = lines.pos(a.span);
                     if let Some(t) = self.trans.as_mut() {
-                        push(&mut t.cells, "AvailID", v, p);
+                        push(&mut t.cells, &mut self.interner, c!("AvailID"), &a.value, p);
                     }
                 }
             }
-            ("Avail", "Asset") if in_avail => {
-                let content_id = frame
-                    .attr("contentID")
-                    .map(|(_, v, span)| (v.trim().to_string(), self.lines.pos(*span)));
+            (N::Avail, N::Asset) if in_avail => {
                 if let Some(avail) = self.avail.as_mut() {
                     avail.assets += 1;
                     if avail.assets == 1 {
-                        avail.content_id = content_id;
+                        avail.content_id = frame
+                            .attr("contentID")
+                            .map(|a| (trimmed(&a.value), lines.pos(a.span)));
                     }
                 }
             }
-            ("Asset", m) if UNIT_METADATA.contains(&m) => {
+            (N::Asset, m) if m.is_unit_metadata() => {
                 if let Some(avail) = self.avail.as_mut().filter(|a| a.assets == 1) {
-                    avail.metadata.get_or_insert(pos);
+                    avail.metadata.get_or_insert_with(pos);
                 }
             }
-            (_, "GroupingEntity") => {
+            (_, N::GroupingEntity) => {
                 self.pending.grouping = Some(Grouping::default());
             }
-            (_, "ReleaseHistory") => self.pending.release = Some((None, None)),
-            (_, "People") => self.pending.people = Some((None, None)),
-            ("Transaction", "Term") => {
+            (_, N::ReleaseHistory) => self.pending.release = Some((None, None)),
+            (_, N::People) => self.pending.people = Some((None, None)),
+            (N::Transaction, N::Term) => {
                 let (name, p) = match frame.attr("termName") {
-                    Some((_, v, span)) => (v.trim().to_string(), self.lines.pos(*span)),
-                    None => (String::new(), pos),
+                    Some(a) => (trimmed(&a.value), lines.pos(a.span)),
+                    None => (Cow::Borrowed(""), pos()),
                 };
                 self.pending.term = Some(Term {
                     name,
                     name_pos: p,
-                    values: Vec::new(),
+                    first: None,
                 });
             }
-            ("Avail", "SharedEntitlement") => {
-                self.pending.ecosystem = frame.attr("ecosystem").map(|(_, v, _)| v.clone());
+            (N::Avail, N::SharedEntitlement) => {
+                self.pending.ecosystem = frame.attr("ecosystem").map(|a| a.value.clone());
             }
             _ => {}
         }
@@ -1122,37 +1480,34 @@ impl<'a> Parser<'a> {
             self.other_depth -= 1;
             return Ok(());
         }
-        if self.avail.is_none() {
-            return Ok(());
+        if self.avail.is_some() {
+            self.on_end(&frame);
         }
-        self.on_end(frame);
+        let mut attrs = frame.attrs;
+        if attrs.capacity() > 0 {
+            attrs.clear();
+            self.spare.attrs.push(attrs);
+        }
         Ok(())
     }
 
-    /// The value of a leaf element, trimmed, with its position (the text, or the start tag when empty).
-    fn leaf(&self, frame: &Frame) -> (String, XmlPos) {
-        let text = frame.text.trim().to_string();
-        let span = frame
-            .text_span
-            .filter(|_| !text.is_empty())
-            .unwrap_or(frame.tag);
-        (text, self.lines.pos(span))
-    }
-
-    fn on_end(&mut self, frame: Frame) {
-        let parent = self
-            .stack
-            .last()
-            .map(|f| f.local.clone())
-            .unwrap_or_default();
+    fn on_end(&mut self, frame: &Frame<'a>) {
+        let parent = self.stack.last().map_or(N::Blank, |f| f.name);
         let grand = self
             .stack
             .len()
             .checked_sub(2)
-            .map(|i| self.stack[i].local.clone())
-            .unwrap_or_default();
-        let local = frame.local.as_str();
-        let (value, pos) = self.leaf(&frame);
+            .map_or(N::Blank, |i| self.stack[i].name);
+        let local = frame.name;
+        // The value of a leaf element, trimmed, with its position (the text,
+        // or the start tag when empty).
+        let value = trimmed(&frame.text);
+        let span = frame
+            .text_span
+            .filter(|_| !value.is_empty())
+            .unwrap_or(frame.tag);
+        let lines = self.lines;
+        let pos = || lines.pos(span);
         let version = self.version.unwrap_or(TemplateVersion::Xml(3, 0));
         let major = match version {
             TemplateVersion::Xml(m, _) => m,
@@ -1161,25 +1516,25 @@ impl<'a> Parser<'a> {
 
         // Required leaves that must not be empty.
         let required_leaf = matches!(
-            (parent.as_str(), local),
-            ("Avail", "ALID" | "AvailType")
-                | ("Disposition", "EntryType")
-                | ("Licensor", "DisplayName")
-                | ("Asset", "WorkType")
+            (parent, local),
+            (N::Avail, N::Alid | N::AvailType)
+                | (N::Disposition, N::EntryType)
+                | (N::Licensor, N::DisplayName)
+                | (N::Asset, N::WorkType)
                 | (
-                    "Transaction",
-                    "LicenseType"
-                        | "Start"
-                        | "End"
-                        | "StartCondition"
-                        | "EndCondition"
-                        | "FormatProfile"
+                    N::Transaction,
+                    N::LicenseType
+                        | N::Start
+                        | N::End
+                        | N::StartCondition
+                        | N::EndCondition
+                        | N::FormatProfile
                 )
         );
         if required_leaf && value.is_empty() {
-            let field = leaf_field(&parent, local);
+            let field = leaf_field(parent, local);
             self.structure(
-                pos,
+                pos(),
                 field,
                 Some(String::new()),
                 format!(
@@ -1190,167 +1545,183 @@ impl<'a> Parser<'a> {
             );
         }
 
-        match (parent.as_str(), local) {
+        match (parent, local) {
             // ---- Avail level
-            ("AvailList" | "AvailListSigned" | "", "Avail") => {
-                self.finish_avail(&frame);
+            (N::AvailList | N::AvailListSigned | N::Blank, N::Avail) => {
+                self.finish_avail(frame);
             }
-            ("Avail", "ALID") => self.avail_cell("ALID", &value, pos),
-            ("Avail", "AvailType") => {
+            (N::Avail, N::Alid) => self.avail_cell(c!("ALID"), &value, pos()),
+            (N::Avail, N::AvailType) => {
                 if let Some(a) = self.avail.as_mut() {
                     a.avail_type = Some(value);
                 }
             }
-            ("Avail", "ExceptionFlag") => match xs_boolean(&value) {
-                Some(b) => self.avail_cell("ExceptionFlag", if b { "Yes" } else { "No" }, pos),
+            (N::Avail, N::ExceptionFlag) => match xs_boolean(&value) {
+                Some(b) => {
+                    self.avail_cell(c!("ExceptionFlag"), if b { "Yes" } else { "No" }, pos())
+                }
                 None => self.structure(
-                    pos,
+                    pos(),
                     Some("ExceptionFlag"),
-                    Some(value.clone()),
+                    Some(value.to_string()),
                     format!("ExceptionFlag `{value}` is not an xs:boolean"),
                     Some("write `true` or `false`".into()),
                 ),
             },
-            ("Avail", "AssociatedALID") => self.avail_cell("AssociatedALID", &value, pos),
-            ("Avail", "Disposition") if !frame.kids.iter().any(|k| k == "EntryType") => {
-                self.missing(&frame, "EntryType", Some("EntryType"));
+            (N::Avail, N::AssociatedAlid) => self.avail_cell(c!("AssociatedALID"), &value, pos()),
+            (N::Avail, N::Disposition) if !frame.kids.has(N::EntryType) => {
+                self.missing(frame, "EntryType", Some("EntryType"));
             }
-            ("Avail", "Licensor") if !frame.kids.iter().any(|k| k == "DisplayName") => {
-                self.missing(&frame, "md:DisplayName", Some("DisplayName"));
+            (N::Avail, N::Licensor) if !frame.kids.has(N::DisplayName) => {
+                self.missing(frame, "md:DisplayName", Some("DisplayName"));
             }
-            ("Disposition", "EntryType") => self.avail_cell("EntryType", &value, pos),
-            ("Licensor", "DisplayName") => self.avail_cell("DisplayName", &value, pos),
-            ("ServiceProvider", "DisplayName") => self.avail_cell("ServiceProvider", &value, pos),
-            ("SharedEntitlement", "EcosystemID") => match self.pending.ecosystem.as_deref() {
-                Some("UVVU") => self.avail_cell("UV_ID", &value, pos),
-                Some("DMA") => self.avail_cell("DMA_ID", &value, pos),
+            (N::Disposition, N::EntryType) => self.avail_cell(c!("EntryType"), &value, pos()),
+            (N::Licensor, N::DisplayName) => self.avail_cell(c!("DisplayName"), &value, pos()),
+            (N::ServiceProvider, N::DisplayName) => {
+                self.avail_cell(c!("ServiceProvider"), &value, pos());
+            }
+            (N::SharedEntitlement, N::EcosystemId) => match self.pending.ecosystem.as_deref() {
+                Some("UVVU") => self.avail_cell(c!("UV_ID"), &value, pos()),
+                Some("DMA") => self.avail_cell(c!("DMA_ID"), &value, pos()),
                 _ => {}
             },
 
             // ---- Asset
-            ("Avail", "Asset") => self.finish_asset(&frame),
-            ("Asset", "WorkType") if self.first_asset() => {
+            (N::Avail, N::Asset) => self.finish_asset(frame),
+            (N::Asset, N::WorkType) if self.first_asset() => {
                 if let Some(a) = self.avail.as_mut() {
                     a.work_type = Some(value.clone());
                 }
-                self.avail_cell("WorkType", &value, pos);
+                self.avail_cell(c!("WorkType"), &value, pos());
             }
-            ("BundledAsset", "BundledALID") => self.asset_cell("BundledALIDs", &value, pos),
-            (unit, "TitleInternalAlias" | "TitleDisplayUnlimited")
-                if UNIT_METADATA.contains(&unit) =>
-            {
+            (N::BundledAsset, N::BundledAlid) => self.asset_cell(c!("BundledALIDs"), &value, pos()),
+            (unit, N::TitleInternalAlias | N::TitleDisplayUnlimited) if unit.is_unit_metadata() => {
                 let field = match (unit, local) {
-                    ("EpisodeMetadata", "TitleInternalAlias") => "EpisodeTitleInternalAlias",
-                    ("EpisodeMetadata", _) => "EpisodeTitleDisplayUnlimited",
-                    (_, "TitleInternalAlias") => "TitleInternalAlias",
-                    _ => "TitleDisplayUnlimited",
+                    (N::EpisodeMetadata, N::TitleInternalAlias) => c!("EpisodeTitleInternalAlias"),
+                    (N::EpisodeMetadata, _) => c!("EpisodeTitleDisplayUnlimited"),
+                    (_, N::TitleInternalAlias) => c!("TitleInternalAlias"),
+                    _ => c!("TitleDisplayUnlimited"),
                 };
-                self.asset_cell(field, &value, pos);
+                self.asset_cell(field, &value, pos());
             }
-            (unit, "EditEIDR-URN" | "TitleEIDR-URN") if UNIT_METADATA.contains(&unit) => {
+            (unit, N::EditEidrUrn | N::TitleEidrUrn) if unit.is_unit_metadata() => {
                 let field = match (unit, local) {
-                    ("EpisodeMetadata", "EditEIDR-URN") => "EpisodeID",
-                    ("EpisodeMetadata", _) => "EpisodeTitleID",
-                    (_, "EditEIDR-URN") => "EditID",
-                    _ => "TitleID",
+                    (N::EpisodeMetadata, N::EditEidrUrn) => c!("EpisodeID"),
+                    (N::EpisodeMetadata, _) => c!("EpisodeTitleID"),
+                    (_, N::EditEidrUrn) => c!("EditID"),
+                    _ => c!("TitleID"),
                 };
-                self.asset_cell(field, &value, pos);
+                self.asset_cell(field, &value, pos());
             }
             (
-                "SeasonMetadata" | "SeriesMetadata",
-                "SeasonContentID"
-                | "SeriesContentID"
-                | "SeasonTitleInternalAlias"
-                | "SeasonTitleDisplayUnlimited"
-                | "SeriesTitleInternalAlias"
-                | "SeriesTitleDisplayUnlimited",
-            ) => self.asset_cell(local, &value, pos),
-            ("SeasonMetadata", "SeasonEIDR-URN") => self.asset_cell("SeasonID", &value, pos),
-            ("SeriesMetadata", "SeriesEIDR-URN") => self.asset_cell("SeriesID", &value, pos),
-            ("SeasonMetadata", "NumberOfEpisodes") => self.asset_cell("EpisodeCount", &value, pos),
-            ("SeriesMetadata", "NumberOfSeasons") => self.asset_cell("SeasonCount", &value, pos),
-            ("EpisodeNumber", "Number") => self.asset_cell("EpisodeNumber", &value, pos),
-            ("SeasonNumber", "Number") => self.asset_cell("SeasonNumber", &value, pos),
-            ("AltIdentifier" | "SeasonAltIdentifier" | "SeriesAltIdentifier", "Identifier") => {
-                let default = match (parent.as_str(), grand.as_str()) {
-                    ("SeasonAltIdentifier", _) => "SeasonAltID",
-                    ("SeriesAltIdentifier", _) => "SeriesAltID",
-                    (_, "EpisodeMetadata") => "EpisodeAltID",
-                    _ => "AltID",
+                N::SeasonMetadata | N::SeriesMetadata,
+                N::SeasonContentId
+                | N::SeriesContentId
+                | N::SeasonTitleInternalAlias
+                | N::SeasonTitleDisplayUnlimited
+                | N::SeriesTitleInternalAlias
+                | N::SeriesTitleDisplayUnlimited,
+            ) => {
+                let field = match local {
+                    N::SeasonContentId => c!("SeasonContentID"),
+                    N::SeriesContentId => c!("SeriesContentID"),
+                    N::SeasonTitleInternalAlias => c!("SeasonTitleInternalAlias"),
+                    N::SeasonTitleDisplayUnlimited => c!("SeasonTitleDisplayUnlimited"),
+                    N::SeriesTitleInternalAlias => c!("SeriesTitleInternalAlias"),
+                    _ => c!("SeriesTitleDisplayUnlimited"),
+                };
+                self.asset_cell(field, &value, pos());
+            }
+            (N::SeasonMetadata, N::SeasonEidrUrn) => self.asset_cell(c!("SeasonID"), &value, pos()),
+            (N::SeriesMetadata, N::SeriesEidrUrn) => self.asset_cell(c!("SeriesID"), &value, pos()),
+            (N::SeasonMetadata, N::NumberOfEpisodes) => {
+                self.asset_cell(c!("EpisodeCount"), &value, pos());
+            }
+            (N::SeriesMetadata, N::NumberOfSeasons) => {
+                self.asset_cell(c!("SeasonCount"), &value, pos());
+            }
+            (N::EpisodeNumber, N::Number) => self.asset_cell(c!("EpisodeNumber"), &value, pos()),
+            (N::SeasonNumber, N::Number) => self.asset_cell(c!("SeasonNumber"), &value, pos()),
+            (N::AltIdentifier | N::SeasonAltIdentifier | N::SeriesAltIdentifier, N::Identifier) => {
+                let default = match (parent, grand) {
+                    (N::SeasonAltIdentifier, _) => c!("SeasonAltID"),
+                    (N::SeriesAltIdentifier, _) => c!("SeriesAltID"),
+                    (_, N::EpisodeMetadata) => c!("EpisodeAltID"),
+                    _ => c!("AltID"),
                 };
                 // mddf writes `Column:value` (e.g. `AltID:001143`).
                 let (field, v) = match value.split_once(':') {
                     Some((name, rest))
-                        if col(name).is_some()
+                        if let Some(c) = col(name)
                             && (name.ends_with("ID") || name.starts_with("Retailer")) =>
                     {
-                        (name.to_string(), rest.to_string())
+                        (c, rest)
                     }
-                    _ => (default.to_string(), value.clone()),
+                    _ => (default, &*value),
                 };
-                self.asset_cell(&field, &v, pos);
+                self.asset_cell(field, v, pos());
             }
-            (unit, "ReleaseDate") if UNIT_METADATA.contains(&unit) => {
+            (unit, N::ReleaseDate) if unit.is_unit_metadata() => {
                 let year =
                     if value.len() >= 4 && value.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
-                        value[..4].to_string()
+                        &value[..4]
                     } else {
-                        value.clone()
+                        &*value
                     };
-                self.asset_cell("ReleaseYear", &year, pos);
+                self.asset_cell(c!("ReleaseYear"), year, pos());
             }
-            (unit, "RunLength") if UNIT_METADATA.contains(&unit) => {
-                self.check_duration(&value, pos, "TotalRunTime", "RunLength");
-                self.asset_cell("TotalRunTime", &value, pos);
+            (unit, N::RunLength) if unit.is_unit_metadata() => {
+                self.check_duration(&value, pos(), "TotalRunTime", "RunLength");
+                self.asset_cell(c!("TotalRunTime"), &value, pos());
             }
-            ("ReleaseHistory", "ReleaseType") => {
+            (N::ReleaseHistory, N::ReleaseType) => {
                 if let Some(r) = self.pending.release.as_mut() {
                     r.0 = Some(value);
                 }
             }
-            ("ReleaseHistory", "Date") => {
+            (N::ReleaseHistory, N::Date) => {
                 if let Some(r) = self.pending.release.as_mut() {
-                    r.1 = Some((value, pos));
+                    r.1 = Some((value, pos()));
                 }
             }
-            (_, "ReleaseHistory") => {
+            (_, N::ReleaseHistory) => {
                 if let Some((Some(kind), Some((date, p)))) = self.pending.release.take() {
-                    match kind.as_str() {
-                        "original" => self.asset_cell("ReleaseHistoryOriginal", &date, p),
-                        "DVD" => self.asset_cell("ReleaseHistoryPhysicalHV", &date, p),
+                    match &*kind {
+                        "original" => self.asset_cell(c!("ReleaseHistoryOriginal"), &date, p),
+                        "DVD" => self.asset_cell(c!("ReleaseHistoryPhysicalHV"), &date, p),
                         _ => {}
                     }
                 }
             }
-            (unit, "USACaptionsExemptionReason") if UNIT_METADATA.contains(&unit) => {
+            (unit, N::UsaCaptionsExemptionReason) if unit.is_unit_metadata() => {
                 if let Some(a) = self.avail.as_mut() {
                     a.caption_exemption = true;
                 }
-                self.asset_cell("CaptionIncluded", "No", pos);
-                self.asset_cell("CaptionExemption", &value, pos);
+                self.asset_cell(c!("CaptionIncluded"), "No", pos());
+                self.asset_cell(c!("CaptionExemption"), &value, pos());
             }
-            ("Rating", "System") => self.asset_cell("RatingSystem", &value, pos),
-            ("Rating", "Value") => self.asset_cell("RatingValue", &value, pos),
-            ("Rating", "Reason") => self.asset_cell("RatingReason", &value, pos),
-            (unit, "LocalizationOffering") if UNIT_METADATA.contains(&unit) => {
-                self.asset_cell("LocalizationType", &value, pos);
+            (N::Rating, N::System) => self.asset_cell(c!("RatingSystem"), &value, pos()),
+            (N::Rating, N::Value) => self.asset_cell(c!("RatingValue"), &value, pos()),
+            (N::Rating, N::Reason) => self.asset_cell(c!("RatingReason"), &value, pos()),
+            (unit, N::LocalizationOffering) if unit.is_unit_metadata() => {
+                self.asset_cell(c!("LocalizationType"), &value, pos());
             }
-            ("GroupingEntity", "Type") => {
+            (N::GroupingEntity, N::Type) => {
                 if let Some(g) = self.pending.grouping.as_mut() {
                     g.kind = Some(value);
                 }
             }
-            ("GroupingEntity", "DisplayName") => {
+            (N::GroupingEntity, N::DisplayName) => {
                 if let Some(g) = self.pending.grouping.as_mut() {
-                    g.display = Some((value, pos));
+                    g.display = Some((value, pos()));
                 }
             }
-            ("GroupingEntity", "GroupIdentity") => {
+            (N::GroupingEntity, N::GroupIdentity) => {
                 if let Some(g) = self.pending.grouping.as_mut() {
-                    g.identity = Some((value, pos));
+                    g.identity = Some((value, pos()));
                 }
             }
-            (_, "GroupingEntity") => {
+            (_, N::GroupingEntity) => {
                 if let Some(g) = self.pending.grouping.take() {
                     let channel = g
                         .kind
@@ -1361,127 +1732,152 @@ impl<'a> Parser<'a> {
                         .filter(|(v, _)| !v.is_empty())
                         .or(g.identity.filter(|(v, _)| !v.is_empty()));
                     if let (true, Some((v, p))) = (channel, chosen) {
-                        self.asset_cell("GroupIdentity", &v, p);
+                        self.asset_cell(c!("GroupIdentity"), &v, p);
                     }
                 }
             }
-            ("CompanyDisplayCredit", "DisplayString") => {
-                self.asset_cell("CompanyDisplayCredit", &value, pos);
+            (N::CompanyDisplayCredit, N::DisplayString) => {
+                self.asset_cell(c!("CompanyDisplayCredit"), &value, pos());
             }
-            ("Job", "JobFunction") => {
+            (N::Job, N::JobFunction) => {
                 if let Some(p) = self.pending.people.as_mut() {
                     p.0 = Some(value);
                 }
             }
-            ("Name", "DisplayName") if grand == "People" => {
+            (N::Name, N::DisplayName) if grand == N::People => {
                 if let Some(p) = self.pending.people.as_mut() {
-                    p.1.get_or_insert((value, pos));
+                    p.1.get_or_insert_with(|| (value, pos()));
                 }
             }
-            (_, "People") => {
+            (_, N::People) => {
                 if let Some((Some(job), Some((name, p)))) = self.pending.people.take()
                     && job.eq_ignore_ascii_case("Director")
                 {
-                    self.asset_cell("Director", &name, p);
+                    self.asset_cell(c!("Director"), &name, p);
                 }
             }
 
             // ---- Transaction
-            ("Avail", "Transaction") => self.finish_transaction(&frame, major),
-            ("Licensee", "DisplayName") if self.trans.is_some() => {
-                self.trans_cell("Licensee", &value, pos);
+            (N::Avail, N::Transaction) => self.finish_transaction(frame, major),
+            (N::Licensee, N::DisplayName) if self.trans.is_some() => {
+                self.trans_cell(c!("Licensee"), &value, pos());
             }
-            ("Licensee", "DisplayName") => self.avail_cell("Licensee", &value, pos),
+            (N::Licensee, N::DisplayName) => self.avail_cell(c!("Licensee"), &value, pos()),
             (
-                "Transaction",
-                "LicenseType"
-                | "Description"
-                | "LicenseRightsDescription"
-                | "ContractID"
-                | "ReportingID"
-                | "OtherInstructions"
-                | "StoreLanguage",
-            ) => self.trans_cell(local, &value, pos),
-            ("Territory", "country" | "countryRegion") => self.trans_cell("Territory", &value, pos),
-            ("TerritoryExcluded", "country" | "countryRegion") => {
-                self.trans_cell("TerritoryExclusion", &value, pos);
+                N::Transaction,
+                N::LicenseType
+                | N::Description
+                | N::LicenseRightsDescription
+                | N::ContractId
+                | N::ReportingId
+                | N::OtherInstructions
+                | N::StoreLanguage,
+            ) => {
+                let field = match local {
+                    N::LicenseType => c!("LicenseType"),
+                    N::Description => c!("Description"),
+                    N::LicenseRightsDescription => c!("LicenseRightsDescription"),
+                    N::ContractId => c!("ContractID"),
+                    N::ReportingId => c!("ReportingID"),
+                    N::OtherInstructions => c!("OtherInstructions"),
+                    _ => c!("StoreLanguage"),
+                };
+                self.trans_cell(field, &value, pos());
             }
-            ("Transaction", "Start" | "End") => {
+            (N::Territory, N::Country | N::CountryRegion) => {
+                self.trans_cell(c!("Territory"), &value, pos());
+            }
+            (N::TerritoryExcluded, N::Country | N::CountryRegion) => {
+                self.trans_cell(c!("TerritoryExclusion"), &value, pos());
+            }
+            (N::Transaction, N::Start | N::End) => {
+                let local = local.as_str();
                 if !value.is_empty() && !is_xs_date_time(&value) {
                     self.structure(
-                        pos,
+                        pos(),
                         Some(local),
-                        Some(value.clone()),
+                        Some(value.to_string()),
                         format!("<{}> `{value}` is not an xs:dateTime", frame.qname),
                         Some(format!(
                             "write YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm (e.g. 2026-03-01T00:00:00Z), or use <{local}Condition> for a condition"
                         )),
                     );
                 }
-                self.trans_cell(local, &value, pos);
-            }
-            ("Transaction", "StartCondition" | "EndCondition") => {
-                let field = if local == "StartCondition" {
-                    "Start"
+                let field = if local == "Start" {
+                    c!("Start")
                 } else {
-                    "End"
+                    c!("End")
                 };
-                self.trans_cell(field, &value, pos);
-                if let Some((_, lag, span)) = frame.attr("lag") {
-                    let p = self.lines.pos(*span);
-                    let lag_field = if field == "Start" {
-                        "StartLag"
-                    } else {
-                        "EndLag"
-                    };
-                    self.check_duration(lag, p, lag_field, "@lag");
-                    self.trans_cell(lag_field, lag, p);
+                self.trans_cell(field, &value, pos());
+            }
+            (N::Transaction, N::StartCondition | N::EndCondition) => {
+                let (field, lag_field, lag_col) = if local == N::StartCondition {
+                    (c!("Start"), "StartLag", c!("StartLag"))
+                } else {
+                    (c!("End"), "EndLag", c!("EndLag"))
+                };
+                self.trans_cell(field, &value, pos());
+                if let Some(a) = frame.attr("lag") {
+                    let p = lines.pos(a.span);
+                    self.check_duration(&a.value, p, lag_field, "@lag");
+                    self.trans_cell(lag_col, &a.value, p);
                 }
             }
-            ("Transaction", "WindowDuration" | "Duration") => {
-                self.check_duration(&value, pos, "WindowDuration", local);
-                self.trans_cell("WindowDuration", &value, pos);
+            (N::Transaction, N::WindowDuration | N::Duration) => {
+                self.check_duration(&value, pos(), "WindowDuration", local.as_str());
+                self.trans_cell(c!("WindowDuration"), &value, pos());
             }
-            ("Transaction", "AllowedLanguage" | "AssetLanguage" | "HoldbackLanguage") => {
+            (N::Transaction, N::AllowedLanguage | N::AssetLanguage | N::HoldbackLanguage) => {
                 let field = match local {
-                    "AllowedLanguage" => "AllowedLanguages",
-                    other => other,
+                    N::AllowedLanguage => c!("AllowedLanguages"),
+                    N::AssetLanguage => c!("AssetLanguage"),
+                    _ => c!("HoldbackLanguage"),
                 };
-                let text = match frame.attr("asset") {
-                    Some((_, a, _)) if !a.trim().is_empty() && !value.is_empty() => {
-                        format!("{value}:{}", a.trim())
+                match frame.attr("asset") {
+                    Some(a) if !a.value.trim().is_empty() && !value.is_empty() => {
+                        let mut text = std::mem::take(&mut self.scratch);
+                        text.clear();
+                        text.push_str(&value);
+                        text.push(':');
+                        text.push_str(a.value.trim());
+                        self.trans_cell(field, &text, pos());
+                        self.scratch = text;
                     }
-                    _ => value.clone(),
-                };
-                self.trans_cell(field, &text, pos);
-                if local == "AssetLanguage"
+                    _ => self.trans_cell(field, &value, pos()),
+                }
+                if local == N::AssetLanguage
                     && frame
                         .attr("assetProvided")
-                        .is_some_and(|(_, v, _)| xs_boolean(v) == Some(true))
+                        .is_some_and(|a| xs_boolean(&a.value) == Some(true))
                 {
-                    self.trans_cell("RequiredFulfillmentLanguages", &value, pos);
+                    self.trans_cell(c!("RequiredFulfillmentLanguages"), &value, pos());
                 }
             }
-            ("Transaction", "FormatProfile") => {
-                self.trans_cell("FormatProfile", &value, pos);
-                for attr in ["HDR", "WCG", "HFR", "NGAudio"] {
-                    if let Some((_, v, span)) = frame.attr(attr) {
-                        let p = self.lines.pos(*span);
-                        let v = match v.trim() {
-                            "true" => "True".to_string(),
-                            "false" => "False".to_string(),
-                            other => other.to_string(),
+            (N::Transaction, N::FormatProfile) => {
+                self.trans_cell(c!("FormatProfile"), &value, pos());
+                for (attr, field) in [
+                    ("HDR", c!("HDR")),
+                    ("WCG", c!("WCG")),
+                    ("HFR", c!("HFR")),
+                    ("NGAudio", c!("NGAudio")),
+                ] {
+                    if let Some(a) = frame.attr(attr) {
+                        let p = lines.pos(a.span);
+                        let v = match a.value.trim() {
+                            "true" => "True",
+                            "false" => "False",
+                            other => other,
                         };
-                        self.trans_cell(attr, &v, p);
+                        self.trans_cell(field, v, p);
                     }
                 }
             }
-            ("Term", child) => {
+            (N::Term, child) => {
                 let currency = frame
                     .attr("currency")
-                    .map(|(_, v, span)| (v.trim().to_string(), self.lines.pos(*span)));
-                if child == "Money" && !value.is_empty() && !is_xs_decimal(&value) {
-                    let field = match self.pending.term.as_ref().map(|t| t.name.as_str()) {
+                    .map(|a| (trimmed(&a.value), lines.pos(a.span)));
+                if child == N::Money && !value.is_empty() && !is_xs_decimal(&value) {
+                    let field = match self.pending.term.as_ref().map(|t| &*t.name) {
                         Some("SRP") => Some("SRP"),
                         Some(n) if PRICE_TERMS.contains(&n) || n.starts_with("TPR-") => {
                             Some("PriceValue")
@@ -1489,35 +1885,35 @@ impl<'a> Parser<'a> {
                         _ => None,
                     };
                     self.structure(
-                        pos,
+                        pos(),
                         field,
-                        Some(value.clone()),
+                        Some(value.to_string()),
                         format!("<{}> `{value}` is not an xs:decimal", frame.qname),
                         Some("write a plain number such as 4.99 (no currency symbol or thousands separator)".into()),
                     );
                 }
-                if child == "Boolean" && xs_boolean(&value).is_none() {
+                if child == N::Boolean && xs_boolean(&value).is_none() {
                     self.structure(
-                        pos,
+                        pos(),
                         None,
-                        Some(value.clone()),
+                        Some(value.to_string()),
                         format!("<{}> `{value}` is not an xs:boolean", frame.qname),
                         Some("write `true` or `false`".into()),
                     );
                 }
-                if child == "Duration" {
-                    self.check_duration(&value, pos, "", "Term/Duration");
+                if child == N::Duration {
+                    self.check_duration(&value, pos(), "", "Term/Duration");
                 }
-                if let Some(t) = self.pending.term.as_mut() {
-                    t.values.push((child.to_string(), value, pos, currency));
+                if let Some(t) = self.pending.term.as_mut().filter(|t| t.first.is_none()) {
+                    t.first = Some((child, value, pos(), currency));
                 }
             }
-            ("Transaction", "Term") => self.finish_term(&frame),
+            (N::Transaction, N::Term) => self.finish_term(frame),
             _ => {}
         }
     }
 
-    fn missing(&mut self, frame: &Frame, child: &str, field: Option<&str>) {
+    fn missing(&mut self, frame: &Frame<'a>, child: &str, field: Option<&str>) {
         let pos = self.lines.pos(frame.tag);
         let version = self.version_text();
         self.structure(
@@ -1549,27 +1945,27 @@ impl<'a> Parser<'a> {
         self.avail.as_ref().is_some_and(|a| a.assets == 1)
     }
 
-    fn avail_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+    fn avail_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(a) = self.avail.as_mut() {
-            push(&mut a.cells, field, value, pos);
+            push(&mut a.cells, &mut self.interner, col, value, pos);
         }
     }
 
-    fn asset_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+    fn asset_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if self.first_asset() {
-            self.avail_cell(field, value, pos);
+            self.avail_cell(col, value, pos);
         }
     }
 
-    fn trans_cell(&mut self, field: &str, value: &str, pos: XmlPos) {
+    fn trans_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(t) = self.trans.as_mut() {
-            push(&mut t.cells, field, value, pos);
+            push(&mut t.cells, &mut self.interner, col, value, pos);
         }
     }
 
-    fn finish_asset(&mut self, frame: &Frame) {
+    fn finish_asset(&mut self, frame: &Frame<'a>) {
         let first = self.first_asset();
-        if !frame.kids.iter().any(|k| k == "WorkType") {
+        if !frame.kids.has(N::WorkType) {
             self.missing(frame, "WorkType", Some("WorkType"));
         }
         if frame.attr("contentID").is_none() {
@@ -1585,20 +1981,23 @@ impl<'a> Parser<'a> {
                 Some("add contentID=\"md:cid:...\"".into()),
             );
         }
-        if !frame
-            .kids
-            .iter()
-            .any(|k| UNIT_METADATA.contains(&k.as_str()))
-        {
+        let units = [
+            N::Metadata,
+            N::EpisodeMetadata,
+            N::SeasonMetadata,
+            N::SeriesMetadata,
+            N::VolumeMetadata,
+        ];
+        if !units.iter().any(|n| frame.kids.has(*n)) {
             self.missing(frame, "Metadata", None);
         }
-        let tag_pos = self.lines.pos(frame.tag);
+        let lines = self.lines;
         if let Some(a) = self.avail.as_mut().filter(|_| first) {
-            a.metadata.get_or_insert(tag_pos);
+            a.metadata.get_or_insert_with(|| lines.pos(frame.tag));
         }
     }
 
-    fn finish_term(&mut self, frame: &Frame) {
+    fn finish_term(&mut self, frame: &Frame<'a>) {
         let Some(term) = self.pending.term.take() else {
             return;
         };
@@ -1616,59 +2015,66 @@ impl<'a> Parser<'a> {
             );
             return;
         }
-        let name = term.name.as_str();
-        let first = term.values.first().cloned();
+        let Term {
+            name,
+            name_pos,
+            first,
+        } = term;
+        let name = &*name;
         if PRICE_TERMS.contains(&name) || name.starts_with("TPR-") {
             let price_type = match name {
                 "EpisodeWSP" | "SeasonWSP" => "WSP",
                 other => other,
             };
-            self.trans_cell("PriceType", price_type, term.name_pos);
+            self.trans_cell(c!("PriceType"), price_type, name_pos);
             if let Some((_, v, p, currency)) = first {
-                self.trans_cell("PriceValue", &v, p);
+                self.trans_cell(c!("PriceValue"), &v, p);
                 if let Some((c, cp)) = currency {
-                    self.trans_cell("PriceCurrency", &c, cp);
+                    self.trans_cell(c!("PriceCurrency"), &c, cp);
                 }
             }
         } else if name == "SRP" {
             if let Some((_, v, p, currency)) = first {
-                self.trans_cell("SRP", &v, p);
+                self.trans_cell(c!("SRP"), &v, p);
                 if let Some((c, cp)) = currency {
-                    self.trans_cell("PriceCurrency", &c, cp);
+                    self.trans_cell(c!("PriceCurrency"), &c, cp);
                 }
             }
-        } else if let (Some((_, field)), Some((kind, v, p, _))) =
-            (TERM_FIELDS.iter().find(|(t, _)| *t == name), first)
-        {
-            let v = match (kind.as_str(), xs_boolean(&v)) {
-                ("Boolean", Some(true)) => "True".to_string(),
-                ("Boolean", Some(false)) => "False".to_string(),
-                _ => v,
+        } else if let (Some(field), Some((kind, v, p, _))) = (
+            TERM_FIELDS
+                .iter()
+                .find(|(t, _)| *t == name)
+                .and_then(|(_, f)| col(f)),
+            first,
+        ) {
+            let v = match (kind, xs_boolean(&v)) {
+                (N::Boolean, Some(true)) => "True",
+                (N::Boolean, Some(false)) => "False",
+                _ => &*v,
             };
-            self.trans_cell(field, &v, p);
+            self.trans_cell(field, v, p);
         }
     }
 
-    fn finish_transaction(&mut self, frame: &Frame, major: u8) {
-        let kids = &frame.kids;
-        let has = |n: &str| kids.iter().any(|k| k == n);
+    fn finish_transaction(&mut self, frame: &Frame<'a>, major: u8) {
+        let has = |n: N| frame.kids.has(n);
         let mut missing: Vec<(&str, Option<&str>)> = Vec::new();
-        if !has("LicenseType") {
+        if !has(N::LicenseType) {
             missing.push(("LicenseType", Some("LicenseType")));
         }
-        if !has("Start") && !has("StartCondition") {
+        if !has(N::Start) && !has(N::StartCondition) {
             missing.push(("Start> or <StartCondition", Some("Start")));
         }
-        if !has("End") && !has("EndCondition") {
+        if !has(N::End) && !has(N::EndCondition) {
             missing.push(("End> or <EndCondition", Some("End")));
         }
-        if !has("FormatProfile") {
+        if !has(N::FormatProfile) {
             missing.push(("FormatProfile", Some("FormatProfile")));
         }
-        if major <= 3 && !has("Term") {
+        if major <= 3 && !has(N::Term) {
             missing.push(("Term", None));
         }
-        if major <= 1 && !has("Description") {
+        if major <= 1 && !has(N::Description) {
             missing.push(("Description", Some("Description")));
         }
         for (child, field) in missing {
@@ -1679,17 +2085,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn finish_avail(&mut self, frame: &Frame) {
-        for (child, field) in [
-            ("ALID", Some("ALID")),
-            ("Disposition", Some("EntryType")),
-            ("Licensor", Some("DisplayName")),
-            ("AvailType", None),
-            ("ShortDescription", None),
-            ("Asset", Some("WorkType")),
-            ("Transaction", None),
+    fn finish_avail(&mut self, frame: &Frame<'a>) {
+        for (child, name, field) in [
+            ("ALID", N::Alid, Some("ALID")),
+            ("Disposition", N::Disposition, Some("EntryType")),
+            ("Licensor", N::Licensor, Some("DisplayName")),
+            ("AvailType", N::AvailType, None),
+            ("ShortDescription", N::ShortDescription, None),
+            ("Asset", N::Asset, Some("WorkType")),
+            ("Transaction", N::Transaction, None),
         ] {
-            if !frame.kids.iter().any(|k| k == child) {
+            if !frame.kids.has(name) {
                 self.missing(frame, child, field);
             }
         }
@@ -1704,36 +2110,47 @@ impl<'a> Parser<'a> {
         let kind = sheet_kind(&work_type, avail.avail_type.as_deref().unwrap_or(""));
         // Asset/@contentID goes to the ContentID column of the WorkType.
         if let Some((id, pos)) = avail.content_id.take() {
-            let field = match work_type.as_str() {
-                "Episode" => "EpisodeContentID",
-                "Season" => "SeasonContentID",
-                "Series" => "SeriesContentID",
-                "Volume" => "VolumeContentID",
-                _ => "ContentID",
+            let c = match &*work_type {
+                "Episode" => c!("EpisodeContentID"),
+                "Season" => c!("SeasonContentID"),
+                "Series" => c!("SeriesContentID"),
+                "Volume" => c!("VolumeContentID"),
+                _ => c!("ContentID"),
             };
-            let c = col(field).unwrap_or(0);
             if !avail.cells.iter().any(|v| v.col == c) {
-                push(&mut avail.cells, field, &id, pos);
+                push(&mut avail.cells, &mut self.interner, c, &id, pos);
             }
         }
         // EMA 1.6 (avails 2.1) identifies movies by AltID, which MovieLabs'
         // 1.6 converter also wrote as the ALID: use the ALID when no
         // AltIdentifier gave one.
         let version = self.version.unwrap_or(TemplateVersion::Xml(3, 0));
-        let (alt_id, alid) = (col("AltID").unwrap_or(0), col("ALID").unwrap_or(0));
+        let (alt_id, alid) = (c!("AltID"), c!("ALID"));
         if version.sheet_equivalent() == TemplateVersion::V1_6
             && kind == SheetKind::Movies
             && !avail.cells.iter().any(|v| v.col == alt_id)
             && let Some(id) = avail.cells.iter().find(|v| v.col == alid).cloned()
         {
-            push(&mut avail.cells, "AltID", &id.text, id.pos);
+            push(
+                &mut avail.cells,
+                &mut self.interner,
+                c!("AltID"),
+                &id.text,
+                id.pos,
+            );
         }
         // US captions: no exemption reason in the XML means captions are included.
         if let Some(pos) = avail
             .metadata
             .filter(|_| !avail.caption_exemption && kind == SheetKind::Tv)
         {
-            push(&mut avail.cells, "CaptionIncluded", "Yes", pos);
+            push(
+                &mut avail.cells,
+                &mut self.interner,
+                c!("CaptionIncluded"),
+                "Yes",
+                pos,
+            );
         }
         let info = if kind == SheetKind::Tv { tv } else { movies };
         let target = if kind == SheetKind::Tv {
@@ -1741,67 +2158,93 @@ impl<'a> Parser<'a> {
         } else {
             &mut self.rows.0
         };
-        for t in avail.transactions {
-            let mut vals: Vec<&Val> = avail.cells.iter().chain(t.cells.iter()).collect();
-            vals.sort_by_key(|v| v.col);
-            let cells = vals
-                .into_iter()
-                .map(|v| Cell::new(v.col, Arc::clone(&v.text), false).with_xml(v.pos))
-                .collect();
+        // Cells by column, the Avail's before the Transaction's in a column:
+        // both sorted stably, then merged. Values move into the row when
+        // nothing else needs them (the Avail's ones: the last row).
+        avail.cells.sort_by_key(|v| v.col);
+        let rows = avail.transactions.len();
+        for (k, mut t) in avail.transactions.drain(..).enumerate() {
+            t.cells.sort_by_key(|v| v.col);
+            let mut cells = Vec::with_capacity(avail.cells.len() + t.cells.len());
+            if k + 1 == rows {
+                merge(avail.cells.drain(..), t.cells.drain(..), &mut cells);
+            } else {
+                merge(avail.cells.iter().cloned(), t.cells.drain(..), &mut cells);
+            }
             target.push(Avail::new(
                 Arc::clone(&info),
                 t.pos.line,
                 cells,
                 Some(t.pos),
             ));
+            self.spare.vals.push(t.cells);
+        }
+        avail.cells.clear();
+        self.spare.vals.push(avail.cells);
+        self.spare.transactions = avail.transactions;
+    }
+}
+
+/// The cells of two runs of values sorted by column, `shared` first where
+/// both have a column (a stable sort of both).
+fn merge(shared: impl Iterator<Item = Val>, own: impl Iterator<Item = Val>, out: &mut Vec<Cell>) {
+    let (mut shared, mut own) = (shared.peekable(), own.peekable());
+    loop {
+        let v = match (shared.peek(), own.peek()) {
+            (Some(a), Some(b)) if a.col <= b.col => shared.next(),
+            (Some(_), None) => shared.next(),
+            (_, Some(_)) => own.next(),
+            (None, None) => break,
+        };
+        if let Some(v) = v {
+            out.push(Cell::new(v.col, v.text, false).with_xml(v.pos));
         }
     }
 }
 
-fn push(cells: &mut Vec<Val>, field: &str, value: &str, pos: XmlPos) {
+/// Adds the trimmed value, unless empty, to column `col`.
+fn push(cells: &mut Vec<Val>, interner: &mut Interner, col: usize, value: &str, pos: XmlPos) {
     let value = value.trim();
     if value.is_empty() {
         return;
     }
-    if let Some(c) = col(field) {
-        cells.push(Val {
-            col: c,
-            text: Arc::from(value),
-            pos,
-        });
-    }
+    cells.push(Val {
+        col,
+        text: interner.intern(value),
+        pos,
+    });
 }
 
 /// The field a required leaf element stands for, for locations.
-fn leaf_field(parent: &str, local: &str) -> Option<&'static str> {
+fn leaf_field(parent: N, local: N) -> Option<&'static str> {
     Some(match (parent, local) {
-        (_, "ALID") => "ALID",
-        (_, "EntryType") => "EntryType",
-        ("Licensor", "DisplayName") => "DisplayName",
-        (_, "WorkType") => "WorkType",
-        (_, "LicenseType") => "LicenseType",
-        (_, "Start" | "StartCondition") => "Start",
-        (_, "End" | "EndCondition") => "End",
-        (_, "FormatProfile") => "FormatProfile",
+        (_, N::Alid) => "ALID",
+        (_, N::EntryType) => "EntryType",
+        (N::Licensor, N::DisplayName) => "DisplayName",
+        (_, N::WorkType) => "WorkType",
+        (_, N::LicenseType) => "LicenseType",
+        (_, N::Start | N::StartCondition) => "Start",
+        (_, N::End | N::EndCondition) => "End",
+        (_, N::FormatProfile) => "FormatProfile",
         _ => return None,
     })
 }
 
 /// Elements whose attributes are read.
-fn wants_attrs(local: &str) -> bool {
+fn wants_attrs(local: N) -> bool {
     matches!(
         local,
-        "Asset"
-            | "Transaction"
-            | "Term"
-            | "Money"
-            | "StartCondition"
-            | "EndCondition"
-            | "AllowedLanguage"
-            | "AssetLanguage"
-            | "HoldbackLanguage"
-            | "FormatProfile"
-            | "SharedEntitlement"
+        N::Asset
+            | N::Transaction
+            | N::Term
+            | N::Money
+            | N::StartCondition
+            | N::EndCondition
+            | N::AllowedLanguage
+            | N::AssetLanguage
+            | N::HoldbackLanguage
+            | N::FormatProfile
+            | N::SharedEntitlement
     )
 }
 
@@ -1836,7 +2279,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    // Compare only where the first byte matches.
+    let first = needle[0];
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle)
 }
 
 fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
@@ -1899,7 +2344,7 @@ fn is_xs_date_time(v: &str) -> bool {
     zone_ok && matches!(When::parse(v), When::DateTime(..))
 }
 
-fn describe_error(e: &quick_xml::Error, stack: &[Frame]) -> String {
+fn describe_error(e: &quick_xml::Error, stack: &[Frame<'_>]) -> String {
     use quick_xml::errors::{IllFormedError, SyntaxError};
     let inside = stack
         .last()
@@ -2165,6 +2610,41 @@ mod tests {
             .collect();
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("<Avail> is in no namespace"), "{notes:?}");
+    }
+
+    #[test]
+    fn line_index_matches_a_plain_count() {
+        let text = "ab\nc\u{e9}d\u{1F600}\n\n  <x>\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}</x>\r\n"
+            .repeat(7)
+            + &"long line \u{e9} ".repeat(9);
+        let plain = |offset: usize| {
+            let before = &text.as_bytes()[..offset];
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let col = before[start..]
+                .iter()
+                .filter(|b| (**b & 0xC0) != 0x80)
+                .count();
+            (line, col as u32 + 1)
+        };
+        assert_eq!(chars("a\u{e9}\u{1F600}".as_bytes()), 3);
+        let lines = LineIndex::new(&text);
+        let (mut seed, mut offset) = (0x9e37_79b9_u32, 0);
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            // Mostly short steps forward, as while streaming; some jumps.
+            offset = match seed % 4 {
+                0 => seed as usize >> 4,
+                _ => offset + (seed as usize >> 4) % 40,
+            } % (text.len() + 5);
+            let plain_answer = plain(offset.min(text.len()));
+            assert_eq!(lines.line_col(offset), plain_answer, "offset {offset}");
+        }
     }
 
     #[test]
