@@ -26,7 +26,7 @@ pub struct ReadOptions {
     /// `--template-version`: skip detection and use this version.
     pub template_version: Option<TemplateVersion>,
     /// Receives finished rows while the rest of the sheet is still being
-    /// read, so a caller can work on them meanwhile (spreadsheets and CSV).
+    /// read, so a caller can work on them meanwhile (every checked input kind).
     pub row_sink: Option<RowSink>,
 }
 

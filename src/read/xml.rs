@@ -20,7 +20,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use rustc_hash::FxHashMap;
 
-use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, SheetRows};
+use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
 use crate::model::avail::{Column, Interner, XmlPos};
 use crate::model::time::{When, is_iso_duration};
 use crate::model::{
@@ -469,7 +469,7 @@ pub fn read(
         avails_ns: None,
         version: None,
         infos: None,
-        rows: (Vec::new(), Vec::new()),
+        rows: (RowCollector::new(opts), RowCollector::new(opts)),
         notes: Vec::new(),
         avail: None,
         trans: None,
@@ -486,9 +486,9 @@ pub fn read(
             message: "no root element: the document holds no AvailList or Avail".into(),
         });
     };
-    let (movie_rows, tv_rows) = std::mem::take(&mut parser.rows);
+    let (movie_rows, tv_rows) = parser.rows;
     let mut sheets = Vec::new();
-    for (info, rows) in [(movies, movie_rows), (tv, tv_rows)] {
+    for (info, rows) in [(movies, movie_rows.finish()), (tv, tv_rows.finish())] {
         if !rows.is_empty() {
             sheets.push(SheetRows { info, rows });
         }
@@ -838,7 +838,8 @@ struct Parser<'a> {
     avails_ns: Option<String>,
     version: Option<TemplateVersion>,
     infos: Option<(Arc<SheetInfo>, Arc<SheetInfo>)>,
-    rows: (Vec<Avail>, Vec<Avail>),
+    /// Movies and TV rows, handed to the row sink chunk by chunk.
+    rows: (RowCollector<'a>, RowCollector<'a>),
     notes: Vec<Note>,
     avail: Option<AvailAcc<'a>>,
     trans: Option<TransAcc>,
