@@ -603,7 +603,12 @@ impl Cursor {
             let w = u64::from_le_bytes(*w);
             let nl = newline_bits(w);
             if nl == 0 {
-                self.col += count_high(char_bits(w));
+                // ASCII words are eight characters.
+                self.col += if w & HIGH == 0 {
+                    8
+                } else {
+                    count_high(char_bits(w))
+                };
             } else {
                 // Byte index (0..8) of the word's last newline.
                 let last = (63 - nl.leading_zeros()) / 8;
