@@ -12,7 +12,8 @@
 //! - a batch: 200 workbooks of 300 rows in one folder, checked in one call,
 //!   against one workbook holding all 60,000 rows.
 //!
-//! Each time is the fastest of AVAILCHECK_BENCH_REPEAT runs (default 3).
+//! The commands of one row take turns, AVAILCHECK_BENCH_REPEAT rounds
+//! (default 5), and each time shown is that command's fastest run.
 //! It prints ratios, rows per second and peak memory. Set AVAILCHECK_BENCH_SIZES
 //! (e.g. `10000,60000`) to run fewer sizes.
 
@@ -46,18 +47,26 @@ struct Run {
     max_rss_mb: f64,
 }
 
-/// The fastest of `AVAILCHECK_BENCH_REPEAT` runs (default 3): the machine
-/// may be shared, and the fastest run is the one least disturbed.
-fn measure(cmd: &mut Command) -> Run {
+/// Runs the commands in turn, `AVAILCHECK_BENCH_REPEAT` rounds (default 5),
+/// and keeps each one's fastest run: the machine may be shared, the fastest
+/// run is the least disturbed, and taking turns gives every command the same
+/// chance at the quiet moments.
+fn measure<const N: usize>(mut cmds: [Command; N]) -> [Run; N] {
     let repeat = std::env::var("AVAILCHECK_BENCH_REPEAT")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(3usize)
+        .unwrap_or(5usize)
         .max(1);
-    (0..repeat)
-        .map(|_| measure_once(cmd))
-        .min_by(|a, b| a.secs.total_cmp(&b.secs))
-        .expect("at least one run")
+    let mut best: [Option<Run>; N] = std::array::from_fn(|_| None);
+    for _ in 0..repeat {
+        for (cmd, best) in cmds.iter_mut().zip(&mut best) {
+            let run = measure_once(cmd);
+            if best.as_ref().is_none_or(|b| run.secs < b.secs) {
+                *best = Some(run);
+            }
+        }
+    }
+    best.map(|b| b.expect("at least one round"))
 }
 
 fn measure_once(cmd: &mut Command) -> Run {
@@ -178,9 +187,11 @@ fn main() {
     for &n in &sizes {
         let path = dir.join(format!("movies-{n}.xlsx"));
         ensure(generate::Kind::Movies, n, &path);
-        let range = measure(&mut this_exe("floor-range", &path));
-        let stream = measure(&mut this_exe("floor-stream", &path));
-        let check = measure(&mut availcheck(&path));
+        let [range, stream, check] = measure([
+            this_exe("floor-range", &path),
+            this_exe("floor-stream", &path),
+            availcheck(&path),
+        ]);
         check_secs.push((n, check.secs));
         println!(
             "{n:>8} {:>7.1} | {:>6.2} s {:>4.0} MB {:>6.2} s {:>4.0} MB | {:>6.2} s {:>4.0} MB | {:>9.2} {:>9.2} | {:>9.0}",
@@ -215,8 +226,7 @@ fn main() {
     for &n in &sizes {
         let path = dir.join(format!("avails-{n}.xml"));
         ensure(generate::Kind::Xml, n, &path);
-        let floor = measure(&mut this_exe("floor-xml", &path));
-        let check = measure(&mut availcheck(&path));
+        let [floor, check] = measure([this_exe("floor-xml", &path), availcheck(&path)]);
         let size = mb(&path);
         println!(
             "{n:>8} {size:>7.1} | {:>6.2} s {:>4.0} MB | {:>6.2} s {:>4.0} MB {:>8.0} | {:>6.2} s {:>12.0} | {:>9.2}",
@@ -248,8 +258,7 @@ fn main() {
     }
     let one = dir.join("movies-60000.xlsx");
     ensure(generate::Kind::Movies, 60_000, &one);
-    let folder = measure(&mut availcheck(&batch));
-    let single = measure(&mut availcheck(&one));
+    let [folder, single] = measure([availcheck(&batch), availcheck(&one)]);
     println!(
         "folder of 200 files: {:.2} s, {:.0} MB; one file: {:.2} s, {:.0} MB; ratio {:.2}",
         folder.secs,
