@@ -182,14 +182,8 @@ pub struct Cell {
     pub text: Arc<str>,
     /// True when the text was rendered from a native date/number cell rather than written as text.
     pub native: bool,
-    /// Rarely present: the formula, or the exact XML position.
-    extra: Option<Box<CellExtra>>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct CellExtra {
-    formula: Option<String>,
-    xml: Option<XmlPos>,
+    /// Rarely present: the formula (a thin pointer keeps the cell small).
+    formula: Option<Box<String>>,
 }
 
 impl Cell {
@@ -199,21 +193,13 @@ impl Cell {
             column: u32::try_from(column).expect("fewer than 2^32 columns"),
             text,
             native,
-            extra: None,
+            formula: None,
         }
     }
 
     /// Records the formula the cell holds.
     pub fn with_formula(mut self, formula: Option<String>) -> Self {
-        if formula.is_some() {
-            self.extra.get_or_insert_with(Box::default).formula = formula;
-        }
-        self
-    }
-
-    /// Records the cell's exact XML position.
-    pub fn with_xml(mut self, pos: XmlPos) -> Self {
-        self.extra.get_or_insert_with(Box::default).xml = Some(pos);
+        self.formula = formula.map(Box::new);
         self
     }
 
@@ -224,12 +210,7 @@ impl Cell {
 
     /// The cell's formula, when it holds one.
     pub fn formula(&self) -> Option<&str> {
-        self.extra.as_ref()?.formula.as_deref()
-    }
-
-    /// Exact XML position (XML sources only).
-    pub fn xml(&self) -> Option<XmlPos> {
-        self.extra.as_ref()?.xml
+        self.formula.as_deref().map(String::as_str)
     }
 }
 
@@ -297,6 +278,8 @@ pub struct Avail {
     /// with one load instead of a search; empty when the row is too wide
     /// (then [`Avail::cells_of`] searches).
     first: Box<[u8]>,
+    /// For XML, each cell's position, in the order of `cells`; else empty.
+    positions: Box<[XmlPos]>,
     /// For XML, the Transaction element's position.
     pub xml: Option<XmlPos>,
 }
@@ -304,7 +287,32 @@ pub struct Avail {
 impl Avail {
     /// A row of `sheet` from its non-blank cells, in any order (readers
     /// leave blank cells out, so a present cell always holds a value).
-    pub fn new(sheet: Arc<SheetInfo>, row: u32, mut cells: Vec<Cell>, xml: Option<XmlPos>) -> Self {
+    pub fn new(sheet: Arc<SheetInfo>, row: u32, cells: Vec<Cell>, xml: Option<XmlPos>) -> Self {
+        Self::build(sheet, row, cells, Box::default(), xml)
+    }
+
+    /// An XML row (one Transaction at `xml`) from its cells with their
+    /// positions, in any order.
+    pub fn with_positions(
+        sheet: Arc<SheetInfo>,
+        row: u32,
+        mut cells: Vec<(Cell, XmlPos)>,
+        xml: XmlPos,
+    ) -> Self {
+        if !cells.is_sorted_by_key(|(c, _)| c.column()) {
+            cells.sort_by_key(|(c, _)| c.column());
+        }
+        let (cells, positions): (Vec<Cell>, Vec<XmlPos>) = cells.into_iter().unzip();
+        Self::build(sheet, row, cells, positions.into_boxed_slice(), Some(xml))
+    }
+
+    fn build(
+        sheet: Arc<SheetInfo>,
+        row: u32,
+        mut cells: Vec<Cell>,
+        positions: Box<[XmlPos]>,
+        xml: Option<XmlPos>,
+    ) -> Self {
         debug_assert!(
             cells.iter().all(|c| !c.text.trim().is_empty()),
             "readers leave blank cells out"
@@ -330,8 +338,16 @@ impl Avail {
             row,
             cells,
             first,
+            positions,
             xml,
         }
+    }
+
+    /// Exact XML position of one of this row's cells (XML sources only).
+    pub fn position_of(&self, cell: &Cell) -> Option<XmlPos> {
+        // Only asked when reporting, so a scan is fine.
+        let i = self.cells.iter().position(|c| std::ptr::eq(c, cell))?;
+        self.positions.get(i).copied()
     }
 
     /// Widest sheet whose rows get a column index (real avails sheets have
@@ -430,7 +446,7 @@ impl Avail {
         let mut loc = self.row_location();
         loc.field = col.field.clone().or_else(|| Some(col.header.clone()));
         loc.value = Some(cell.text.to_string());
-        if let Some(x) = cell.xml() {
+        if let Some(x) = self.position_of(cell) {
             loc.line = Some(x.line);
             loc.col = Some(x.col);
             loc.span = Some(x.span);

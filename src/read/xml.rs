@@ -2177,11 +2177,11 @@ impl<'a> Parser<'a> {
             } else {
                 merge(avail.cells.iter().cloned(), t.cells.drain(..), &mut cells);
             }
-            target.push(Avail::new(
+            target.push(Avail::with_positions(
                 Arc::clone(&info),
                 t.pos.line,
                 cells,
-                Some(t.pos),
+                t.pos,
             ));
             self.spare.vals.push(t.cells);
         }
@@ -2193,7 +2193,11 @@ impl<'a> Parser<'a> {
 
 /// The cells of two runs of values sorted by column, `shared` first where
 /// both have a column (a stable sort of both).
-fn merge(shared: impl Iterator<Item = Val>, own: impl Iterator<Item = Val>, out: &mut Vec<Cell>) {
+fn merge(
+    shared: impl Iterator<Item = Val>,
+    own: impl Iterator<Item = Val>,
+    out: &mut Vec<(Cell, XmlPos)>,
+) {
     let (mut shared, mut own) = (shared.peekable(), own.peekable());
     loop {
         let v = match (shared.peek(), own.peek()) {
@@ -2203,7 +2207,7 @@ fn merge(shared: impl Iterator<Item = Val>, own: impl Iterator<Item = Val>, out:
             (None, None) => break,
         };
         if let Some(v) = v {
-            out.push(Cell::new(v.col, v.text, false).with_xml(v.pos));
+            out.push((Cell::new(v.col, v.text, false), v.pos));
         }
     }
 }
@@ -2457,7 +2461,7 @@ mod tests {
         );
         assert_eq!(row.text("DMA_ID"), "10.5240/77C5-ED35-8FC2-7D9D-9531-1");
         let cell = row.get("Territory").unwrap();
-        let pos = cell.xml().unwrap();
+        let pos = row.position_of(cell).unwrap();
         assert_eq!((pos.line, pos.col), (46, 21));
         assert_eq!(pos.span.1 - pos.span.0, 2);
         // The multi-line title keeps its inner line break, trimmed at the ends.
@@ -2536,7 +2540,7 @@ mod tests {
         let out = read(doc.as_bytes(), "one-line.xml", 0, &ReadOptions::default()).unwrap();
         assert_eq!(out.sheets[0].rows.len(), 5_000);
         let last = out.sheets[0].rows.last().unwrap();
-        let x = last.get("Territory").unwrap().xml().unwrap();
+        let x = last.position_of(last.get("Territory").unwrap()).unwrap();
         assert_eq!(x.line, 1);
         assert_eq!(x.col as usize, x.span.0 + 1);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
@@ -2565,7 +2569,7 @@ mod tests {
         let doc = "\u{feff}<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\">\n<Avail><ALID>a</ALID><Transaction><Territory><country xmlns=\"http://www.movielabs.com/schema/md/v2.6/md\">US</country></Territory></Transaction></Avail></AvailList>";
         let out = read(doc.as_bytes(), "bom.xml", 0, &ReadOptions::default()).unwrap();
         let row = &out.sheets[0].rows[0];
-        let x = row.get("Territory").unwrap().xml().unwrap();
+        let x = row.position_of(row.get("Territory").unwrap()).unwrap();
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
         assert_eq!(x.line, 2);
         // Missing elements are reported, reading goes on.
