@@ -322,6 +322,10 @@ impl Avail {
             "readers leave blank cells out"
         );
         if !cells.is_sorted_by_key(Cell::column) {
+            debug_assert!(
+                positions.is_empty(),
+                "positions come sorted with their cells"
+            );
             // Stable: repeated XML elements keep their document order.
             cells.sort_by_key(Cell::column);
         }
