@@ -270,13 +270,13 @@ fn check_rows(
     let (facts, found): (Vec<RowFacts>, Vec<Vec<Diagnostic>>) = rows
         .par_iter()
         .map(|row| {
-            let class = ctx.settings.classify(row);
-            let ctx = ctx.for_row(class);
+            let facts = RowFacts::of(row, ctx.settings);
+            let ctx = ctx.for_row(facts.class);
             let mut out = Vec::new();
             for rule in active {
                 rule.check_row(row, &ctx, &mut out);
             }
-            (RowFacts::of(row, class, ctx.settings), out)
+            (facts, out)
         })
         .unzip();
     (facts, found.into_iter().flatten().collect())
@@ -359,11 +359,7 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                 (facts, Vec::new())
             } else {
                 // Never expected; the findings are in, only the facts are redone.
-                let facts = s
-                    .rows
-                    .iter()
-                    .map(|r| RowFacts::of(r, settings.classify(r), settings))
-                    .collect();
+                let facts = s.rows.iter().map(|r| RowFacts::of(r, settings)).collect();
                 (facts, Vec::new())
             }
         })

@@ -243,31 +243,6 @@ impl Interner {
     }
 }
 
-/// A set of column indexes: a bitmap for the first 256 columns (every real
-/// avails sheet), a list beyond.
-#[derive(Debug, Default)]
-pub struct ColumnSet {
-    bits: [u64; 4],
-    beyond: Vec<usize>,
-}
-
-impl ColumnSet {
-    fn insert(&mut self, col: usize) {
-        match self.bits.get_mut(col / 64) {
-            Some(word) => *word |= 1 << (col % 64),
-            None => self.beyond.push(col),
-        }
-    }
-
-    /// True when `col` is in the set.
-    pub fn contains(&self, col: usize) -> bool {
-        match self.bits.get(col / 64) {
-            Some(word) => word >> (col % 64) & 1 == 1,
-            None => self.beyond.contains(&col),
-        }
-    }
-}
-
 /// One avail: a spreadsheet data row or one XML Transaction with its Avail's data.
 #[derive(Debug, Clone)]
 pub struct Avail {
@@ -365,15 +340,6 @@ impl Avail {
     /// The row's non-empty cells, sorted by column.
     pub fn cells(&self) -> &[Cell] {
         &self.cells
-    }
-
-    /// The columns holding a value, as a set ([`ColumnSet::contains`]).
-    pub fn columns(&self) -> ColumnSet {
-        let mut set = ColumnSet::default();
-        for c in &self.cells {
-            set.insert(c.column());
-        }
-        set
     }
 
     /// The cells of column `col` (empty when the row has none).

@@ -78,13 +78,10 @@ impl super::Rule for Rule {
             .with_facts()
             .map(|(s, f)| (s, Some(f)))
             .chain(input.licensed.iter().map(|s| (*s, None)));
-        for (sheet, facts) in sources {
-            let reference = facts.is_none();
+        for (sheet, known) in sources {
+            let reference = known.is_none();
             for (i, row) in sheet.rows.iter().enumerate() {
-                let facts = facts.map_or_else(
-                    || RowFacts::of(row, ctx.settings.classify(row), ctx.settings),
-                    |f| f[i],
-                );
+                let facts = known.map_or_else(|| RowFacts::of(row, ctx.settings), |f| f[i]);
                 if !is_licensed(row, facts.class, reference) {
                     continue;
                 }

@@ -51,12 +51,12 @@ impl super::Rule for Rule {
 
     fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let info = &row.sheet;
-        let present = row.columns();
         for (f, column) in info.dictionary_columns() {
             if f.required == Requirement::Optional {
                 continue;
             }
-            let filled = column.is_some_and(|c| present.contains(c));
+            // Readers leave blank cells out: a cell in the column is a value.
+            let filled = column.is_some_and(|c| !row.cells_of(c).is_empty());
             // A missing column is reported once at the header (EMA001), not per row.
             if filled
                 || (column.is_none() && !info.version.is_xml() && f.required == Requirement::Always)

@@ -34,8 +34,8 @@ pub struct RowFacts {
 }
 
 impl RowFacts {
-    /// Works out the facts of `row`, whose class is already known.
-    pub fn of(row: &Avail, class: RowClass, settings: &Settings) -> Self {
+    /// Works out the facts of `row`.
+    pub fn of(row: &Avail, settings: &Settings) -> Self {
         let zone = settings.zone;
         let title = row.title_id().map(|cell| {
             let at = row
@@ -50,7 +50,7 @@ impl RowFacts {
             w => w.end_instant(zone).map_or(End::Unusable, End::At),
         };
         RowFacts {
-            class,
+            class: settings.classify(row),
             title,
             start: When::parse(row.text("Start")).start_instant(zone),
             end,
