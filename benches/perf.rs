@@ -170,7 +170,9 @@ fn main() {
         Some("floor-xml") => return floor_xml(&args[1]),
         _ => {}
     }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/perf");
+    // Named after the generator's output layout, so files from an older
+    // generator are not reused.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/perf/shared-strings");
     std::fs::create_dir_all(&dir).expect("target/perf");
     let sizes: Vec<usize> = std::env::var("AVAILCHECK_BENCH_SIZES")
         .ok()

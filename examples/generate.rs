@@ -7,7 +7,8 @@
 //! since an Avail-level GroupingEntity would mark the licensed ones too).
 //! About 1% of rows carry an injected problem (past Start,
 //! territory outside the agreement, bad FormatProfile, overlapping licensed
-//! window). Output is deterministic for a given N and seed.
+//! window). Output is deterministic for a given N and seed. Workbook text
+//! is in a shared-strings table, as Excel writes it.
 //!
 //! ```sh
 //! cargo run --release --example generate -- movies 60000 42 target/perf/movies-60k.xlsx
@@ -231,9 +232,10 @@ pub fn write(kind: Kind, n: usize, seed: u64, path: &str) -> Result<(), String> 
 fn write_xlsx(kind: Kind, n: usize, seed: u64, path: &str) -> Result<(), XlsxError> {
     let header: &[(&str, &str)] = if kind == Kind::Tv { &TV } else { &MOVIES };
     let mut wb = Workbook::new();
-    let sheet = wb.add_worksheet_with_constant_memory();
+    let sheet = wb.add_worksheet_with_low_memory();
     sheet.set_name(if kind == Kind::Tv { "TV" } else { "Movies" })?;
-    // Constant-memory mode writes rows strictly in order.
+    // Text goes to a shared-strings table, as Excel saves it; low-memory
+    // mode streams the rows, so they are written strictly in order.
     for (c, (cat, _)) in header.iter().enumerate() {
         sheet.write_string(0, c as u16, *cat)?;
     }
