@@ -1,10 +1,10 @@
 //! CSV exports of one EMA sheet (UTF-8 with or without BOM; UTF-16 and
 //! Windows-1252 are decoded with a warning).
 
-use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
+use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput};
 use crate::model::avail::Interner;
-use crate::model::{Location, SourceKind};
+use crate::model::{Cell, Location, SourceKind};
 
 /// Reads a CSV file as one sheet.
 pub fn read(
@@ -40,15 +40,13 @@ pub fn read(
             .position()
             .map_or(i as u64 + 1, |p| p.line() + blank_lines_at(&text, p.byte()))
             as u32;
-        let cells: Vec<RawCell> = record
+        let cells: Vec<Cell> = record
             .iter()
             .enumerate()
             .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(col, v)| RawCell {
-                col,
-                text: interner.intern(v),
-                native: false,
-                formula: v.starts_with('=').then(|| v.to_string()),
+            .map(|(col, v)| {
+                Cell::new(col, interner.intern(v), false)
+                    .with_formula(v.starts_with('=').then(|| v.to_string()))
             })
             .collect();
         if !cells.is_empty() {

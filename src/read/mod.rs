@@ -41,7 +41,7 @@ impl std::fmt::Debug for RowSink {
 }
 
 /// Rows per chunk given to a [`RowSink`].
-pub const SINK_CHUNK_ROWS: usize = 4096;
+pub const SINK_CHUNK_ROWS: usize = 1024;
 
 /// Collects one sheet's rows, handing each full chunk to the sink (if any)
 /// as soon as it fills; [`RowCollector::finish`] gives all rows back in order.

@@ -12,26 +12,14 @@ use crate::model::{
     Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, column_letter,
 };
 
-/// One cell as read from the container.
-#[derive(Debug, Clone)]
-pub struct RawCell {
-    /// 0-based column.
-    pub col: usize,
-    /// Display text, shared through the reader's [`Interner`](crate::model::avail::Interner).
-    pub text: Arc<str>,
-    /// Rendered from a native date/number.
-    pub native: bool,
-    /// Formula, if any.
-    pub formula: Option<String>,
-}
-
 /// One row as read from the container.
 #[derive(Debug, Clone)]
 pub struct RawRow {
     /// 1-based row number.
     pub row: u32,
-    /// Non-empty cells in column order.
-    pub cells: Vec<RawCell>,
+    /// Non-empty cells in column order; text shared through the reader's
+    /// [`Interner`](crate::model::avail::Interner).
+    pub cells: Vec<Cell>,
 }
 
 impl RawRow {
@@ -42,8 +30,8 @@ impl RawRow {
             .find(|t| !t.is_empty())
     }
 
-    fn cell(&self, col: usize) -> Option<&RawCell> {
-        self.cells.iter().find(|c| c.col == col)
+    fn cell(&self, col: usize) -> Option<&Cell> {
+        self.cells.iter().find(|c| c.column() == col)
     }
 }
 
@@ -138,7 +126,12 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     };
     let header = by_number[&header_row];
     let categories = header_row.checked_sub(1).and_then(|r| by_number.get(&r));
-    let width = header.cells.iter().map(|c| c.col + 1).max().unwrap_or(0);
+    let width = header
+        .cells
+        .iter()
+        .map(|c| c.column() + 1)
+        .max()
+        .unwrap_or(0);
     let mut columns: Vec<Column> = (0..width)
         .map(|i| Column {
             letter: column_letter(i),
@@ -151,10 +144,10 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     for c in &header.cells {
         let name = c.text.trim();
         let canonical = canonical_field(name).to_string();
-        let col = &mut columns[c.col];
+        let col = &mut columns[c.column()];
         col.header = name.to_string();
         col.category = categories
-            .and_then(|r| r.cell(c.col))
+            .and_then(|r| r.cell(c.column()))
             .map(|c| c.text.trim().to_string())
             .unwrap_or_default();
         if name.is_empty() {
@@ -165,16 +158,16 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             let first: usize = first;
             notes.push(Note {
                 kind: NoteKind::DuplicateColumn,
-                location: header_cell(input.file, input.sheet, header_row, c.col, name),
+                location: header_cell(input.file, input.sheet, header_row, c.column(), name),
                 message: format!(
                     "field `{canonical}` appears again in column {} (first in column {}); only the first column is checked",
-                    column_letter(c.col),
+                    column_letter(c.column()),
                     column_letter(first)
                 ),
                 help: Some("delete the duplicate column".into()),
             });
         } else {
-            field_index.insert(canonical, c.col);
+            field_index.insert(canonical, c.column());
         }
     }
     let fields: HashSet<&str> = field_index.keys().map(String::as_str).collect();
@@ -281,14 +274,9 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             continue;
         }
         skipped_empty.append(&mut empty_run);
-        // Sized exactly: a sheet holds many rows, and growth would double them.
-        let mut cells = Vec::with_capacity(raw.cells.len());
-        cells.extend(
-            raw.cells
-                .into_iter()
-                .filter(|c| c.col < info.columns.len() && !c.text.trim().is_empty())
-                .map(|c| Cell::new(c.col, c.text, c.native).with_formula(c.formula)),
-        );
+        let mut cells = raw.cells;
+        cells.retain(|c| c.column() < info.columns.len() && !c.text.trim().is_empty());
+        // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
         rows.push(Avail::new(Arc::clone(&info), raw.row, cells, None));
     }

@@ -8,10 +8,10 @@ use calamine::{
     Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs,
 };
 
-use super::sheet::{RawCell, RawRow, SheetInput, SheetOutcome, build};
+use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
-use crate::model::SourceKind;
 use crate::model::avail::Interner;
+use crate::model::{Cell, SourceKind};
 
 /// Sheets whose names contain these words are documentation, not data
 /// (Google's emavalidator skips the same ones).
@@ -130,33 +130,30 @@ impl RowSource for Streamed {
             .map_err(|e| e.to_string())?;
         let mut pending: Option<RawRow> = None;
         let mut done = false;
-        let mut interner = Interner::default();
+        let mut text = CellText::default();
+        // Rows of a sheet are mostly the same width: sized once, not grown.
+        let mut width = 0;
         Ok(Box::new(std::iter::from_fn(move || {
             while !done {
                 match cells.next_cell_with_formula() {
                     Ok(Some(c)) => {
                         let (r, col) = c.pos;
-                        let text = render_ref(c.value, &mut interner);
                         let formula = c.formula.filter(|f| !f.is_empty());
-                        let Some((text, native)) =
-                            text.or_else(|| formula.as_ref().map(|_| (Arc::from(""), false)))
+                        let Some((text, native)) = text
+                            .render(c.value)
+                            .or_else(|| formula.as_ref().map(|_| (Arc::from(""), false)))
                         else {
                             continue;
                         };
-                        let cell = RawCell {
-                            col: col as usize,
-                            text,
-                            native,
-                            formula,
-                        };
+                        let cell = Cell::new(col as usize, text, native).with_formula(formula);
                         match &mut pending {
                             Some(p) if p.row == r + 1 => p.cells.push(cell),
                             _ => {
-                                let next = RawRow {
-                                    row: r + 1,
-                                    cells: vec![cell],
-                                };
+                                let mut cells = Vec::with_capacity(width.max(1));
+                                cells.push(cell);
+                                let next = RawRow { row: r + 1, cells };
                                 if let Some(done_row) = pending.replace(next) {
+                                    width = done_row.cells.len();
                                     return Some(done_row);
                                 }
                             }
@@ -171,6 +168,42 @@ impl RowSource for Streamed {
             }
             pending.take()
         })))
+    }
+}
+
+/// Renders a streamed sheet's values, sharing equal texts.
+#[derive(Default)]
+struct CellText {
+    interner: Interner,
+    /// Shared-string table entries already rendered, by address and length:
+    /// the table does not change while a sheet is read, so the same entry
+    /// always has the same address, and no text needs hashing.
+    shared: rustc_hash::FxHashMap<(usize, usize), Option<Arc<str>>>,
+}
+
+impl CellText {
+    /// [`render`] for the streaming reader's borrowed values; `None` for blank cells.
+    fn render(&mut self, d: DataRef<'_>) -> Option<(Arc<str>, bool)> {
+        let (text, native) = match d {
+            DataRef::SharedString(s) => {
+                let interner = &mut self.interner;
+                let text = self
+                    .shared
+                    .entry((s.as_ptr() as usize, s.len()))
+                    .or_insert_with(|| (!s.trim().is_empty()).then(|| interner.intern(s)));
+                return Some((Arc::clone(text.as_ref()?), false));
+            }
+            DataRef::String(s) if s.trim().is_empty() => return None,
+            DataRef::String(s) => return Some((self.interner.intern(&s), false)),
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s, true),
+            DataRef::Empty => return None,
+            DataRef::Int(i) => render(&Data::Int(i))?,
+            DataRef::Float(f) => render(&Data::Float(f))?,
+            DataRef::Bool(b) => render(&Data::Bool(b))?,
+            DataRef::DateTime(dt) => render(&Data::DateTime(dt))?,
+            DataRef::Error(e) => render(&Data::Error(e))?,
+        };
+        Some((self.interner.intern(&text), native))
     }
 }
 
@@ -290,18 +323,16 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
     let mut interner = Interner::default();
     for (i, row) in range.rows().enumerate() {
         let abs_row = r0 + i as u32;
-        let cells: Vec<RawCell> = row
+        let cells: Vec<Cell> = row
             .iter()
             .enumerate()
             .filter_map(|(j, d)| {
                 let abs_col = c0 + j as u32;
                 let (text, native) = render(d)?;
-                Some(RawCell {
-                    col: abs_col as usize,
-                    text: interner.intern(&text),
-                    native,
-                    formula: formula_at.get(&(abs_row, abs_col)).map(|s| s.to_string()),
-                })
+                Some(
+                    Cell::new(abs_col as usize, interner.intern(&text), native)
+                        .with_formula(formula_at.get(&(abs_row, abs_col)).map(|s| s.to_string())),
+                )
             })
             .collect();
         if !cells.is_empty() {
@@ -348,25 +379,6 @@ pub fn render(d: &Data) -> Option<(String, bool)> {
         Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), true),
         Data::Error(e) => (format!("{e}"), true),
     })
-}
-
-/// [`render`] for the streaming reader's borrowed values, interned: text
-/// cells (most of a sheet) are shared without an intermediate copy.
-fn render_ref(d: DataRef<'_>, interner: &mut Interner) -> Option<(Arc<str>, bool)> {
-    let (text, native) = match d {
-        DataRef::SharedString(s) if s.trim().is_empty() => return None,
-        DataRef::String(s) if s.trim().is_empty() => return None,
-        DataRef::SharedString(s) => return Some((interner.intern(s), false)),
-        DataRef::String(s) => return Some((interner.intern(&s), false)),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s, true),
-        DataRef::Empty => return None,
-        DataRef::Int(i) => render(&Data::Int(i))?,
-        DataRef::Float(f) => render(&Data::Float(f))?,
-        DataRef::Bool(b) => render(&Data::Bool(b))?,
-        DataRef::DateTime(dt) => render(&Data::DateTime(dt))?,
-        DataRef::Error(e) => render(&Data::Error(e))?,
-    };
-    Some((interner.intern(&text), native))
 }
 
 fn format_number(f: f64) -> String {
