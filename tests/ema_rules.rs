@@ -499,6 +499,8 @@ fn ema008_dates() {
     // Row 4: text date (valid). Row 5: real Excel date cells (valid).
     // Row 6: real date-time cell (valid). Row 7: `2026-01-05 10:00` (space, invalid).
     // Row 8: a plain number in a number cell (invalid). Row 9: `1/20/2031`.
+    // Row 10: row 8's number as a date cell (valid): the reader renders each
+    // distinct native value once, and a date must not take a number's text.
     let id = |i: u32| format!("md:alid:org:acme:d{i}");
     let recs = vec![
         movies_1_7_3().with(&[("Start", "2030-01-01"), ("End", "2031-12-31")]),
@@ -511,6 +513,7 @@ fn ema008_dates() {
         movies_1_7_3().with(&[("Start", "2026-01-05 10:00"), ("ALID", &id(7))]),
         movies_1_7_3().with(&[("End", "@num:47848"), ("ALID", &id(8))]),
         movies_1_7_3().with(&[("End", "1/20/2031"), ("ALID", &id(9))]),
+        movies_1_7_3().with(&[("End", "@date:2030-12-31"), ("ALID", &id(10))]),
     ];
     let (code, report) = ema("Movies", &recs);
     assert_eq!(code, 1);

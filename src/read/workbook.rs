@@ -179,6 +179,9 @@ struct CellText {
     /// the table does not change while a sheet is read, so the same entry
     /// always has the same address, and no text needs hashing.
     shared: rustc_hash::FxHashMap<(usize, usize), Option<Arc<str>>>,
+    /// Native numbers, dates and booleans already rendered, by kind and bits:
+    /// a sheet repeats the same few dates on many rows.
+    native: rustc_hash::FxHashMap<(u8, u64), Arc<str>>,
 }
 
 impl CellText {
@@ -197,13 +200,26 @@ impl CellText {
             DataRef::String(s) => return Some((self.interner.intern(&s), false)),
             DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s, true),
             DataRef::Empty => return None,
-            DataRef::Int(i) => render(&Data::Int(i))?,
-            DataRef::Float(f) => render(&Data::Float(f))?,
-            DataRef::Bool(b) => render(&Data::Bool(b))?,
-            DataRef::DateTime(dt) => render(&Data::DateTime(dt))?,
             DataRef::Error(e) => render(&Data::Error(e))?,
+            DataRef::Int(i) => return Some(self.native((0, i as u64), Data::Int(i))),
+            DataRef::Float(f) => return Some(self.native((1, f.to_bits()), Data::Float(f))),
+            DataRef::Bool(b) => return Some(self.native((2, u64::from(b)), Data::Bool(b))),
+            DataRef::DateTime(dt) => {
+                let kind = if dt.is_duration() { 4 } else { 3 };
+                return Some(self.native((kind, dt.as_f64().to_bits()), Data::DateTime(dt)));
+            }
         };
         Some((self.interner.intern(&text), native))
+    }
+
+    /// A native value's text, rendered the first time its `key` is seen.
+    fn native(&mut self, key: (u8, u64), data: Data) -> (Arc<str>, bool) {
+        let interner = &mut self.interner;
+        let text = self.native.entry(key).or_insert_with(|| {
+            let text = render(&data).map_or_else(String::new, |(t, _)| t);
+            interner.intern(&text)
+        });
+        (Arc::clone(text), true)
     }
 }
 
