@@ -172,38 +172,36 @@ pub struct XmlPos {
     pub span: (usize, usize),
 }
 
-/// One non-empty value of a row. Kept small (32 bytes, text shared through
+/// One non-empty value of a row. Kept small (16 bytes, text shared through
 /// [`Interner`]) because a large sheet holds millions of them.
 #[derive(Debug, Clone)]
 pub struct Cell {
+    /// The value as the user sees it (dates rendered through their number format).
+    pub text: Text,
     /// Column index into [`SheetInfo::columns`] (see [`Cell::column`]).
     column: u32,
-    /// The value as the user sees it (dates rendered through their number format).
-    pub text: Arc<str>,
     /// True when the text was rendered from a native date/number cell rather than written as text.
     pub native: bool,
-    /// Rarely present: the formula.
-    #[expect(
-        clippy::box_collection,
-        reason = "a thin pointer keeps every cell at 32 bytes; formulas are rare"
-    )]
-    formula: Option<Box<String>>,
 }
 
 impl Cell {
     /// A cell of `column` showing `text`.
-    pub fn new(column: usize, text: Arc<str>, native: bool) -> Self {
+    pub fn new(column: usize, text: Text, native: bool) -> Self {
         Cell {
-            column: u32::try_from(column).expect("fewer than 2^32 columns"),
             text,
+            column: u32::try_from(column).expect("fewer than 2^32 columns"),
             native,
-            formula: None,
         }
     }
 
     /// Records the formula the cell holds.
     pub fn with_formula(mut self, formula: Option<String>) -> Self {
-        self.formula = formula.map(Box::new);
+        if let Some(f) = formula {
+            self.text = Text(Arc::new(TextInner {
+                text: self.text.0.text.clone(),
+                formula: Some(f.into_boxed_str()),
+            }));
+        }
         self
     }
 
@@ -214,7 +212,74 @@ impl Cell {
 
     /// The cell's formula, when it holds one.
     pub fn formula(&self) -> Option<&str> {
-        self.formula.as_deref().map(String::as_str)
+        self.text.0.formula.as_deref()
+    }
+}
+
+/// A cell's text: one pointer wide, and shared by equal cells through
+/// [`Interner`]. Compares, hashes and reads as its `str`.
+#[derive(Clone, Default)]
+pub struct Text(Arc<TextInner>);
+
+/// What a [`Text`] points to. The formula rides along with the text (rare:
+/// a formula cell gets its own copy) so cells need no field for it.
+#[derive(Default)]
+struct TextInner {
+    text: Box<str>,
+    formula: Option<Box<str>>,
+}
+
+impl Text {
+    fn new(text: &str) -> Self {
+        Text(Arc::new(TextInner {
+            text: text.into(),
+            formula: None,
+        }))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0.text
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Text::new(text)
     }
 }
 
@@ -222,7 +287,7 @@ impl Cell {
 /// dates) between cells, so a sheet's memory grows with its distinct values.
 #[derive(Debug, Default)]
 pub struct Interner {
-    seen: rustc_hash::FxHashSet<Arc<str>>,
+    seen: rustc_hash::FxHashSet<Text>,
 }
 
 impl Interner {
@@ -230,15 +295,15 @@ impl Interner {
     const MAX_LEN: usize = 64;
 
     /// The shared copy of `text`.
-    pub fn intern(&mut self, text: &str) -> Arc<str> {
+    pub fn intern(&mut self, text: &str) -> Text {
         if text.len() > Self::MAX_LEN {
-            return Arc::from(text);
+            return Text::new(text);
         }
         if let Some(a) = self.seen.get(text) {
-            return Arc::clone(a);
+            return a.clone();
         }
-        let a: Arc<str> = Arc::from(text);
-        self.seen.insert(Arc::clone(&a));
+        let a = Text::new(text);
+        self.seen.insert(a.clone());
         a
     }
 }
@@ -538,7 +603,7 @@ mod tests {
     }
 
     fn cell(col: usize, text: &str) -> Cell {
-        Cell::new(col, Arc::from(text), false)
+        Cell::new(col, Text::from(text), false)
     }
 
     #[test]
@@ -561,7 +626,7 @@ mod tests {
     #[test]
     fn a_cell_stays_small() {
         // A 60,000-row sheet holds millions of cells.
-        assert_eq!(std::mem::size_of::<Cell>(), 32);
+        assert_eq!(std::mem::size_of::<Cell>(), 16);
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod location;
 pub mod time;
 pub mod version;
 
-pub use avail::{Avail, Cell, SheetInfo, SourceKind};
+pub use avail::{Avail, Cell, SheetInfo, SourceKind, Text};
 pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};
 pub use dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 pub use location::{Location, column_letter};

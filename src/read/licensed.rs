@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::model::avail::{Column, FieldIndex};
+use crate::model::avail::{Column, FieldIndex, Text};
 use crate::model::{
     Avail, Cell, Dictionary, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
 };
@@ -94,7 +94,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
             .enumerate()
             .filter_map(|(col, &src)| {
                 let v = record.get(src)?.trim();
-                (!v.is_empty()).then(|| Cell::new(col, Arc::from(v), false))
+                (!v.is_empty()).then(|| Cell::new(col, Text::from(v), false))
             })
             .collect();
         rows.push(Avail::new(Arc::clone(&info), line, cells, None));

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::io::Cursor;
-use std::sync::Arc;
 
 use calamine::{
     Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs,
@@ -11,7 +10,7 @@ use calamine::{
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
 use crate::model::avail::Interner;
-use crate::model::{Cell, SourceKind};
+use crate::model::{Cell, SourceKind, Text};
 
 /// Sheets whose names contain these words are documentation, not data
 /// (Google's emavalidator skips the same ones).
@@ -141,7 +140,7 @@ impl RowSource for Streamed {
                         let formula = c.formula.filter(|f| !f.is_empty());
                         let Some((text, native)) = text
                             .render(c.value)
-                            .or_else(|| formula.as_ref().map(|_| (Arc::from(""), false)))
+                            .or_else(|| formula.as_ref().map(|_| (Text::default(), false)))
                         else {
                             continue;
                         };
@@ -178,15 +177,15 @@ struct CellText {
     /// Shared-string table entries already rendered, by address and length:
     /// the table does not change while a sheet is read, so the same entry
     /// always has the same address, and no text needs hashing.
-    shared: rustc_hash::FxHashMap<(usize, usize), Option<Arc<str>>>,
+    shared: rustc_hash::FxHashMap<(usize, usize), Option<Text>>,
     /// Native numbers, dates and booleans already rendered, by kind and bits:
     /// a sheet repeats the same few dates on many rows.
-    native: rustc_hash::FxHashMap<(u8, u64), Arc<str>>,
+    native: rustc_hash::FxHashMap<(u8, u64), Text>,
 }
 
 impl CellText {
     /// [`render`] for the streaming reader's borrowed values; `None` for blank cells.
-    fn render(&mut self, d: DataRef<'_>) -> Option<(Arc<str>, bool)> {
+    fn render(&mut self, d: DataRef<'_>) -> Option<(Text, bool)> {
         let (text, native) = match d {
             DataRef::SharedString(s) => {
                 let interner = &mut self.interner;
@@ -194,7 +193,7 @@ impl CellText {
                     .shared
                     .entry((s.as_ptr() as usize, s.len()))
                     .or_insert_with(|| (!s.trim().is_empty()).then(|| interner.intern(s)));
-                return Some((Arc::clone(text.as_ref()?), false));
+                return Some((text.clone()?, false));
             }
             DataRef::String(s) if s.trim().is_empty() => return None,
             DataRef::String(s) => return Some((self.interner.intern(&s), false)),
@@ -213,13 +212,13 @@ impl CellText {
     }
 
     /// A native value's text, rendered the first time its `key` is seen.
-    fn native(&mut self, key: (u8, u64), data: Data) -> (Arc<str>, bool) {
+    fn native(&mut self, key: (u8, u64), data: Data) -> (Text, bool) {
         let interner = &mut self.interner;
         let text = self.native.entry(key).or_insert_with(|| {
             let text = render(&data).map_or_else(String::new, |(t, _)| t);
             interner.intern(&text)
         });
-        (Arc::clone(text), true)
+        (text.clone(), true)
     }
 }
 

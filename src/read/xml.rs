@@ -21,7 +21,7 @@ use quick_xml::name::ResolveResult;
 use rustc_hash::FxHashMap;
 
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
-use crate::model::avail::{Column, Interner, XmlPos};
+use crate::model::avail::{Column, Interner, Text, XmlPos};
 use crate::model::time::{When, is_iso_duration};
 use crate::model::{
     Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, TemplateVersion,
@@ -777,7 +777,7 @@ impl<'a> Frame<'a> {
 #[derive(Debug, Clone)]
 struct Val {
     col: usize,
-    text: Arc<str>,
+    text: Text,
     pos: XmlPos,
 }
 
