@@ -317,22 +317,30 @@ pub struct Avail {
     pub row: u32,
     /// Non-empty cells sorted by column (XML may repeat a column for repeated
     /// elements, in document order).
-    cells: Vec<Cell>,
+    cells: Box<[Cell]>,
     /// Column → 1 + position of its first cell (0: none), so a field is found
     /// with one load instead of a search; empty when the row is too wide
     /// (then [`Avail::cells_of`] searches).
     first: Box<[u8]>,
-    /// For XML, each cell's position, in the order of `cells`; else empty.
-    positions: Box<[XmlPos]>,
-    /// For XML, the Transaction element's position.
-    pub xml: Option<XmlPos>,
+    /// For XML, where the Transaction and each cell are (boxed: spreadsheet
+    /// rows, the many, pay one pointer for it).
+    xml: Option<Box<XmlPlaces>>,
+}
+
+/// Where an XML row and its values are in the document.
+#[derive(Debug, Clone)]
+struct XmlPlaces {
+    /// The Transaction element.
+    transaction: XmlPos,
+    /// Each cell's position, in the order of the row's cells.
+    cells: Box<[XmlPos]>,
 }
 
 impl Avail {
     /// A row of `sheet` from its non-blank cells, in any order (readers
     /// leave blank cells out, so a present cell always holds a value).
-    pub fn new(sheet: Arc<SheetInfo>, row: u32, cells: Vec<Cell>, xml: Option<XmlPos>) -> Self {
-        Self::build(sheet, row, cells, Box::default(), xml)
+    pub fn new(sheet: Arc<SheetInfo>, row: u32, cells: Vec<Cell>) -> Self {
+        Self::build(sheet, row, cells, None)
     }
 
     /// An XML row (one Transaction at `xml`) from its cells with their
@@ -347,25 +355,25 @@ impl Avail {
             cells.sort_by_key(|(c, _)| c.column());
         }
         let (cells, positions): (Vec<Cell>, Vec<XmlPos>) = cells.into_iter().unzip();
-        Self::build(sheet, row, cells, positions.into_boxed_slice(), Some(xml))
+        let places = XmlPlaces {
+            transaction: xml,
+            cells: positions.into_boxed_slice(),
+        };
+        Self::build(sheet, row, cells, Some(Box::new(places)))
     }
 
     fn build(
         sheet: Arc<SheetInfo>,
         row: u32,
         mut cells: Vec<Cell>,
-        positions: Box<[XmlPos]>,
-        xml: Option<XmlPos>,
+        xml: Option<Box<XmlPlaces>>,
     ) -> Self {
         debug_assert!(
             cells.iter().all(|c| !c.text.trim().is_empty()),
             "readers leave blank cells out"
         );
         if !cells.is_sorted_by_key(Cell::column) {
-            debug_assert!(
-                positions.is_empty(),
-                "positions come sorted with their cells"
-            );
+            debug_assert!(xml.is_none(), "positions come sorted with their cells");
             // Stable: repeated XML elements keep their document order.
             cells.sort_by_key(Cell::column);
         }
@@ -384,18 +392,22 @@ impl Avail {
         Avail {
             sheet,
             row,
-            cells,
+            cells: cells.into_boxed_slice(),
             first,
-            positions,
             xml,
         }
+    }
+
+    /// For XML rows, the Transaction element's position.
+    pub fn xml(&self) -> Option<XmlPos> {
+        self.xml.as_ref().map(|x| x.transaction)
     }
 
     /// Exact XML position of one of this row's cells (XML sources only).
     pub fn position_of(&self, cell: &Cell) -> Option<XmlPos> {
         // Only asked when reporting, so a scan is fine.
         let i = self.cells.iter().position(|c| std::ptr::eq(c, cell))?;
-        self.positions.get(i).copied()
+        self.xml.as_ref()?.cells.get(i).copied()
     }
 
     /// Widest sheet whose rows get a column index (real avails sheets have
@@ -517,7 +529,7 @@ impl Avail {
     /// Location of the row as a whole.
     pub fn row_location(&self) -> Location {
         let mut loc = self.sheet.location();
-        match self.xml {
+        match self.xml() {
             Some(x) => {
                 loc.line = Some(x.line);
                 loc.col = Some(x.col);
@@ -612,7 +624,6 @@ mod tests {
             sheet(),
             3,
             vec![cell(1, "SVOD"), cell(0, "US"), cell(3, "x"), cell(0, "GB")],
-            None,
         );
         let cols: Vec<usize> = row.cells().iter().map(Cell::column).collect();
         assert_eq!(cols, [0, 0, 1, 3]);
@@ -627,6 +638,8 @@ mod tests {
     fn a_cell_stays_small() {
         // A 60,000-row sheet holds millions of cells.
         assert_eq!(std::mem::size_of::<Cell>(), 16);
+        // And a sheet holds many rows.
+        assert!(std::mem::size_of::<Avail>() <= 56);
     }
 
     #[test]
@@ -634,7 +647,7 @@ mod tests {
         let mut cells: Vec<Cell> = (0..300).map(|i| cell(0, &format!("T{i}"))).collect();
         cells.push(cell(1, "SVOD"));
         cells.push(cell(9, "beyond the header"));
-        let row = Avail::new(sheet(), 3, cells, None);
+        let row = Avail::new(sheet(), 3, cells);
         assert_eq!(row.get_all("Territory").count(), 300);
         assert_eq!(
             row.get_all("Territory").nth(299).map(|c| &*c.text),

@@ -97,7 +97,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
                 (!v.is_empty()).then(|| Cell::new(col, Text::from(v), false))
             })
             .collect();
-        rows.push(Avail::new(Arc::clone(&info), line, cells, None));
+        rows.push(Avail::new(Arc::clone(&info), line, cells));
     }
     Ok(ReadOutput {
         source: SourceKind::Csv,

@@ -278,7 +278,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         cells.retain(|c| c.column() < info.columns.len() && !c.text.trim().is_empty());
         // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
-        rows.push(Avail::new(Arc::clone(&info), raw.row, cells, None));
+        rows.push(Avail::new(Arc::clone(&info), raw.row, cells));
     }
     let rows = rows.finish();
     if let Some(&first) = skipped_empty.first() {

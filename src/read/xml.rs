@@ -2427,7 +2427,7 @@ mod tests {
         assert_eq!(movies.info.columns[territory].letter, "Territory");
         let row = &movies.rows[0];
         assert_eq!(row.row, 43);
-        assert_eq!(row.xml.map(|x| (x.line, x.col)), Some((43, 5)));
+        assert_eq!(row.xml().map(|x| (x.line, x.col)), Some((43, 5)));
         assert_eq!(row.text("ALID"), "md:pseudoalid:wprid.fox.com:001143");
         assert_eq!(row.text("DisplayName"), "20th Century Fox");
         assert_eq!(row.text("EntryType"), "Full Extract");
