@@ -83,7 +83,7 @@ impl super::Rule for Rule {
             for (_, t) in row.territories() {
                 let key = (
                     row.text("DisplayName"),
-                    id.text.trim(),
+                    id,
                     t,
                     kind,
                     row.text("FormatProfile"),

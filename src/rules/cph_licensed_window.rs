@@ -81,7 +81,14 @@ impl super::Rule for Rule {
         for (sheet, known) in sources {
             let reference = known.is_none();
             for (i, row) in sheet.rows.iter().enumerate() {
-                let facts = known.map_or_else(|| RowFacts::of(row, ctx.settings), |f| f[i]);
+                let worked_out;
+                let facts = match known {
+                    Some(f) => &f[i],
+                    None => {
+                        worked_out = RowFacts::of(row, ctx.settings);
+                        &worked_out
+                    }
+                };
                 if !is_licensed(row, facts.class, reference) {
                     continue;
                 }
@@ -118,7 +125,7 @@ impl super::Rule for Rule {
                 let start = facts.start;
                 for (_, t) in row.territories() {
                     index
-                        .entry((id.text.trim(), t))
+                        .entry((id, t))
                         .or_default()
                         .push(Licensed { row, start, end });
                 }
@@ -141,11 +148,11 @@ impl super::Rule for Rule {
                 let mut windows: Vec<&Licensed<'_>> = Vec::new();
                 // The territory's own windows, then worldwide (ZZ) windows
                 // that do not exclude it (looked up once when it is ZZ).
-                if let Some(v) = index.get(&(id.text.trim(), territory)) {
+                if let Some(v) = index.get(&(id, territory)) {
                     windows.extend(v.iter());
                 }
                 if territory != "ZZ"
-                    && let Some(v) = index.get(&(id.text.trim(), "ZZ"))
+                    && let Some(v) = index.get(&(id, "ZZ"))
                 {
                     windows.extend(v.iter().filter(|l| {
                         !l.row

@@ -51,7 +51,7 @@ impl super::Rule for Rule {
         let mut first: FxHashMap<(usize, &str), &Avail> = FxHashMap::default();
         for (row, facts) in input.rows() {
             let Some(id) = facts.title(row) else { continue };
-            let key = (row.sheet.file_index, id.text.trim());
+            let key = (row.sheet.file_index, id);
             let Some(&head) = first.get(&key) else {
                 first.insert(key, row);
                 continue;
@@ -65,10 +65,10 @@ impl super::Rule for Rule {
                                 field,
                                 format!(
                                     "{field} `{b}` differs from `{a}` in the first row of the same title `{}`",
-                                    id.text.trim()
+                                    id
                                 ),
                             )
-                            .with_related(format!("first row of `{}`", id.text.trim()), head.location(field))
+                            .with_related(format!("first row of `{}`", id), head.location(field))
                             .with_help(format!("use the same {field} on every row of this title")),
                         );
                 }
