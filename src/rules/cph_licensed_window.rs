@@ -119,11 +119,11 @@ impl super::Rule for Rule {
                         continue;
                     }
                 };
-                if reference && row.territories().is_empty() {
+                if reference && facts.territories(row).next().is_none() {
                     out.push(skip("Territory", "it has no territory"));
                 }
                 let start = facts.start;
-                for (_, t) in row.territories() {
+                for t in facts.territories(row) {
                     index
                         .entry((id, t))
                         .or_default()
@@ -143,33 +143,34 @@ impl super::Rule for Rule {
                 End::At(t) => Some(t),
                 End::Open | End::Unusable => None,
             };
-            let wanted = cph_start - Duration::minutes(1);
-            for (_, territory) in row.territories() {
-                let mut windows: Vec<&Licensed<'_>> = Vec::new();
+            for territory in facts.territories(row) {
                 // The territory's own windows, then worldwide (ZZ) windows
                 // that do not exclude it (looked up once when it is ZZ).
-                if let Some(v) = index.get(&(id, territory)) {
-                    windows.extend(v.iter());
-                }
-                if territory != "ZZ"
-                    && let Some(v) = index.get(&(id, "ZZ"))
-                {
-                    windows.extend(v.iter().filter(|l| {
-                        !l.row
-                            .items("TerritoryExclusion")
-                            .iter()
-                            .any(|(_, t)| *t == territory)
-                    }));
-                }
+                let own = index.get(&(id, territory));
+                let zz = if territory == "ZZ" {
+                    None
+                } else {
+                    index.get(&(id, "ZZ"))
+                };
+                let worldwide = zz.into_iter().flatten().filter(|l| {
+                    !l.row
+                        .items("TerritoryExclusion")
+                        .iter()
+                        .any(|(_, t)| *t == territory)
+                });
                 // Licensed windows starting after the CPH window ends do not conflict.
-                windows.retain(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
+                let windows = own
+                    .into_iter()
+                    .flatten()
+                    .chain(worldwide)
+                    .filter(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
                 // Every overlap is reported; of the windows ending before
                 // the CPH Start only the latest hands over to it.
                 let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
-                for l in &windows {
+                for l in windows {
                     let g = match handover(l.end, cph_start) {
                         Handover::Overlap => {
-                            out.push(overlap(row, l, territory, wanted, ctx));
+                            out.push(overlap(row, l, territory, cph_start, ctx));
                             continue;
                         }
                         Handover::Continuous => Duration::minutes(1),
@@ -183,7 +184,7 @@ impl super::Rule for Rule {
                     && g != Duration::minutes(1)
                 {
                     let end = l.end.expect("a gap has an End");
-                    out.push(gap(row, l, territory, end, cph_start, wanted, ctx));
+                    out.push(gap(row, l, territory, end, cph_start, ctx));
                 }
             }
         }
@@ -198,10 +199,11 @@ fn overlap(
     row: &Avail,
     l: &Licensed<'_>,
     territory: &str,
-    wanted: DateTime<Utc>,
+    cph_start: DateTime<Utc>,
     ctx: &Context<'_>,
 ) -> Diagnostic {
     let zone = ctx.settings.zone;
+    let wanted = cph_start - Duration::minutes(1);
     let end_text = l.row.text("End");
     let what = match l.end {
         None => format!("is open-ended (End `{end_text}`)"),
@@ -227,10 +229,10 @@ fn gap(
     territory: &str,
     end: DateTime<Utc>,
     cph_start: DateTime<Utc>,
-    wanted: DateTime<Utc>,
     ctx: &Context<'_>,
 ) -> Diagnostic {
     let zone = ctx.settings.zone;
+    let wanted = cph_start - Duration::minutes(1);
     let end_text = l.row.text("End");
     let date_only = When::parse(end_text).is_date_only();
     let note = if date_only {
