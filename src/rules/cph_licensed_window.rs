@@ -1,5 +1,7 @@
 //! CPH005: no overlap with Licensed SVOD windows; licensed End one minute before.
 
+use std::collections::hash_map::Entry;
+
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::FxHashMap;
 
@@ -57,6 +59,19 @@ struct Licensed<'a> {
     end: Option<DateTime<Utc>>,
 }
 
+/// The Licensed SVOD windows of one title and territory, in reading order.
+/// Most have one, kept without a vector (an allocation per key).
+struct Windows<'a> {
+    first: Licensed<'a>,
+    later: Vec<Licensed<'a>>,
+}
+
+impl<'a> Windows<'a> {
+    fn iter(&self) -> impl Iterator<Item = &Licensed<'a>> {
+        std::iter::once(&self.first).chain(&self.later)
+    }
+}
+
 fn is_licensed(row: &Avail, class: RowClass, reference: bool) -> bool {
     match class {
         RowClass::LicensedSvod => true,
@@ -72,7 +87,12 @@ impl super::Rule for Rule {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut index: FxHashMap<(&str, &str), Vec<Licensed<'_>>> = FxHashMap::default();
+        // Sized for a key per licensed row (and reference row): growing a
+        // large map rehashes it each time.
+        let rows = input.rows_of(RowClass::LicensedSvod).count()
+            + input.licensed.iter().map(|s| s.rows.len()).sum::<usize>();
+        let mut index: FxHashMap<(&str, &str), Windows<'_>> =
+            FxHashMap::with_capacity_and_hasher(rows, Default::default());
         // Checked rows come with their facts; reference rows are worked out here.
         let sources = input
             .with_facts()
@@ -124,10 +144,16 @@ impl super::Rule for Rule {
                 }
                 let start = facts.start;
                 for t in facts.territories(row) {
-                    index
-                        .entry((id, t))
-                        .or_default()
-                        .push(Licensed { row, start, end });
+                    let window = Licensed { row, start, end };
+                    match index.entry((id, t)) {
+                        Entry::Vacant(e) => {
+                            e.insert(Windows {
+                                first: window,
+                                later: Vec::new(),
+                            });
+                        }
+                        Entry::Occupied(mut e) => e.get_mut().later.push(window),
+                    }
                 }
             }
         }
@@ -152,7 +178,7 @@ impl super::Rule for Rule {
                 } else {
                     index.get(&(id, "ZZ"))
                 };
-                let worldwide = zz.into_iter().flatten().filter(|l| {
+                let worldwide = zz.into_iter().flat_map(Windows::iter).filter(|l| {
                     !l.row
                         .items("TerritoryExclusion")
                         .iter()
@@ -161,7 +187,7 @@ impl super::Rule for Rule {
                 // Licensed windows starting after the CPH window ends do not conflict.
                 let windows = own
                     .into_iter()
-                    .flatten()
+                    .flat_map(Windows::iter)
                     .chain(worldwide)
                     .filter(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
                 // Every overlap is reported; of the windows ending before
