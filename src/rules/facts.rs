@@ -64,8 +64,11 @@ pub struct RowFacts {
     pub start: Option<DateTime<Utc>>,
     /// End as an instant, open or unusable.
     pub end: End,
-    /// The row's territories.
-    territories: Box<[Span]>,
+    /// The row's first territory, kept inline: most rows have just one, and
+    /// a box per row would be freed one by one after the set rules.
+    territory: Option<Span>,
+    /// The row's other territories.
+    more_territories: Box<[Span]>,
 }
 
 impl RowFacts {
@@ -75,11 +78,10 @@ impl RowFacts {
         let title = row
             .title_id()
             .map(|cell| Span::of(row, cell, cell.text.trim()));
-        let territories = row
-            .territories()
-            .into_iter()
-            .map(|(cell, t)| Span::of(row, cell, t))
-            .collect();
+        let territories = row.territories();
+        let mut spans = territories.iter().map(|&(cell, t)| Span::of(row, cell, t));
+        let territory = spans.next();
+        let more_territories = spans.collect();
         let end = match When::parse(row.text("End")) {
             When::Condition(_) => End::Open,
             w => w.end_instant(zone).map_or(End::Unusable, End::At),
@@ -89,7 +91,8 @@ impl RowFacts {
             title,
             start: When::parse(row.text("Start")).start_instant(zone),
             end,
-            territories,
+            territory,
+            more_territories,
         }
     }
 
@@ -102,7 +105,10 @@ impl RowFacts {
     /// The row's territories ([`Avail::territories`], without their cells);
     /// `row` must be the row these facts were worked out from.
     pub fn territories<'a>(&self, row: &'a Avail) -> impl Iterator<Item = &'a str> {
-        self.territories.iter().map(|s| s.text(row))
+        self.territory
+            .iter()
+            .chain(&self.more_territories)
+            .map(|s| s.text(row))
     }
 }
 
