@@ -105,11 +105,11 @@ impl super::Rule for Rule {
         // The entries that may share a key, sorted so each key's windows are
         // adjacent and in Start order. The hash leads the sort, so keys are
         // compared as strings only when their hashes are equal.
-        let mut entries: Vec<&(u64, Key<'_>, Window<'_>)> = entries
+        let mut candidates: Vec<&(u64, Key<'_>, Window<'_>)> = entries
             .iter()
             .filter(|(h, ..)| shared.contains(h))
             .collect();
-        entries.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {
+        candidates.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {
             (ha, ka).cmp(&(hb, kb)).then_with(|| {
                 (
                     a.start,
@@ -125,7 +125,7 @@ impl super::Rule for Rule {
                     ))
             })
         });
-        for group in entries.chunk_by(|(_, a, _), (_, b, _)| a == b) {
+        for group in candidates.chunk_by(|(_, a, _), (_, b, _)| a == b) {
             if group.len() > 1 {
                 report(group, out);
             }
