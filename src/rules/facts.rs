@@ -164,7 +164,6 @@ mod tests {
             ("ALID", " md:alid:x:1 "),
             ("Territory", " US, GB |DE,"),
             ("TerritoryExclusion", "GB"),
-            ("Territory", "FR"),
         ]);
         let facts = RowFacts::of(&row, &Settings::default());
         assert_eq!(facts.title(&row), Some("md:alid:x:1"));
