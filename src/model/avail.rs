@@ -236,6 +236,11 @@ impl Text {
             formula: None,
         }))
     }
+
+    /// True when both are one shared text, so equal without comparing.
+    pub fn ptr_eq(a: &Text, b: &Text) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
 }
 
 impl std::ops::Deref for Text {
@@ -463,6 +468,18 @@ impl Avail {
         self.get(field).map_or("", |c| c.text.trim())
     }
 
+    /// The first cell of `column` (from [`SheetInfo::column_of`], looked up
+    /// once per sheet by rules that visit every row).
+    pub fn cell_in(&self, column: Option<usize>) -> Option<&Cell> {
+        self.cells_of(column?).first()
+    }
+
+    /// The trimmed text of the first cell of `column`, `""` when absent:
+    /// [`Avail::text`] with the column looked up already.
+    pub fn text_in(&self, column: Option<usize>) -> &str {
+        self.cell_in(column).map_or("", |c| c.text.trim())
+    }
+
     /// True when the sheet has a column for `field`.
     pub fn has_column(&self, field: &str) -> bool {
         self.sheet.column_of(field).is_some()
@@ -632,6 +649,17 @@ mod tests {
         assert_eq!(row.text("LicenseType"), "SVOD");
         assert!(row.cells_of(2).is_empty());
         assert!(row.get("Start").is_none());
+    }
+
+    #[test]
+    fn a_looked_up_column_reads_like_its_field() {
+        let row = Avail::new(sheet(), 3, vec![cell(0, " US "), cell(0, "GB")]);
+        let territory = row.sheet.column_of("Territory");
+        assert_eq!(row.text_in(territory), row.text("Territory"));
+        assert_eq!(row.text_in(territory), "US");
+        assert_eq!(row.text_in(row.sheet.column_of("LicenseType")), "");
+        assert_eq!(row.text_in(None), "");
+        assert!(row.cell_in(None).is_none());
     }
 
     #[test]

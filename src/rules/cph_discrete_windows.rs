@@ -3,6 +3,7 @@
 use std::hash::BuildHasher;
 
 use chrono::{DateTime, Utc};
+use rustc_hash::{FxBuildHasher, FxHashSet};
 
 use super::{Context, End, Family, RowClass, RuleInput, RuleMeta};
 use crate::model::time;
@@ -40,6 +41,9 @@ key is availcheck's reading of EMA's one-row-per-format rule.
 /// See [`META`].
 pub struct Rule;
 
+/// (Licensor, title, territory, license kind, FormatProfile), borrowed from the rows.
+type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
 struct Window<'a> {
     row: &'a Avail,
     start: DateTime<Utc>,
@@ -61,41 +65,51 @@ impl super::Rule for Rule {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // (Licensor, title, territory, license kind, FormatProfile), borrowed from the rows.
-        type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
-        // One entry per row and territory, sorted so each key's windows are
-        // adjacent and in Start order: no per-group allocation.
-        // Each key's hash leads the sort, so keys are compared as strings only when equal.
-        let mut entries: Vec<(u64, Key<'_>, Window<'_>)> = Vec::new();
-        for (row, facts) in input.rows() {
-            let kind = match facts.class {
-                RowClass::Cph => "SVOD (CPH)",
-                RowClass::MisplacedCph => continue,
-                _ => row.text("LicenseType"),
-            };
-            let Some(id) = facts.title(row) else { continue };
-            let Some(start) = facts.start else { continue };
-            let end = match facts.end {
-                End::Open => None,
-                End::At(e) => Some(e),
-                End::Unusable => continue,
-            };
-            for (_, t) in row.territories() {
-                let key = (
-                    row.text("DisplayName"),
-                    id.text.trim(),
-                    t,
-                    kind,
-                    row.text("FormatProfile"),
-                );
-                entries.push((
-                    rustc_hash::FxBuildHasher.hash_one(key),
-                    key,
-                    Window { row, start, end },
-                ));
+        // One entry per row and territory, with its key's hash.
+        let rows = input.sheets.iter().map(|s| s.rows.len()).sum();
+        let mut entries: Vec<(u64, Key<'_>, Window<'_>)> = Vec::with_capacity(rows);
+        // Most keys occur once; only hashes seen twice or more can share a key.
+        let mut seen = FxHashSet::with_capacity_and_hasher(rows, FxBuildHasher);
+        let mut shared = FxHashSet::default();
+        for (sheet, facts) in input.with_facts() {
+            let column = |field| sheet.info.column_of(field);
+            let (licensor, license, format) = (
+                column("DisplayName"),
+                column("LicenseType"),
+                column("FormatProfile"),
+            );
+            for (row, facts) in sheet.rows.iter().zip(facts) {
+                let kind = match facts.class {
+                    RowClass::Cph => "SVOD (CPH)",
+                    RowClass::MisplacedCph => continue,
+                    _ => row.text_in(license),
+                };
+                let Some(id) = facts.title(row) else { continue };
+                let Some(start) = facts.start else { continue };
+                let end = match facts.end {
+                    End::Open => None,
+                    End::At(e) => Some(e),
+                    End::Unusable => continue,
+                };
+                let (licensor, format) = (row.text_in(licensor), row.text_in(format));
+                for t in facts.territories(row) {
+                    let key = (licensor, id, t, kind, format);
+                    let hash = FxBuildHasher.hash_one(key);
+                    if !seen.insert(hash) {
+                        shared.insert(hash);
+                    }
+                    entries.push((hash, key, Window { row, start, end }));
+                }
             }
         }
-        entries.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {
+        // The entries that may share a key, sorted so each key's windows are
+        // adjacent and in Start order. The hash leads the sort, so keys are
+        // compared as strings only when their hashes are equal.
+        let mut candidates: Vec<&(u64, Key<'_>, Window<'_>)> = entries
+            .iter()
+            .filter(|(h, ..)| shared.contains(h))
+            .collect();
+        candidates.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {
             (ha, ka).cmp(&(hb, kb)).then_with(|| {
                 (
                     a.start,
@@ -111,52 +125,57 @@ impl super::Rule for Rule {
                     ))
             })
         });
-        for group in entries.chunk_by(|(_, a, _), (_, b, _)| a == b) {
-            if group.len() < 2 {
-                continue;
+        for group in candidates.chunk_by(|(_, a, _), (_, b, _)| a == b) {
+            if group.len() > 1 {
+                report(group, out);
             }
-            let (_, title, territory, kind, _) = group[0].1;
-            let windows: Vec<&Window<'_>> = group.iter().map(|(_, _, w)| w).collect();
-            // The window reaching furthest so far.
-            let mut reach: Option<usize> = None;
-            for i in 0..windows.len() {
-                if let Some(p) = reach {
-                    let prev = &windows[p];
-                    let cur = &windows[i];
-                    if prev.span().overlaps(&cur.span()) {
-                        let what = if prev.start == cur.start && prev.end == cur.end {
-                            "duplicates"
-                        } else {
-                            "overlaps"
-                        };
-                        out.push(
-                            META.at_field(
-                                cur.row,
-                                "Start",
-                                format!(
-                                    "{kind} window for `{title}` in {territory} ({} – {}) {what} the window of {}",
-                                    cur.row.text("Start"),
-                                    cur.row.text("End"),
-                                    prev.row.row_location().display()
-                                ),
-                            )
-                            .with_related("the earlier window", prev.row.location("Start"))
-                            .with_help("send discrete windows: end one before the next starts, or merge the rows"),
-                        );
-                    }
-                }
-                let further = match reach {
-                    None => true,
-                    Some(p) => match (windows[p].end, windows[i].end) {
-                        (None, _) => false,
-                        (Some(_), None) => true,
-                        (Some(a), Some(b)) => b > a,
-                    },
+        }
+    }
+}
+
+/// Reports each window of one key's group (sorted by Start) that
+/// duplicates or overlaps an earlier one.
+fn report(group: &[&(u64, Key<'_>, Window<'_>)], out: &mut Vec<Diagnostic>) {
+    let (_, title, territory, kind, _) = group[0].1;
+    let windows: Vec<&Window<'_>> = group.iter().map(|(_, _, w)| w).collect();
+    // The window reaching furthest so far.
+    let mut reach: Option<usize> = None;
+    for i in 0..windows.len() {
+        if let Some(p) = reach {
+            let prev = &windows[p];
+            let cur = &windows[i];
+            if prev.span().overlaps(&cur.span()) {
+                let what = if prev.start == cur.start && prev.end == cur.end {
+                    "duplicates"
+                } else {
+                    "overlaps"
                 };
-                if further {
-                    reach = Some(i);
-                }
+                out.push(
+                    META.at_field(
+                        cur.row,
+                        "Start",
+                        format!(
+                            "{kind} window for `{title}` in {territory} ({} – {}) {what} the window of {}",
+                            cur.row.text("Start"),
+                            cur.row.text("End"),
+                            prev.row.row_location().display()
+                        ),
+                    )
+                    .with_related("the earlier window", prev.row.location("Start"))
+                    .with_help("send discrete windows: end one before the next starts, or merge the rows"),
+                );
             }
+        }
+        let further = match reach {
+            None => true,
+            Some(p) => match (windows[p].end, windows[i].end) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b > a,
+            },
+        };
+        if further {
+            reach = Some(i);
         }
     }
 }

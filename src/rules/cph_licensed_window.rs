@@ -1,5 +1,7 @@
 //! CPH005: no overlap with Licensed SVOD windows; licensed End one minute before.
 
+use std::collections::hash_map::Entry;
+
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::FxHashMap;
 
@@ -57,6 +59,19 @@ struct Licensed<'a> {
     end: Option<DateTime<Utc>>,
 }
 
+/// The Licensed SVOD windows of one title and territory, in reading order.
+/// Most have one, kept without a vector (an allocation per key).
+struct Windows<'a> {
+    first: Licensed<'a>,
+    later: Vec<Licensed<'a>>,
+}
+
+impl<'a> Windows<'a> {
+    fn iter(&self) -> impl Iterator<Item = &Licensed<'a>> {
+        std::iter::once(&self.first).chain(&self.later)
+    }
+}
+
 fn is_licensed(row: &Avail, class: RowClass, reference: bool) -> bool {
     match class {
         RowClass::LicensedSvod => true,
@@ -72,7 +87,12 @@ impl super::Rule for Rule {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut index: FxHashMap<(&str, &str), Vec<Licensed<'_>>> = FxHashMap::default();
+        // Sized for a key per licensed row (and reference row): growing a
+        // large map rehashes it each time.
+        let rows = input.rows_of(RowClass::LicensedSvod).count()
+            + input.licensed.iter().map(|s| s.rows.len()).sum::<usize>();
+        let mut index: FxHashMap<(&str, &str), Windows<'_>> =
+            FxHashMap::with_capacity_and_hasher(rows, Default::default());
         // Checked rows come with their facts; reference rows are worked out here.
         let sources = input
             .with_facts()
@@ -81,7 +101,14 @@ impl super::Rule for Rule {
         for (sheet, known) in sources {
             let reference = known.is_none();
             for (i, row) in sheet.rows.iter().enumerate() {
-                let facts = known.map_or_else(|| RowFacts::of(row, ctx.settings), |f| f[i]);
+                let worked_out;
+                let facts = match known {
+                    Some(f) => &f[i],
+                    None => {
+                        worked_out = RowFacts::of(row, ctx.settings);
+                        &worked_out
+                    }
+                };
                 if !is_licensed(row, facts.class, reference) {
                     continue;
                 }
@@ -112,15 +139,21 @@ impl super::Rule for Rule {
                         continue;
                     }
                 };
-                if reference && row.territories().is_empty() {
+                if reference && facts.territories(row).next().is_none() {
                     out.push(skip("Territory", "it has no territory"));
                 }
                 let start = facts.start;
-                for (_, t) in row.territories() {
-                    index
-                        .entry((id.text.trim(), t))
-                        .or_default()
-                        .push(Licensed { row, start, end });
+                for t in facts.territories(row) {
+                    let window = Licensed { row, start, end };
+                    match index.entry((id, t)) {
+                        Entry::Vacant(e) => {
+                            e.insert(Windows {
+                                first: window,
+                                later: Vec::new(),
+                            });
+                        }
+                        Entry::Occupied(mut e) => e.get_mut().later.push(window),
+                    }
                 }
             }
         }
@@ -136,33 +169,34 @@ impl super::Rule for Rule {
                 End::At(t) => Some(t),
                 End::Open | End::Unusable => None,
             };
-            let wanted = cph_start - Duration::minutes(1);
-            for (_, territory) in row.territories() {
-                let mut windows: Vec<&Licensed<'_>> = Vec::new();
+            for territory in facts.territories(row) {
                 // The territory's own windows, then worldwide (ZZ) windows
                 // that do not exclude it (looked up once when it is ZZ).
-                if let Some(v) = index.get(&(id.text.trim(), territory)) {
-                    windows.extend(v.iter());
-                }
-                if territory != "ZZ"
-                    && let Some(v) = index.get(&(id.text.trim(), "ZZ"))
-                {
-                    windows.extend(v.iter().filter(|l| {
-                        !l.row
-                            .items("TerritoryExclusion")
-                            .iter()
-                            .any(|(_, t)| *t == territory)
-                    }));
-                }
+                let own = index.get(&(id, territory));
+                let zz = if territory == "ZZ" {
+                    None
+                } else {
+                    index.get(&(id, "ZZ"))
+                };
+                let worldwide = zz.into_iter().flat_map(Windows::iter).filter(|l| {
+                    !l.row
+                        .items("TerritoryExclusion")
+                        .iter()
+                        .any(|(_, t)| *t == territory)
+                });
                 // Licensed windows starting after the CPH window ends do not conflict.
-                windows.retain(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
+                let windows = own
+                    .into_iter()
+                    .flat_map(Windows::iter)
+                    .chain(worldwide)
+                    .filter(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
                 // Every overlap is reported; of the windows ending before
                 // the CPH Start only the latest hands over to it.
                 let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
-                for l in &windows {
+                for l in windows {
                     let g = match handover(l.end, cph_start) {
                         Handover::Overlap => {
-                            out.push(overlap(row, l, territory, wanted, ctx));
+                            out.push(overlap(row, l, territory, cph_start, ctx));
                             continue;
                         }
                         Handover::Continuous => Duration::minutes(1),
@@ -176,7 +210,7 @@ impl super::Rule for Rule {
                     && g != Duration::minutes(1)
                 {
                     let end = l.end.expect("a gap has an End");
-                    out.push(gap(row, l, territory, end, cph_start, wanted, ctx));
+                    out.push(gap(row, l, territory, end, cph_start, ctx));
                 }
             }
         }
@@ -191,10 +225,11 @@ fn overlap(
     row: &Avail,
     l: &Licensed<'_>,
     territory: &str,
-    wanted: DateTime<Utc>,
+    cph_start: DateTime<Utc>,
     ctx: &Context<'_>,
 ) -> Diagnostic {
     let zone = ctx.settings.zone;
+    let wanted = cph_start - Duration::minutes(1);
     let end_text = l.row.text("End");
     let what = match l.end {
         None => format!("is open-ended (End `{end_text}`)"),
@@ -220,10 +255,10 @@ fn gap(
     territory: &str,
     end: DateTime<Utc>,
     cph_start: DateTime<Utc>,
-    wanted: DateTime<Utc>,
     ctx: &Context<'_>,
 ) -> Diagnostic {
     let zone = ctx.settings.zone;
+    let wanted = cph_start - Duration::minutes(1);
     let end_text = l.row.text("End");
     let date_only = When::parse(end_text).is_date_only();
     let note = if date_only {

@@ -59,8 +59,9 @@ impl super::Rule for Rule {
         // The first row of each value; findings are sorted by place later.
         let mut seen: FxHashMap<(usize, &str), (&Avail, usize)> = FxHashMap::default();
         for sheet in input.sheets {
+            let column = sheet.info.column_of("DisplayName");
             for row in &sheet.rows {
-                let v = row.text("DisplayName");
+                let v = row.text_in(column);
                 if v.is_empty() {
                     continue;
                 }

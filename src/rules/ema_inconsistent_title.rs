@@ -1,9 +1,11 @@
 //! EMA012: rows of the same ALID/AltID disagree with the first such row.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use super::{Context, Family, RuleInput, RuleMeta};
-use crate::model::{Avail, Diagnostic, Severity};
+use crate::model::{Avail, Diagnostic, Severity, Text};
 
 static META: RuleMeta = RuleMeta {
     code: "EMA012",
@@ -48,29 +50,42 @@ impl super::Rule for Rule {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut first: FxHashMap<(usize, &str), &Avail> = FxHashMap::default();
-        for (row, facts) in input.rows() {
-            let Some(id) = facts.title(row) else { continue };
-            let key = (row.sheet.file_index, id.text.trim());
-            let Some(&head) = first.get(&key) else {
-                first.insert(key, row);
-                continue;
-            };
-            for field in FIELDS {
-                let (a, b) = (head.text(field), row.text(field));
-                if a != b && head.has_column(field) && row.has_column(field) {
-                    out.push(
+        // The first row of each title, with its sheet's columns of FIELDS.
+        type Head<'a> = (&'a Avail, [Option<usize>; 4]);
+        let mut first: FxHashMap<(usize, &str), Head<'_>> = FxHashMap::default();
+        for (sheet, facts) in input.with_facts() {
+            let columns = FIELDS.map(|f| sheet.info.column_of(f));
+            for (row, facts) in sheet.rows.iter().zip(facts) {
+                let Some(id) = facts.title(row) else { continue };
+                let (head, head_columns) = match first.entry((row.sheet.file_index, id)) {
+                    Entry::Occupied(e) => *e.get(),
+                    Entry::Vacant(e) => {
+                        e.insert((row, columns));
+                        continue;
+                    }
+                };
+                for (k, field) in FIELDS.into_iter().enumerate() {
+                    let (hc, c) = (head_columns[k], columns[k]);
+                    // Repeated short values share one text: the same text needs no comparing.
+                    if let (Some(a), Some(b)) = (head.cell_in(hc), row.cell_in(c))
+                        && Text::ptr_eq(&a.text, &b.text)
+                    {
+                        continue;
+                    }
+                    let (a, b) = (head.text_in(hc), row.text_in(c));
+                    if a != b && hc.is_some() && c.is_some() {
+                        out.push(
                             META.at_field(
                                 row,
                                 field,
                                 format!(
-                                    "{field} `{b}` differs from `{a}` in the first row of the same title `{}`",
-                                    id.text.trim()
+                                    "{field} `{b}` differs from `{a}` in the first row of the same title `{id}`"
                                 ),
                             )
-                            .with_related(format!("first row of `{}`", id.text.trim()), head.location(field))
+                            .with_related(format!("first row of `{id}`"), head.location(field))
                             .with_help(format!("use the same {field} on every row of this title")),
                         );
+                    }
                 }
             }
         }

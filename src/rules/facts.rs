@@ -20,31 +20,68 @@ pub enum End {
     Unusable,
 }
 
-/// The facts of one row.
+/// A piece of one of a row's cells (a trimmed value or list item): the
+/// cell's position and a byte range of its text.
 #[derive(Debug, Clone, Copy)]
+struct Span {
+    cell: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// The span of `piece`, a slice of the text of `cell`, a cell of `row`.
+    fn of(row: &Avail, cell: &Cell, piece: &str) -> Self {
+        let at = row
+            .cells()
+            .iter()
+            .position(|c| std::ptr::eq(c, cell))
+            .expect("a cell of the row");
+        let start = piece.as_ptr().addr() - cell.text.as_ptr().addr();
+        debug_assert!(cell.text.get(start..start + piece.len()) == Some(piece));
+        let small = |n: usize| u32::try_from(n).expect("cells and texts under 4 GiB");
+        Span {
+            cell: small(at),
+            start: small(start),
+            end: small(start + piece.len()),
+        }
+    }
+
+    /// The piece, in the row it was taken from.
+    fn text(self, row: &Avail) -> &str {
+        &row.cells()[self.cell as usize].text[self.start as usize..self.end as usize]
+    }
+}
+
+/// The facts of one row.
+#[derive(Debug, Clone)]
 pub struct RowFacts {
     /// The row's class under the profile.
     pub class: RowClass,
-    /// Position of the title identity among the row's cells.
-    title: Option<u32>,
+    /// The title identity, trimmed.
+    title: Option<Span>,
     /// Start as an instant, when it is a date or date-time.
     pub start: Option<DateTime<Utc>>,
     /// End as an instant, open or unusable.
     pub end: End,
+    /// The row's first territory, kept inline: most rows have just one, and
+    /// a box per row would be freed one by one after the set rules.
+    territory: Option<Span>,
+    /// The row's other territories.
+    more_territories: Box<[Span]>,
 }
 
 impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
         let zone = settings.zone;
-        let title = row.title_id().map(|cell| {
-            let at = row
-                .cells()
-                .iter()
-                .position(|c| std::ptr::eq(c, cell))
-                .expect("title_id returns a cell of the row");
-            u32::try_from(at).expect("fewer than 2^32 cells")
-        });
+        let title = row
+            .title_id()
+            .map(|cell| Span::of(row, cell, cell.text.trim()));
+        let territories = row.territories();
+        let mut spans = territories.iter().map(|&(cell, t)| Span::of(row, cell, t));
+        let territory = spans.next();
+        let more_territories = spans.collect();
         let end = match When::parse(row.text("End")) {
             When::Condition(_) => End::Open,
             w => w.end_instant(zone).map_or(End::Unusable, End::At),
@@ -54,12 +91,92 @@ impl RowFacts {
             title,
             start: When::parse(row.text("Start")).start_instant(zone),
             end,
+            territory,
+            more_territories,
         }
     }
 
-    /// The row's title identity cell ([`Avail::title_id`]); `row` must be
-    /// the row these facts were worked out from.
-    pub fn title<'a>(&self, row: &'a Avail) -> Option<&'a Cell> {
-        row.cells().get(self.title? as usize)
+    /// The row's title identity ([`Avail::title_id`]), trimmed; `row` must
+    /// be the row these facts were worked out from.
+    pub fn title<'a>(&self, row: &'a Avail) -> Option<&'a str> {
+        Some(self.title?.text(row))
+    }
+
+    /// The row's territories ([`Avail::territories`], without their cells);
+    /// `row` must be the row these facts were worked out from.
+    pub fn territories<'a>(&self, row: &'a Avail) -> impl Iterator<Item = &'a str> {
+        self.territory
+            .iter()
+            .chain(&self.more_territories)
+            .map(|s| s.text(row))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::avail::{Column, FieldIndex, Text};
+    use crate::model::{Dictionary, SheetInfo, SheetKind, SourceKind, TemplateVersion};
+
+    fn row(cells: &[(&str, &str)]) -> Avail {
+        let columns: Vec<Column> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, (field, _))| Column {
+                letter: char::from(b'A' + i as u8).to_string(),
+                header: field.to_string(),
+                field: Some(field.to_string()),
+                category: String::new(),
+            })
+            .collect();
+        let mut field_index = FieldIndex::default();
+        for (i, (field, _)) in cells.iter().enumerate() {
+            field_index.entry(field.to_string()).or_insert(i);
+        }
+        let version = TemplateVersion::V1_7_3;
+        let sheet = Arc::new(SheetInfo {
+            file: "t.xlsx".into(),
+            file_index: 0,
+            sheet: Some("Movies".into()),
+            sheet_index: 0,
+            source: SourceKind::Xlsx,
+            version,
+            sheet_kind: SheetKind::Movies,
+            columns,
+            field_index,
+            header_row: 2,
+            dictionary: Dictionary::for_version(version, SheetKind::Movies),
+            lookup: Default::default(),
+        });
+        let cells = cells
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| Cell::new(i, Text::from(*text), false))
+            .collect();
+        Avail::new(sheet, 4, cells)
+    }
+
+    #[test]
+    fn title_and_territories_read_as_the_row_gives_them() {
+        let row = row(&[
+            ("ALID", " md:alid:x:1 "),
+            ("Territory", " US, GB |DE,"),
+            ("TerritoryExclusion", "GB"),
+        ]);
+        let facts = RowFacts::of(&row, &Settings::default());
+        assert_eq!(facts.title(&row), Some("md:alid:x:1"));
+        let expected: Vec<&str> = row.territories().into_iter().map(|(_, t)| t).collect();
+        assert_eq!(expected, ["US", "DE"]);
+        assert_eq!(facts.territories(&row).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn a_row_without_them_has_none() {
+        let row = row(&[("LicenseType", "SVOD")]);
+        let facts = RowFacts::of(&row, &Settings::default());
+        assert_eq!(facts.title(&row), None);
+        assert_eq!(facts.territories(&row).count(), 0);
     }
 }
