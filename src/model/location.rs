@@ -38,14 +38,17 @@ impl Location {
     }
 
     /// `Sheet!Cell` when both are known, else the sheet name, else the XML
-    /// `line:col`, else nothing.
+    /// `line:col`, else a CSV cell or line, else nothing.
     pub fn short(&self) -> Option<String> {
         match (&self.sheet, &self.cell, self.row, self.line) {
             (Some(s), Some(c), _, _) => Some(format!("{s}!{c}")),
             (Some(s), None, Some(r), _) => Some(format!("{s}!{r}:{r}")),
             (Some(s), None, None, _) => Some(s.clone()),
             (None, _, _, Some(l)) => Some(format!("{l}:{}", self.col.unwrap_or(1))),
-            _ => None,
+            // CSV: a cell (`B5`), or the row, which is the line of the file.
+            (None, Some(c), _, None) => Some(c.clone()),
+            (None, None, Some(r), None) => Some(r.to_string()),
+            (None, None, None, None) => None,
         }
     }
 
@@ -83,5 +86,17 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(77), "BZ");
         assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn csv_places_are_named() {
+        // Without them, two CSV rows in one message read as the same file.
+        let mut row = Location::file("a.csv");
+        row.row = Some(5);
+        assert_eq!(row.display(), "a.csv:5");
+        let mut cell = row.clone();
+        cell.cell = Some("B5".into());
+        assert_eq!(cell.display(), "a.csv:B5");
+        assert_eq!(Location::file("a.csv").display(), "a.csv");
     }
 }
