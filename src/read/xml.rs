@@ -15,9 +15,9 @@
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
-use quick_xml::NsReader;
+use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{NamespaceError, NamespaceResolver, QName, ResolveResult};
 use rustc_hash::FxHashMap;
 
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
@@ -889,12 +889,69 @@ fn trimmed<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
     }
 }
 
-/// The namespace URI of a start tag (empty when unbound), or its undeclared prefix.
-fn element_ns<'r>(reader: &'r NsReader<&[u8]>, e: &BytesStart<'_>) -> Result<&'r str, String> {
-    match reader.resolver().resolve_element(e.name()).0 {
-        ResolveResult::Bound(ns) => Ok(ns.0),
-        ResolveResult::Unknown(prefix) => Err(prefix),
-        ResolveResult::Unbound => Ok(""),
+/// Namespace bindings in scope for a plain quick-xml `Reader`. Only
+/// elements whose start tag mentions `xmlns` (rare after the root) are given
+/// to quick-xml's resolver, which is what `NsReader` would do with every
+/// element; answers are kept until the bindings change.
+#[derive(Default)]
+struct Namespaces {
+    resolver: NamespaceResolver,
+    /// Stack depths of the open elements that were given to the resolver.
+    scopes: Vec<usize>,
+    /// Prefixes (`None`: no prefix) resolved since the bindings last changed.
+    known: Vec<(Option<Box<str>>, Resolved)>,
+}
+
+/// A prefix's namespace URI (empty when unbound), or the undeclared prefix.
+type Resolved = Result<Box<str>, String>;
+
+/// Whether the attributes of a start tag may declare a namespace: only one
+/// named `xmlns` or `xmlns:…` does (a plain scan; `str::contains` costs more
+/// on these short strings).
+fn may_declare(attrs: &str) -> bool {
+    attrs.as_bytes().windows(5).any(|w| w == b"xmlns")
+}
+
+impl Namespaces {
+    /// Opens element `e` at stack depth `depth`: adds its declarations.
+    fn open(&mut self, e: &BytesStart<'_>, depth: usize) -> Result<(), NamespaceError> {
+        if may_declare(e.attributes_raw()) {
+            self.known.clear();
+            self.scopes.push(depth);
+            self.resolver.push(e)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the element at stack depth `depth`: drops its declarations.
+    fn close(&mut self, depth: usize) {
+        if self.scopes.last() == Some(&depth) {
+            self.scopes.pop();
+            self.known.clear();
+            self.resolver.pop();
+        }
+    }
+
+    /// The namespace URI of element `qname` (empty when unbound), or its
+    /// undeclared prefix.
+    fn uri(&mut self, qname: &str) -> Result<&str, &str> {
+        let prefix = qname.bytes().position(|b| b == b':').map(|i| &qname[..i]);
+        let i = match self.known.iter().position(|(p, _)| p.as_deref() == prefix) {
+            Some(i) => i,
+            None => {
+                let uri = match self.resolver.resolve_element(QName(qname)).0 {
+                    ResolveResult::Bound(ns) => Ok(ns.0.into()),
+                    ResolveResult::Unknown(prefix) => Err(prefix),
+                    ResolveResult::Unbound => Ok("".into()),
+                };
+                self.known.push((prefix.map(Into::into), uri));
+                self.known.len() - 1
+            }
+        };
+        match &self.known[i].1 {
+            Ok(uri) => Ok(uri),
+            Err(prefix) => Err(prefix),
+        }
     }
 }
 
@@ -918,13 +975,14 @@ impl<'a> Parser<'a> {
         } else {
             0
         };
-        let mut reader = NsReader::from_reader(&self.input[base..]);
+        let mut reader = Reader::from_reader(&self.input[base..]);
         {
             let cfg = reader.config_mut();
             cfg.trim_text(false);
             cfg.check_end_names = true;
             cfg.expand_empty_elements = false;
         }
+        let mut names = Namespaces::default();
         loop {
             let before = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
@@ -936,16 +994,27 @@ impl<'a> Parser<'a> {
             };
             let after = base + reader.buffer_position() as usize;
             match event {
-                Event::Start(e) => {
-                    let ns = element_ns(&reader, &e).map_err(|p| self.undeclared(before, &p))?;
-                    self.start(&e, ns, (before, after))?;
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let depth = self.stack.len();
+                    if let Err(err) = names.open(e, depth) {
+                        // Where `NsReader` would have failed the read.
+                        let at = base + reader.error_position() as usize;
+                        let err = quick_xml::Error::from(err);
+                        return Err(self.err(at, describe_error(&err, &self.stack)));
+                    }
+                    let ns = names
+                        .uri(e.name().0)
+                        .map_err(|p| self.undeclared(before, p))?;
+                    self.start(e, ns, (before, after))?;
+                    if matches!(event, Event::Empty(_)) {
+                        self.end(after)?;
+                        names.close(depth);
+                    }
                 }
-                Event::Empty(e) => {
-                    let ns = element_ns(&reader, &e).map_err(|p| self.undeclared(before, &p))?;
-                    self.start(&e, ns, (before, after))?;
+                Event::End(_) => {
                     self.end(after)?;
+                    names.close(self.stack.len());
                 }
-                Event::End(_) => self.end(after)?,
                 Event::Text(t) if self.keeps_text() => {
                     self.text(t.xml10_content(), (before, after));
                 }
