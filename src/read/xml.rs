@@ -884,8 +884,19 @@ fn lift<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
 /// `text` without leading and trailing whitespace, still borrowed if it was.
 fn trimmed<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
     match text {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+        Cow::Borrowed(s) => Cow::Borrowed(trim(s)),
+        Cow::Owned(s) => Cow::Owned(trim(s).to_owned()),
+    }
+}
+
+/// [`str::trim`], quick for the usual value that starts and ends with a
+/// visible ASCII character.
+fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
     }
 }
 
@@ -1015,8 +1026,14 @@ impl<'a> Parser<'a> {
                     self.end(after)?;
                     names.close(self.stack.len());
                 }
-                Event::Text(t) if self.keeps_text() => {
-                    self.text(t.xml10_content(), (before, after));
+                Event::Text(t) if self.keeps_text() && !self.leading_blank(&t) => {
+                    // Only text with a `\r` needs its line ends normalized.
+                    let content = if t.as_bytes().contains(&b'\r') {
+                        t.xml10_content()
+                    } else {
+                        t.into_inner()
+                    };
+                    self.text(content, (before, after));
                 }
                 Event::CData(c) if self.keeps_text() => {
                     let start = (before + 9).min(after);
@@ -1110,6 +1127,12 @@ impl<'a> Parser<'a> {
     /// and is read (text between elements and in skipped ones is dropped).
     fn keeps_text(&self) -> bool {
         self.other_depth == 0 && self.stack.last().is_some_and(|f| !f.has_child)
+    }
+
+    /// Whether `text` is blank and the open element has no text yet: it
+    /// would be trimmed off the value, so it is not kept.
+    fn leading_blank(&self, text: &str) -> bool {
+        self.stack.last().is_some_and(|f| f.text.is_empty()) && text.bytes().all(is_ws)
     }
 
     fn text(&mut self, content: Cow<'a, str>, span: (usize, usize)) {
@@ -2283,7 +2306,7 @@ fn merge(
 
 /// Adds the trimmed value, unless empty, to column `col`.
 fn push(cells: &mut Vec<Val>, interner: &mut Interner, col: usize, value: &str, pos: XmlPos) {
-    let value = value.trim();
+    let value = trim(value);
     if value.is_empty() {
         return;
     }
