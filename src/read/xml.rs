@@ -905,13 +905,28 @@ fn trim(text: &str) -> &str {
 /// to quick-xml's resolver, which is what `NsReader` would do with every
 /// element; answers are kept until the bindings change.
 #[derive(Default)]
-struct Namespaces {
+struct Namespaces<'a> {
     resolver: NamespaceResolver,
     /// Stack depths of the open elements that were given to the resolver.
     scopes: Vec<usize>,
     /// Prefixes (`None`: no prefix) resolved since the bindings last changed.
     known: Vec<(Option<Box<str>>, Resolved)>,
+    /// Element names seen since the bindings last changed.
+    elements: FxHashMap<&'a str, Element>,
 }
+
+/// What an element's qualified name tells, worked out once per name.
+#[derive(Clone, Copy)]
+struct Element {
+    /// The local name, when the reader acts on it.
+    name: N,
+    /// Where the local name starts in the qualified name.
+    local_at: usize,
+    ns: Ns,
+}
+
+/// Most element names kept (a hostile document may use millions).
+const MAX_ELEMENT_NAMES: usize = 1024;
 
 /// A prefix's namespace URI (empty when unbound), or the undeclared prefix.
 type Resolved = Result<Box<str>, String>;
@@ -923,11 +938,12 @@ fn may_declare(attrs: &str) -> bool {
     attrs.as_bytes().windows(5).any(|w| w == b"xmlns")
 }
 
-impl Namespaces {
+impl<'a> Namespaces<'a> {
     /// Opens element `e` at stack depth `depth`: adds its declarations.
     fn open(&mut self, e: &BytesStart<'_>, depth: usize) -> Result<(), NamespaceError> {
         if may_declare(e.attributes_raw()) {
             self.known.clear();
+            self.elements.clear();
             self.scopes.push(depth);
             self.resolver.push(e)?;
         }
@@ -939,8 +955,22 @@ impl Namespaces {
         if self.scopes.last() == Some(&depth) {
             self.scopes.pop();
             self.known.clear();
+            self.elements.clear();
             self.resolver.pop();
         }
+    }
+
+    /// What is known of element name `qname` under the current bindings.
+    fn element(&self, qname: &str) -> Option<Element> {
+        self.elements.get(qname).copied()
+    }
+
+    /// Keeps what element name `qname` tells until the bindings change.
+    fn remember(&mut self, qname: &'a str, element: Element) {
+        if self.elements.len() == MAX_ELEMENT_NAMES {
+            self.elements.clear();
+        }
+        self.elements.insert(qname, element);
     }
 
     /// The namespace URI of element `qname` (empty when unbound), or its
@@ -1013,10 +1043,7 @@ impl<'a> Parser<'a> {
                         let err = quick_xml::Error::from(err);
                         return Err(self.err(at, describe_error(&err, &self.stack)));
                     }
-                    let ns = names
-                        .uri(e.name().0)
-                        .map_err(|p| self.undeclared(before, p))?;
-                    self.start(e, ns, (before, after))?;
+                    self.start(e, &mut names, (before, after))?;
                     if matches!(event, Event::Empty(_)) {
                         self.end(after)?;
                         names.close(depth);
@@ -1177,30 +1204,22 @@ impl<'a> Parser<'a> {
     fn start(
         &mut self,
         e: &BytesStart<'_>,
-        ns_uri: &str,
+        names: &mut Namespaces<'a>,
         tag: (usize, usize),
     ) -> Result<(), ReadError> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(self.err(
-                tag.0,
-                format!("nesting deeper than {MAX_DEPTH} elements; Avails XML needs about 10 levels — the file is malformed or hostile"),
-            ));
-        }
         let qname = self.own(e.name().0);
-        // The local name follows the first `:`.
-        let local_at = qname.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
-        let local = &qname[local_at..];
-        let name = N::of(local);
-        if !self.root_seen {
-            self.root_seen = true;
-            self.root(local, &qname, ns_uri, tag)?;
-        }
-        let ns = if self.avails_ns.as_deref() == Some(ns_uri) {
-            Ns::Avails
-        } else if ns_uri.starts_with("http://www.movielabs.com/schema/md") {
-            Ns::Md
-        } else {
-            Ns::Other
+        let Element { name, local_at, ns } = match names.element(&qname) {
+            Some(known) => {
+                self.check_depth(tag)?;
+                known
+            }
+            None => {
+                let element = self.element(&qname, names, tag)?;
+                if let Cow::Borrowed(qname) = qname {
+                    names.remember(qname, element);
+                }
+                element
+            }
         };
         let mut attrs = Vec::new();
         if ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
@@ -1250,7 +1269,7 @@ impl<'a> Parser<'a> {
             attrs,
         };
         if ns == Ns::Other || self.other_depth > 0 {
-            self.foreign(&frame, ns_uri);
+            self.foreign(&frame, names);
             self.other_depth += 1;
             self.stack.push(frame);
             return Ok(());
@@ -1258,6 +1277,44 @@ impl<'a> Parser<'a> {
         self.on_start(&frame);
         self.stack.push(frame);
         Ok(())
+    }
+
+    fn check_depth(&self, tag: (usize, usize)) -> Result<(), ReadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.err(
+                tag.0,
+                format!("nesting deeper than {MAX_DEPTH} elements; Avails XML needs about 10 levels — the file is malformed or hostile"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Works out what element name `qname` tells (the root's also starts
+    /// the document).
+    fn element(
+        &mut self,
+        qname: &str,
+        names: &mut Namespaces<'a>,
+        tag: (usize, usize),
+    ) -> Result<Element, ReadError> {
+        let ns_uri = names.uri(qname).map_err(|p| self.undeclared(tag.0, p))?;
+        self.check_depth(tag)?;
+        // The local name follows the first `:`.
+        let local_at = qname.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
+        let local = &qname[local_at..];
+        let name = N::of(local);
+        if !self.root_seen {
+            self.root_seen = true;
+            self.root(local, qname, ns_uri, tag)?;
+        }
+        let ns = if self.avails_ns.as_deref() == Some(ns_uri) {
+            Ns::Avails
+        } else if ns_uri.starts_with("http://www.movielabs.com/schema/md") {
+            Ns::Md
+        } else {
+            Ns::Other
+        };
+        Ok(Element { name, local_at, ns })
     }
 
     fn root(
@@ -1413,7 +1470,7 @@ impl<'a> Parser<'a> {
 
     /// An avails element outside the avails namespace is skipped: say so,
     /// or its data silently disappears.
-    fn foreign(&mut self, frame: &Frame<'a>, ns_uri: &str) {
+    fn foreign(&mut self, frame: &Frame<'a>, names: &mut Namespaces<'a>) {
         let parent_avails = self.stack.last().is_some_and(|p| p.ns == Ns::Avails);
         let known = frame.name == N::Avail
             || frame.name.avail_rank().is_some()
@@ -1424,6 +1481,8 @@ impl<'a> Parser<'a> {
         }
         let pos = self.lines.pos(frame.tag);
         let avails = self.avails_ns.clone().unwrap_or_default();
+        // Resolved before, so known.
+        let ns_uri = names.uri(&frame.qname).unwrap_or_default();
         let found = if ns_uri.is_empty() {
             "no namespace".to_string()
         } else {
