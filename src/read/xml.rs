@@ -390,17 +390,20 @@ impl N {
     }
 }
 
-/// A set of child names.
+/// A set of child names (two words rather than a `u128`, whose 16-byte
+/// alignment would make every [`Frame`] larger).
 #[derive(Clone, Copy, Default)]
-struct Kids(u128);
+struct Kids([u64; 2]);
 
 impl Kids {
     fn add(&mut self, n: N) {
-        self.0 |= 1 << n as u8;
+        let n = n as usize;
+        self.0[n / 64] |= 1 << (n % 64);
     }
 
     fn has(self, n: N) -> bool {
-        self.0 & (1 << n as u8) != 0
+        let n = n as usize;
+        self.0[n / 64] & (1 << (n % 64)) != 0
     }
 }
 
@@ -742,11 +745,10 @@ struct Attr<'a> {
     span: (usize, usize),
 }
 
-/// An open element. Names and text borrow the input where they can.
+/// An open element. Names and text borrow the input where they can. Kept
+/// within 128 bytes, which are moved without a `memcpy` call.
 struct Frame<'a> {
-    qname: Cow<'a, str>,
-    /// Where the local name starts in `qname`.
-    local_at: usize,
+    qname: &'a str,
     /// The local name, when the reader acts on it.
     name: N,
     ns: Ns,
@@ -763,9 +765,11 @@ struct Frame<'a> {
     attrs: Vec<Attr<'a>>,
 }
 
+const _: () = assert!(size_of::<Frame<'static>>() <= 128);
+
 impl<'a> Frame<'a> {
     fn local(&self) -> &str {
-        &self.qname[self.local_at..]
+        local_name(self.qname)
     }
 
     fn attr(&self, name: &str) -> Option<&Attr<'a>> {
@@ -874,6 +878,11 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// The local name of a qualified name: what follows the first `:`.
+fn local_name(qname: &str) -> &str {
+    qname.split_once(':').map_or(qname, |(_, local)| local)
+}
+
 /// `part` with the lifetime of `whole` when it is a slice of it (events
 /// borrow the input), else `None`.
 fn lift<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
@@ -920,8 +929,6 @@ struct Namespaces<'a> {
 struct Element {
     /// The local name, when the reader acts on it.
     name: N,
-    /// Where the local name starts in the qualified name.
-    local_at: usize,
     ns: Ns,
 }
 
@@ -935,7 +942,10 @@ type Resolved = Result<Box<str>, String>;
 /// named `xmlns` or `xmlns:…` does (a plain scan; `str::contains` costs more
 /// on these short strings).
 fn may_declare(attrs: &str) -> bool {
-    attrs.as_bytes().windows(5).any(|w| w == b"xmlns")
+    let b = attrs.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, c)| *c == b'x' && b[i..].starts_with(b"xmlns"))
 }
 
 impl<'a> Namespaces<'a> {
@@ -1207,17 +1217,16 @@ impl<'a> Parser<'a> {
         names: &mut Namespaces<'a>,
         tag: (usize, usize),
     ) -> Result<(), ReadError> {
-        let qname = self.own(e.name().0);
-        let Element { name, local_at, ns } = match names.element(&qname) {
+        // Events borrow the document, so the name always lifts.
+        let qname = lift(self.text, e.name().0).unwrap_or_default();
+        let Element { name, ns } = match names.element(qname) {
             Some(known) => {
                 self.check_depth(tag)?;
                 known
             }
             None => {
-                let element = self.element(&qname, names, tag)?;
-                if let Cow::Borrowed(qname) = qname {
-                    names.remember(qname, element);
-                }
+                let element = self.element(qname, names, tag)?;
+                names.remember(qname, element);
                 element
             }
         };
@@ -1257,7 +1266,6 @@ impl<'a> Parser<'a> {
         }
         let frame = Frame {
             qname,
-            local_at,
             name,
             ns,
             tag,
@@ -1299,9 +1307,7 @@ impl<'a> Parser<'a> {
     ) -> Result<Element, ReadError> {
         let ns_uri = names.uri(qname).map_err(|p| self.undeclared(tag.0, p))?;
         self.check_depth(tag)?;
-        // The local name follows the first `:`.
-        let local_at = qname.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
-        let local = &qname[local_at..];
+        let local = local_name(qname);
         let name = N::of(local);
         if !self.root_seen {
             self.root_seen = true;
@@ -1314,7 +1320,7 @@ impl<'a> Parser<'a> {
         } else {
             Ns::Other
         };
-        Ok(Element { name, local_at, ns })
+        Ok(Element { name, ns })
     }
 
     fn root(
@@ -1482,7 +1488,7 @@ impl<'a> Parser<'a> {
         let pos = self.lines.pos(frame.tag);
         let avails = self.avails_ns.clone().unwrap_or_default();
         // Resolved before, so known.
-        let ns_uri = names.uri(&frame.qname).unwrap_or_default();
+        let ns_uri = names.uri(frame.qname).unwrap_or_default();
         let found = if ns_uri.is_empty() {
             "no namespace".to_string()
         } else {
