@@ -880,7 +880,10 @@ fn is_ws(b: u8) -> bool {
 
 /// The local name of a qualified name: what follows the first `:`.
 fn local_name(qname: &str) -> &str {
-    qname.split_once(':').map_or(qname, |(_, local)| local)
+    match qname.bytes().position(|b| b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
 }
 
 /// `part` with the lifetime of `whole` when it is a slice of it (events
@@ -1237,8 +1240,7 @@ impl<'a> Parser<'a> {
                 let a = a.map_err(|err| {
                     self.err(tag.0, format!("a malformed attribute in <{qname}>: {err}"))
                 })?;
-                let key = a.key.local_name();
-                let key: &str = key.as_ref();
+                let key = local_name(a.key.0);
                 let value = a
                     .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map_err(|err| {
@@ -1533,13 +1535,17 @@ impl<'a> Parser<'a> {
             .last()
             .is_some_and(|f| f.ns == Ns::Avails && f.name == N::Avail);
         // Order and repetition under Avail and Transaction.
-        let order: Option<fn(N) -> Option<u8>> = match parent {
-            N::Avail if in_avail => Some(N::avail_rank),
-            N::Transaction if self.trans.is_some() => Some(N::transaction_rank),
-            _ => None,
+        let ordered = match parent {
+            N::Avail => in_avail,
+            N::Transaction => self.trans.is_some(),
+            _ => false,
         };
-        if let (Some(order), true) = (order, frame.ns == Ns::Avails) {
-            let rank = order(frame.name);
+        if ordered && frame.ns == Ns::Avails {
+            let rank = if parent == N::Avail {
+                frame.name.avail_rank()
+            } else {
+                frame.name.transaction_rank()
+            };
             let mut problems = Vec::new();
             if let Some(p) = self.stack.last_mut() {
                 if frame.name.is_single() && p.kids.has(frame.name) {
@@ -2443,12 +2449,17 @@ fn attr_span(input: &[u8], tag: (usize, usize), key: &[u8]) -> Option<(usize, us
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
+    let (first, rest) = needle.split_first()?;
     // Compare only where the first byte matches.
-    let first = needle[0];
-    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle)
+    let mut from = 0;
+    while let Some(i) = hay[from..].iter().position(|b| b == first) {
+        let at = from + i;
+        if hay[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
@@ -2784,6 +2795,10 @@ mod tests {
         let text = "ab\nc\u{e9}d\u{1F600}\n\n  <x>\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}</x>\r\n"
             .repeat(7)
             + &"long line \u{e9} ".repeat(9);
+        line_index_counts(&text);
+    }
+
+    fn line_index_counts(text: &str) {
         let plain = |offset: usize| {
             let before = &text.as_bytes()[..offset];
             let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
@@ -2798,7 +2813,7 @@ mod tests {
             (line, col as u32 + 1)
         };
         assert_eq!(chars("a\u{e9}\u{1F600}".as_bytes()), 3);
-        let lines = LineIndex::new(&text);
+        let lines = LineIndex::new(text);
         let (mut seed, mut offset) = (0x9e37_79b9_u32, 0);
         for _ in 0..3000 {
             seed ^= seed << 13;
