@@ -477,7 +477,7 @@ pub fn read(
         avail: None,
         trans: None,
         pending: Pending::default(),
-        interner: Interner::default(),
+        values: Values::default(),
         scratch: String::new(),
         spare: Spare::default(),
     };
@@ -854,11 +854,33 @@ struct Parser<'a> {
     trans: Option<TransAcc>,
     pending: Pending<'a>,
     /// Shares repeated cell values (territories, dates, license types).
-    interner: Interner,
+    values: Values,
     /// Reused buffer for values pieced together.
     scratch: String,
     /// Emptied vectors kept for reuse.
     spare: Spare<'a>,
+}
+
+/// Shares repeated cell values.
+#[derive(Default)]
+struct Values {
+    interner: Interner,
+    /// Each column's last value: avails repeat a column's value from row to
+    /// row, and comparing costs less than the interner's hashing.
+    last: Vec<Option<Arc<str>>>,
+}
+
+impl Values {
+    /// The shared copy of `text`, a value of column `col`.
+    fn share(&mut self, col: usize, text: &str) -> Arc<str> {
+        if self.last.len() <= col {
+            self.last.resize(col + 1, None);
+        }
+        match &mut self.last[col] {
+            Some(last) if **last == *text => Arc::clone(last),
+            slot => Arc::clone(slot.insert(self.interner.intern(text))),
+        }
+    }
 }
 
 /// Emptied vectors kept for reuse, so most elements allocate nothing.
@@ -1599,7 +1621,7 @@ impl<'a> Parser<'a> {
                 if let Some(a) = frame.attr("TransactionID") {
                     let p = lines.pos(a.span);
                     if let Some(t) = self.trans.as_mut() {
-                        push(&mut t.cells, &mut self.interner, c!("AvailID"), &a.value, p);
+                        push(&mut t.cells, &mut self.values, c!("AvailID"), &a.value, p);
                     }
                 }
             }
@@ -2116,7 +2138,7 @@ impl<'a> Parser<'a> {
 
     fn avail_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(a) = self.avail.as_mut() {
-            push(&mut a.cells, &mut self.interner, col, value, pos);
+            push(&mut a.cells, &mut self.values, col, value, pos);
         }
     }
 
@@ -2128,7 +2150,7 @@ impl<'a> Parser<'a> {
 
     fn trans_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(t) = self.trans.as_mut() {
-            push(&mut t.cells, &mut self.interner, col, value, pos);
+            push(&mut t.cells, &mut self.values, col, value, pos);
         }
     }
 
@@ -2287,7 +2309,7 @@ impl<'a> Parser<'a> {
                 _ => c!("ContentID"),
             };
             if !avail.cells.iter().any(|v| v.col == c) {
-                push(&mut avail.cells, &mut self.interner, c, &id, pos);
+                push(&mut avail.cells, &mut self.values, c, &id, pos);
             }
         }
         // EMA 1.6 (avails 2.1) identifies movies by AltID, which MovieLabs'
@@ -2302,7 +2324,7 @@ impl<'a> Parser<'a> {
         {
             push(
                 &mut avail.cells,
-                &mut self.interner,
+                &mut self.values,
                 c!("AltID"),
                 &id.text,
                 id.pos,
@@ -2315,7 +2337,7 @@ impl<'a> Parser<'a> {
         {
             push(
                 &mut avail.cells,
-                &mut self.interner,
+                &mut self.values,
                 c!("CaptionIncluded"),
                 "Yes",
                 pos,
@@ -2376,14 +2398,14 @@ fn merge(
 }
 
 /// Adds the trimmed value, unless empty, to column `col`.
-fn push(cells: &mut Vec<Val>, interner: &mut Interner, col: usize, value: &str, pos: XmlPos) {
+fn push(cells: &mut Vec<Val>, values: &mut Values, col: usize, value: &str, pos: XmlPos) {
     let value = trim(value);
     if value.is_empty() {
         return;
     }
     cells.push(Val {
         col,
-        text: interner.intern(value),
+        text: values.share(col, value),
         pos,
     });
 }
