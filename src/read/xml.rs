@@ -581,6 +581,9 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
 /// Byte offset → 1-based line and column (in characters).
 struct LineIndex<'a> {
     bytes: &'a [u8],
+    /// Whether the text is all ASCII (most avails are): then a column is a
+    /// byte count and only newlines need finding.
+    ascii: bool,
     /// The last answer: offsets mostly grow while streaming, so the next
     /// one is counted from here, over the bytes in between only (a
     /// minified one-line file would otherwise cost O(n²)).
@@ -598,6 +601,30 @@ struct Cursor {
 }
 
 impl Cursor {
+    /// [`Cursor::advance`] over ASCII bytes: only newlines matter.
+    fn advance_ascii(&mut self, ahead: &[u8]) {
+        let (words, rest) = ahead.as_chunks::<8>();
+        let mut at = self.offset;
+        for w in words {
+            let nl = newline_bits(u64::from_le_bytes(*w));
+            if nl != 0 {
+                self.line += count_high(nl);
+                // After the word's last newline.
+                self.line_start = at + (63 - nl.leading_zeros()) as usize / 8 + 1;
+            }
+            at += 8;
+        }
+        for b in rest {
+            at += 1;
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = at;
+            }
+        }
+        self.offset = at;
+        self.col = (at - self.line_start) as u32 + 1;
+    }
+
     /// Moves forward over `ahead`, the bytes from `self.offset` on.
     fn advance(&mut self, ahead: &[u8]) {
         let (words, rest) = ahead.as_chunks::<8>();
@@ -682,6 +709,7 @@ impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
         LineIndex {
             bytes: text.as_bytes(),
+            ascii: text.is_ascii(),
             at: std::cell::Cell::new(Cursor {
                 offset: 0,
                 line: 1,
@@ -695,7 +723,9 @@ impl<'a> LineIndex<'a> {
         let bytes = self.bytes;
         let offset = offset.min(bytes.len());
         let mut c = self.at.get();
-        if offset >= c.offset {
+        if offset >= c.offset && self.ascii {
+            c.advance_ascii(&bytes[c.offset..offset]);
+        } else if offset >= c.offset {
             c.advance(&bytes[c.offset..offset]);
         } else if offset >= c.line_start {
             // Same line, further back: count from the nearer end.
@@ -2818,6 +2848,10 @@ mod tests {
             .repeat(7)
             + &"long line \u{e9} ".repeat(9);
         line_index_counts(&text);
+        // ASCII text takes a shorter way.
+        let ascii = text.replace(['\u{e9}', '\u{1F600}'], "e");
+        assert!(LineIndex::new(&ascii).ascii);
+        line_index_counts(&ascii);
     }
 
     fn line_index_counts(text: &str) {
