@@ -1286,7 +1286,9 @@ impl<'a> Parser<'a> {
             }
         };
         let mut attrs = Vec::new();
-        if ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
+        let has_attrs = !e.attributes_raw().is_empty();
+        // Attributes are read from a few elements (and most tags have none).
+        if has_attrs && ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
             attrs = self.spare.attrs.pop().unwrap_or_default();
             for a in e.attributes() {
                 let a = a.map_err(|err| {
