@@ -768,8 +768,9 @@ enum Ns {
     Other,
 }
 
-/// An attribute: local name, value, value span.
+/// An attribute: name as written, local name, value, value span.
 struct Attr<'a> {
+    key: &'a str,
     name: Cow<'a, str>,
     value: Cow<'a, str>,
     span: (usize, usize),
@@ -1290,30 +1291,16 @@ impl<'a> Parser<'a> {
         // Attributes are read from a few elements (and most tags have none).
         if has_attrs && ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
             attrs = self.spare.attrs.pop().unwrap_or_default();
-            for a in e.attributes() {
-                let a = a.map_err(|err| {
-                    self.err(tag.0, format!("a malformed attribute in <{qname}>: {err}"))
-                })?;
-                let key = local_name(a.key.0);
-                let value = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|err| {
-                        self.err(
-                            tag.0,
-                            format!("attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"),
-                        )
-                    })?;
-                let value = match value {
-                    Cow::Borrowed(v) => self.own(v),
-                    Cow::Owned(v) => Cow::Owned(v),
-                };
-                let span = attr_span(self.input, tag, a.key.as_ref().as_bytes()).unwrap_or(tag);
-                attrs.push(Attr {
-                    name: self.own(key),
-                    value,
-                    span,
-                });
-            }
+            let read = match self.read_attrs(e, qname, tag, false, &mut attrs) {
+                Some(read) => read,
+                None => {
+                    // Malformed or repeated: quick-xml's checks say what is wrong.
+                    attrs.clear();
+                    let read = self.read_attrs(e, qname, tag, true, &mut attrs);
+                    read.unwrap_or(Ok(()))
+                }
+            };
+            read?;
         }
         if let Some(parent) = self.stack.last_mut().filter(|p| !p.has_child) {
             parent.has_child = true;
@@ -1341,6 +1328,51 @@ impl<'a> Parser<'a> {
         self.on_start(&frame);
         self.stack.push(frame);
         Ok(())
+    }
+
+    /// Adds the attributes of `e` to `attrs`. quick-xml's check for repeated
+    /// names allocates for every tag, so `checked` reading is kept for tags
+    /// where unchecked reading meets a malformed or repeated attribute, or
+    /// more than a few (`None`: names are compared pairwise here).
+    fn read_attrs(
+        &self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        tag: (usize, usize),
+        checked: bool,
+        attrs: &mut Vec<Attr<'a>>,
+    ) -> Option<Result<(), ReadError>> {
+        for a in e.attributes().with_checks(checked) {
+            let a = match a {
+                Ok(a) if checked => a,
+                Ok(a) if attrs.len() < 16 && attrs.iter().all(|b| b.key != a.key.0) => a,
+                Err(err) if checked => {
+                    let message = format!("a malformed attribute in <{qname}>: {err}");
+                    return Some(Err(self.err(tag.0, message)));
+                }
+                _ => return None,
+            };
+            let key = local_name(a.key.0);
+            let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                Ok(Cow::Borrowed(v)) => self.own(v),
+                Ok(Cow::Owned(v)) => Cow::Owned(v),
+                Err(err) => {
+                    let message = format!(
+                        "attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"
+                    );
+                    return Some(Err(self.err(tag.0, message)));
+                }
+            };
+            let span = attr_span(self.input, tag, a.key.0.as_bytes()).unwrap_or(tag);
+            attrs.push(Attr {
+                // Events borrow the document, so the key always lifts.
+                key: lift(self.text, a.key.0).unwrap_or_default(),
+                name: self.own(key),
+                value,
+                span,
+            });
+        }
+        Some(Ok(()))
     }
 
     fn check_depth(&self, tag: (usize, usize)) -> Result<(), ReadError> {
