@@ -15,9 +15,9 @@
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
-use quick_xml::NsReader;
+use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{NamespaceError, NamespaceResolver, QName, ResolveResult};
 use rustc_hash::FxHashMap;
 
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
@@ -390,17 +390,20 @@ impl N {
     }
 }
 
-/// A set of child names.
+/// A set of child names (two words rather than a `u128`, whose 16-byte
+/// alignment would make every [`Frame`] larger).
 #[derive(Clone, Copy, Default)]
-struct Kids(u128);
+struct Kids([u64; 2]);
 
 impl Kids {
     fn add(&mut self, n: N) {
-        self.0 |= 1 << n as u8;
+        let n = n as usize;
+        self.0[n / 64] |= 1 << (n % 64);
     }
 
     fn has(self, n: N) -> bool {
-        self.0 & (1 << n as u8) != 0
+        let n = n as usize;
+        self.0[n / 64] & (1 << (n % 64)) != 0
     }
 }
 
@@ -474,7 +477,7 @@ pub fn read(
         avail: None,
         trans: None,
         pending: Pending::default(),
-        interner: Interner::default(),
+        values: Values::default(),
         scratch: String::new(),
         spare: Spare::default(),
     };
@@ -578,6 +581,9 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
 /// Byte offset → 1-based line and column (in characters).
 struct LineIndex<'a> {
     bytes: &'a [u8],
+    /// Whether the text is all ASCII (most avails are): then a column is a
+    /// byte count and only newlines need finding.
+    ascii: bool,
     /// The last answer: offsets mostly grow while streaming, so the next
     /// one is counted from here, over the bytes in between only (a
     /// minified one-line file would otherwise cost O(n²)).
@@ -595,6 +601,30 @@ struct Cursor {
 }
 
 impl Cursor {
+    /// [`Cursor::advance`] over ASCII bytes: only newlines matter.
+    fn advance_ascii(&mut self, ahead: &[u8]) {
+        let (words, rest) = ahead.as_chunks::<8>();
+        let mut at = self.offset;
+        for w in words {
+            let nl = newline_bits(u64::from_le_bytes(*w));
+            if nl != 0 {
+                self.line += count_high(nl);
+                // After the word's last newline.
+                self.line_start = at + (63 - nl.leading_zeros()) as usize / 8 + 1;
+            }
+            at += 8;
+        }
+        for b in rest {
+            at += 1;
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = at;
+            }
+        }
+        self.offset = at;
+        self.col = (at - self.line_start) as u32 + 1;
+    }
+
     /// Moves forward over `ahead`, the bytes from `self.offset` on.
     fn advance(&mut self, ahead: &[u8]) {
         let (words, rest) = ahead.as_chunks::<8>();
@@ -679,6 +709,7 @@ impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
         LineIndex {
             bytes: text.as_bytes(),
+            ascii: text.is_ascii(),
             at: std::cell::Cell::new(Cursor {
                 offset: 0,
                 line: 1,
@@ -692,7 +723,9 @@ impl<'a> LineIndex<'a> {
         let bytes = self.bytes;
         let offset = offset.min(bytes.len());
         let mut c = self.at.get();
-        if offset >= c.offset {
+        if offset >= c.offset && self.ascii {
+            c.advance_ascii(&bytes[c.offset..offset]);
+        } else if offset >= c.offset {
             c.advance(&bytes[c.offset..offset]);
         } else if offset >= c.line_start {
             // Same line, further back: count from the nearer end.
@@ -735,18 +768,18 @@ enum Ns {
     Other,
 }
 
-/// An attribute: local name, value, value span.
+/// An attribute: name as written, local name, value, value span.
 struct Attr<'a> {
+    key: &'a str,
     name: Cow<'a, str>,
     value: Cow<'a, str>,
     span: (usize, usize),
 }
 
-/// An open element. Names and text borrow the input where they can.
+/// An open element. Names and text borrow the input where they can. Kept
+/// within 128 bytes, which are moved without a `memcpy` call.
 struct Frame<'a> {
-    qname: Cow<'a, str>,
-    /// Where the local name starts in `qname`.
-    local_at: usize,
+    qname: &'a str,
     /// The local name, when the reader acts on it.
     name: N,
     ns: Ns,
@@ -763,9 +796,11 @@ struct Frame<'a> {
     attrs: Vec<Attr<'a>>,
 }
 
+const _: () = assert!(size_of::<Frame<'static>>() <= 128);
+
 impl<'a> Frame<'a> {
     fn local(&self) -> &str {
-        &self.qname[self.local_at..]
+        local_name(self.qname)
     }
 
     fn attr(&self, name: &str) -> Option<&Attr<'a>> {
@@ -850,11 +885,33 @@ struct Parser<'a> {
     trans: Option<TransAcc>,
     pending: Pending<'a>,
     /// Shares repeated cell values (territories, dates, license types).
-    interner: Interner,
+    values: Values,
     /// Reused buffer for values pieced together.
     scratch: String,
     /// Emptied vectors kept for reuse.
     spare: Spare<'a>,
+}
+
+/// Shares repeated cell values.
+#[derive(Default)]
+struct Values {
+    interner: Interner,
+    /// Each column's last value: avails repeat a column's value from row to
+    /// row, and comparing costs less than the interner's hashing.
+    last: Vec<Option<Arc<str>>>,
+}
+
+impl Values {
+    /// The shared copy of `text`, a value of column `col`.
+    fn share(&mut self, col: usize, text: &str) -> Arc<str> {
+        if self.last.len() <= col {
+            self.last.resize(col + 1, None);
+        }
+        match &mut self.last[col] {
+            Some(last) if **last == *text => Arc::clone(last),
+            slot => Arc::clone(slot.insert(self.interner.intern(text))),
+        }
+    }
 }
 
 /// Emptied vectors kept for reuse, so most elements allocate nothing.
@@ -874,6 +931,14 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// The local name of a qualified name: what follows the first `:`.
+fn local_name(qname: &str) -> &str {
+    match qname.bytes().position(|b| b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
+}
+
 /// `part` with the lifetime of `whole` when it is a slice of it (events
 /// borrow the input), else `None`.
 fn lift<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
@@ -884,17 +949,116 @@ fn lift<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
 /// `text` without leading and trailing whitespace, still borrowed if it was.
 fn trimmed<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
     match text {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-        Cow::Owned(s) => Cow::Owned(s.trim().to_owned()),
+        Cow::Borrowed(s) => Cow::Borrowed(trim(s)),
+        Cow::Owned(s) => Cow::Owned(trim(s).to_owned()),
     }
 }
 
-/// The namespace URI of a start tag (empty when unbound), or its undeclared prefix.
-fn element_ns<'r>(reader: &'r NsReader<&[u8]>, e: &BytesStart<'_>) -> Result<&'r str, String> {
-    match reader.resolver().resolve_element(e.name()).0 {
-        ResolveResult::Bound(ns) => Ok(ns.0),
-        ResolveResult::Unknown(prefix) => Err(prefix),
-        ResolveResult::Unbound => Ok(""),
+/// [`str::trim`], quick for the usual value that starts and ends with a
+/// visible ASCII character.
+fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
+/// Namespace bindings in scope for a plain quick-xml `Reader`. Only
+/// elements whose start tag mentions `xmlns` (rare after the root) are given
+/// to quick-xml's resolver, which is what `NsReader` would do with every
+/// element; answers are kept until the bindings change.
+#[derive(Default)]
+struct Namespaces<'a> {
+    resolver: NamespaceResolver,
+    /// Stack depths of the open elements that were given to the resolver.
+    scopes: Vec<usize>,
+    /// Prefixes (`None`: no prefix) resolved since the bindings last changed.
+    known: Vec<(Option<Box<str>>, Resolved)>,
+    /// Element names seen since the bindings last changed.
+    elements: FxHashMap<&'a str, Element>,
+}
+
+/// What an element's qualified name tells, worked out once per name.
+#[derive(Clone, Copy)]
+struct Element {
+    /// The local name, when the reader acts on it.
+    name: N,
+    ns: Ns,
+}
+
+/// Most element names kept (a hostile document may use millions).
+const MAX_ELEMENT_NAMES: usize = 1024;
+
+/// A prefix's namespace URI (empty when unbound), or the undeclared prefix.
+type Resolved = Result<Box<str>, String>;
+
+/// Whether the attributes of a start tag may declare a namespace: only one
+/// named `xmlns` or `xmlns:…` does (a plain scan; `str::contains` costs more
+/// on these short strings).
+fn may_declare(attrs: &str) -> bool {
+    let b = attrs.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, c)| *c == b'x' && b[i..].starts_with(b"xmlns"))
+}
+
+impl<'a> Namespaces<'a> {
+    /// Opens element `e` at stack depth `depth`: adds its declarations.
+    fn open(&mut self, e: &BytesStart<'_>, depth: usize) -> Result<(), NamespaceError> {
+        if may_declare(e.attributes_raw()) {
+            self.known.clear();
+            self.elements.clear();
+            self.scopes.push(depth);
+            self.resolver.push(e)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the element at stack depth `depth`: drops its declarations.
+    fn close(&mut self, depth: usize) {
+        if self.scopes.last() == Some(&depth) {
+            self.scopes.pop();
+            self.known.clear();
+            self.elements.clear();
+            self.resolver.pop();
+        }
+    }
+
+    /// What is known of element name `qname` under the current bindings.
+    fn element(&self, qname: &str) -> Option<Element> {
+        self.elements.get(qname).copied()
+    }
+
+    /// Keeps what element name `qname` tells until the bindings change.
+    fn remember(&mut self, qname: &'a str, element: Element) {
+        if self.elements.len() == MAX_ELEMENT_NAMES {
+            self.elements.clear();
+        }
+        self.elements.insert(qname, element);
+    }
+
+    /// The namespace URI of element `qname` (empty when unbound), or its
+    /// undeclared prefix.
+    fn uri(&mut self, qname: &str) -> Result<&str, &str> {
+        let prefix = qname.bytes().position(|b| b == b':').map(|i| &qname[..i]);
+        let i = match self.known.iter().position(|(p, _)| p.as_deref() == prefix) {
+            Some(i) => i,
+            None => {
+                let uri = match self.resolver.resolve_element(QName(qname)).0 {
+                    ResolveResult::Bound(ns) => Ok(ns.0.into()),
+                    ResolveResult::Unknown(prefix) => Err(prefix),
+                    ResolveResult::Unbound => Ok("".into()),
+                };
+                self.known.push((prefix.map(Into::into), uri));
+                self.known.len() - 1
+            }
+        };
+        match &self.known[i].1 {
+            Ok(uri) => Ok(uri),
+            Err(prefix) => Err(prefix),
+        }
     }
 }
 
@@ -918,13 +1082,14 @@ impl<'a> Parser<'a> {
         } else {
             0
         };
-        let mut reader = NsReader::from_reader(&self.input[base..]);
+        let mut reader = Reader::from_reader(&self.input[base..]);
         {
             let cfg = reader.config_mut();
             cfg.trim_text(false);
             cfg.check_end_names = true;
             cfg.expand_empty_elements = false;
         }
+        let mut names = Namespaces::default();
         loop {
             let before = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
@@ -936,18 +1101,32 @@ impl<'a> Parser<'a> {
             };
             let after = base + reader.buffer_position() as usize;
             match event {
-                Event::Start(e) => {
-                    let ns = element_ns(&reader, &e).map_err(|p| self.undeclared(before, &p))?;
-                    self.start(&e, ns, (before, after))?;
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    let depth = self.stack.len();
+                    if let Err(err) = names.open(e, depth) {
+                        // Where `NsReader` would have failed the read.
+                        let at = base + reader.error_position() as usize;
+                        let err = quick_xml::Error::from(err);
+                        return Err(self.err(at, describe_error(&err, &self.stack)));
+                    }
+                    self.start(e, &mut names, (before, after))?;
+                    if matches!(event, Event::Empty(_)) {
+                        self.end(after)?;
+                        names.close(depth);
+                    }
                 }
-                Event::Empty(e) => {
-                    let ns = element_ns(&reader, &e).map_err(|p| self.undeclared(before, &p))?;
-                    self.start(&e, ns, (before, after))?;
+                Event::End(_) => {
                     self.end(after)?;
+                    names.close(self.stack.len());
                 }
-                Event::End(_) => self.end(after)?,
-                Event::Text(t) if self.keeps_text() => {
-                    self.text(t.xml10_content(), (before, after));
+                Event::Text(t) if self.keeps_text() && !self.leading_blank(&t) => {
+                    // Only text with a `\r` needs its line ends normalized.
+                    let content = if t.as_bytes().contains(&b'\r') {
+                        t.xml10_content()
+                    } else {
+                        t.into_inner()
+                    };
+                    self.text(content, (before, after));
                 }
                 Event::CData(c) if self.keeps_text() => {
                     let start = (before + 9).min(after);
@@ -1043,6 +1222,12 @@ impl<'a> Parser<'a> {
         self.other_depth == 0 && self.stack.last().is_some_and(|f| !f.has_child)
     }
 
+    /// Whether `text` is blank and the open element has no text yet: it
+    /// would be trimmed off the value, so it is not kept.
+    fn leading_blank(&self, text: &str) -> bool {
+        self.stack.last().is_some_and(|f| f.text.is_empty()) && text.bytes().all(is_ws)
+    }
+
     fn text(&mut self, content: Cow<'a, str>, span: (usize, usize)) {
         let Some(frame) = self.stack.last_mut() else {
             return;
@@ -1085,59 +1270,37 @@ impl<'a> Parser<'a> {
     fn start(
         &mut self,
         e: &BytesStart<'_>,
-        ns_uri: &str,
+        names: &mut Namespaces<'a>,
         tag: (usize, usize),
     ) -> Result<(), ReadError> {
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(self.err(
-                tag.0,
-                format!("nesting deeper than {MAX_DEPTH} elements; Avails XML needs about 10 levels — the file is malformed or hostile"),
-            ));
-        }
-        let qname = self.own(e.name().0);
-        // The local name follows the first `:`.
-        let local_at = qname.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
-        let local = &qname[local_at..];
-        let name = N::of(local);
-        if !self.root_seen {
-            self.root_seen = true;
-            self.root(local, &qname, ns_uri, tag)?;
-        }
-        let ns = if self.avails_ns.as_deref() == Some(ns_uri) {
-            Ns::Avails
-        } else if ns_uri.starts_with("http://www.movielabs.com/schema/md") {
-            Ns::Md
-        } else {
-            Ns::Other
+        // Events borrow the document, so the name always lifts.
+        let qname = lift(self.text, e.name().0).unwrap_or_default();
+        let Element { name, ns } = match names.element(qname) {
+            Some(known) => {
+                self.check_depth(tag)?;
+                known
+            }
+            None => {
+                let element = self.element(qname, names, tag)?;
+                names.remember(qname, element);
+                element
+            }
         };
         let mut attrs = Vec::new();
-        if ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
+        let has_attrs = !e.attributes_raw().is_empty();
+        // Attributes are read from a few elements (and most tags have none).
+        if has_attrs && ns != Ns::Other && self.other_depth == 0 && wants_attrs(name) {
             attrs = self.spare.attrs.pop().unwrap_or_default();
-            for a in e.attributes() {
-                let a = a.map_err(|err| {
-                    self.err(tag.0, format!("a malformed attribute in <{qname}>: {err}"))
-                })?;
-                let key = a.key.local_name();
-                let key: &str = key.as_ref();
-                let value = a
-                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .map_err(|err| {
-                        self.err(
-                            tag.0,
-                            format!("attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"),
-                        )
-                    })?;
-                let value = match value {
-                    Cow::Borrowed(v) => self.own(v),
-                    Cow::Owned(v) => Cow::Owned(v),
-                };
-                let span = attr_span(self.input, tag, a.key.as_ref().as_bytes()).unwrap_or(tag);
-                attrs.push(Attr {
-                    name: self.own(key),
-                    value,
-                    span,
-                });
-            }
+            let read = match self.read_attrs(e, qname, tag, false, &mut attrs) {
+                Some(read) => read,
+                None => {
+                    // Malformed or repeated: quick-xml's checks say what is wrong.
+                    attrs.clear();
+                    let read = self.read_attrs(e, qname, tag, true, &mut attrs);
+                    read.unwrap_or(Ok(()))
+                }
+            };
+            read?;
         }
         if let Some(parent) = self.stack.last_mut().filter(|p| !p.has_child) {
             parent.has_child = true;
@@ -1146,7 +1309,6 @@ impl<'a> Parser<'a> {
         }
         let frame = Frame {
             qname,
-            local_at,
             name,
             ns,
             tag,
@@ -1158,7 +1320,7 @@ impl<'a> Parser<'a> {
             attrs,
         };
         if ns == Ns::Other || self.other_depth > 0 {
-            self.foreign(&frame, ns_uri);
+            self.foreign(&frame, names);
             self.other_depth += 1;
             self.stack.push(frame);
             return Ok(());
@@ -1166,6 +1328,87 @@ impl<'a> Parser<'a> {
         self.on_start(&frame);
         self.stack.push(frame);
         Ok(())
+    }
+
+    /// Adds the attributes of `e` to `attrs`. quick-xml's check for repeated
+    /// names allocates for every tag, so `checked` reading is kept for tags
+    /// where unchecked reading meets a malformed or repeated attribute, or
+    /// more than a few (`None`: names are compared pairwise here).
+    fn read_attrs(
+        &self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        tag: (usize, usize),
+        checked: bool,
+        attrs: &mut Vec<Attr<'a>>,
+    ) -> Option<Result<(), ReadError>> {
+        for a in e.attributes().with_checks(checked) {
+            let a = match a {
+                Ok(a) if checked => a,
+                Ok(a) if attrs.len() < 16 && attrs.iter().all(|b| b.key != a.key.0) => a,
+                Err(err) if checked => {
+                    let message = format!("a malformed attribute in <{qname}>: {err}");
+                    return Some(Err(self.err(tag.0, message)));
+                }
+                _ => return None,
+            };
+            let key = local_name(a.key.0);
+            let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                Ok(Cow::Borrowed(v)) => self.own(v),
+                Ok(Cow::Owned(v)) => Cow::Owned(v),
+                Err(err) => {
+                    let message = format!(
+                        "attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"
+                    );
+                    return Some(Err(self.err(tag.0, message)));
+                }
+            };
+            let span = attr_span(self.input, tag, a.key.0.as_bytes()).unwrap_or(tag);
+            attrs.push(Attr {
+                // Events borrow the document, so the key always lifts.
+                key: lift(self.text, a.key.0).unwrap_or_default(),
+                name: self.own(key),
+                value,
+                span,
+            });
+        }
+        Some(Ok(()))
+    }
+
+    fn check_depth(&self, tag: (usize, usize)) -> Result<(), ReadError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.err(
+                tag.0,
+                format!("nesting deeper than {MAX_DEPTH} elements; Avails XML needs about 10 levels — the file is malformed or hostile"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Works out what element name `qname` tells (the root's also starts
+    /// the document).
+    fn element(
+        &mut self,
+        qname: &str,
+        names: &mut Namespaces<'a>,
+        tag: (usize, usize),
+    ) -> Result<Element, ReadError> {
+        let ns_uri = names.uri(qname).map_err(|p| self.undeclared(tag.0, p))?;
+        self.check_depth(tag)?;
+        let local = local_name(qname);
+        let name = N::of(local);
+        if !self.root_seen {
+            self.root_seen = true;
+            self.root(local, qname, ns_uri, tag)?;
+        }
+        let ns = if self.avails_ns.as_deref() == Some(ns_uri) {
+            Ns::Avails
+        } else if ns_uri.starts_with("http://www.movielabs.com/schema/md") {
+            Ns::Md
+        } else {
+            Ns::Other
+        };
+        Ok(Element { name, ns })
     }
 
     fn root(
@@ -1321,7 +1564,7 @@ impl<'a> Parser<'a> {
 
     /// An avails element outside the avails namespace is skipped: say so,
     /// or its data silently disappears.
-    fn foreign(&mut self, frame: &Frame<'a>, ns_uri: &str) {
+    fn foreign(&mut self, frame: &Frame<'a>, names: &mut Namespaces<'a>) {
         let parent_avails = self.stack.last().is_some_and(|p| p.ns == Ns::Avails);
         let known = frame.name == N::Avail
             || frame.name.avail_rank().is_some()
@@ -1332,6 +1575,8 @@ impl<'a> Parser<'a> {
         }
         let pos = self.lines.pos(frame.tag);
         let avails = self.avails_ns.clone().unwrap_or_default();
+        // Resolved before, so known.
+        let ns_uri = names.uri(frame.qname).unwrap_or_default();
         let found = if ns_uri.is_empty() {
             "no namespace".to_string()
         } else {
@@ -1376,13 +1621,17 @@ impl<'a> Parser<'a> {
             .last()
             .is_some_and(|f| f.ns == Ns::Avails && f.name == N::Avail);
         // Order and repetition under Avail and Transaction.
-        let order: Option<fn(N) -> Option<u8>> = match parent {
-            N::Avail if in_avail => Some(N::avail_rank),
-            N::Transaction if self.trans.is_some() => Some(N::transaction_rank),
-            _ => None,
+        let ordered = match parent {
+            N::Avail => in_avail,
+            N::Transaction => self.trans.is_some(),
+            _ => false,
         };
-        if let (Some(order), true) = (order, frame.ns == Ns::Avails) {
-            let rank = order(frame.name);
+        if ordered && frame.ns == Ns::Avails {
+            let rank = if parent == N::Avail {
+                frame.name.avail_rank()
+            } else {
+                frame.name.transaction_rank()
+            };
             let mut problems = Vec::new();
             if let Some(p) = self.stack.last_mut() {
                 if frame.name.is_single() && p.kids.has(frame.name) {
@@ -1436,7 +1685,7 @@ impl<'a> Parser<'a> {
                 if let Some(a) = frame.attr("TransactionID") {
                     let p = lines.pos(a.span);
                     if let Some(t) = self.trans.as_mut() {
-                        push(&mut t.cells, &mut self.interner, c!("AvailID"), &a.value, p);
+                        push(&mut t.cells, &mut self.values, c!("AvailID"), &a.value, p);
                     }
                 }
             }
@@ -1953,7 +2202,7 @@ impl<'a> Parser<'a> {
 
     fn avail_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(a) = self.avail.as_mut() {
-            push(&mut a.cells, &mut self.interner, col, value, pos);
+            push(&mut a.cells, &mut self.values, col, value, pos);
         }
     }
 
@@ -1965,7 +2214,7 @@ impl<'a> Parser<'a> {
 
     fn trans_cell(&mut self, col: usize, value: &str, pos: XmlPos) {
         if let Some(t) = self.trans.as_mut() {
-            push(&mut t.cells, &mut self.interner, col, value, pos);
+            push(&mut t.cells, &mut self.values, col, value, pos);
         }
     }
 
@@ -2124,7 +2373,7 @@ impl<'a> Parser<'a> {
                 _ => c!("ContentID"),
             };
             if !avail.cells.iter().any(|v| v.col == c) {
-                push(&mut avail.cells, &mut self.interner, c, &id, pos);
+                push(&mut avail.cells, &mut self.values, c, &id, pos);
             }
         }
         // EMA 1.6 (avails 2.1) identifies movies by AltID, which MovieLabs'
@@ -2139,7 +2388,7 @@ impl<'a> Parser<'a> {
         {
             push(
                 &mut avail.cells,
-                &mut self.interner,
+                &mut self.values,
                 c!("AltID"),
                 &id.text,
                 id.pos,
@@ -2152,7 +2401,7 @@ impl<'a> Parser<'a> {
         {
             push(
                 &mut avail.cells,
-                &mut self.interner,
+                &mut self.values,
                 c!("CaptionIncluded"),
                 "Yes",
                 pos,
@@ -2213,14 +2462,14 @@ fn merge(
 }
 
 /// Adds the trimmed value, unless empty, to column `col`.
-fn push(cells: &mut Vec<Val>, interner: &mut Interner, col: usize, value: &str, pos: XmlPos) {
-    let value = value.trim();
+fn push(cells: &mut Vec<Val>, values: &mut Values, col: usize, value: &str, pos: XmlPos) {
+    let value = trim(value);
     if value.is_empty() {
         return;
     }
     cells.push(Val {
         col,
-        text: interner.intern(value),
+        text: values.share(col, value),
         pos,
     });
 }
@@ -2286,12 +2535,17 @@ fn attr_span(input: &[u8], tag: (usize, usize), key: &[u8]) -> Option<(usize, us
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
-    }
+    let (first, rest) = needle.split_first()?;
     // Compare only where the first byte matches.
-    let first = needle[0];
-    (0..=hay.len() - needle.len()).find(|&i| hay[i] == first && hay[i..i + needle.len()] == *needle)
+    let mut from = 0;
+    while let Some(i) = hay[from..].iter().position(|b| b == first) {
+        let at = from + i;
+        if hay[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
@@ -2627,6 +2881,14 @@ mod tests {
         let text = "ab\nc\u{e9}d\u{1F600}\n\n  <x>\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}</x>\r\n"
             .repeat(7)
             + &"long line \u{e9} ".repeat(9);
+        line_index_counts(&text);
+        // ASCII text takes a shorter way.
+        let ascii = text.replace(['\u{e9}', '\u{1F600}'], "e");
+        assert!(LineIndex::new(&ascii).ascii);
+        line_index_counts(&ascii);
+    }
+
+    fn line_index_counts(text: &str) {
         let plain = |offset: usize| {
             let before = &text.as_bytes()[..offset];
             let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
@@ -2641,7 +2903,7 @@ mod tests {
             (line, col as u32 + 1)
         };
         assert_eq!(chars("a\u{e9}\u{1F600}".as_bytes()), 3);
-        let lines = LineIndex::new(&text);
+        let lines = LineIndex::new(text);
         let (mut seed, mut offset) = (0x9e37_79b9_u32, 0);
         for _ in 0..3000 {
             seed ^= seed << 13;
