@@ -898,18 +898,18 @@ struct Values {
     interner: Interner,
     /// Each column's last value: avails repeat a column's value from row to
     /// row, and comparing costs less than the interner's hashing.
-    last: Vec<Option<Arc<str>>>,
+    last: Vec<Option<Text>>,
 }
 
 impl Values {
     /// The shared copy of `text`, a value of column `col`.
-    fn share(&mut self, col: usize, text: &str) -> Arc<str> {
+    fn share(&mut self, col: usize, text: &str) -> Text {
         if self.last.len() <= col {
             self.last.resize(col + 1, None);
         }
         match &mut self.last[col] {
-            Some(last) if **last == *text => Arc::clone(last),
-            slot => Arc::clone(slot.insert(self.interner.intern(text))),
+            Some(last) if **last == *text => last.clone(),
+            slot => slot.insert(self.interner.intern(text)).clone(),
         }
     }
 }
