@@ -776,7 +776,7 @@ struct Attr<'a> {
 }
 
 /// An open element. Names and text borrow the input where they can. Kept
-/// within 128 bytes, which are moved without a `memcpy` call.
+/// within 128 bytes, so that moving one takes no `memcpy` call.
 struct Frame<'a> {
     qname: &'a str,
     /// The local name, when the reader acts on it.
