@@ -1013,3 +1013,37 @@ fn cph_episode_through_xml() {
         run.dump()
     );
 }
+
+#[test]
+fn a_document_on_one_long_line_is_reported_without_its_source_line() {
+    // A finding past column 65,535 once made the human report panic (miette
+    // cannot pad that far); such a line is not shown, its position is.
+    let text = std::fs::read_to_string(fixture("structure_errors_v2.3.xml")).unwrap();
+    let (head, body) = text.split_at(text.find("?>").map_or(0, |i| i + 2));
+    let one_line = format!(
+        "{head}{}{}",
+        " ".repeat(70_000),
+        body.replace(['\r', '\n'], " ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-line.xml");
+    std::fs::write(&path, one_line).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_availcheck"))
+        .args(["check", "--format", "human", "--as-of", AS_OF])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("one-line.xml:1:"), "{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.len() < 10_000),
+        "no source line is printed"
+    );
+}

@@ -158,6 +158,26 @@ fn row_line(excerpt: &RowExcerpt, focus: Option<&str>) -> (String, Option<(usize
     (text, span)
 }
 
+/// Longest XML line shown under a finding. A longer one (a whole document
+/// saved on one line) is unreadable, and miette cannot pad past 65,535
+/// columns; the header still names the line and column.
+const MAX_SOURCE_LINE: usize = 2_000;
+
+/// Length in bytes of the line of `text` holding byte `at`.
+fn line_len(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    end - start
+}
+
 fn build<'a>(d: &'a Diagnostic, xml_sources: &mut HashMap<String, Option<String>>) -> Human<'a> {
     let loc = &d.location;
     if let (Some((start, end)), Some(_)) = (loc.span, loc.line) {
@@ -165,7 +185,8 @@ fn build<'a>(d: &'a Diagnostic, xml_sources: &mut HashMap<String, Option<String>
             .entry(loc.file.clone())
             .or_insert_with(|| std::fs::read_to_string(&loc.file).ok())
             .clone();
-        if let Some(text) = text.filter(|t| end <= t.len()) {
+        if let Some(text) = text.filter(|t| end <= t.len() && line_len(t, start) <= MAX_SOURCE_LINE)
+        {
             return Human {
                 d,
                 source: Some(Source::Xml(NamedSource::new(loc.file.clone(), text))),
