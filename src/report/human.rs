@@ -5,10 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Write;
+use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    NamedSource, SourceCode, SourceSpan, SpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::RenderOptions;
@@ -46,9 +47,103 @@ impl SourceCode for RowSource {
     }
 }
 
+/// An XML file under one of its findings. miette finds a span's lines by
+/// scanning its source from the start, which made a report of a large file
+/// quadratic; it is given only the lines around the span instead, numbered
+/// from an index of the file's line ends.
+struct XmlSource {
+    name: String,
+    /// The whole file and the offsets of its `\n`s, shared by its findings.
+    file: Arc<XmlFile>,
+}
+
+/// An XML file's text and the offsets of its `\n`s, read once per report.
+struct XmlFile {
+    text: String,
+    newlines: Vec<usize>,
+}
+
+impl XmlFile {
+    fn read(path: &str) -> Option<Arc<XmlFile>> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let newlines = newline_offsets(text.as_bytes());
+        Some(Arc::new(XmlFile { text, newlines }))
+    }
+
+    /// 0-based line of byte `pos`.
+    fn line_of(&self, pos: usize) -> usize {
+        self.newlines.partition_point(|&n| n < pos)
+    }
+}
+
+fn newline_offsets(bytes: &[u8]) -> Vec<usize> {
+    bytes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
+        .collect()
+}
+
+impl SourceCode for XmlSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = &self.file;
+        let bytes = file.text.as_bytes();
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > bytes.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let line_start = |p: usize| {
+            bytes[..p]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+        };
+        // Just past the end of the line holding `p`, its `\n` included.
+        let line_end = |p: usize| {
+            bytes[p..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| p + i + 1)
+        };
+        let mut lo = line_start(start);
+        for _ in 0..before {
+            if lo == 0 {
+                break;
+            }
+            lo = line_start(lo - 1);
+        }
+        let mut hi = line_end(end);
+        for _ in 0..after {
+            if hi >= bytes.len() {
+                break;
+            }
+            hi = line_end(hi);
+        }
+        let window = &file.text[lo..hi];
+        let inner = window.read_span(
+            &SourceSpan::new((start - lo).into(), span.len()),
+            before,
+            after,
+        )?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            (inner.span().offset() + lo, inner.span().len()).into(),
+            inner.line() + file.line_of(lo),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
 enum Source {
     Row(RowSource),
-    Xml(NamedSource<String>),
+    Xml(XmlSource),
 }
 
 struct Human<'a> {
@@ -163,33 +258,43 @@ fn row_line(excerpt: &RowExcerpt, focus: Option<&str>) -> (String, Option<(usize
 /// columns; the header still names the line and column.
 const MAX_SOURCE_LINE: usize = 2_000;
 
-/// Length in bytes of the line of `text` holding byte `at`.
-fn line_len(text: &str, at: usize) -> usize {
+/// True when the line of `text` holding byte `at` is longer than `max`
+/// bytes; looks at most `max + 1` bytes either way, so a document on one
+/// line is not scanned whole for every finding.
+fn line_longer_than(text: &str, at: usize, max: usize) -> bool {
     let bytes = text.as_bytes();
     let at = at.min(bytes.len());
-    let start = bytes[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = bytes[at..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| at + i);
-    end - start
+    let lo = at.saturating_sub(max + 1);
+    let start = match bytes[lo..at].iter().rposition(|&b| b == b'\n') {
+        Some(i) => lo + i + 1,
+        None if lo > 0 => return true,
+        None => 0,
+    };
+    let hi = (start + max + 1).min(bytes.len());
+    !bytes[at..hi].contains(&b'\n') && hi - start > max
 }
 
-fn build<'a>(d: &'a Diagnostic, xml_sources: &mut HashMap<String, Option<String>>) -> Human<'a> {
+fn build<'a>(
+    d: &'a Diagnostic,
+    xml_sources: &mut HashMap<String, Option<Arc<XmlFile>>>,
+) -> Human<'a> {
     let loc = &d.location;
     if let (Some((start, end)), Some(_)) = (loc.span, loc.line) {
-        let text = xml_sources
+        let file = xml_sources
             .entry(loc.file.clone())
-            .or_insert_with(|| std::fs::read_to_string(&loc.file).ok())
+            .or_insert_with(|| XmlFile::read(&loc.file))
             .clone();
-        if let Some(text) = text.filter(|t| end <= t.len() && line_len(t, start) <= MAX_SOURCE_LINE)
-        {
+        if let Some(file) = file.filter(|f| {
+            end <= f.text.len()
+                && f.text.is_char_boundary(start)
+                && !line_longer_than(&f.text, start, MAX_SOURCE_LINE)
+        }) {
             return Human {
                 d,
-                source: Some(Source::Xml(NamedSource::new(loc.file.clone(), text))),
+                source: Some(Source::Xml(XmlSource {
+                    name: loc.file.clone(),
+                    file,
+                })),
                 label: Some((start, end.saturating_sub(start).max(1))),
             };
         }
@@ -376,4 +481,21 @@ fn totals(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_longer_than;
+
+    #[test]
+    fn long_lines_are_found_without_reading_them_whole() {
+        let text = "ab\ncdef\ng";
+        assert!(!line_longer_than(text, 0, 2));
+        assert!(line_longer_than(text, 4, 3));
+        assert!(!line_longer_than(text, 4, 4));
+        assert!(!line_longer_than(text, 8, 1));
+        let one_line = "x".repeat(10_000);
+        assert!(line_longer_than(&one_line, 9_000, 2_000));
+        assert!(line_longer_than(&one_line, 10, 2_000));
+    }
 }
