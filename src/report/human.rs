@@ -97,18 +97,16 @@ impl SourceCode for XmlSource {
         if end > bytes.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let line_start = |p: usize| {
-            bytes[..p]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1)
+        // Where the line holding `p` starts, and just past its end (its `\n`
+        // included), from the index.
+        let line_start = |p: usize| match file.line_of(p) {
+            0 => 0,
+            k => file.newlines[k - 1] + 1,
         };
-        // Just past the end of the line holding `p`, its `\n` included.
         let line_end = |p: usize| {
-            bytes[p..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |i| p + i + 1)
+            file.newlines
+                .get(file.line_of(p))
+                .map_or(bytes.len(), |n| n + 1)
         };
         let mut lo = line_start(start);
         for _ in 0..before {
