@@ -592,43 +592,49 @@ impl Avail {
     }
 }
 
+/// A 1.7.3 Movies sheet whose header row holds `headers`, for tests; names
+/// outside the EMA dictionary get no field.
+#[cfg(test)]
+pub(crate) fn test_sheet(headers: &[&str]) -> Arc<SheetInfo> {
+    let columns: Vec<Column> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Column {
+            letter: super::column_letter(i),
+            header: n.to_string(),
+            field: super::dictionary::is_known_field(n).then(|| n.to_string()),
+            category: String::new(),
+        })
+        .collect();
+    let mut field_index = FieldIndex::default();
+    for (i, c) in columns.iter().enumerate() {
+        if let Some(f) = &c.field {
+            field_index.entry(f.clone()).or_insert(i);
+        }
+    }
+    let version = TemplateVersion::V1_7_3;
+    Arc::new(SheetInfo {
+        file: "t.xlsx".into(),
+        file_index: 0,
+        sheet: Some("Movies".into()),
+        sheet_index: 0,
+        source: SourceKind::Xlsx,
+        version,
+        sheet_kind: SheetKind::Movies,
+        columns,
+        field_index,
+        header_row: 2,
+        dictionary: Dictionary::for_version(version, SheetKind::Movies),
+        lookup: Default::default(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn sheet() -> Arc<SheetInfo> {
-        let names = ["Territory", "LicenseType", "Territory", "Bogus"];
-        let columns: Vec<Column> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| Column {
-                letter: char::from(b'A' + i as u8).to_string(),
-                header: n.to_string(),
-                field: (*n != "Bogus").then(|| n.to_string()),
-                category: String::new(),
-            })
-            .collect();
-        let mut field_index = FieldIndex::default();
-        for (i, c) in columns.iter().enumerate() {
-            if let Some(f) = &c.field {
-                field_index.entry(f.clone()).or_insert(i);
-            }
-        }
-        let version = TemplateVersion::V1_7_3;
-        Arc::new(SheetInfo {
-            file: "t.xlsx".into(),
-            file_index: 0,
-            sheet: Some("Movies".into()),
-            sheet_index: 0,
-            source: SourceKind::Xlsx,
-            version,
-            sheet_kind: SheetKind::Movies,
-            columns,
-            field_index,
-            header_row: 2,
-            dictionary: Dictionary::for_version(version, SheetKind::Movies),
-            lookup: Default::default(),
-        })
+        test_sheet(&["Territory", "LicenseType", "Territory", "Bogus"])
     }
 
     fn cell(col: usize, text: &str) -> Cell {

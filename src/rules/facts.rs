@@ -114,42 +114,12 @@ impl RowFacts {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::model::avail::{Column, FieldIndex, Text};
-    use crate::model::{Dictionary, SheetInfo, SheetKind, SourceKind, TemplateVersion};
+    use crate::model::avail::{Text, test_sheet};
 
     fn row(cells: &[(&str, &str)]) -> Avail {
-        let columns: Vec<Column> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, (field, _))| Column {
-                letter: char::from(b'A' + i as u8).to_string(),
-                header: field.to_string(),
-                field: Some(field.to_string()),
-                category: String::new(),
-            })
-            .collect();
-        let mut field_index = FieldIndex::default();
-        for (i, (field, _)) in cells.iter().enumerate() {
-            field_index.entry(field.to_string()).or_insert(i);
-        }
-        let version = TemplateVersion::V1_7_3;
-        let sheet = Arc::new(SheetInfo {
-            file: "t.xlsx".into(),
-            file_index: 0,
-            sheet: Some("Movies".into()),
-            sheet_index: 0,
-            source: SourceKind::Xlsx,
-            version,
-            sheet_kind: SheetKind::Movies,
-            columns,
-            field_index,
-            header_row: 2,
-            dictionary: Dictionary::for_version(version, SheetKind::Movies),
-            lookup: Default::default(),
-        });
+        let headers: Vec<&str> = cells.iter().map(|(field, _)| *field).collect();
+        let sheet = test_sheet(&headers);
         let cells = cells
             .iter()
             .enumerate()
