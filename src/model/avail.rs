@@ -465,7 +465,7 @@ impl Avail {
 
     /// The trimmed text of a field, `""` when absent.
     pub fn text(&self, field: &str) -> &str {
-        self.get(field).map_or("", |c| c.text.trim())
+        self.text_in(self.sheet.column_of(field))
     }
 
     /// The first cell of `column` (from [`SheetInfo::column_of`], looked up
