@@ -360,7 +360,12 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .map_err(|e: String| format!("--template-version: {e}"))?;
     let mut licensed = config.licensed_paths();
     licensed.extend(args.licensed.iter().cloned());
-    let files = availcheck::expand_paths(&args.paths).len() + licensed.len();
+    let inputs = availcheck::expand_paths(&args.paths);
+    let files = inputs.len() + licensed.len();
+    if let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
+        let read: Vec<PathBuf> = inputs.iter().chain(&licensed).cloned().collect();
+        report::guard_output(path, &read).map_err(|e| e.to_string())?;
+    }
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),

@@ -520,3 +520,70 @@ fn negative_time_zone_offsets_are_values_not_flags() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+// ------------------------------------------------------------ output safety
+
+/// `-o` naming an input (the same path, another spelling, a hard link, a
+/// file inside a checked folder, a `--licensed` file) is exit 2 naming both,
+/// and the input keeps its bytes.
+#[test]
+fn output_never_overwrites_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook(dir.path(), "acme.xlsx", "Movies", &[movies_1_7_3()]);
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(&licensed, "title_id,territory,start,end\n").unwrap();
+    let link = dir.path().join("same-file.xlsx");
+    std::fs::hard_link(&book, &link).unwrap();
+    let before = std::fs::read(&book).unwrap();
+    let licensed_before = std::fs::read(&licensed).unwrap();
+    let s = |p: &Path| p.display().to_string();
+    let dotted = dir.path().join(".").join("acme.xlsx");
+    let folder = dir.path().join("sub");
+    std::fs::create_dir(&folder).unwrap();
+    let inner = workbook(&folder, "inner.xlsx", "Movies", &[movies_1_7_3()]);
+    let inner_before = std::fs::read(&inner).unwrap();
+    let cases: Vec<(Vec<String>, &Path)> = vec![
+        (vec![s(&book), "-o".into(), s(&book)], &book),
+        (vec![s(&book), "-o".into(), s(&dotted)], &book),
+        (vec![s(&book), "-o".into(), s(&link)], &book),
+        (vec![s(&folder), "-o".into(), s(&inner)], &inner),
+        (
+            vec![
+                s(&book),
+                "--licensed".into(),
+                s(&licensed),
+                "-o".into(),
+                s(&licensed),
+            ],
+            &licensed,
+        ),
+    ];
+    for (args, input) in cases {
+        let r = run_check(&args, &[]);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("refusing to write the report"),
+            "{}",
+            r.stderr
+        );
+        let out = args.last().unwrap();
+        assert!(
+            r.stderr.contains(out.as_str()),
+            "names the output: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains(&input.display().to_string()),
+            "names the input: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(std::fs::read(&book).unwrap(), before);
+    assert_eq!(std::fs::read(&licensed).unwrap(), licensed_before);
+    assert_eq!(std::fs::read(&inner).unwrap(), inner_before);
+    // Another path is written as before.
+    let report = dir.path().join("report.json");
+    let r = run_check(&[s(&book), "-o".into(), s(&report)], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(report.exists());
+}

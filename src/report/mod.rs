@@ -16,7 +16,7 @@ pub mod junit;
 pub mod sarif;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::Report;
 use crate::model::{Diagnostic, Location, Severity};
@@ -143,6 +143,60 @@ pub fn render(
         Format::Junit => junit::render(report, opts, out),
         Format::Github => github::render(report, opts, out),
     }
+}
+
+/// An output path that names an input: writing there would destroy it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "refusing to write the report to `{}`: it is the input `{}`{}; inputs are never written (choose another output path)",
+    output.display(),
+    input.display(),
+    if output == input { "" } else { " under another name" }
+)]
+pub struct OutputIsInput {
+    /// The output path as given.
+    pub output: PathBuf,
+    /// The input it names, as given.
+    pub input: PathBuf,
+}
+
+/// Refuses an output path that is one of `inputs`: the same path, the same
+/// path spelt another way (`./a.xlsx`, a symlink, `..` segments), or the
+/// same file under another name (a hard link; compared by file identity).
+/// `inputs` are the files read by the run: checked files as expanded from
+/// folders, and reference files (`--licensed`).
+pub fn guard_output(output: &Path, inputs: &[PathBuf]) -> Result<(), OutputIsInput> {
+    let out_exists = output.exists();
+    let out_norm = normalized(output);
+    for input in inputs {
+        let same = if out_exists && input.exists() {
+            same_file::is_same_file(output, input).unwrap_or(false)
+        } else {
+            // Not both present: same only if both paths lead to one place.
+            out_norm.is_some() && out_norm == normalized(input)
+        };
+        if same {
+            return Err(OutputIsInput {
+                output: output.to_path_buf(),
+                input: input.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The absolute path `path` leads to: its folder canonicalized (symlinks and
+/// `..` resolved) joined with its file name; `None` when the folder does not
+/// exist.
+fn normalized(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(dir.canonicalize().ok()?.join(path.file_name()?))
 }
 
 /// Writes `path` atomically: `write` fills a temporary file in the same
@@ -316,6 +370,33 @@ mod tests {
             "previous complete report"
         );
         assert!(temp_leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn output_naming_an_input_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("acme.xlsx");
+        std::fs::write(&input, "workbook").unwrap();
+        let inputs = vec![input.clone()];
+        // The same path, another spelling of it, and a hard link.
+        let dotted = dir.path().join(".").join("acme.xlsx");
+        let link = dir.path().join("link.xlsx");
+        std::fs::hard_link(&input, &link).unwrap();
+        for out in [&input, &dotted, &link] {
+            let err = guard_output(out, &inputs).unwrap_err();
+            assert_eq!(err.input, input);
+        }
+        #[cfg(unix)]
+        {
+            let sym = dir.path().join("sym.xlsx");
+            std::os::unix::fs::symlink(&input, &sym).unwrap();
+            assert!(guard_output(&sym, &inputs).is_err());
+        }
+        // A missing input is still an input: its path is not a report's.
+        let missing = dir.path().join("missing.xlsx");
+        assert!(guard_output(&missing, std::slice::from_ref(&missing)).is_err());
+        assert!(guard_output(&dir.path().join("report.json"), &inputs).is_ok());
+        assert_eq!(std::fs::read(&input).unwrap(), b"workbook");
     }
 
     #[test]
