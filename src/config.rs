@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::{Dictionary, Field, FieldSet};
 use crate::rules::profile::{Marker, Markers};
 
 /// Name of the config file looked for in the working directory.
@@ -36,14 +37,17 @@ pub struct Config {
     /// Where the file was read from (not a key).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    /// The file's text, to place errors found after parsing (not a key).
+    #[serde(skip)]
+    text: String,
 }
 
 /// One `[markers."1.7.3"]` table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkerConfig {
-    /// Field(s) that may hold the marker.
-    pub fields: Vec<String>,
+    /// Field(s) that may hold the marker, with their place in the file.
+    pub fields: Vec<toml::Spanned<String>>,
     /// Marker value.
     pub value: String,
 }
@@ -106,7 +110,7 @@ impl Config {
 
     /// Parses TOML text; `path` names it in errors.
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
-        toml::from_str::<Config>(text).map_err(|e| {
+        let mut config = toml::from_str::<Config>(text).map_err(|e| {
             let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             ConfigError::Syntax {
                 path: path.to_string(),
@@ -114,31 +118,71 @@ impl Config {
                 col,
                 message: e.message().to_string(),
             }
-        })
+        })?;
+        config.text = text.to_string();
+        if config.path.is_none() {
+            config.path = Some(PathBuf::from(path));
+        }
+        Ok(config)
     }
 
-    /// The markers with this file's overrides applied.
+    /// An error at byte `offset` of the file.
+    fn error_at(&self, offset: usize, message: String) -> ConfigError {
+        let (line, col) = line_col(&self.text, offset);
+        ConfigError::Syntax {
+            path: self.shown(),
+            line,
+            col,
+            message,
+        }
+    }
+
+    /// The markers with this file's overrides applied. Each marker field
+    /// must be a field of the family's template versions.
     pub fn markers(&self) -> Result<Markers, ConfigError> {
         let mut m = Markers::default();
         for (key, v) in &self.markers {
-            let marker = Marker {
-                fields: v.fields.clone(),
-                value: v.value.clone(),
+            let Some((slot, versions)) = m.family_mut(key) else {
+                return Err(ConfigError::Value {
+                    path: self.shown(),
+                    message: format!(
+                        "[markers.\"{key}\"]: unknown template family; use \"1.6\", \"1.7.3\", \"xml-2.1\" or \"xml-2.3\""
+                    ),
+                });
             };
-            match key.as_str() {
-                "1.6" => m.v1_6 = marker,
-                "1.7.3" => m.v1_7_3 = marker,
-                "xml-2.1" => m.xml_2_1 = marker,
-                "xml-2.3" => m.xml_2_3 = marker,
-                other => {
-                    return Err(ConfigError::Value {
-                        path: self.shown(),
-                        message: format!(
-                            "[markers.\"{other}\"]: unknown template family; use \"1.6\", \"1.7.3\", \"xml-2.1\" or \"xml-2.3\""
-                        ),
-                    });
+            let known: FieldSet = versions
+                .iter()
+                .flat_map(|v| Dictionary::fields_of(*v).iter().collect::<Vec<_>>())
+                .collect();
+            let mut fields = Vec::new();
+            for name in &v.fields {
+                match Field::from_header(name.get_ref()).filter(|f| known.contains(*f)) {
+                    Some(f) => fields.push(f),
+                    None => {
+                        let names: Vec<&str> = known.iter().map(Field::name).collect();
+                        let hint = match crate::rules::did_you_mean(name.get_ref(), names) {
+                            Some(s) => format!("; did you mean `{s}`?"),
+                            None => String::new(),
+                        };
+                        let family = versions
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        return Err(self.error_at(
+                            name.span().start,
+                            format!(
+                                "[markers.\"{key}\"]: `{}` is not a field of EMA {family}{hint}",
+                                name.get_ref()
+                            ),
+                        ));
+                    }
                 }
             }
+            *slot = Marker {
+                fields,
+                value: v.value.clone(),
+            };
         }
         Ok(m)
     }
@@ -186,10 +230,31 @@ mod tests {
     fn parses_and_locates_errors() {
         let c = Config::parse("partner = \"acme\"\nterritories = [\"US\", \"GB\"]\n[markers.\"1.7.3\"]\nfields = [\"ContractID\"]\nvalue = \"CPH\"\n", "t").unwrap();
         assert_eq!(c.partner.as_deref(), Some("acme"));
-        assert_eq!(c.markers().unwrap().v1_7_3.fields, vec!["ContractID"]);
+        assert_eq!(c.markers().unwrap().v1_7_3.fields, vec![Field::ContractID]);
         let e = Config::parse("partner = \"acme\"\nterritories = US\n", "t").unwrap_err();
         assert!(matches!(e, ConfigError::Syntax { line: 2, .. }), "{e}");
         let e = Config::parse("partnr = \"acme\"\n", "t").unwrap_err();
         assert!(e.to_string().starts_with("t:1:1"), "{e}");
+    }
+
+    #[test]
+    fn marker_fields_are_checked_against_their_versions() {
+        let text = "[markers.\"1.7.3\"]\nfields = [\"GroupIdentiy\"]\nvalue = \"CPH\"\n";
+        let e = Config::parse(text, "availcheck.toml")
+            .unwrap()
+            .markers()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "availcheck.toml:2:11: [markers.\"1.7.3\"]: `GroupIdentiy` is not a field of EMA 1.7.3; did you mean `GroupIdentity`?"
+        );
+        // GroupIdentity is no 1.6 field.
+        let text = "[markers.\"1.6\"]\nfields = [\"GroupIdentity\"]\nvalue = \"CPH\"\n";
+        let e = Config::parse(text, "t").unwrap().markers().unwrap_err();
+        assert!(e.to_string().starts_with("t:2:11:"), "{e}");
+        let text =
+            "[markers.\"xml-2.3\"]\nfields = [\"ContractID\", \"GroupIdentity\"]\nvalue = \"x\"\n";
+        let m = Config::parse(text, "t").unwrap().markers().unwrap();
+        assert_eq!(m.xml_2_3.fields, [Field::ContractID, Field::GroupIdentity]);
     }
 }

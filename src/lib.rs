@@ -271,10 +271,9 @@ fn check_rows(
         .par_iter()
         .map(|row| {
             let facts = RowFacts::of(row, ctx.settings);
-            let ctx = ctx.for_row(facts.class);
             let mut out = Vec::new();
             for rule in active {
-                rule.check_row(row, &ctx, &mut out);
+                rule.check_row(row, &facts, ctx, &mut out);
             }
             (facts, out)
         })

@@ -196,13 +196,13 @@ fn main() -> ExitCode {
         Command::Explain { code } => match rules::find(&code) {
             Some(m) => {
                 println!(
-                    "{} {} ({}, default severity {})\n\n# {}\n\n{}",
+                    "{} {} ({}, severity {})\n\n# {}\n\n{}",
                     m.code,
                     m.name,
-                    family(m),
+                    m.family.as_str(),
                     m.severity.as_str(),
                     m.title,
-                    m.docs.trim_end()
+                    m.documentation().trim_end()
                 );
                 ExitCode::SUCCESS
             }
@@ -336,14 +336,6 @@ impl Progress {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-    }
-}
-
-fn family(m: &rules::RuleMeta) -> &'static str {
-    match m.family {
-        rules::Family::Reader => "reader",
-        rules::Family::Ema => "ema",
-        rules::Family::Cph => "cph-svod",
     }
 }
 

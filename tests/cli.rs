@@ -126,12 +126,87 @@ fn schema_rejects_broken_reports() {
 
 // ------------------------------------------------------------ rules / explain
 
-const ALL_CODES: [&str; 31] = [
+const ALL_CODES: [&str; 39] = [
     "AVC001", "AVC002", "AVC003", "AVC004", "AVC005", "AVC006", "AVC007", "AVC008", "CPH001",
     "CPH002", "CPH003", "CPH004", "CPH005", "CPH006", "CPH007", "CPH008", "CPH009", "CPH010",
-    "CPH011", "EMA001", "EMA002", "EMA003", "EMA004", "EMA005", "EMA006", "EMA007", "EMA008",
-    "EMA009", "EMA010", "EMA011", "EMA012",
+    "CPH011", "CPH012", "CPH013", "CPH014", "CPH015", "CPH016", "CPH017", "EMA001", "EMA002",
+    "EMA003", "EMA004", "EMA005", "EMA006", "EMA007", "EMA008", "EMA009", "EMA010", "EMA011",
+    "EMA012", "EMA013", "EMA014",
 ];
+
+/// Each code's severity as `availcheck rules` lists it.
+fn listed_severities() -> std::collections::HashMap<String, String> {
+    let r = run_raw(&["rules"], &[]);
+    r.stdout
+        .lines()
+        .map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next().unwrap().to_string(), w.next().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// Every finding fires with the one severity `availcheck rules` lists for
+/// its code (so SARIF rule levels, JUnit and the summary tell the truth).
+#[test]
+fn findings_fire_with_their_codes_severity() {
+    let listed = listed_severities();
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(
+        &licensed,
+        "title_id,territory,start,end\nmd:alid:org:acme:movie-0001,US,2027-01-01,2029-12-31\n,US,2027-01-01,Open\nmd:alid:x,US,2027-01-01,30/06/2030\n",
+    )
+    .unwrap();
+    let tv = workbook(
+        dir.path(),
+        "tv.xlsx",
+        "TV",
+        &[tv_1_7_3().without("EpisodeNumber").without("AssetLanguage")],
+    );
+    let mut inputs: Vec<PathBuf> = vec![
+        fixture("cph-1.7.3-problems.xlsx"),
+        fixture("cph-1.7.3-movies.xlsx"),
+        tv,
+    ];
+    for dir in ["ema", "mddf-suite/xlsx", "mddf-suite/xml"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(samples_dir().join("..").join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xlsx" || x == "xml"))
+            .collect();
+        found.sort();
+        inputs.extend(found);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for input in &inputs {
+        for extra in [
+            vec!["--profile", "ema"],
+            vec!["--territories", "US", "--min-lead", "9999d"],
+            vec![],
+        ] {
+            let mut args = vec![input.display().to_string()];
+            args.extend(extra.iter().map(|s| s.to_string()));
+            args.extend(["--licensed".to_string(), licensed.display().to_string()]);
+            let (_, report, _) = run(&args);
+            for d in diagnostics(&report) {
+                let code = d["code"].as_str().unwrap();
+                assert_eq!(
+                    listed.get(code).map(String::as_str),
+                    d["severity"].as_str(),
+                    "{code} fired as {} on {}",
+                    d["severity"],
+                    input.display()
+                );
+                seen.insert(code.to_string());
+            }
+        }
+    }
+    // The codes that split a rule's findings by severity all fired here.
+    for code in ["EMA013", "CPH013", "CPH014", "CPH015", "CPH016", "CPH017"] {
+        assert!(seen.contains(code), "{code} never fired: {seen:?}");
+    }
+}
 
 #[test]
 fn rules_lists_every_code() {
@@ -333,9 +408,9 @@ fn default_profile_is_cph_svod() {
     let clean = workbook(dir.path(), "clean.xlsx", "Movies", &[movies_1_7_3()]);
     let (code, report, _) = run(&[clean.display().to_string()]);
     assert_eq!(report["profile"], "cph-svod");
-    // No --territories: the one CPH003 warning.
+    // No --territories: the one CPH013 warning.
     assert_eq!(code, 0);
-    assert_eq!(codes(&report), ["CPH003".to_string()].into_iter().collect());
+    assert_eq!(codes(&report), ["CPH013".to_string()].into_iter().collect());
 }
 
 // ------------------------------------------------------------ fixtures

@@ -91,7 +91,7 @@ fn multi_row_1_7_3_movies_exact_findings() {
             at("CPH004", "error", "Movies", 7, "Start"),
             at("CPH004", "error", "Movies", 8, "Start"),
             at(
-                "CPH002",
+                "CPH012",
                 "warning",
                 "Movies",
                 11,
@@ -107,7 +107,7 @@ fn multi_row_1_7_3_movies_exact_findings() {
         india["help"].as_str().unwrap().contains("India"),
         "{india:#}"
     );
-    assert_eq!(cell(with_code(&report, "CPH002")[0]), "K11");
+    assert_eq!(cell(with_code(&report, "CPH012")[0]), "K11");
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn multi_row_1_6_movies_exact_findings() {
     assert_eq!(
         findings(&report),
         set(&[
-            at("CPH005", "warning", "Movies", 4, "Start"),
+            at("CPH015", "warning", "Movies", 4, "Start"),
             at("EMA005", "error", "Movies", 6, "Territory"),
             at("EMA004", "error", "Movies", 7, "FormatProfile"),
             at("CPH004", "error", "Movies", 8, "Start"),
@@ -161,7 +161,7 @@ fn multi_row_1_6_movies_exact_findings() {
         ]),
         "{report:#}"
     );
-    let gap = one(&report, "CPH005");
+    let gap = one(&report, "CPH015");
     assert_eq!(cell(gap), "K4");
     assert_eq!(gap["related"][0]["location"]["cell"], "L5");
     assert!(
@@ -365,7 +365,7 @@ fn cph002_dab_by_version() {
     assert_eq!(
         findings(&report),
         set(&[at(
-            "CPH002",
+            "CPH012",
             "warning",
             "Movies",
             4,
@@ -455,10 +455,10 @@ fn cph003_no_agreement_territories_gives_one_warning() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(
         findings(&report),
-        set(&[t("CPH003", "warning", None, None, None)])
+        set(&[t("CPH013", "warning", None, None, None)])
     );
     assert!(
-        one(&report, "CPH003")["help"]
+        one(&report, "CPH013")["help"]
             .as_str()
             .unwrap()
             .contains("--territories")
@@ -529,11 +529,11 @@ fn cph004_min_lead_warns() {
     assert_eq!(
         findings(&report),
         set(&[
-            at("CPH004", "warning", "Movies", 4, "Start"),
-            at("CPH004", "warning", "Movies", 5, "Start"),
+            at("CPH014", "warning", "Movies", 4, "Start"),
+            at("CPH014", "warning", "Movies", 5, "Start"),
         ])
     );
-    let d = &with_code(&report, "CPH004")[0];
+    let d = &with_code(&report, "CPH014")[0];
     assert!(d["message"].as_str().unwrap().contains("8 days"), "{d:#}");
     assert!(
         d["help"].as_str().unwrap().contains("2026-12-06T00:00:00Z"),
@@ -575,10 +575,10 @@ fn cph005_gaps_are_warnings() {
         assert_eq!(code, 0, "{end}: {report:#}");
         assert_eq!(
             findings(&report),
-            set(&[at("CPH005", "warning", "Movies", 4, "Start")]),
+            set(&[at("CPH015", "warning", "Movies", 4, "Start")]),
             "{end}"
         );
-        let d = one(&report, "CPH005");
+        let d = one(&report, "CPH015");
         let m = d["message"].as_str().unwrap();
         assert!(m.contains(gap), "{end}: {m}");
         assert!(
@@ -773,9 +773,9 @@ fn cph005_licensed_file_can_be_an_avails_workbook() {
     assert_eq!(code, 0);
     assert_eq!(
         findings(&report),
-        set(&[at("CPH005", "warning", "Movies", 4, "Start")])
+        set(&[at("CPH015", "warning", "Movies", 4, "Start")])
     );
-    let rel = &one(&report, "CPH005")["related"][0]["location"];
+    let rel = &one(&report, "CPH015")["related"][0]["location"];
     assert_eq!(rel["file"], lic_s.as_str());
     assert_eq!(rel["cell"], "N4");
 }
@@ -971,7 +971,7 @@ fn cph010_localization() {
     );
     assert_eq!(code, 0);
     assert_clean(&report);
-    let infos: Vec<&Value> = with_code(&report, "CPH010");
+    let infos: Vec<&Value> = with_code(&report, "CPH017");
     assert_eq!(infos.len(), 2);
     assert!(infos.iter().all(|d| d["severity"] == "info"));
 }
@@ -1177,7 +1177,7 @@ fn cph005_unusable_licensed_reference_rows_are_reported() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["code"] == "CPH005")
+        .filter(|d| d["code"] == "CPH016")
         .map(|d| {
             assert_eq!(d["severity"], "warning");
             (

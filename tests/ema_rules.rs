@@ -131,7 +131,7 @@ fn ema001_missing_required_column() {
 }
 
 #[test]
-fn ema001_missing_conditional_column_is_a_warning() {
+fn ema013_missing_conditional_column_is_a_warning() {
     // A Season row does not need EpisodeNumber: the missing column is only a
     // header-level warning.
     let season = tv_1_7_3()
@@ -145,10 +145,10 @@ fn ema001_missing_conditional_column_is_a_warning() {
     assert_eq!(code, 0, "warnings only: {report:#}");
     assert_eq!(
         findings(&report),
-        set(&[at("EMA001", "warning", "TV", 2, "EpisodeNumber")])
+        set(&[at("EMA013", "warning", "TV", 2, "EpisodeNumber")])
     );
     assert!(
-        one(&report, "EMA001")["message"]
+        one(&report, "EMA013")["message"]
             .as_str()
             .unwrap()
             .contains("WorkType is Episode")
@@ -159,7 +159,7 @@ fn ema001_missing_conditional_column_is_a_warning() {
     assert_eq!(
         findings(&report),
         set(&[
-            at("EMA001", "warning", "TV", 2, "EpisodeNumber"),
+            at("EMA013", "warning", "TV", 2, "EpisodeNumber"),
             at("EMA003", "error", "TV", 4, "EpisodeNumber"),
         ])
     );

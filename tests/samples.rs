@@ -95,14 +95,18 @@ const SHEETS: &[Expect] = &[
     // PriceType/PriceValue, which the 1.7.3 dictionary requires unless SVOD
     // → EMA003 ×4. Sample and reference disagree (mddf's "no errors" is about
     // the XML conversion).
+    // Rows 10–11 list BundledALIDs with commas; the EMA dictionaries (and
+    // mddf's converter, which splits on `;` only) separate them with `;`, so
+    // each cell is one bundled ALID that names no avail → EMA014 ×2. The
+    // sample and the reference disagree here.
     Expect {
         file: "mddf_Avails_noErrors_v2.3_v1.7.3.xlsx",
         version: "1.7.3",
         rows: 24,
         ema_exit: 1,
-        ema_codes: &["EMA003"],
+        ema_codes: &["EMA003", "EMA014"],
         cph_exit: 1,
-        cph_codes: &["CPH007", "CPH011", "EMA003"],
+        cph_codes: &["CPH007", "CPH011", "EMA003", "EMA014"],
     },
     // Official 1.8 TV layout (A3 = `1.8`). Row 3 is the template's comment row
     // although two of its notes lack the `//` (`/REQ` in AF3, `REQUIRED for

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use super::diagnostic::RowExcerpt;
-use super::dictionary::{Dictionary, FieldDef};
+use super::dictionary::{Dictionary, FieldDef, FieldKind};
+use super::field::{Field, FieldColumns, FieldSet};
 use super::location::Location;
 use super::version::{SheetKind, TemplateVersion};
 
@@ -46,14 +47,26 @@ pub struct Column {
     pub letter: String,
     /// The field name exactly as written in the header row.
     pub header: String,
-    /// The canonical EMA field name (aliases resolved), `None` when unknown.
-    pub field: Option<String>,
+    /// The EMA field the header names (aliases resolved), `None` when unknown.
+    pub field: Option<Field>,
     /// The row-1 category (`AvailTrans`), empty when absent.
     pub category: String,
 }
 
-/// Canonical field name → column index (a fast hash: looked up for every cell).
-pub type FieldIndex = rustc_hash::FxHashMap<String, usize>;
+/// Where a sheet comes from: its file and its place in it.
+#[derive(Debug, Clone)]
+pub struct SheetSource {
+    /// Input path as given.
+    pub file: String,
+    /// Position of the file among all inputs (for deterministic ordering).
+    pub file_index: usize,
+    /// Sheet name; `None` for XML documents and CSV files.
+    pub sheet: Option<String>,
+    /// Position of the sheet in its workbook.
+    pub sheet_index: usize,
+    /// Container kind.
+    pub source: SourceKind,
+}
 
 /// Everything rows of one sheet (or one XML document) share.
 #[derive(Debug)]
@@ -74,58 +87,85 @@ pub struct SheetInfo {
     pub sheet_kind: SheetKind,
     /// Header columns in file order.
     pub columns: Vec<Column>,
-    /// Canonical field name → column index (first occurrence).
-    pub field_index: FieldIndex,
     /// 1-based row of the field-name header (0 for XML).
     pub header_row: u32,
     /// Field dictionary of `version` and `sheet_kind`.
     pub dictionary: &'static Dictionary,
-    /// Lookups derived from the fields above on first use (`Default::default()`).
-    pub lookup: SheetLookup,
-}
-
-/// Per-sheet tables derived from the header and the dictionary, so rules
-/// that walk every field or every cell of every row do no hashing.
-#[derive(Debug, Default)]
-pub struct SheetLookup(std::sync::OnceLock<Lookup>);
-
-#[derive(Debug)]
-struct Lookup {
+    /// Each field's (first) column.
+    field_columns: FieldColumns,
     /// Per column: its field's definition when it is the field's first column.
     defs: Vec<Option<&'static FieldDef>>,
     /// Per dictionary field (in dictionary order): its column.
-    columns: Vec<Option<usize>>,
+    dictionary_columns: Vec<Option<usize>>,
+    /// Per value kind: the defined columns of that kind, in column order.
+    by_kind: Vec<Vec<(&'static FieldDef, usize)>>,
 }
 
 impl SheetInfo {
-    /// Column index of a canonical field, if the sheet has it.
-    pub fn column_of(&self, field: &str) -> Option<usize> {
-        self.field_index.get(field).copied()
+    /// A sheet of `version` and `kind` whose header is `columns`; field
+    /// lookups are worked out here, once.
+    pub fn new(
+        at: SheetSource,
+        version: TemplateVersion,
+        sheet_kind: SheetKind,
+        columns: Vec<Column>,
+        header_row: u32,
+    ) -> Self {
+        let dictionary = Dictionary::for_version(version, sheet_kind);
+        let field_columns = FieldColumns::new(columns.iter().map(|c| c.field));
+        let defs: Vec<Option<&'static FieldDef>> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let f = c.field?;
+                (field_columns.get(f) == Some(i))
+                    .then(|| dictionary.field(f))
+                    .flatten()
+            })
+            .collect();
+        let dictionary_columns = dictionary
+            .fields
+            .iter()
+            .map(|f| field_columns.get(f.field))
+            .collect();
+        let mut by_kind: Vec<Vec<(&'static FieldDef, usize)>> = vec![Vec::new(); FieldKind::COUNT];
+        for (i, d) in defs.iter().enumerate() {
+            if let Some(d) = d {
+                by_kind[d.kind as usize].push((d, i));
+            }
+        }
+        SheetInfo {
+            file: at.file,
+            file_index: at.file_index,
+            sheet: at.sheet,
+            sheet_index: at.sheet_index,
+            source: at.source,
+            version,
+            sheet_kind,
+            columns,
+            header_row,
+            dictionary,
+            field_columns,
+            defs,
+            dictionary_columns,
+            by_kind,
+        }
     }
 
-    fn lookup(&self) -> &Lookup {
-        self.lookup.0.get_or_init(|| Lookup {
-            defs: (0..self.columns.len())
-                .map(|i| {
-                    let name = self.columns[i].field.as_deref()?;
-                    (self.column_of(name) == Some(i))
-                        .then(|| self.dictionary.field(name))
-                        .flatten()
-                })
-                .collect(),
-            columns: self
-                .dictionary
-                .fields
-                .iter()
-                .map(|f| self.column_of(&f.name))
-                .collect(),
-        })
+    /// Column index of a field, if the sheet has it (its first column).
+    pub fn column_of(&self, field: Field) -> Option<usize> {
+        self.field_columns.get(field)
+    }
+
+    /// The fields the header has a column for.
+    pub fn fields(&self) -> FieldSet {
+        self.field_columns.present()
     }
 
     /// The definition of the field in `column`, when that column is the
     /// field's first (duplicate and unknown columns have none).
     pub fn field_def_at(&self, column: usize) -> Option<&'static FieldDef> {
-        self.lookup().defs.get(column).copied().flatten()
+        self.defs.get(column).copied().flatten()
     }
 
     /// Every dictionary field with the sheet's column for it, in dictionary order.
@@ -135,7 +175,13 @@ impl SheetInfo {
         self.dictionary
             .fields
             .iter()
-            .zip(self.lookup().columns.iter().copied())
+            .zip(self.dictionary_columns.iter().copied())
+    }
+
+    /// The sheet's columns of dictionary fields of `kind`, with their
+    /// definitions, in column order.
+    pub fn columns_of_kind(&self, kind: FieldKind) -> &[(&'static FieldDef, usize)] {
+        &self.by_kind[kind as usize]
     }
 
     /// A location naming the header cell of `column`.
@@ -148,7 +194,10 @@ impl SheetInfo {
             loc.column = Some(col.letter.clone());
             loc.cell = Some(format!("{}{}", col.letter, self.header_row));
         }
-        loc.field = col.field.clone();
+        loc.field = Some(
+            col.field
+                .map_or_else(|| col.header.clone(), |f| f.name().to_string()),
+        );
         loc.value = Some(col.header.clone());
         loc
     }
@@ -441,13 +490,13 @@ impl Avail {
         &self.cells[from..from + len]
     }
 
-    /// The first cell of a canonical field.
-    pub fn get(&self, field: &str) -> Option<&Cell> {
+    /// The first cell of a field.
+    pub fn get(&self, field: Field) -> Option<&Cell> {
         self.get_all(field).next()
     }
 
     /// Every cell of a field (XML repeats elements such as Territory).
-    pub fn get_all(&self, field: &str) -> std::slice::Iter<'_, Cell> {
+    pub fn get_all(&self, field: Field) -> std::slice::Iter<'_, Cell> {
         match self.sheet.column_of(field) {
             Some(col) => self.cells_of(col).iter(),
             None => [].iter(),
@@ -463,56 +512,61 @@ impl Avail {
             .filter_map(|c| Some((self.sheet.field_def_at(c.column())?, c)))
     }
 
+    /// The cells of the sheet's fields of `kind`, with their definitions.
+    pub fn cells_of_kind(
+        &self,
+        kind: FieldKind,
+    ) -> impl Iterator<Item = (&'static FieldDef, &Cell)> + '_ {
+        self.sheet
+            .columns_of_kind(kind)
+            .iter()
+            .flat_map(move |&(def, col)| self.cells_of(col).iter().map(move |c| (def, c)))
+    }
+
     /// The trimmed text of a field, `""` when absent.
-    pub fn text(&self, field: &str) -> &str {
-        self.text_in(self.sheet.column_of(field))
-    }
-
-    /// The first cell of `column` (from [`SheetInfo::column_of`], looked up
-    /// once per sheet by rules that visit every row).
-    pub fn cell_in(&self, column: Option<usize>) -> Option<&Cell> {
-        self.cells_of(column?).first()
-    }
-
-    /// The trimmed text of the first cell of `column`, `""` when absent:
-    /// [`Avail::text`] with the column looked up already.
-    pub fn text_in(&self, column: Option<usize>) -> &str {
-        self.cell_in(column).map_or("", |c| c.text.trim())
+    pub fn text(&self, field: Field) -> &str {
+        self.get(field).map_or("", |c| c.text.trim())
     }
 
     /// True when the sheet has a column for `field`.
-    pub fn has_column(&self, field: &str) -> bool {
+    pub fn has_column(&self, field: Field) -> bool {
         self.sheet.column_of(field).is_some()
     }
 
-    /// Items of a list field: each cell split on `,` (and `|` on 1.6 TV),
-    /// trimmed, empty items dropped, with the cell each came from.
-    pub fn items<'a>(&'a self, field: &str) -> Vec<(&'a Cell, &'a str)> {
+    /// The list separator of `field` on this row's sheet: the dictionary's,
+    /// `None` when the field is not a list there.
+    pub fn separator(&self, field: Field) -> Option<char> {
+        self.sheet
+            .dictionary
+            .field(field)
+            .and_then(FieldDef::separator)
+    }
+
+    /// Items of a field: each cell split on the field's list separator (per
+    /// the dictionary of the sheet's version and kind; a field that is not a
+    /// list there is one item), trimmed, empty items dropped, with the cell
+    /// each came from.
+    pub fn items(&self, field: Field) -> impl Iterator<Item = (&Cell, &str)> + '_ {
+        let sep = self.separator(field);
         self.get_all(field)
-            .flat_map(|c| {
-                c.text
-                    .split([',', '|'])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(move |s| (c, s))
-            })
-            .collect()
+            .flat_map(move |c| split_items(&c.text, sep).map(move |s| (c, s)))
     }
 
     /// The territories the row covers: `Territory` items minus
     /// `TerritoryExclusion` items, each with the cell it came from.
-    pub fn territories(&self) -> Vec<(&Cell, &str)> {
-        let excluded = self.items("TerritoryExclusion");
-        let mut out = self.items("Territory");
-        out.retain(|(_, t)| !excluded.iter().any(|(_, x)| x == t));
-        out
+    pub fn territories(&self) -> impl Iterator<Item = (&Cell, &str)> + '_ {
+        self.items(Field::Territory)
+            .filter(|(_, t)| !self.items(Field::TerritoryExclusion).any(|(_, x)| x == *t))
     }
 
     /// Location of a cell of this row.
     pub fn cell_location(&self, cell: &Cell) -> Location {
         let col = &self.sheet.columns[cell.column()];
         let mut loc = self.row_location();
-        loc.field = col.field.clone().or_else(|| Some(col.header.clone()));
+        loc.field = Some(
+            col.field
+                .map_or_else(|| col.header.clone(), |f| f.name().to_string()),
+        );
         loc.value = Some(cell.text.to_string());
         if let Some(x) = self.position_of(cell) {
             loc.line = Some(x.line);
@@ -527,12 +581,12 @@ impl Avail {
 
     /// Location of a field of this row: its cell when present, else the
     /// (empty) cell where the column is, else the row.
-    pub fn location(&self, field: &str) -> Location {
+    pub fn location(&self, field: Field) -> Location {
         if let Some(cell) = self.get(field) {
             return self.cell_location(cell);
         }
         let mut loc = self.row_location();
-        loc.field = Some(field.to_string());
+        loc.field = Some(field.name().to_string());
         if let Some(col) = self.sheet.column_of(field)
             && self.xml.is_none()
         {
@@ -567,7 +621,8 @@ impl Avail {
                     let col = &self.sheet.columns[c.column()];
                     (
                         col.letter.clone(),
-                        col.field.clone().unwrap_or_else(|| col.header.clone()),
+                        col.field
+                            .map_or_else(|| col.header.clone(), |f| f.name().to_string()),
                         c.text.to_string(),
                     )
                 })
@@ -580,16 +635,27 @@ impl Avail {
     pub fn title_id(&self) -> Option<&Cell> {
         // 1.6 has no ALID: the key is the AltID of the row's own level, so an
         // episode never borrows its season's ID (or the reverse).
-        let order: &[&str] = match self.text("WorkType") {
-            "Episode" => &["ALID", "EpisodeAltID", "EpisodeContentID"],
-            "Season" => &["ALID", "SeasonAltID", "SeasonContentID"],
-            "Series" => &["ALID", "SeriesAltID", "SeriesContentID"],
-            _ => &["ALID", "AltID", "ContentID"],
+        use Field::*;
+        let order: &[Field] = match self.text(WorkType) {
+            "Episode" => &[ALID, EpisodeAltID, EpisodeContentID],
+            "Season" => &[ALID, SeasonAltID, SeasonContentID],
+            "Series" => &[ALID, SeriesAltID, SeriesContentID],
+            _ => &[ALID, AltID, ContentID],
         };
         order
             .iter()
-            .find_map(|f| self.get(f).filter(|c| !c.text.trim().is_empty()))
+            .find_map(|f| self.get(*f).filter(|c| !c.text.trim().is_empty()))
     }
+}
+
+/// The items of a list value: `text` split on `separator` (one item when the
+/// field is no list), trimmed, empty items dropped.
+pub fn split_items(text: &str, separator: Option<char>) -> impl Iterator<Item = &str> {
+    // No separator: `splitn(1, _)` yields the whole text.
+    let n = if separator.is_some() { usize::MAX } else { 1 };
+    text.splitn(n, separator.unwrap_or(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// A 1.7.3 Movies sheet whose header row holds `headers`, for tests; names
@@ -602,36 +668,30 @@ pub(crate) fn test_sheet(headers: &[&str]) -> Arc<SheetInfo> {
         .map(|(i, n)| Column {
             letter: super::column_letter(i),
             header: n.to_string(),
-            field: super::dictionary::is_known_field(n).then(|| n.to_string()),
+            field: Field::from_header(n),
             category: String::new(),
         })
         .collect();
-    let mut field_index = FieldIndex::default();
-    for (i, c) in columns.iter().enumerate() {
-        if let Some(f) = &c.field {
-            field_index.entry(f.clone()).or_insert(i);
-        }
-    }
-    let version = TemplateVersion::V1_7_3;
-    Arc::new(SheetInfo {
+    let at = SheetSource {
         file: "t.xlsx".into(),
         file_index: 0,
         sheet: Some("Movies".into()),
         sheet_index: 0,
         source: SourceKind::Xlsx,
-        version,
-        sheet_kind: SheetKind::Movies,
+    };
+    Arc::new(SheetInfo::new(
+        at,
+        TemplateVersion::V1_7_3,
+        SheetKind::Movies,
         columns,
-        field_index,
-        header_row: 2,
-        dictionary: Dictionary::for_version(version, SheetKind::Movies),
-        lookup: Default::default(),
-    })
+        2,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Field::{LicenseType, Start, Territory};
 
     fn sheet() -> Arc<SheetInfo> {
         test_sheet(&["Territory", "LicenseType", "Territory", "Bogus"])
@@ -650,22 +710,24 @@ mod tests {
         );
         let cols: Vec<usize> = row.cells().iter().map(Cell::column).collect();
         assert_eq!(cols, [0, 0, 1, 3]);
-        let t: Vec<&str> = row.get_all("Territory").map(|c| &*c.text).collect();
+        let t: Vec<&str> = row.get_all(Territory).map(|c| &*c.text).collect();
         assert_eq!(t, ["US", "GB"]);
-        assert_eq!(row.text("LicenseType"), "SVOD");
+        assert_eq!(row.text(LicenseType), "SVOD");
         assert!(row.cells_of(2).is_empty());
-        assert!(row.get("Start").is_none());
+        assert!(row.get(Start).is_none());
     }
 
     #[test]
-    fn a_looked_up_column_reads_like_its_field() {
-        let row = Avail::new(sheet(), 3, vec![cell(0, " US "), cell(0, "GB")]);
-        let territory = row.sheet.column_of("Territory");
-        assert_eq!(row.text_in(territory), row.text("Territory"));
-        assert_eq!(row.text_in(territory), "US");
-        assert_eq!(row.text_in(row.sheet.column_of("LicenseType")), "");
-        assert_eq!(row.text_in(None), "");
-        assert!(row.cell_in(None).is_none());
+    fn lists_split_on_the_dictionarys_separator() {
+        let row = Avail::new(sheet(), 3, vec![cell(0, " US, GB ,"), cell(0, "US|DE")]);
+        let items: Vec<&str> = row.items(Territory).map(|(_, t)| t).collect();
+        assert_eq!(
+            items,
+            ["US", "GB", "US|DE"],
+            "1.7.3 Territory lists use `,`"
+        );
+        let one: Vec<&str> = split_items(" en, fr ", None).collect();
+        assert_eq!(one, ["en, fr"], "a field that is no list is one item");
     }
 
     #[test]
@@ -682,12 +744,12 @@ mod tests {
         cells.push(cell(1, "SVOD"));
         cells.push(cell(9, "beyond the header"));
         let row = Avail::new(sheet(), 3, cells);
-        assert_eq!(row.get_all("Territory").count(), 300);
+        assert_eq!(row.get_all(Territory).count(), 300);
         assert_eq!(
-            row.get_all("Territory").nth(299).map(|c| &*c.text),
+            row.get_all(Territory).nth(299).map(|c| &*c.text),
             Some("T299")
         );
-        assert_eq!(row.text("LicenseType"), "SVOD");
+        assert_eq!(row.text(LicenseType), "SVOD");
         assert_eq!(row.cells_of(9).len(), 1);
         assert!(row.cells_of(2).is_empty());
     }
@@ -695,20 +757,17 @@ mod tests {
     #[test]
     fn only_a_fields_first_column_is_defined() {
         let info = sheet();
-        assert_eq!(
-            info.field_def_at(0).map(|f| f.name.as_str()),
-            Some("Territory")
-        );
+        assert_eq!(info.field_def_at(0).map(|f| f.field), Some(Territory));
         assert!(info.field_def_at(2).is_none(), "duplicate column");
         assert!(info.field_def_at(3).is_none(), "unknown column");
         let license = info
             .dictionary_columns()
-            .find(|(f, _)| f.name == "LicenseType")
+            .find(|(f, _)| f.field == LicenseType)
             .expect("1.7.3 has LicenseType");
         assert_eq!(license.1, Some(1));
         assert!(
             info.dictionary_columns()
-                .any(|(f, c)| f.name == "Start" && c.is_none())
+                .any(|(f, c)| f.field == Start && c.is_none())
         );
     }
 }

@@ -1,11 +1,11 @@
 //! EMA field dictionaries, loaded from `schemas/dictionaries/*.json` (embedded
 //! at build time). Rules look fields up here; no field list lives in code.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::field::{Field, FieldSet};
 use super::version::{SheetKind, TemplateVersion};
 
 /// Whether a field must be filled.
@@ -23,8 +23,8 @@ pub enum Requirement {
 /// `field` has one of `values` (for list fields: any item does).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Condition {
-    /// Canonical field name.
-    pub field: String,
+    /// The field the condition looks at.
+    pub field: Field,
     /// Accepted values.
     #[serde(rename = "in")]
     pub values: Vec<String>,
@@ -33,6 +33,7 @@ pub struct Condition {
 /// The value kind of a field; each kind has one syntax check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[repr(u8)]
 pub enum FieldKind {
     /// Free text.
     Text,
@@ -68,11 +69,17 @@ pub enum FieldKind {
     Id,
 }
 
+impl FieldKind {
+    /// How many kinds there are.
+    pub const COUNT: usize = FieldKind::Id as usize + 1;
+}
+
 /// One field of a dictionary.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldDef {
-    /// Canonical row-2 name.
-    pub name: String,
+    /// The field (its row-2 name in the template).
+    #[serde(rename = "name")]
+    pub field: Field,
     /// Row-1 category in the official template.
     #[serde(default)]
     pub category: String,
@@ -100,7 +107,7 @@ pub struct FieldDef {
     pub list: bool,
     /// List separator (`,` unless stated).
     #[serde(default)]
-    pub separator: Option<String>,
+    pub separator: Option<char>,
     /// Language items may carry `:audio`, `:subtitle`, `:subdub`.
     #[serde(default)]
     pub asset_suffix: bool,
@@ -114,8 +121,13 @@ pub struct FieldDef {
 
 impl FieldDef {
     /// The list separator, when the field is a list.
-    pub fn separator(&self) -> Option<&str> {
-        self.list.then(|| self.separator.as_deref().unwrap_or(","))
+    pub fn separator(&self) -> Option<char> {
+        self.list.then(|| self.separator.unwrap_or(','))
+    }
+
+    /// The field's name as in the template.
+    pub fn name(&self) -> &'static str {
+        self.field.name()
     }
 }
 
@@ -131,31 +143,47 @@ pub struct Dictionary {
     pub source: String,
     /// Fields in template order.
     pub fields: Vec<FieldDef>,
+    /// Each field's position in `fields` (`u8::MAX`: not in this dictionary).
     #[serde(skip)]
-    index: rustc_hash::FxHashMap<String, usize>,
+    index: Vec<u8>,
 }
 
 impl Dictionary {
-    /// A field by canonical name.
-    pub fn field(&self, name: &str) -> Option<&FieldDef> {
-        self.index.get(name).map(|&i| &self.fields[i])
+    /// The definition of `field`, when this dictionary has it.
+    pub fn field(&self, field: Field) -> Option<&FieldDef> {
+        match self.index.get(field as usize) {
+            Some(&i) if i != u8::MAX => self.fields.get(usize::from(i)),
+            _ => None,
+        }
+    }
+
+    /// True when this dictionary has `field`.
+    pub fn has(&self, field: Field) -> bool {
+        self.field(field).is_some()
     }
 
     /// The dictionary for a version and sheet kind (XML uses its spreadsheet equivalent).
     pub fn for_version(version: TemplateVersion, kind: SheetKind) -> &'static Dictionary {
-        let stem = version
-            .sheet_equivalent()
-            .dictionary_stem()
+        let v = version.sheet_equivalent();
+        let at = TemplateVersion::SPREADSHEET
+            .iter()
+            .position(|s| *s == v)
             .expect("sheet_equivalent is a spreadsheet version");
-        let all = all();
-        all.iter()
-            .find(|d| stem == format!("ema-{}", d.version) && d.sheet == kind.as_str())
-            .expect("a dictionary exists for every version and sheet kind")
+        &all()[2 * at + usize::from(kind == SheetKind::Tv)]
     }
 
-    /// Every dictionary, for header signature checks.
+    /// Every dictionary: each spreadsheet version's Movies then TV, oldest first.
     pub fn all() -> &'static [Dictionary] {
         all()
+    }
+
+    /// The fields of both sheet kinds of a spreadsheet version.
+    pub fn fields_of(version: TemplateVersion) -> FieldSet {
+        [SheetKind::Movies, SheetKind::Tv]
+            .into_iter()
+            .flat_map(|k| Dictionary::for_version(version, k).fields.iter())
+            .map(|f| f.field)
+            .collect()
     }
 }
 
@@ -165,6 +193,7 @@ macro_rules! dictionaries {
     };
 }
 
+/// In [`TemplateVersion::SPREADSHEET`] order, Movies before TV.
 const SOURCES: [&str; 12] = dictionaries!(
     "ema-1.6-movies.json",
     "ema-1.6-tv.json",
@@ -180,11 +209,6 @@ const SOURCES: [&str; 12] = dictionaries!(
     "ema-1.9-tv.json",
 );
 
-const ALIASES: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/schemas/dictionaries/aliases.json"
-));
-
 fn all() -> &'static [Dictionary] {
     static ALL: OnceLock<Vec<Dictionary>> = OnceLock::new();
     ALL.get_or_init(|| {
@@ -193,36 +217,17 @@ fn all() -> &'static [Dictionary] {
             .map(|src| {
                 let mut d: Dictionary =
                     serde_json::from_str(src).expect("embedded dictionary is valid JSON");
-                d.index = d
-                    .fields
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| (f.name.clone(), i))
-                    .collect();
+                d.index = vec![u8::MAX; Field::COUNT];
+                for (i, f) in d.fields.iter().enumerate() {
+                    let slot = &mut d.index[f.field as usize];
+                    if *slot == u8::MAX {
+                        *slot = u8::try_from(i).expect("fewer than 255 fields");
+                    }
+                }
                 d
             })
             .collect()
     })
-}
-
-/// The canonical name of a header (known misspellings resolved).
-pub fn canonical_field(header: &str) -> &str {
-    static MAP: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        #[derive(Deserialize)]
-        struct Aliases {
-            aliases: HashMap<String, String>,
-        }
-        serde_json::from_str::<Aliases>(ALIASES)
-            .expect("embedded aliases are valid JSON")
-            .aliases
-    });
-    map.get(header).map_or(header, String::as_str)
-}
-
-/// True when `name` is a field of any known dictionary.
-pub fn is_known_field(name: &str) -> bool {
-    all().iter().any(|d| d.field(name).is_some())
 }
 
 #[cfg(test)]
@@ -234,25 +239,16 @@ mod tests {
         for v in TemplateVersion::SPREADSHEET {
             for k in [SheetKind::Movies, SheetKind::Tv] {
                 let d = Dictionary::for_version(v, k);
-                assert!(d.field("Territory").is_some(), "{v} {k:?}");
-                assert!(d.field("LicenseType").is_some(), "{v} {k:?}");
+                assert_eq!(d.version, v.to_string());
+                assert_eq!(d.sheet, k.as_str());
+                assert!(d.has(Field::Territory), "{v} {k:?}");
+                assert!(d.has(Field::LicenseType), "{v} {k:?}");
                 for f in &d.fields {
                     if f.kind == FieldKind::Enum {
-                        assert!(!f.values.is_empty(), "{v} {} has no values", f.name);
+                        assert!(!f.values.is_empty(), "{v} {} has no values", f.name());
                     }
                 }
             }
         }
-    }
-
-    #[test]
-    fn aliases_resolve() {
-        assert_eq!(canonical_field("BundleALIDs"), "BundledALIDs");
-        assert_eq!(canonical_field("ExceptionsFlag"), "ExceptionFlag");
-        assert_eq!(
-            canonical_field("VolumeDistributinoNumber"),
-            "VolumeDistributionNumber"
-        );
-        assert_eq!(canonical_field("Territory"), "Territory");
     }
 }

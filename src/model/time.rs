@@ -73,6 +73,14 @@ impl When {
             .map(|d| d.with_timezone(&Utc))
     }
 
+    /// The condition word (canonical spelling), for a condition.
+    pub fn condition(&self) -> Option<&str> {
+        match self {
+            When::Condition(c) => Some(c),
+            _ => None,
+        }
+    }
+
     /// True for a date-only value.
     pub fn is_date_only(&self) -> bool {
         matches!(self, When::Date(_))

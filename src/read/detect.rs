@@ -1,9 +1,7 @@
 //! Format sniffing (from content, not extension) and template-version detection.
 
-use std::collections::HashSet;
-
 use super::ReadError;
-use crate::model::{SourceKind, TemplateVersion};
+use crate::model::{Dictionary, Field, SourceKind, TemplateVersion};
 
 /// What a file's bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,12 +119,18 @@ pub struct Detected {
 }
 
 /// Detects the template version of a sheet: override, then cell A3, then
-/// header signatures (ema-avails-format.md §5 item 3), then the FAQ sheet's
-/// version cell. `Err` carries what was seen.
+/// the header (ema-avails-format.md §5 item 3), then the FAQ sheet's version
+/// cell. `Err` carries what was seen.
+///
+/// The header is matched against the dictionaries: the versions whose
+/// fields cover most of the header's fields are the candidates. When some
+/// cover all of them, the oldest is used (a header without any newer field
+/// is the older template); when none does, the newest (a newer template with
+/// a stray old column). Fields every version has tell nothing.
 pub fn detect_version(
     override_version: Option<TemplateVersion>,
     a3: Option<&str>,
-    fields: &HashSet<&str>,
+    header: &[Field],
     faq_version: Option<&str>,
 ) -> Result<Detected, String> {
     if let Some(v) = override_version {
@@ -144,80 +148,8 @@ pub fn detect_version(
             reason: format!("cell A3 says `{}`", a3.trim()),
         });
     }
-    let has = |f: &str| fields.contains(f);
-    let any = |fs: &[&'static str]| fs.iter().copied().find(|f| has(f));
-    if let Some(f) = any(&[
-        "TPRType",
-        "CampaignID",
-        "AssociatedALID",
-        "VolumeDistributionNumber",
-    ]) {
-        return Ok(found(
-            TemplateVersion::V1_9,
-            &format!("header has `{f}` (new in 1.9)"),
-        ));
-    }
-    if let Some(f) = any(&[
-        "VolumeID",
-        "VolumeNumber",
-        "VolumeContentID",
-        "VolumeTitleInternalAlias",
-        "RetailerVolumeID",
-        "PackageLabel",
-        "StoreType",
-    ]) {
-        return Ok(found(
-            TemplateVersion::V1_8,
-            &format!("header has `{f}` (new in 1.8)"),
-        ));
-    }
-    if let Some(f) = any(&[
-        "GroupIdentity",
-        "Licensee",
-        "TerritoryExclusion",
-        "WindowDuration",
-        "Director",
-    ]) {
-        return Ok(found(
-            TemplateVersion::V1_7_3,
-            &format!("header has `{f}` (new in 1.7.3)"),
-        ));
-    }
-    if let Some(f) = any(&[
-        "StoreLanguage",
-        "HoldbackExclusionLanguage",
-        "ProductID",
-        "EncodeID",
-        "EpisodeProductID",
-    ]) {
-        return Ok(found(
-            TemplateVersion::V1_6,
-            &format!("header has `{f}` (1.6 only)"),
-        ));
-    }
-    if has("ALID") {
-        if let Some(f) = any(&[
-            "AltID",
-            "EpisodeAltID",
-            "SeasonAltID",
-            "SeriesAltID",
-            "RetailerSpare1",
-        ]) {
-            return Ok(found(
-                TemplateVersion::V1_7_2,
-                &format!("header has `ALID` and `{f}` (1.7.2)"),
-            ));
-        }
-        return Ok(found(
-            TemplateVersion::V1_7,
-            "header has `ALID` without AltID columns (1.7)",
-        ));
-    }
-    if has("AltID") || has("SeriesAltID") {
-        return Ok(found(
-            TemplateVersion::V1_6,
-            "header has AltID but no `ALID` (1.6)",
-        ));
+    if let Some(d) = from_header(header) {
+        return Ok(d);
     }
     if let Some(v) = faq_version.and_then(|s| s.parse::<TemplateVersion>().ok()) {
         return Ok(Detected {
@@ -228,8 +160,9 @@ pub fn detect_version(
             ),
         });
     }
-    let mut seen: Vec<&str> = fields.iter().copied().collect();
+    let mut seen: Vec<&str> = header.iter().map(|f| f.name()).collect();
     seen.sort_unstable();
+    seen.dedup();
     let seen = if seen.is_empty() {
         "no EMA field names".to_string()
     } else {
@@ -241,43 +174,110 @@ pub fn detect_version(
     ))
 }
 
-fn found(version: TemplateVersion, why: &str) -> Detected {
-    Detected {
-        version,
-        reason: why.to_string(),
+/// The version a header's fields (in column order) point to, by the
+/// dictionaries (see [`detect_version`]); `None` when they fit every version
+/// alike.
+fn from_header(header: &[Field]) -> Option<Detected> {
+    let versions = TemplateVersion::SPREADSHEET;
+    let sets = versions.map(Dictionary::fields_of);
+    let known: Vec<Field> = header
+        .iter()
+        .copied()
+        .filter(|f| sets.iter().any(|s| s.contains(*f)))
+        .collect();
+    if known.iter().all(|f| sets.iter().all(|s| s.contains(*f))) {
+        return None;
     }
+    // The first version of each field; the newest of those is the oldest
+    // template the header can be.
+    let first = |f: Field| sets.iter().position(|s| s.contains(f)).unwrap_or(0);
+    // The first such field in column order names the reason.
+    let newest = known.iter().copied().rev().max_by_key(|f| first(*f))?;
+    let floor = first(newest);
+    let covered = |i: usize| known.iter().filter(|f| sets[i].contains(**f)).count();
+    let chosen = (floor..versions.len())
+        .rev()
+        .max_by_key(|&i| covered(i))
+        .unwrap_or(floor);
+    let version = versions[chosen];
+    let in_all_later = |f: Field| sets[chosen + 1..].iter().all(|s| s.contains(f));
+    let reason = if chosen > 0 && first(newest) == chosen {
+        format!("header has `{newest}` (new in {version})")
+    } else if let Some(f) = known
+        .iter()
+        .find(|f| first(**f) == chosen && sets[chosen + 1..].iter().all(|s| !s.contains(**f)))
+    {
+        format!("header has `{f}` ({version} only)")
+    } else {
+        // Fields that some older version lacks, or that a later one dropped.
+        let mut shown: Vec<String> = Vec::new();
+        for f in known.iter().filter(|f| sets[chosen].contains(**f)) {
+            let telling = sets[..chosen].iter().any(|s| !s.contains(*f)) || !in_all_later(*f);
+            let name = format!("`{f}`");
+            if telling && !shown.contains(&name) {
+                shown.push(name);
+            }
+        }
+        format!(
+            "header has {} ({version} is the oldest template with {})",
+            shown.join(" and "),
+            if shown.len() == 1 { "it" } else { "them" }
+        )
+    };
+    Some(Detected { version, reason })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn set<'a>(f: &[&'a str]) -> HashSet<&'a str> {
-        f.iter().copied().collect()
+    #[test]
+    fn header_signatures() {
+        use Field::*;
+        let v = |f: &[Field]| detect_version(None, None, f, None).map(|d| d.version);
+        assert_eq!(
+            v(&[ALID, GroupIdentity, Territory]),
+            Ok(TemplateVersion::V1_7_3)
+        );
+        assert_eq!(v(&[AltID, StoreLanguage]), Ok(TemplateVersion::V1_6));
+        assert_eq!(v(&[ALID, AltID]), Ok(TemplateVersion::V1_7_2));
+        assert_eq!(v(&[ALID]), Ok(TemplateVersion::V1_7));
+        assert_eq!(v(&[AltID]), Ok(TemplateVersion::V1_6));
+        assert_eq!(
+            v(&[ALID, PackageLabel, GroupIdentity]),
+            Ok(TemplateVersion::V1_8)
+        );
+        assert_eq!(v(&[ALID, TPRType]), Ok(TemplateVersion::V1_9));
+        assert_eq!(v(&[VolumeDistributionNumber]), Ok(TemplateVersion::V1_9));
+        // A newer template with a stray old column: the newer wins.
+        assert_eq!(
+            v(&[GroupIdentity, StoreLanguage]),
+            Ok(TemplateVersion::V1_7_3)
+        );
+        assert!(v(&[Territory]).is_err());
+        assert!(v(&[]).is_err());
     }
 
     #[test]
-    fn header_signatures() {
-        let v = |f: &[&str]| detect_version(None, None, &set(f), None).map(|d| d.version);
+    fn reasons_name_a_field() {
+        let d = detect_version(None, None, &[Field::ALID, Field::TPRType], None).unwrap();
+        assert_eq!(d.reason, "header has `TPRType` (new in 1.9)");
+        let d = detect_version(None, None, &[Field::ALID, Field::AltID], None).unwrap();
         assert_eq!(
-            v(&["ALID", "GroupIdentity", "Territory"]),
-            Ok(TemplateVersion::V1_7_3)
+            d.reason,
+            "header has `ALID` and `AltID` (1.7.2 is the oldest template with them)"
         );
-        assert_eq!(v(&["AltID", "StoreLanguage"]), Ok(TemplateVersion::V1_6));
-        assert_eq!(v(&["ALID", "AltID"]), Ok(TemplateVersion::V1_7_2));
-        assert_eq!(v(&["ALID"]), Ok(TemplateVersion::V1_7));
-        assert_eq!(
-            v(&["ALID", "PackageLabel", "GroupIdentity"]),
-            Ok(TemplateVersion::V1_8)
-        );
-        assert!(v(&["Territory"]).is_err());
+        let d = detect_version(None, None, &[Field::AltID, Field::StoreLanguage], None).unwrap();
+        assert_eq!(d.reason, "header has `StoreLanguage` (1.6 only)");
+        let d = detect_version(None, None, &[Field::GroupIdentity], None).unwrap();
+        assert_eq!(d.reason, "header has `GroupIdentity` (new in 1.7.3)");
     }
 
     #[test]
     fn a3_and_override_win() {
-        let d = detect_version(None, Some("1.9"), &set(&["GroupIdentity"]), None).unwrap();
+        let d = detect_version(None, Some("1.9"), &[Field::GroupIdentity], None).unwrap();
         assert_eq!(d.version, TemplateVersion::V1_9);
-        let d = detect_version(Some(TemplateVersion::V1_6), Some("1.9"), &set(&[]), None).unwrap();
+        let d = detect_version(Some(TemplateVersion::V1_6), Some("1.9"), &[], None).unwrap();
         assert_eq!(d.version, TemplateVersion::V1_6);
     }
 

@@ -6,17 +6,17 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::model::avail::{Column, FieldIndex, Text};
+use crate::model::avail::{Column, SheetSource, Text};
 use crate::model::{
-    Avail, Cell, Dictionary, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
+    Avail, Cell, Field, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
 };
 
 /// The columns of the plain windows CSV and the fields they stand for.
-const WINDOW_COLUMNS: [(&str, &str); 4] = [
-    ("title_id", "ALID"),
-    ("territory", "Territory"),
-    ("start", "Start"),
-    ("end", "End"),
+pub const WINDOW_COLUMNS: [(&str, Field); 4] = [
+    ("title_id", Field::ALID),
+    ("territory", Field::Territory),
+    ("start", Field::Start),
+    ("end", Field::End),
 ];
 
 /// Reads a licensed-windows reference file.
@@ -50,7 +50,6 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let mut columns = Vec::new();
-    let mut field_index = FieldIndex::default();
     let mut source_col = Vec::new();
     for (name, field) in WINDOW_COLUMNS {
         let Some(i) = headers.iter().position(|h| h == name) else {
@@ -58,29 +57,28 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
                 "is a licensed-windows CSV without a `{name}` column (expected title_id,territory,start,end)"
             )));
         };
-        field_index.insert(field.to_string(), columns.len());
         columns.push(Column {
             letter: column_letter(i),
             header: name.to_string(),
-            field: Some(field.to_string()),
+            field: Some(field),
             category: String::new(),
         });
         source_col.push(i);
     }
-    let info = Arc::new(SheetInfo {
+    let at = SheetSource {
         file: file.to_string(),
         file_index,
         sheet: None,
         sheet_index: 0,
         source: SourceKind::Csv,
-        version: TemplateVersion::V1_7_3,
-        sheet_kind: SheetKind::Movies,
+    };
+    let info = Arc::new(SheetInfo::new(
+        at,
+        TemplateVersion::V1_7_3,
+        SheetKind::Movies,
         columns,
-        field_index,
-        header_row: 1,
-        dictionary: Dictionary::for_version(TemplateVersion::V1_7_3, SheetKind::Movies),
-        lookup: Default::default(),
-    });
+        1,
+    ));
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {

@@ -1,15 +1,15 @@
 //! Turns a grid of cells (from any workbook or CSV) into a checked-ready
 //! sheet: finds the header, the template version and the data rows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, RowCollector, SheetRows};
-use crate::model::avail::{Column, FieldIndex};
-use crate::model::dictionary::{canonical_field, is_known_field};
+use crate::model::avail::{Column, SheetSource};
 use crate::model::{
-    Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, column_letter,
+    Avail, Cell, Field, FieldColumns, FieldSet, Location, SheetInfo, SheetKind, SourceKind,
+    column_letter,
 };
 
 /// One row as read from the container.
@@ -93,7 +93,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         by_number.get(&row).map_or(0, |r| {
             r.cells
                 .iter()
-                .filter(|c| is_known_field(canonical_field(c.text.trim())))
+                .filter(|c| Field::from_header(c.text.trim()).is_some())
                 .count()
         })
     };
@@ -140,37 +140,40 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             category: String::new(),
         })
         .collect();
-    let mut field_index = FieldIndex::default();
+    let mut header_fields: Vec<Field> = Vec::new();
+    // Each header's first column, by field (or header text when unknown).
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
     for c in &header.cells {
         let name = c.text.trim();
-        let canonical = canonical_field(name).to_string();
+        let field = Field::from_header(name);
         let col = &mut columns[c.column()];
         col.header = name.to_string();
         col.category = categories
             .and_then(|r| r.cell(c.column()))
             .map(|c| c.text.trim().to_string())
             .unwrap_or_default();
+        col.field = field;
         if name.is_empty() {
             continue;
         }
-        col.field = Some(canonical.clone());
-        if let Some(&first) = field_index.get(&canonical) {
-            let first: usize = first;
+        let shown: &str = field.map_or(name, |f| f.name());
+        if let Some(&first) = first_of.get(shown) {
             notes.push(Note {
                 kind: NoteKind::DuplicateColumn,
                 location: header_cell(input.file, input.sheet, header_row, c.column(), name),
                 message: format!(
-                    "field `{canonical}` appears again in column {} (first in column {}); only the first column is checked",
+                    "field `{shown}` appears again in column {} (first in column {}); only the first column is checked",
                     column_letter(c.column()),
                     column_letter(first)
                 ),
                 help: Some("delete the duplicate column".into()),
             });
         } else {
-            field_index.insert(canonical, c.column());
+            first_of.insert(shown, c.column());
+            header_fields.extend(field);
         }
     }
-    let fields: HashSet<&str> = field_index.keys().map(String::as_str).collect();
+    let fields = FieldColumns::new(columns.iter().map(|c| c.field)).present();
     let a3 = by_number
         .get(&3)
         .and_then(|r| r.cell(0))
@@ -178,13 +181,13 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     let detected = match detect_version(
         opts.template_version,
         a3.as_deref(),
-        &fields,
+        &header_fields,
         input.faq_version.as_deref(),
     ) {
         Ok(d) => d,
         Err(e) => return SheetOutcome::UnknownVersion(e),
     };
-    let sheet_kind = sheet_kind(input.sheet, &fields);
+    let sheet_kind = sheet_kind(input.sheet, fields);
     notes.push(Note {
         kind: NoteKind::VersionUsed,
         location: sheet_loc(),
@@ -200,20 +203,20 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         ),
         help: None,
     });
-    let info = Arc::new(SheetInfo {
+    let at = SheetSource {
         file: input.file.to_string(),
         file_index: input.file_index,
         sheet: input.sheet.map(str::to_string),
         sheet_index: input.sheet_index,
         source: input.source,
-        version: detected.version,
+    };
+    let info = Arc::new(SheetInfo::new(
+        at,
+        detected.version,
         sheet_kind,
         columns,
-        field_index,
         header_row,
-        dictionary: Dictionary::for_version(detected.version, sheet_kind),
-        lookup: Default::default(),
-    });
+    ));
 
     let mut rows = RowCollector::new(opts);
     let mut empty_run: Vec<u32> = Vec::new();
@@ -304,13 +307,17 @@ fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &st
     l.row = Some(row);
     l.column = Some(column_letter(col));
     l.cell = Some(format!("{}{row}", column_letter(col)));
-    l.field = Some(canonical_field(value).to_string());
+    l.field = Some(
+        Field::from_header(value)
+            .map_or(value, |f| f.name())
+            .to_string(),
+    );
     l.value = Some(value.to_string());
     l
 }
 
 /// Movies or TV, from the sheet name, else from TV-only header fields.
-pub fn sheet_kind(name: Option<&str>, fields: &HashSet<&str>) -> SheetKind {
+pub fn sheet_kind(name: Option<&str>, fields: FieldSet) -> SheetKind {
     let lower = name.unwrap_or_default().to_ascii_lowercase();
     if lower.contains("tv") || lower.contains("episod") || lower.contains("series") {
         return SheetKind::Tv;
@@ -318,9 +325,9 @@ pub fn sheet_kind(name: Option<&str>, fields: &HashSet<&str>) -> SheetKind {
     if lower.contains("movie") || lower.contains("film") {
         return SheetKind::Movies;
     }
-    if fields.contains("SeriesTitleInternalAlias")
-        || fields.contains("EpisodeNumber")
-        || fields.contains("SeasonNumber")
+    if fields.contains(Field::SeriesTitleInternalAlias)
+        || fields.contains(Field::EpisodeNumber)
+        || fields.contains(Field::SeasonNumber)
     {
         SheetKind::Tv
     } else {

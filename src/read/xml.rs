@@ -21,10 +21,11 @@ use quick_xml::name::{NamespaceError, NamespaceResolver, QName, ResolveResult};
 use rustc_hash::FxHashMap;
 
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
-use crate::model::avail::{Column, Interner, Text, XmlPos};
+use crate::model::avail::{Column, Interner, SheetSource, Text, XmlPos};
 use crate::model::time::{When, is_iso_duration};
 use crate::model::{
-    Avail, Cell, Dictionary, Location, SheetInfo, SheetKind, SourceKind, TemplateVersion,
+    Avail, Cell, Dictionary, Field, FieldColumns, Location, SheetInfo, SheetKind, SourceKind,
+    TemplateVersion,
 };
 
 /// Deepest element nesting accepted (Avails documents need about 10).
@@ -35,106 +36,112 @@ const AVAILS_NS: &str = "http://www.movielabs.com/schema/avails/v";
 
 /// Synthetic columns: (EMA field name, XML element it comes from). One
 /// column per field; the column letter is the element name.
-const COLUMNS: &[(&str, &str)] = &[
-    ("ALID", "ALID"),
-    ("EntryType", "EntryType"),
-    ("DisplayName", "Licensor/md:DisplayName"),
-    ("ServiceProvider", "ServiceProvider/md:DisplayName"),
-    ("WorkType", "WorkType"),
-    ("ContentID", "Asset/@contentID"),
-    ("SeriesContentID", "SeriesContentID"),
-    ("SeasonContentID", "SeasonContentID"),
-    ("EpisodeContentID", "Asset/@contentID"),
-    ("VolumeContentID", "Asset/@contentID"),
-    ("TitleDisplayUnlimited", "TitleDisplayUnlimited"),
-    ("TitleInternalAlias", "TitleInternalAlias"),
-    ("EpisodeTitleDisplayUnlimited", "TitleDisplayUnlimited"),
-    ("EpisodeTitleInternalAlias", "TitleInternalAlias"),
-    ("SeasonTitleDisplayUnlimited", "SeasonTitleDisplayUnlimited"),
-    ("SeasonTitleInternalAlias", "SeasonTitleInternalAlias"),
-    ("SeriesTitleDisplayUnlimited", "SeriesTitleDisplayUnlimited"),
-    ("SeriesTitleInternalAlias", "SeriesTitleInternalAlias"),
-    ("EpisodeNumber", "EpisodeNumber/md:Number"),
-    ("SeasonNumber", "SeasonNumber/md:Number"),
-    ("EpisodeCount", "NumberOfEpisodes"),
-    ("SeasonCount", "NumberOfSeasons"),
-    ("EditID", "EditEIDR-URN"),
-    ("TitleID", "TitleEIDR-URN"),
-    ("EpisodeID", "EditEIDR-URN"),
-    ("EpisodeTitleID", "TitleEIDR-URN"),
-    ("SeasonID", "SeasonEIDR-URN"),
-    ("SeriesID", "SeriesEIDR-URN"),
-    ("AltID", "AltIdentifier/md:Identifier"),
-    ("EpisodeAltID", "AltIdentifier/md:Identifier"),
-    ("SeasonAltID", "SeasonAltIdentifier/md:Identifier"),
-    ("SeriesAltID", "SeriesAltIdentifier/md:Identifier"),
-    ("ReleaseYear", "ReleaseDate"),
-    ("TotalRunTime", "RunLength"),
-    ("ReleaseHistoryOriginal", "ReleaseHistory/md:Date"),
-    ("ReleaseHistoryPhysicalHV", "ReleaseHistory/md:Date"),
-    ("CaptionIncluded", "USACaptionsExemptionReason"),
-    ("CaptionExemption", "USACaptionsExemptionReason"),
-    ("RatingSystem", "md:Rating/md:System"),
-    ("RatingValue", "md:Rating/md:Value"),
-    ("RatingReason", "md:Rating/md:Reason"),
-    ("LocalizationType", "LocalizationOffering"),
-    ("GroupIdentity", "GroupingEntity"),
+const COLUMNS: &[(Field, &str)] = &[
+    (Field::ALID, "ALID"),
+    (Field::EntryType, "EntryType"),
+    (Field::DisplayName, "Licensor/md:DisplayName"),
+    (Field::ServiceProvider, "ServiceProvider/md:DisplayName"),
+    (Field::WorkType, "WorkType"),
+    (Field::ContentID, "Asset/@contentID"),
+    (Field::SeriesContentID, "SeriesContentID"),
+    (Field::SeasonContentID, "SeasonContentID"),
+    (Field::EpisodeContentID, "Asset/@contentID"),
+    (Field::VolumeContentID, "Asset/@contentID"),
+    (Field::TitleDisplayUnlimited, "TitleDisplayUnlimited"),
+    (Field::TitleInternalAlias, "TitleInternalAlias"),
+    (Field::EpisodeTitleDisplayUnlimited, "TitleDisplayUnlimited"),
+    (Field::EpisodeTitleInternalAlias, "TitleInternalAlias"),
     (
-        "CompanyDisplayCredit",
+        Field::SeasonTitleDisplayUnlimited,
+        "SeasonTitleDisplayUnlimited",
+    ),
+    (Field::SeasonTitleInternalAlias, "SeasonTitleInternalAlias"),
+    (
+        Field::SeriesTitleDisplayUnlimited,
+        "SeriesTitleDisplayUnlimited",
+    ),
+    (Field::SeriesTitleInternalAlias, "SeriesTitleInternalAlias"),
+    (Field::EpisodeNumber, "EpisodeNumber/md:Number"),
+    (Field::SeasonNumber, "SeasonNumber/md:Number"),
+    (Field::EpisodeCount, "NumberOfEpisodes"),
+    (Field::SeasonCount, "NumberOfSeasons"),
+    (Field::EditID, "EditEIDR-URN"),
+    (Field::TitleID, "TitleEIDR-URN"),
+    (Field::EpisodeID, "EditEIDR-URN"),
+    (Field::EpisodeTitleID, "TitleEIDR-URN"),
+    (Field::SeasonID, "SeasonEIDR-URN"),
+    (Field::SeriesID, "SeriesEIDR-URN"),
+    (Field::AltID, "AltIdentifier/md:Identifier"),
+    (Field::EpisodeAltID, "AltIdentifier/md:Identifier"),
+    (Field::SeasonAltID, "SeasonAltIdentifier/md:Identifier"),
+    (Field::SeriesAltID, "SeriesAltIdentifier/md:Identifier"),
+    (Field::ReleaseYear, "ReleaseDate"),
+    (Field::TotalRunTime, "RunLength"),
+    (Field::ReleaseHistoryOriginal, "ReleaseHistory/md:Date"),
+    (Field::ReleaseHistoryPhysicalHV, "ReleaseHistory/md:Date"),
+    (Field::CaptionIncluded, "USACaptionsExemptionReason"),
+    (Field::CaptionExemption, "USACaptionsExemptionReason"),
+    (Field::RatingSystem, "md:Rating/md:System"),
+    (Field::RatingValue, "md:Rating/md:Value"),
+    (Field::RatingReason, "md:Rating/md:Reason"),
+    (Field::LocalizationType, "LocalizationOffering"),
+    (Field::GroupIdentity, "GroupingEntity"),
+    (
+        Field::CompanyDisplayCredit,
         "CompanyDisplayCredit/md:DisplayString",
     ),
-    ("Director", "People"),
-    ("BundledALIDs", "BundledAsset/BundledALID"),
-    ("AvailID", "Transaction/@TransactionID"),
-    ("Licensee", "Licensee/md:DisplayName"),
-    ("LicenseType", "LicenseType"),
-    ("Description", "Description"),
-    ("Territory", "Territory"),
-    ("TerritoryExclusion", "TerritoryExcluded"),
-    ("Start", "Start"),
-    ("StartLag", "StartCondition/@lag"),
-    ("End", "End"),
-    ("EndLag", "EndCondition/@lag"),
-    ("WindowDuration", "WindowDuration"),
-    ("StoreLanguage", "StoreLanguage"),
-    ("AllowedLanguages", "AllowedLanguage"),
-    ("AssetLanguage", "AssetLanguage"),
+    (Field::Director, "People"),
+    (Field::BundledALIDs, "BundledAsset/BundledALID"),
+    (Field::AvailID, "Transaction/@TransactionID"),
+    (Field::Licensee, "Licensee/md:DisplayName"),
+    (Field::LicenseType, "LicenseType"),
+    (Field::Description, "Description"),
+    (Field::Territory, "Territory"),
+    (Field::TerritoryExclusion, "TerritoryExcluded"),
+    (Field::Start, "Start"),
+    (Field::StartLag, "StartCondition/@lag"),
+    (Field::End, "End"),
+    (Field::EndLag, "EndCondition/@lag"),
+    (Field::WindowDuration, "WindowDuration"),
+    (Field::StoreLanguage, "StoreLanguage"),
+    (Field::AllowedLanguages, "AllowedLanguage"),
+    (Field::AssetLanguage, "AssetLanguage"),
     (
-        "RequiredFulfillmentLanguages",
+        Field::RequiredFulfillmentLanguages,
         "AssetLanguage/@assetProvided",
     ),
-    ("HoldbackLanguage", "HoldbackLanguage"),
-    ("LicenseRightsDescription", "LicenseRightsDescription"),
-    ("FormatProfile", "FormatProfile"),
-    ("HDR", "FormatProfile/@HDR"),
-    ("WCG", "FormatProfile/@WCG"),
-    ("HFR", "FormatProfile/@HFR"),
-    ("NGAudio", "FormatProfile/@NGAudio"),
-    ("ContractID", "ContractID"),
-    ("ReportingID", "ReportingID"),
-    ("OtherInstructions", "OtherInstructions"),
-    ("PriceType", "Term/@termName"),
-    ("PriceValue", "Term"),
-    ("PriceCurrency", "Term/Money/@currency"),
-    ("SRP", "Term"),
-    ("SuppressionLiftDate", "Term"),
-    ("AnnounceDate", "Term"),
-    ("SpecialPreOrderFulfillDate", "Term"),
-    ("FixedEndDate", "Term"),
-    ("RentalDuration", "Term"),
-    ("WatchDuration", "Term"),
-    ("Download", "Term"),
-    ("Exclusive", "Term"),
-    ("ExclusiveAttributes", "Term"),
-    ("BrandingRights", "Term"),
-    ("BrandingRightsAttributes", "Term"),
-    ("TitleStatus", "Term"),
-    ("TPRType", "Term"),
-    ("CampaignID", "Term"),
-    ("UV_ID", "SharedEntitlement/EcosystemID"),
-    ("DMA_ID", "SharedEntitlement/EcosystemID"),
-    ("AssociatedALID", "AssociatedALID"),
-    ("ExceptionFlag", "ExceptionFlag"),
+    (Field::HoldbackLanguage, "HoldbackLanguage"),
+    (Field::LicenseRightsDescription, "LicenseRightsDescription"),
+    (Field::FormatProfile, "FormatProfile"),
+    (Field::HDR, "FormatProfile/@HDR"),
+    (Field::WCG, "FormatProfile/@WCG"),
+    (Field::HFR, "FormatProfile/@HFR"),
+    (Field::NGAudio, "FormatProfile/@NGAudio"),
+    (Field::ContractID, "ContractID"),
+    (Field::ReportingID, "ReportingID"),
+    (Field::OtherInstructions, "OtherInstructions"),
+    (Field::PriceType, "Term/@termName"),
+    (Field::PriceValue, "Term"),
+    (Field::PriceCurrency, "Term/Money/@currency"),
+    (Field::SRP, "Term"),
+    (Field::SuppressionLiftDate, "Term"),
+    (Field::AnnounceDate, "Term"),
+    (Field::SpecialPreOrderFulfillDate, "Term"),
+    (Field::FixedEndDate, "Term"),
+    (Field::RentalDuration, "Term"),
+    (Field::WatchDuration, "Term"),
+    (Field::Download, "Term"),
+    (Field::Exclusive, "Term"),
+    (Field::ExclusiveAttributes, "Term"),
+    (Field::BrandingRights, "Term"),
+    (Field::BrandingRightsAttributes, "Term"),
+    (Field::TitleStatus, "Term"),
+    (Field::TPRType, "Term"),
+    (Field::CampaignID, "Term"),
+    (Field::UV_ID, "SharedEntitlement/EcosystemID"),
+    (Field::DMA_ID, "SharedEntitlement/EcosystemID"),
+    (Field::AssociatedALID, "AssociatedALID"),
+    (Field::ExceptionFlag, "ExceptionFlag"),
 ];
 
 /// Price terms: `Term/@termName` values that are an EMA PriceType.
@@ -152,22 +159,22 @@ const PRICE_TERMS: [&str; 10] = [
 ];
 
 /// Terms carried over to a same-named field (or the named one).
-const TERM_FIELDS: [(&str, &str); 15] = [
-    ("SuppressionLiftDate", "SuppressionLiftDate"),
-    ("AnnounceDate", "AnnounceDate"),
-    ("PreOrderFulfillDate", "SpecialPreOrderFulfillDate"),
-    ("PreorderFulfillDate", "SpecialPreOrderFulfillDate"),
-    ("FixedEndDate", "FixedEndDate"),
-    ("RentalDuration", "RentalDuration"),
-    ("WatchDuration", "WatchDuration"),
-    ("Download", "Download"),
-    ("Exclusive", "Exclusive"),
-    ("ExclusiveAttributes", "ExclusiveAttributes"),
-    ("BrandingRights", "BrandingRights"),
-    ("BrandingRightsAttributes", "BrandingRightsAttributes"),
-    ("TitleStatus", "TitleStatus"),
-    ("TPRType", "TPRType"),
-    ("CampaignID", "CampaignID"),
+const TERM_FIELDS: [(&str, Field); 15] = [
+    ("SuppressionLiftDate", Field::SuppressionLiftDate),
+    ("AnnounceDate", Field::AnnounceDate),
+    ("PreOrderFulfillDate", Field::SpecialPreOrderFulfillDate),
+    ("PreorderFulfillDate", Field::SpecialPreOrderFulfillDate),
+    ("FixedEndDate", Field::FixedEndDate),
+    ("RentalDuration", Field::RentalDuration),
+    ("WatchDuration", Field::WatchDuration),
+    ("Download", Field::Download),
+    ("Exclusive", Field::Exclusive),
+    ("ExclusiveAttributes", Field::ExclusiveAttributes),
+    ("BrandingRights", Field::BrandingRights),
+    ("BrandingRightsAttributes", Field::BrandingRightsAttributes),
+    ("TitleStatus", Field::TitleStatus),
+    ("TPRType", Field::TPRType),
+    ("CampaignID", Field::CampaignID),
 ];
 
 /// Declares [`N`], the local element names the reader acts on.
@@ -407,43 +414,30 @@ impl Kids {
     }
 }
 
-fn column_index() -> &'static FxHashMap<&'static str, usize> {
-    static MAP: OnceLock<FxHashMap<&'static str, usize>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, (f, _))| (*f, i))
-            .collect()
-    })
+/// The column of each field in [`COLUMNS`].
+fn column_index() -> &'static FieldColumns {
+    static MAP: OnceLock<FieldColumns> = OnceLock::new();
+    MAP.get_or_init(|| FieldColumns::new(COLUMNS.iter().map(|(f, _)| Some(*f))))
 }
 
-fn col(field: &str) -> Option<usize> {
-    column_index().get(field).copied()
+fn col(field: Field) -> Option<usize> {
+    column_index().get(field)
 }
 
-/// [`col`] at compile time: `c!("Territory")`.
+/// [`col`] at compile time: `c!(Territory)`.
 macro_rules! c {
-    ($field:literal) => {
-        const { col_of($field) }
+    ($field:ident) => {
+        const { col_of(Field::$field) }
     };
 }
 
-/// Column of a field of [`COLUMNS`]; only for [`c!`], where an unknown
-/// field fails the build.
-const fn col_of(field: &str) -> usize {
+/// Column of a field of [`COLUMNS`]; only for [`c!`], where a field
+/// without a column fails the build.
+const fn col_of(field: Field) -> usize {
     let mut i = 0;
     while i < COLUMNS.len() {
-        let name = COLUMNS[i].0.as_bytes();
-        let f = field.as_bytes();
-        if name.len() == f.len() {
-            let mut j = 0;
-            while j < f.len() && name[j] == f[j] {
-                j += 1;
-            }
-            if j == f.len() {
-                return i;
-            }
+        if COLUMNS[i].0 as u8 == field as u8 {
+            return i;
         }
         i += 1;
     }
@@ -1510,30 +1504,21 @@ impl<'a> Parser<'a> {
                     .trim_start_matches("md:")
                     .to_string(),
                 header: (*element).to_string(),
-                field: Some((*field).to_string()),
+                field: Some(*field),
                 category: dictionary
-                    .field(field)
+                    .field(*field)
                     .map(|f| f.category.clone())
                     .unwrap_or_default(),
             })
             .collect();
-        Arc::new(SheetInfo {
+        let at = SheetSource {
             file: self.file.to_string(),
             file_index: self.file_index,
             sheet: None,
             sheet_index: index,
             source: SourceKind::Xml,
-            version,
-            sheet_kind: kind,
-            columns,
-            field_index: column_index()
-                .iter()
-                .map(|(f, i)| ((*f).to_string(), *i))
-                .collect(),
-            header_row: 0,
-            dictionary,
-            lookup: Default::default(),
-        })
+        };
+        Arc::new(SheetInfo::new(at, version, kind, columns, 0))
     }
 
     fn location(&self, pos: XmlPos, field: Option<&str>, value: Option<String>) -> Location {
@@ -1690,7 +1675,7 @@ impl<'a> Parser<'a> {
                 if let Some(a) = frame.attr("TransactionID") {
                     let p = frame.attr_pos(lines, a);
                     if let Some(t) = self.trans.as_mut() {
-                        push(&mut t.cells, &mut self.values, c!("AvailID"), &a.value, p);
+                        push(&mut t.cells, &mut self.values, c!(AvailID), &a.value, p);
                     }
                 }
             }
@@ -1810,16 +1795,14 @@ impl<'a> Parser<'a> {
             (N::AvailList | N::AvailListSigned | N::Blank, N::Avail) => {
                 self.finish_avail(frame);
             }
-            (N::Avail, N::Alid) => self.avail_cell(c!("ALID"), &value, pos()),
+            (N::Avail, N::Alid) => self.avail_cell(c!(ALID), &value, pos()),
             (N::Avail, N::AvailType) => {
                 if let Some(a) = self.avail.as_mut() {
                     a.avail_type = Some(value);
                 }
             }
             (N::Avail, N::ExceptionFlag) => match xs_boolean(&value) {
-                Some(b) => {
-                    self.avail_cell(c!("ExceptionFlag"), if b { "Yes" } else { "No" }, pos())
-                }
+                Some(b) => self.avail_cell(c!(ExceptionFlag), if b { "Yes" } else { "No" }, pos()),
                 None => self.structure(
                     pos(),
                     Some("ExceptionFlag"),
@@ -1828,21 +1811,21 @@ impl<'a> Parser<'a> {
                     Some("write `true` or `false`".into()),
                 ),
             },
-            (N::Avail, N::AssociatedAlid) => self.avail_cell(c!("AssociatedALID"), &value, pos()),
+            (N::Avail, N::AssociatedAlid) => self.avail_cell(c!(AssociatedALID), &value, pos()),
             (N::Avail, N::Disposition) if !frame.kids.has(N::EntryType) => {
                 self.missing(frame, "EntryType", Some("EntryType"));
             }
             (N::Avail, N::Licensor) if !frame.kids.has(N::DisplayName) => {
                 self.missing(frame, "md:DisplayName", Some("DisplayName"));
             }
-            (N::Disposition, N::EntryType) => self.avail_cell(c!("EntryType"), &value, pos()),
-            (N::Licensor, N::DisplayName) => self.avail_cell(c!("DisplayName"), &value, pos()),
+            (N::Disposition, N::EntryType) => self.avail_cell(c!(EntryType), &value, pos()),
+            (N::Licensor, N::DisplayName) => self.avail_cell(c!(DisplayName), &value, pos()),
             (N::ServiceProvider, N::DisplayName) => {
-                self.avail_cell(c!("ServiceProvider"), &value, pos());
+                self.avail_cell(c!(ServiceProvider), &value, pos());
             }
             (N::SharedEntitlement, N::EcosystemId) => match self.pending.ecosystem.as_deref() {
-                Some("UVVU") => self.avail_cell(c!("UV_ID"), &value, pos()),
-                Some("DMA") => self.avail_cell(c!("DMA_ID"), &value, pos()),
+                Some("UVVU") => self.avail_cell(c!(UV_ID), &value, pos()),
+                Some("DMA") => self.avail_cell(c!(DMA_ID), &value, pos()),
                 _ => {}
             },
 
@@ -1852,24 +1835,24 @@ impl<'a> Parser<'a> {
                 if let Some(a) = self.avail.as_mut() {
                     a.work_type = Some(value.clone());
                 }
-                self.avail_cell(c!("WorkType"), &value, pos());
+                self.avail_cell(c!(WorkType), &value, pos());
             }
-            (N::BundledAsset, N::BundledAlid) => self.asset_cell(c!("BundledALIDs"), &value, pos()),
+            (N::BundledAsset, N::BundledAlid) => self.asset_cell(c!(BundledALIDs), &value, pos()),
             (unit, N::TitleInternalAlias | N::TitleDisplayUnlimited) if unit.is_unit_metadata() => {
                 let field = match (unit, local) {
-                    (N::EpisodeMetadata, N::TitleInternalAlias) => c!("EpisodeTitleInternalAlias"),
-                    (N::EpisodeMetadata, _) => c!("EpisodeTitleDisplayUnlimited"),
-                    (_, N::TitleInternalAlias) => c!("TitleInternalAlias"),
-                    _ => c!("TitleDisplayUnlimited"),
+                    (N::EpisodeMetadata, N::TitleInternalAlias) => c!(EpisodeTitleInternalAlias),
+                    (N::EpisodeMetadata, _) => c!(EpisodeTitleDisplayUnlimited),
+                    (_, N::TitleInternalAlias) => c!(TitleInternalAlias),
+                    _ => c!(TitleDisplayUnlimited),
                 };
                 self.asset_cell(field, &value, pos());
             }
             (unit, N::EditEidrUrn | N::TitleEidrUrn) if unit.is_unit_metadata() => {
                 let field = match (unit, local) {
-                    (N::EpisodeMetadata, N::EditEidrUrn) => c!("EpisodeID"),
-                    (N::EpisodeMetadata, _) => c!("EpisodeTitleID"),
-                    (_, N::EditEidrUrn) => c!("EditID"),
-                    _ => c!("TitleID"),
+                    (N::EpisodeMetadata, N::EditEidrUrn) => c!(EpisodeID),
+                    (N::EpisodeMetadata, _) => c!(EpisodeTitleID),
+                    (_, N::EditEidrUrn) => c!(EditID),
+                    _ => c!(TitleID),
                 };
                 self.asset_cell(field, &value, pos());
             }
@@ -1883,36 +1866,36 @@ impl<'a> Parser<'a> {
                 | N::SeriesTitleDisplayUnlimited,
             ) => {
                 let field = match local {
-                    N::SeasonContentId => c!("SeasonContentID"),
-                    N::SeriesContentId => c!("SeriesContentID"),
-                    N::SeasonTitleInternalAlias => c!("SeasonTitleInternalAlias"),
-                    N::SeasonTitleDisplayUnlimited => c!("SeasonTitleDisplayUnlimited"),
-                    N::SeriesTitleInternalAlias => c!("SeriesTitleInternalAlias"),
-                    _ => c!("SeriesTitleDisplayUnlimited"),
+                    N::SeasonContentId => c!(SeasonContentID),
+                    N::SeriesContentId => c!(SeriesContentID),
+                    N::SeasonTitleInternalAlias => c!(SeasonTitleInternalAlias),
+                    N::SeasonTitleDisplayUnlimited => c!(SeasonTitleDisplayUnlimited),
+                    N::SeriesTitleInternalAlias => c!(SeriesTitleInternalAlias),
+                    _ => c!(SeriesTitleDisplayUnlimited),
                 };
                 self.asset_cell(field, &value, pos());
             }
-            (N::SeasonMetadata, N::SeasonEidrUrn) => self.asset_cell(c!("SeasonID"), &value, pos()),
-            (N::SeriesMetadata, N::SeriesEidrUrn) => self.asset_cell(c!("SeriesID"), &value, pos()),
+            (N::SeasonMetadata, N::SeasonEidrUrn) => self.asset_cell(c!(SeasonID), &value, pos()),
+            (N::SeriesMetadata, N::SeriesEidrUrn) => self.asset_cell(c!(SeriesID), &value, pos()),
             (N::SeasonMetadata, N::NumberOfEpisodes) => {
-                self.asset_cell(c!("EpisodeCount"), &value, pos());
+                self.asset_cell(c!(EpisodeCount), &value, pos());
             }
             (N::SeriesMetadata, N::NumberOfSeasons) => {
-                self.asset_cell(c!("SeasonCount"), &value, pos());
+                self.asset_cell(c!(SeasonCount), &value, pos());
             }
-            (N::EpisodeNumber, N::Number) => self.asset_cell(c!("EpisodeNumber"), &value, pos()),
-            (N::SeasonNumber, N::Number) => self.asset_cell(c!("SeasonNumber"), &value, pos()),
+            (N::EpisodeNumber, N::Number) => self.asset_cell(c!(EpisodeNumber), &value, pos()),
+            (N::SeasonNumber, N::Number) => self.asset_cell(c!(SeasonNumber), &value, pos()),
             (N::AltIdentifier | N::SeasonAltIdentifier | N::SeriesAltIdentifier, N::Identifier) => {
                 let default = match (parent, grand) {
-                    (N::SeasonAltIdentifier, _) => c!("SeasonAltID"),
-                    (N::SeriesAltIdentifier, _) => c!("SeriesAltID"),
-                    (_, N::EpisodeMetadata) => c!("EpisodeAltID"),
-                    _ => c!("AltID"),
+                    (N::SeasonAltIdentifier, _) => c!(SeasonAltID),
+                    (N::SeriesAltIdentifier, _) => c!(SeriesAltID),
+                    (_, N::EpisodeMetadata) => c!(EpisodeAltID),
+                    _ => c!(AltID),
                 };
                 // mddf writes `Column:value` (e.g. `AltID:001143`).
                 let (field, v) = match value.split_once(':') {
                     Some((name, rest))
-                        if let Some(c) = col(name)
+                        if let Some(c) = Field::from_name(name).and_then(col)
                             && (name.ends_with("ID") || name.starts_with("Retailer")) =>
                     {
                         (c, rest)
@@ -1928,11 +1911,11 @@ impl<'a> Parser<'a> {
                     } else {
                         &*value
                     };
-                self.asset_cell(c!("ReleaseYear"), year, pos());
+                self.asset_cell(c!(ReleaseYear), year, pos());
             }
             (unit, N::RunLength) if unit.is_unit_metadata() => {
                 self.check_duration(&value, pos(), "TotalRunTime", "RunLength");
-                self.asset_cell(c!("TotalRunTime"), &value, pos());
+                self.asset_cell(c!(TotalRunTime), &value, pos());
             }
             (N::ReleaseHistory, N::ReleaseType) => {
                 if let Some(r) = self.pending.release.as_mut() {
@@ -1947,8 +1930,8 @@ impl<'a> Parser<'a> {
             (_, N::ReleaseHistory) => {
                 if let Some((Some(kind), Some((date, p)))) = self.pending.release.take() {
                     match &*kind {
-                        "original" => self.asset_cell(c!("ReleaseHistoryOriginal"), &date, p),
-                        "DVD" => self.asset_cell(c!("ReleaseHistoryPhysicalHV"), &date, p),
+                        "original" => self.asset_cell(c!(ReleaseHistoryOriginal), &date, p),
+                        "DVD" => self.asset_cell(c!(ReleaseHistoryPhysicalHV), &date, p),
                         _ => {}
                     }
                 }
@@ -1957,14 +1940,14 @@ impl<'a> Parser<'a> {
                 if let Some(a) = self.avail.as_mut() {
                     a.caption_exemption = true;
                 }
-                self.asset_cell(c!("CaptionIncluded"), "No", pos());
-                self.asset_cell(c!("CaptionExemption"), &value, pos());
+                self.asset_cell(c!(CaptionIncluded), "No", pos());
+                self.asset_cell(c!(CaptionExemption), &value, pos());
             }
-            (N::Rating, N::System) => self.asset_cell(c!("RatingSystem"), &value, pos()),
-            (N::Rating, N::Value) => self.asset_cell(c!("RatingValue"), &value, pos()),
-            (N::Rating, N::Reason) => self.asset_cell(c!("RatingReason"), &value, pos()),
+            (N::Rating, N::System) => self.asset_cell(c!(RatingSystem), &value, pos()),
+            (N::Rating, N::Value) => self.asset_cell(c!(RatingValue), &value, pos()),
+            (N::Rating, N::Reason) => self.asset_cell(c!(RatingReason), &value, pos()),
             (unit, N::LocalizationOffering) if unit.is_unit_metadata() => {
-                self.asset_cell(c!("LocalizationType"), &value, pos());
+                self.asset_cell(c!(LocalizationType), &value, pos());
             }
             (N::GroupingEntity, N::Type) => {
                 if let Some(g) = self.pending.grouping.as_mut() {
@@ -1992,12 +1975,12 @@ impl<'a> Parser<'a> {
                         .filter(|(v, _)| !v.is_empty())
                         .or(g.identity.filter(|(v, _)| !v.is_empty()));
                     if let (true, Some((v, p))) = (channel, chosen) {
-                        self.asset_cell(c!("GroupIdentity"), &v, p);
+                        self.asset_cell(c!(GroupIdentity), &v, p);
                     }
                 }
             }
             (N::CompanyDisplayCredit, N::DisplayString) => {
-                self.asset_cell(c!("CompanyDisplayCredit"), &value, pos());
+                self.asset_cell(c!(CompanyDisplayCredit), &value, pos());
             }
             (N::Job, N::JobFunction) => {
                 if let Some(p) = self.pending.people.as_mut() {
@@ -2013,16 +1996,16 @@ impl<'a> Parser<'a> {
                 if let Some((Some(job), Some((name, p)))) = self.pending.people.take()
                     && job.eq_ignore_ascii_case("Director")
                 {
-                    self.asset_cell(c!("Director"), &name, p);
+                    self.asset_cell(c!(Director), &name, p);
                 }
             }
 
             // ---- Transaction
             (N::Avail, N::Transaction) => self.finish_transaction(frame, major),
             (N::Licensee, N::DisplayName) if self.trans.is_some() => {
-                self.trans_cell(c!("Licensee"), &value, pos());
+                self.trans_cell(c!(Licensee), &value, pos());
             }
-            (N::Licensee, N::DisplayName) => self.avail_cell(c!("Licensee"), &value, pos()),
+            (N::Licensee, N::DisplayName) => self.avail_cell(c!(Licensee), &value, pos()),
             (
                 N::Transaction,
                 N::LicenseType
@@ -2034,21 +2017,21 @@ impl<'a> Parser<'a> {
                 | N::StoreLanguage,
             ) => {
                 let field = match local {
-                    N::LicenseType => c!("LicenseType"),
-                    N::Description => c!("Description"),
-                    N::LicenseRightsDescription => c!("LicenseRightsDescription"),
-                    N::ContractId => c!("ContractID"),
-                    N::ReportingId => c!("ReportingID"),
-                    N::OtherInstructions => c!("OtherInstructions"),
-                    _ => c!("StoreLanguage"),
+                    N::LicenseType => c!(LicenseType),
+                    N::Description => c!(Description),
+                    N::LicenseRightsDescription => c!(LicenseRightsDescription),
+                    N::ContractId => c!(ContractID),
+                    N::ReportingId => c!(ReportingID),
+                    N::OtherInstructions => c!(OtherInstructions),
+                    _ => c!(StoreLanguage),
                 };
                 self.trans_cell(field, &value, pos());
             }
             (N::Territory, N::Country | N::CountryRegion) => {
-                self.trans_cell(c!("Territory"), &value, pos());
+                self.trans_cell(c!(Territory), &value, pos());
             }
             (N::TerritoryExcluded, N::Country | N::CountryRegion) => {
-                self.trans_cell(c!("TerritoryExclusion"), &value, pos());
+                self.trans_cell(c!(TerritoryExclusion), &value, pos());
             }
             (N::Transaction, N::Start | N::End) => {
                 let local = local.as_str();
@@ -2063,18 +2046,14 @@ impl<'a> Parser<'a> {
                         )),
                     );
                 }
-                let field = if local == "Start" {
-                    c!("Start")
-                } else {
-                    c!("End")
-                };
+                let field = if local == "Start" { c!(Start) } else { c!(End) };
                 self.trans_cell(field, &value, pos());
             }
             (N::Transaction, N::StartCondition | N::EndCondition) => {
                 let (field, lag_field, lag_col) = if local == N::StartCondition {
-                    (c!("Start"), "StartLag", c!("StartLag"))
+                    (c!(Start), "StartLag", c!(StartLag))
                 } else {
-                    (c!("End"), "EndLag", c!("EndLag"))
+                    (c!(End), "EndLag", c!(EndLag))
                 };
                 self.trans_cell(field, &value, pos());
                 if let Some(a) = frame.attr("lag") {
@@ -2085,13 +2064,13 @@ impl<'a> Parser<'a> {
             }
             (N::Transaction, N::WindowDuration | N::Duration) => {
                 self.check_duration(&value, pos(), "WindowDuration", local.as_str());
-                self.trans_cell(c!("WindowDuration"), &value, pos());
+                self.trans_cell(c!(WindowDuration), &value, pos());
             }
             (N::Transaction, N::AllowedLanguage | N::AssetLanguage | N::HoldbackLanguage) => {
                 let field = match local {
-                    N::AllowedLanguage => c!("AllowedLanguages"),
-                    N::AssetLanguage => c!("AssetLanguage"),
-                    _ => c!("HoldbackLanguage"),
+                    N::AllowedLanguage => c!(AllowedLanguages),
+                    N::AssetLanguage => c!(AssetLanguage),
+                    _ => c!(HoldbackLanguage),
                 };
                 match frame.attr("asset") {
                     Some(a) if !a.value.trim().is_empty() && !value.is_empty() => {
@@ -2110,16 +2089,16 @@ impl<'a> Parser<'a> {
                         .attr("assetProvided")
                         .is_some_and(|a| xs_boolean(&a.value) == Some(true))
                 {
-                    self.trans_cell(c!("RequiredFulfillmentLanguages"), &value, pos());
+                    self.trans_cell(c!(RequiredFulfillmentLanguages), &value, pos());
                 }
             }
             (N::Transaction, N::FormatProfile) => {
-                self.trans_cell(c!("FormatProfile"), &value, pos());
+                self.trans_cell(c!(FormatProfile), &value, pos());
                 for (attr, field) in [
-                    ("HDR", c!("HDR")),
-                    ("WCG", c!("WCG")),
-                    ("HFR", c!("HFR")),
-                    ("NGAudio", c!("NGAudio")),
+                    ("HDR", c!(HDR)),
+                    ("WCG", c!(WCG)),
+                    ("HFR", c!(HFR)),
+                    ("NGAudio", c!(NGAudio)),
                 ] {
                     if let Some(a) = frame.attr(attr) {
                         let p = frame.attr_pos(lines, a);
@@ -2286,25 +2265,25 @@ impl<'a> Parser<'a> {
                 "EpisodeWSP" | "SeasonWSP" => "WSP",
                 other => other,
             };
-            self.trans_cell(c!("PriceType"), price_type, name_pos);
+            self.trans_cell(c!(PriceType), price_type, name_pos);
             if let Some((_, v, p, currency)) = first {
-                self.trans_cell(c!("PriceValue"), &v, p);
+                self.trans_cell(c!(PriceValue), &v, p);
                 if let Some((c, cp)) = currency {
-                    self.trans_cell(c!("PriceCurrency"), &c, cp);
+                    self.trans_cell(c!(PriceCurrency), &c, cp);
                 }
             }
         } else if name == "SRP" {
             if let Some((_, v, p, currency)) = first {
-                self.trans_cell(c!("SRP"), &v, p);
+                self.trans_cell(c!(SRP), &v, p);
                 if let Some((c, cp)) = currency {
-                    self.trans_cell(c!("PriceCurrency"), &c, cp);
+                    self.trans_cell(c!(PriceCurrency), &c, cp);
                 }
             }
         } else if let (Some(field), Some((kind, v, p, _))) = (
             TERM_FIELDS
                 .iter()
                 .find(|(t, _)| *t == name)
-                .and_then(|(_, f)| col(f)),
+                .and_then(|(_, f)| col(*f)),
             first,
         ) {
             let v = match (kind, xs_boolean(&v)) {
@@ -2371,11 +2350,11 @@ impl<'a> Parser<'a> {
         // Asset/@contentID goes to the ContentID column of the WorkType.
         if let Some((id, pos)) = avail.content_id.take() {
             let c = match &*work_type {
-                "Episode" => c!("EpisodeContentID"),
-                "Season" => c!("SeasonContentID"),
-                "Series" => c!("SeriesContentID"),
-                "Volume" => c!("VolumeContentID"),
-                _ => c!("ContentID"),
+                "Episode" => c!(EpisodeContentID),
+                "Season" => c!(SeasonContentID),
+                "Series" => c!(SeriesContentID),
+                "Volume" => c!(VolumeContentID),
+                _ => c!(ContentID),
             };
             if !avail.cells.iter().any(|v| v.col == c) {
                 push(&mut avail.cells, &mut self.values, c, &id, pos);
@@ -2385,7 +2364,7 @@ impl<'a> Parser<'a> {
         // 1.6 converter also wrote as the ALID: use the ALID when no
         // AltIdentifier gave one.
         let version = self.version.unwrap_or(TemplateVersion::Xml(3, 0));
-        let (alt_id, alid) = (c!("AltID"), c!("ALID"));
+        let (alt_id, alid) = (c!(AltID), c!(ALID));
         if version.sheet_equivalent() == TemplateVersion::V1_6
             && kind == SheetKind::Movies
             && !avail.cells.iter().any(|v| v.col == alt_id)
@@ -2394,7 +2373,7 @@ impl<'a> Parser<'a> {
             push(
                 &mut avail.cells,
                 &mut self.values,
-                c!("AltID"),
+                c!(AltID),
                 &id.text,
                 id.pos,
             );
@@ -2407,7 +2386,7 @@ impl<'a> Parser<'a> {
             push(
                 &mut avail.cells,
                 &mut self.values,
-                c!("CaptionIncluded"),
+                c!(CaptionIncluded),
                 "Yes",
                 pos,
             );
@@ -2669,7 +2648,7 @@ mod tests {
         read(&bytes, "noErrors.xml", 0, &ReadOptions::default()).expect("sample reads")
     }
 
-    fn texts<'a>(row: &'a Avail, field: &str) -> Vec<&'a str> {
+    fn texts(row: &Avail, field: Field) -> Vec<&str> {
         row.get_all(field).map(|c| &*c.text).collect()
     }
 
@@ -2682,44 +2661,47 @@ mod tests {
         assert_eq!(movies.info.version, TemplateVersion::Xml(3, 0));
         assert_eq!(movies.info.sheet, None);
         assert_eq!(movies.info.header_row, 0);
-        let territory = movies.info.column_of("Territory").unwrap();
+        let territory = movies.info.column_of(Field::Territory).unwrap();
         assert_eq!(movies.info.columns[territory].letter, "Territory");
         let row = &movies.rows[0];
         assert_eq!(row.row, 43);
         assert_eq!(row.xml().map(|x| (x.line, x.col)), Some((43, 5)));
-        assert_eq!(row.text("ALID"), "md:pseudoalid:wprid.fox.com:001143");
-        assert_eq!(row.text("DisplayName"), "20th Century Fox");
-        assert_eq!(row.text("EntryType"), "Full Extract");
-        assert_eq!(row.text("WorkType"), "Movie");
+        assert_eq!(row.text(Field::ALID), "md:pseudoalid:wprid.fox.com:001143");
+        assert_eq!(row.text(Field::DisplayName), "20th Century Fox");
+        assert_eq!(row.text(Field::EntryType), "Full Extract");
+        assert_eq!(row.text(Field::WorkType), "Movie");
         assert_eq!(
-            row.text("ContentID"),
+            row.text(Field::ContentID),
             "md:cid:eidr-s:8FF3-1C20-84F5-F247-8BCD-E"
         );
-        assert_eq!(row.text("TitleInternalAlias"), "Bravados, The");
-        assert_eq!(row.text("AltID"), "001143");
-        assert_eq!(row.text("ReleaseYear"), "1958");
-        assert_eq!(row.text("TotalRunTime"), "PT01H37M49S");
-        assert_eq!(row.text("ReleaseHistoryPhysicalHV"), "2005-05-24");
-        assert_eq!(row.text("CaptionIncluded"), "No");
-        assert_eq!(row.text("CaptionExemption"), "2");
-        assert_eq!(row.text("LocalizationType"), "any");
-        assert_eq!(row.text("AvailID"), "1431081");
-        assert_eq!(row.text("LicenseType"), "EST");
-        assert_eq!(texts(row, "Territory"), ["US"]);
-        assert_eq!(row.text("Start"), "1917-09-24T23:59:59");
-        assert_eq!(row.text("End"), "Open");
-        assert_eq!(texts(row, "AllowedLanguages").len(), 6);
-        assert_eq!(row.text("AssetLanguage"), "EN");
-        assert_eq!(row.text("FormatProfile"), "HD");
-        assert_eq!(row.text("SRP"), "1000.00");
-        assert_eq!(row.text("PriceCurrency"), "XTS");
-        assert_eq!(row.text("PriceType"), "");
+        assert_eq!(row.text(Field::TitleInternalAlias), "Bravados, The");
+        assert_eq!(row.text(Field::AltID), "001143");
+        assert_eq!(row.text(Field::ReleaseYear), "1958");
+        assert_eq!(row.text(Field::TotalRunTime), "PT01H37M49S");
+        assert_eq!(row.text(Field::ReleaseHistoryPhysicalHV), "2005-05-24");
+        assert_eq!(row.text(Field::CaptionIncluded), "No");
+        assert_eq!(row.text(Field::CaptionExemption), "2");
+        assert_eq!(row.text(Field::LocalizationType), "any");
+        assert_eq!(row.text(Field::AvailID), "1431081");
+        assert_eq!(row.text(Field::LicenseType), "EST");
+        assert_eq!(texts(row, Field::Territory), ["US"]);
+        assert_eq!(row.text(Field::Start), "1917-09-24T23:59:59");
+        assert_eq!(row.text(Field::End), "Open");
+        assert_eq!(texts(row, Field::AllowedLanguages).len(), 6);
+        assert_eq!(row.text(Field::AssetLanguage), "EN");
+        assert_eq!(row.text(Field::FormatProfile), "HD");
+        assert_eq!(row.text(Field::SRP), "1000.00");
+        assert_eq!(row.text(Field::PriceCurrency), "XTS");
+        assert_eq!(row.text(Field::PriceType), "");
         assert_eq!(
-            row.text("UV_ID"),
+            row.text(Field::UV_ID),
             "urn:dece:alid:eidr-s:77C5-ED35-8FC2-7D9D-9531-1"
         );
-        assert_eq!(row.text("DMA_ID"), "10.5240/77C5-ED35-8FC2-7D9D-9531-1");
-        let cell = row.get("Territory").unwrap();
+        assert_eq!(
+            row.text(Field::DMA_ID),
+            "10.5240/77C5-ED35-8FC2-7D9D-9531-1"
+        );
+        let cell = row.get(Field::Territory).unwrap();
         let pos = row.position_of(cell).unwrap();
         assert_eq!((pos.line, pos.col), (46, 21));
         assert_eq!(pos.span.1 - pos.span.0, 2);
@@ -2727,18 +2709,18 @@ mod tests {
         let collection = movies
             .rows
             .iter()
-            .find(|r| r.text("WorkType") == "Collection")
+            .find(|r| r.text(Field::WorkType) == "Collection")
             .unwrap();
         assert!(
             collection
-                .text("TitleInternalAlias")
+                .text(Field::TitleInternalAlias)
                 .starts_with("Star Wars: The Digital")
         );
-        assert_eq!(texts(collection, "BundledALIDs").len(), 5);
-        assert_eq!(collection.text("PriceType"), "LicenseFee");
-        assert_eq!(collection.text("PriceValue"), "20");
-        assert_eq!(collection.text("SuppressionLiftDate"), "2015-03-23");
-        assert_eq!(collection.text("ContractID"), "16724");
+        assert_eq!(texts(collection, Field::BundledALIDs).len(), 5);
+        assert_eq!(collection.text(Field::PriceType), "LicenseFee");
+        assert_eq!(collection.text(Field::PriceValue), "20");
+        assert_eq!(collection.text(Field::SuppressionLiftDate), "2015-03-23");
+        assert_eq!(collection.text(Field::ContractID), "16724");
     }
 
     #[test]
@@ -2748,38 +2730,47 @@ mod tests {
         assert_eq!(tv.info.sheet_kind, SheetKind::Tv);
         assert_eq!(tv.rows.len(), 8);
         let ep = &tv.rows[0];
-        assert_eq!(ep.text("WorkType"), "Episode");
-        assert_eq!(ep.text("EpisodeContentID"), "md:cid:disney.com:jake-s01e01");
-        assert_eq!(ep.text("SeasonContentID"), "md:cid:disney.com:jake-s01");
-        assert_eq!(ep.text("SeriesContentID"), "md:cid:disney.com:jake");
-        assert_eq!(ep.text("EpisodeNumber"), "1");
-        assert_eq!(ep.text("SeasonNumber"), "1");
-        assert_eq!(ep.text("EpisodeAltID"), "jake-s01e01");
-        assert_eq!(ep.text("SeasonAltID"), "jake-s01");
-        assert_eq!(ep.text("SeriesAltID"), "jake");
+        assert_eq!(ep.text(Field::WorkType), "Episode");
         assert_eq!(
-            ep.text("EpisodeID"),
+            ep.text(Field::EpisodeContentID),
+            "md:cid:disney.com:jake-s01e01"
+        );
+        assert_eq!(
+            ep.text(Field::SeasonContentID),
+            "md:cid:disney.com:jake-s01"
+        );
+        assert_eq!(ep.text(Field::SeriesContentID), "md:cid:disney.com:jake");
+        assert_eq!(ep.text(Field::EpisodeNumber), "1");
+        assert_eq!(ep.text(Field::SeasonNumber), "1");
+        assert_eq!(ep.text(Field::EpisodeAltID), "jake-s01e01");
+        assert_eq!(ep.text(Field::SeasonAltID), "jake-s01");
+        assert_eq!(ep.text(Field::SeriesAltID), "jake");
+        assert_eq!(
+            ep.text(Field::EpisodeID),
             "urn:eidr:10.5240:F926-336C-2666-0201-54E9-I"
         );
         assert_eq!(
-            ep.text("EpisodeTitleInternalAlias"),
+            ep.text(Field::EpisodeTitleInternalAlias),
             "Hide The Hideout! /The Old Shell Game"
         );
         assert_eq!(
-            ep.text("SeriesTitleInternalAlias"),
+            ep.text(Field::SeriesTitleInternalAlias),
             "Jake and the Neverland Pirates"
         );
-        assert_eq!(ep.text("CaptionIncluded"), "Yes");
-        assert_eq!(ep.text("PriceType"), "NA");
-        assert_eq!(ep.text("PriceValue"), "NA");
+        assert_eq!(ep.text(Field::CaptionIncluded), "Yes");
+        assert_eq!(ep.text(Field::PriceType), "NA");
+        assert_eq!(ep.text(Field::PriceValue), "NA");
         let season = tv
             .rows
             .iter()
-            .find(|r| r.text("WorkType") == "Season")
+            .find(|r| r.text(Field::WorkType) == "Season")
             .unwrap();
-        assert_eq!(season.text("SeasonContentID"), "md:cid:disney.com:jake-s01");
-        assert_eq!(season.get_all("SeasonContentID").count(), 1);
-        assert_eq!(season.text("EpisodeNumber"), "");
+        assert_eq!(
+            season.text(Field::SeasonContentID),
+            "md:cid:disney.com:jake-s01"
+        );
+        assert_eq!(season.get_all(Field::SeasonContentID).count(), 1);
+        assert_eq!(season.text(Field::EpisodeNumber), "");
         let notes: Vec<&NoteKind> = out.notes.iter().map(|n| &n.kind).collect();
         assert_eq!(notes, [&NoteKind::VersionUsed]);
     }
@@ -2799,7 +2790,9 @@ mod tests {
         let out = read(doc.as_bytes(), "one-line.xml", 0, &ReadOptions::default()).unwrap();
         assert_eq!(out.sheets[0].rows.len(), 5_000);
         let last = out.sheets[0].rows.last().unwrap();
-        let x = last.position_of(last.get("Territory").unwrap()).unwrap();
+        let x = last
+            .position_of(last.get(Field::Territory).unwrap())
+            .unwrap();
         assert_eq!(x.line, 1);
         assert_eq!(x.col as usize, x.span.0 + 1);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
@@ -2821,7 +2814,7 @@ mod tests {
         let out = read(doc.as_bytes(), "wide.xml", 0, &ReadOptions::default()).unwrap();
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
         let row = &out.sheets[0].rows[0];
-        let x = row.position_of(row.get("AvailID").unwrap()).unwrap();
+        let x = row.position_of(row.get(Field::AvailID).unwrap()).unwrap();
         assert_eq!(&doc[x.span.0..x.span.1], "t1");
     }
 
@@ -2842,7 +2835,7 @@ mod tests {
         let doc = "\u{feff}<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\">\n<Avail><ALID>a</ALID><Transaction><Territory><country xmlns=\"http://www.movielabs.com/schema/md/v2.6/md\">US</country></Territory></Transaction></Avail></AvailList>";
         let out = read(doc.as_bytes(), "bom.xml", 0, &ReadOptions::default()).unwrap();
         let row = &out.sheets[0].rows[0];
-        let x = row.position_of(row.get("Territory").unwrap()).unwrap();
+        let x = row.position_of(row.get(Field::Territory).unwrap()).unwrap();
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
         assert_eq!(x.line, 2);
         // Missing elements are reported, reading goes on.

@@ -216,7 +216,8 @@ fn descriptor(m: &rules::RuleMeta) -> ReportingDescriptor {
         Severity::Warning => "warning",
         Severity::Info => "note",
     };
-    let docs = m.docs.trim();
+    let docs = m.documentation();
+    let docs = docs.trim();
     let docs = if docs.is_empty() { m.title } else { docs };
     let full = first_paragraph(docs).unwrap_or_else(|| m.title.to_string());
     ReportingDescriptor::builder()

@@ -5,41 +5,48 @@ use std::hash::BuildHasher;
 use chrono::{DateTime, Utc};
 use rustc_hash::{FxBuildHasher, FxHashSet};
 
-use super::{Context, End, Family, RowClass, RuleInput, RuleMeta};
+use super::{Context, End, RowClass, Rule, RuleInput};
 use crate::model::time;
-use crate::model::{Avail, Diagnostic, Severity};
+use crate::model::{Avail, Diagnostic, Field};
 
-static META: RuleMeta = RuleMeta {
-    code: "CPH006",
-    name: "overlapping-windows",
-    title: "Duplicate or overlapping windows for the same Licensor, title, territory and license kind",
-    severity: Severity::Error,
-    family: Family::Cph,
-    docs: r#"## What it does
-Groups every row of the checked files by Licensor (`DisplayName`), title
-(ALID; AltID on 1.6), territory, license kind and FormatProfile, and reports
-windows that duplicate or overlap an earlier one of the group. CPH and
-Licensed SVOD are different license kinds (CPH005 compares those); other
-rows use their LicenseType. Rows that differ only in FormatProfile are
-separate offers (EMA's one-row-per-format rule), so FormatProfile is part of
-the key. Open Ends run forever. Sorting per group; no pairwise scan.
-
-## Why is this bad?
-Amazon: "We don't accept duplicate or overlapping windows for the same
-Licensor-ALID-Territory-LicenseType. Please send discrete windows for all
-avails submitted."
-
-## How to fix
-Merge the rows or make their windows discrete (End of one before Start of the next).
-
-## Source and assumptions
-Amazon Video Central "Content rights" page. Including FormatProfile in the
-key is availcheck's reading of EMA's one-row-per-format rule.
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
+super::declare_rule! {
+    /// ## What it does
+    /// Groups every row of the checked files by Licensor (`DisplayName`),
+    /// title (ALID; AltID on 1.6), territory, license kind and FormatProfile,
+    /// and reports windows that duplicate or overlap an earlier one of the
+    /// group. CPH and Licensed SVOD are different license kinds (CPH005
+    /// compares those); other rows use their LicenseType. Rows that differ
+    /// only in FormatProfile are separate offers (EMA's one-row-per-format
+    /// rule), so FormatProfile is part of the key. Open Ends run forever.
+    /// Sorting per group; no pairwise scan.
+    ///
+    /// ## Why is this bad?
+    /// Amazon: "We don't accept duplicate or overlapping windows for the same
+    /// Licensor-ALID-Territory-LicenseType. Please send discrete windows for
+    /// all avails submitted."
+    ///
+    /// ## Example
+    /// Same Licensor, ALID, territory and FormatProfile, both CPH:
+    /// ```text
+    /// row 4: Start = 2027-01-01   End = 2027-06-30
+    /// row 5: Start = 2027-06-01   End = 2027-12-31
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 4: Start = 2027-01-01   End = 2027-05-31
+    /// row 5: Start = 2027-06-01   End = 2027-12-31
+    /// ```
+    ///
+    /// ## How to fix
+    /// Merge the rows or make their windows discrete (End of one before
+    /// Start of the next).
+    ///
+    /// ## Source
+    /// Amazon Video Central "Content rights" page. Assumption: FormatProfile
+    /// in the key is availcheck's reading of EMA's one-row-per-format rule.
+    pub struct OverlappingWindows = ("CPH006", "overlapping-windows", Error, Cph,
+        "Duplicate or overlapping windows for the same Licensor, title, territory and license kind");
+}
 
 /// (Licensor, title, territory, license kind, FormatProfile), borrowed from the rows.
 type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
@@ -59,11 +66,7 @@ impl Window<'_> {
     }
 }
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
+impl Rule for OverlappingWindows {
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // One entry per row and territory, with its key's hash.
         let rows = input.sheets.iter().map(|s| s.rows.len()).sum();
@@ -72,17 +75,11 @@ impl super::Rule for Rule {
         let mut seen = FxHashSet::with_capacity_and_hasher(rows, FxBuildHasher);
         let mut shared = FxHashSet::default();
         for (sheet, facts) in input.with_facts() {
-            let column = |field| sheet.info.column_of(field);
-            let (licensor, license, format) = (
-                column("DisplayName"),
-                column("LicenseType"),
-                column("FormatProfile"),
-            );
             for (row, facts) in sheet.rows.iter().zip(facts) {
                 let kind = match facts.class {
                     RowClass::Cph => "SVOD (CPH)",
                     RowClass::MisplacedCph => continue,
-                    _ => row.text_in(license),
+                    _ => row.text(Field::LicenseType),
                 };
                 let Some(id) = facts.title(row) else { continue };
                 let Some(start) = facts.start else { continue };
@@ -91,7 +88,8 @@ impl super::Rule for Rule {
                     End::At(e) => Some(e),
                     End::Unusable => continue,
                 };
-                let (licensor, format) = (row.text_in(licensor), row.text_in(format));
+                let (licensor, format) =
+                    (row.text(Field::DisplayName), row.text(Field::FormatProfile));
                 for t in facts.territories(row) {
                     let key = (licensor, id, t, kind, format);
                     let hash = FxBuildHasher.hash_one(key);
@@ -151,17 +149,17 @@ fn report(group: &[&(u64, Key<'_>, Window<'_>)], out: &mut Vec<Diagnostic>) {
                     "overlaps"
                 };
                 out.push(
-                    META.at_field(
+                    OverlappingWindows::META.at_field(
                         cur.row,
-                        "Start",
+                        Field::Start,
                         format!(
                             "{kind} window for `{title}` in {territory} ({} – {}) {what} the window of {}",
-                            cur.row.text("Start"),
-                            cur.row.text("End"),
+                            cur.row.text(Field::Start),
+                            cur.row.text(Field::End),
                             prev.row.row_location().display()
                         ),
                     )
-                    .with_related("the earlier window", prev.row.location("Start"))
+                    .with_related("the earlier window", prev.row.location(Field::Start))
                     .with_help("send discrete windows: end one before the next starts, or merge the rows"),
                 );
             }

@@ -5,51 +5,54 @@ use std::collections::hash_map::Entry;
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::FxHashMap;
 
-use super::{Context, End, Family, RowClass, RowFacts, RuleInput, RuleMeta};
-use crate::model::time::{Handover, When, format_instant, handover, human_duration};
-use crate::model::{Avail, Diagnostic, Location, Severity};
+use super::cph_licensed_gap::LicensedWindowGap;
+use super::cph_licensed_unused::LicensedWindowUnused;
+use super::facts::Form;
+use super::{Context, End, RowClass, RowFacts, Rule, RuleInput};
+use crate::model::time::{Handover, format_instant, handover, human_duration};
+use crate::model::{Avail, Diagnostic, Field, Location};
 
-static META: RuleMeta = RuleMeta {
-    code: "CPH005",
-    name: "licensed-window-conflict",
-    title: "CPH window conflicts with a Licensed SVOD window",
-    severity: Severity::Error,
-    family: Family::Cph,
-    docs: r#"## What it does
-For the same title (ALID; AltID on 1.6) and territory, compares each CPH
-window with the Licensed SVOD windows — SVOD rows without the CPH marker in
-any input file, and the rows of `--licensed FILE` (any supported avails file,
-or a CSV with columns `title_id,territory,start,end`):
-- **error** when they overlap: the licensed End is at or after the CPH Start,
-  or the licensed End is `Open`. Reported at the CPH row's Start cell, with
-  the licensed row's End cell as related location, and the fix "set the
-  licensed End to <CPH Start − 1 minute>";
-- nothing when the licensed End is exactly one minute before the CPH Start
-  (a continuous offer);
-- **warning** when the licensed End is earlier (a gap, even under a minute;
-  a date-only End means 23:59:59), stating the gap and the End that would
-  make the offer continuous.
-Licensed windows that start after the CPH window ends are not compared.
-A row of a `--licensed` reference file without a title id, a territory, or
-a usable End is reported as a **warning** (reference files are not checked
-otherwise). The index is a hash by (title, territory); no pairwise scan.
-
-## Why is this bad?
-Amazon: "SVOD CPH avails must not conflict with any existing Licensed SVOD
-deal ... the End date and timestamp of the licensed SVOD titles must be one
-minute before the CPH SVOD Start timestamp."
-
-## How to fix
-Change the licensed End (or the CPH Start) as the message says.
-
-## Source and assumptions
-Amazon "Cost Per Hour SVOD" page. The one-minute rule is from Amazon's text
-but not confirmed by a sample file.
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
+super::declare_rule! {
+    /// ## What it does
+    /// For the same title (ALID; AltID on 1.6) and territory, compares each
+    /// CPH window with the Licensed SVOD windows — SVOD rows without the CPH
+    /// marker in any input file, and the rows of `--licensed FILE` (any
+    /// supported avails file, or a CSV with columns
+    /// `title_id,territory,start,end`). They overlap when the licensed End is
+    /// at or after the CPH Start, or the licensed End is `Open`: reported at
+    /// the CPH row's Start cell, with the licensed row's End cell as related
+    /// location. A licensed End exactly one minute before the CPH Start is a
+    /// continuous offer and fine; an earlier End is CPH015. Licensed windows
+    /// that start after the CPH window ends are not compared. The index is a
+    /// hash by (title, territory); no pairwise scan.
+    ///
+    /// ## Why is this bad?
+    /// Amazon: "SVOD CPH avails must not conflict with any existing Licensed
+    /// SVOD deal ... the End date and timestamp of the licensed SVOD titles
+    /// must be one minute before the CPH SVOD Start timestamp."
+    ///
+    /// ## Example
+    /// Same ALID and territory:
+    /// ```text
+    /// licensed row: LicenseType = SVOD   End = Open
+    /// CPH row:      GroupIdentity = CPH  Start = 2027-01-01T00:00:00Z
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// licensed row: LicenseType = SVOD   End = 2026-12-31T23:59:00Z
+    /// CPH row:      GroupIdentity = CPH  Start = 2027-01-01T00:00:00Z
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set the licensed End to one minute before the CPH Start (or move the
+    /// CPH Start), as the message says.
+    ///
+    /// ## Source
+    /// Amazon "Cost Per Hour SVOD" page. The one-minute rule is from Amazon's
+    /// text but not confirmed by a sample file.
+    pub struct LicensedWindowConflict = ("CPH005", "licensed-window-conflict", Error, Cph,
+        "CPH window conflicts with a Licensed SVOD window");
+}
 
 /// A Licensed SVOD window, as much as the comparison needs.
 struct Licensed<'a> {
@@ -57,6 +60,8 @@ struct Licensed<'a> {
     start: Option<DateTime<Utc>>,
     /// `None` = open-ended (`Open` or another condition).
     end: Option<DateTime<Utc>>,
+    /// The End is a date without time (it means 23:59:59).
+    date_only: bool,
 }
 
 /// The Licensed SVOD windows of one title and territory, in reading order.
@@ -76,16 +81,12 @@ fn is_licensed(row: &Avail, class: RowClass, reference: bool) -> bool {
     match class {
         RowClass::LicensedSvod => true,
         // Reference files (e.g. title_id,territory,start,end CSV) may have no LicenseType.
-        RowClass::Other => reference && !row.has_column("LicenseType"),
+        RowClass::Other => reference && !row.has_column(Field::LicenseType),
         _ => false,
     }
 }
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
+impl Rule for LicensedWindowConflict {
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Sized for a key per licensed row (and reference row): growing a
         // large map rehashes it each time.
@@ -114,16 +115,14 @@ impl super::Rule for Rule {
                 }
                 // Rows of checked files get EMA003/EMA008 for these; a
                 // reference file is not checked, so say what was skipped.
-                let skip = |field: &str, why: &str| {
-                    let mut d = META
+                let skip = |field: Field, why: &str| {
+                    LicensedWindowUnused::META
                         .at_field(row, field, format!("this Licensed SVOD window is not compared with CPH windows: {why}"))
-                        .with_help("fix the reference file: title_id, territory, and a date or date-time End (or Open)");
-                    d.severity = Severity::Warning;
-                    d
+                        .with_help("fix the reference file: title_id, territory, and a date or date-time End (or Open)")
                 };
                 let Some(id) = facts.title(row) else {
                     if reference {
-                        out.push(skip("ALID", "it has no title id"));
+                        out.push(skip(Field::ALID, "it has no title id"));
                     }
                     continue;
                 };
@@ -132,19 +131,26 @@ impl super::Rule for Rule {
                     End::At(t) => Some(t),
                     End::Unusable => {
                         if reference {
-                            let why =
-                                format!("End `{}` is not a date or date-time", row.text("End"));
-                            out.push(skip("End", &why));
+                            let why = format!(
+                                "End `{}` is not a date or date-time",
+                                row.text(Field::End)
+                            );
+                            out.push(skip(Field::End, &why));
                         }
                         continue;
                     }
                 };
                 if reference && facts.territories(row).next().is_none() {
-                    out.push(skip("Territory", "it has no territory"));
+                    out.push(skip(Field::Territory, "it has no territory"));
                 }
                 let start = facts.start;
                 for t in facts.territories(row) {
-                    let window = Licensed { row, start, end };
+                    let window = Licensed {
+                        row,
+                        start,
+                        end,
+                        date_only: facts.end_form == Form::Date,
+                    };
                     match index.entry((id, t)) {
                         Entry::Vacant(e) => {
                             e.insert(Windows {
@@ -180,9 +186,8 @@ impl super::Rule for Rule {
                 };
                 let worldwide = zz.into_iter().flat_map(Windows::iter).filter(|l| {
                     !l.row
-                        .items("TerritoryExclusion")
-                        .iter()
-                        .any(|(_, t)| *t == territory)
+                        .items(Field::TerritoryExclusion)
+                        .any(|(_, t)| t == territory)
                 });
                 // Licensed windows starting after the CPH window ends do not conflict.
                 let windows = own
@@ -218,7 +223,7 @@ impl super::Rule for Rule {
 }
 
 fn licensed_end_location(l: &Licensed<'_>) -> Location {
-    l.row.location("End")
+    l.row.location(Field::End)
 }
 
 fn overlap(
@@ -230,19 +235,19 @@ fn overlap(
 ) -> Diagnostic {
     let zone = ctx.settings.zone;
     let wanted = cph_start - Duration::minutes(1);
-    let end_text = l.row.text("End");
+    let end_text = l.row.text(Field::End);
     let what = match l.end {
         None => format!("is open-ended (End `{end_text}`)"),
         Some(_) => format!("ends `{end_text}`, at or after the CPH Start"),
     };
     let where_ = licensed_end_location(l).display();
-    META.at_field(
+    LicensedWindowConflict::META.at_field(
         row,
-        "Start",
+        Field::Start,
         format!(
             "CPH window for `{}` in {territory} starting `{}` overlaps a Licensed SVOD window that {what} ({where_})",
             row.title_id().map(|c| c.text.trim()).unwrap_or_default(),
-            row.text("Start")
+            row.text(Field::Start)
         ),
     )
     .with_related("Licensed SVOD window ends here", licensed_end_location(l))
@@ -259,29 +264,27 @@ fn gap(
 ) -> Diagnostic {
     let zone = ctx.settings.zone;
     let wanted = cph_start - Duration::minutes(1);
-    let end_text = l.row.text("End");
-    let date_only = When::parse(end_text).is_date_only();
+    let end_text = l.row.text(Field::End);
+    let date_only = l.date_only;
     let note = if date_only {
         " (a date-only End means 23:59:59)"
     } else {
         ""
     };
-    let mut d = META
+    LicensedWindowGap::META
         .at_field(
             row,
-            "Start",
+            Field::Start,
             format!(
                 "the Licensed SVOD window for `{}` in {territory} ends `{end_text}`{note}, {} before the CPH Start `{}`; the offer is not continuous",
                 row.title_id().map(|c| c.text.trim()).unwrap_or_default(),
                 human_duration(cph_start - end),
-                row.text("Start"),
+                row.text(Field::Start),
             ),
         )
         .with_related("Licensed SVOD window ends here", licensed_end_location(l))
         .with_help(format!(
             "for a continuous offer set the licensed End to {} (exactly one minute before the CPH Start)",
             format_instant(wanted, zone)
-        ));
-    d.severity = Severity::Warning;
-    d
+        ))
 }

@@ -2,36 +2,40 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Family, RowClass, RuleInput, RuleMeta};
-use crate::model::{Diagnostic, Location, Severity, TemplateVersion};
+use super::{Context, RowClass, Rule, RuleInput};
+use crate::model::{Diagnostic, Location, TemplateVersion};
 
-static META: RuleMeta = RuleMeta {
-    code: "CPH011",
-    name: "no-cph-rows",
-    title: "No CPH row found",
-    severity: Severity::Warning,
-    family: Family::Cph,
-    docs: r#"## What it does
-With the `cph-svod` profile, a file in which no row is a CPH row gets one
-warning naming the marker field and value looked for.
+super::declare_rule! {
+    /// ## What it does
+    /// With the `cph-svod` profile, a file in which no row is a CPH row gets
+    /// one warning naming the marker field and value looked for.
+    ///
+    /// ## Why is this bad?
+    /// Usually the marker is missing or misspelled, so none of the CPH rules
+    /// ran. If the file is not a CPH delivery, check it with `--profile ema`.
+    ///
+    /// ## Example
+    /// A 1.7.3 file whose SVOD rows have:
+    /// ```text
+    /// GroupIdentity = Cost Per Hour
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// GroupIdentity = CPH
+    /// ```
+    ///
+    /// ## How to fix
+    /// Put the marker in the field named (or configure `[markers]` in
+    /// availcheck.toml).
+    ///
+    /// ## Source
+    /// `cph-svod-rules.md` "Which rows are CPH rows". Assumption: setting
+    /// `[markers]`.
+    pub struct NoCphRows = ("CPH011", "no-cph-rows", Warning, Cph,
+        "No CPH row found");
+}
 
-## Why is this bad?
-Usually the marker is missing or misspelled, so none of the CPH rules ran.
-If the file is not a CPH delivery, check it with `--profile ema`.
-
-## How to fix
-Put the marker in the field named (or configure `[markers]` in availcheck.toml).
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
+impl Rule for NoCphRows {
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut files: BTreeMap<usize, (&str, TemplateVersion, bool)> = BTreeMap::new();
         for (sheet, facts) in input.with_facts() {
@@ -52,12 +56,15 @@ impl super::Rule for Rule {
                 None => format!("a CPH marker (EMA {version} has no CPH inputs; use 1.7.3)"),
             };
             out.push(
-                META.diag(
-                    Location::file(file),
-                    format!("no CPH row found (looked for {looked})"),
-                )
-                .with_help("mark CPH rows as described, or check non-CPH files with --profile ema")
-                .with_order((index, 0, 0, 0)),
+                Self::META
+                    .diag(
+                        Location::file(file),
+                        format!("no CPH row found (looked for {looked})"),
+                    )
+                    .with_help(
+                        "mark CPH rows as described, or check non-CPH files with --profile ema",
+                    )
+                    .with_order((index, 0, 0, 0)),
             );
         }
     }

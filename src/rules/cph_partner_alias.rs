@@ -2,36 +2,41 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{Context, Family, RuleInput, RuleMeta};
-use crate::model::{Avail, Diagnostic, Severity};
+use super::{Context, Rule, RuleInput};
+use crate::model::{Avail, Diagnostic, Field};
 
-static META: RuleMeta = RuleMeta {
-    code: "CPH007",
-    name: "partner-alias",
-    title: "DisplayName is not the Prime Video partner alias",
-    severity: Severity::Error,
-    family: Family::Cph,
-    docs: r#"## What it does
-`DisplayName` (XML: Licensor DisplayName) must be the Prime Video partner
-alias: one lower-case word of letters and digits (`^[a-z0-9]+$`). With
-`--partner ALIAS` (or `partner` in availcheck.toml) it must equal that alias.
-Reported once per distinct value per file, at its first row, with the count.
-
-## Why is this bad?
-Amazon identifies the licensor by the alias it supplied at onboarding
-("mgm" in its own Avails API example); another name matches no partner.
-
-## How to fix
-Write the alias Prime Video gave you in every row's DisplayName.
-
-## Source and assumptions
-Amazon Avails API example and onboarding pages. The lower-case one-word form
-is **unverified** in Amazon's text.
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
+super::declare_rule! {
+    /// ## What it does
+    /// `DisplayName` (XML: Licensor DisplayName) must be the Prime Video
+    /// partner alias: one lower-case word of letters and digits
+    /// (`^[a-z0-9]+$`). With `--partner ALIAS` (or `partner` in
+    /// availcheck.toml) it must equal that alias. Reported once per distinct
+    /// value per file, at its first row, with the count.
+    ///
+    /// ## Why is this bad?
+    /// Amazon identifies the licensor by the alias it supplied at onboarding
+    /// ("mgm" in its own Avails API example); another name matches no
+    /// partner.
+    ///
+    /// ## Example
+    /// ```text
+    /// DisplayName = Rockstar Films
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// DisplayName = rockstarfilms
+    /// ```
+    ///
+    /// ## How to fix
+    /// Write the alias Prime Video gave you in every row's DisplayName.
+    ///
+    /// ## Source
+    /// Amazon Avails API example and onboarding pages. Assumption: the
+    /// lower-case one-word form is unverified in Amazon's text; setting
+    /// `partner` pins the exact alias.
+    pub struct PartnerAlias = ("CPH007", "partner-alias", Error, Cph,
+        "DisplayName is not the Prime Video partner alias");
+}
 
 fn problem(value: &str, partner: Option<&str>) -> Option<String> {
     let word = !value.is_empty()
@@ -49,19 +54,14 @@ fn problem(value: &str, partner: Option<&str>) -> Option<String> {
     }
 }
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
+impl Rule for PartnerAlias {
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let partner = ctx.settings.partner.as_deref();
         // The first row of each value; findings are sorted by place later.
         let mut seen: FxHashMap<(usize, &str), (&Avail, usize)> = FxHashMap::default();
         for sheet in input.sheets {
-            let column = sheet.info.column_of("DisplayName");
             for row in &sheet.rows {
-                let v = row.text_in(column);
+                let v = row.text(Field::DisplayName);
                 if v.is_empty() {
                     continue;
                 }
@@ -85,7 +85,8 @@ impl super::Rule for Rule {
                     ),
                 };
                 out.push(
-                    META.at_field(row, "DisplayName", format!("{message}{more}"))
+                    Self::META
+                        .at_field(row, Field::DisplayName, format!("{message}{more}"))
                         .with_help(help),
                 );
             }

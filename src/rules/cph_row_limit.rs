@@ -2,39 +2,38 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Family, RuleInput, RuleMeta};
-use crate::model::{Diagnostic, Location, Severity};
+use super::{Context, Rule, RuleInput};
+use crate::model::{Diagnostic, Location};
 
-static META: RuleMeta = RuleMeta {
-    code: "CPH009",
-    name: "row-limit",
-    title: "File has more avail rows than Amazon accepts",
-    severity: Severity::Error,
-    family: Family::Cph,
-    docs: r#"## What it does
-Counts the avail rows (XML: Transactions) of each file, all sheets together,
-and reports files over 60,000 rows.
+super::declare_rule! {
+    /// ## What it does
+    /// Counts the avail rows (XML: Transactions) of each file, all sheets
+    /// together, and reports files over 60,000 rows (`max_rows` in
+    /// availcheck.toml).
+    ///
+    /// ## Why is this bad?
+    /// Amazon: "The maximum size of EMA 1.6, 1.7.2, and 1.7.3 avails
+    /// supported by Prime Video is 60,000 rows."
+    ///
+    /// ## Example
+    /// ```text
+    /// avails.xlsx: 75,000 rows
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// avails-1.xlsx: 40,000 rows   avails-2.xlsx: 35,000 rows
+    /// ```
+    ///
+    /// ## How to fix
+    /// Split the delivery into several files.
+    ///
+    /// ## Source
+    /// Amazon Video Central "Content rights" page.
+    pub struct RowLimit = ("CPH009", "row-limit", Error, Cph,
+        "File has more avail rows than Amazon accepts");
+}
 
-## Why is this bad?
-Amazon: "The maximum size of EMA 1.6, 1.7.2, and 1.7.3 avails supported by
-Prime Video is 60,000 rows."
-
-## How to fix
-Split the delivery into several files.
-
-## Source
-Amazon Video Central "Content rights" page.
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
+impl Rule for RowLimit {
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut counts: BTreeMap<usize, (&str, usize)> = BTreeMap::new();
         for sheet in input.sheets {
@@ -47,12 +46,15 @@ impl super::Rule for Rule {
         for (index, (file, n)) in counts {
             if n > max {
                 out.push(
-                    META.diag(
-                        Location::file(file),
-                        format!("{n} avail rows; Prime Video accepts at most {max} rows per file"),
-                    )
-                    .with_help(format!("split the avails into {} files", n.div_ceil(max)))
-                    .with_order((index, 0, 0, 0)),
+                    Self::META
+                        .diag(
+                            Location::file(file),
+                            format!(
+                                "{n} avail rows; Prime Video accepts at most {max} rows per file"
+                            ),
+                        )
+                        .with_help(format!("split the avails into {} files", n.div_ceil(max)))
+                        .with_order((index, 0, 0, 0)),
                 );
             }
         }

@@ -1,56 +1,66 @@
 //! CPH003: only the territories of the CPH agreement.
 
-use std::collections::BTreeSet;
+use super::{Context, RowClass, RowFacts, Rule};
+use crate::model::{Avail, Diagnostic};
 
-use super::{Context, Family, RowClass, RuleInput, RuleMeta};
-use crate::model::{Avail, Diagnostic, Severity};
+super::declare_rule! {
+    /// ## What it does
+    /// Every territory of a CPH row — the `Territory` cell (a comma list on
+    /// 1.7.3) minus `TerritoryExclusion` — must be one of the agreement's
+    /// territories, set with `--territories US,GB,...` or
+    /// `territories = [...]` in availcheck.toml. `ZZ` (worldwide) is never
+    /// permitted. `IN` outside the list gets its own help: India needs an
+    /// additional agreement with Prime Video. With no list configured, the
+    /// check is skipped and CPH013 says so.
+    ///
+    /// ## Why is this bad?
+    /// Amazon: "Only submit avails for territories supported by your CPH
+    /// agreement with Amazon — we won't accept avail scopes for territories
+    /// outside this agreement. Some territories, like India, require an
+    /// additional agreement."
+    ///
+    /// ## Example
+    /// With `--territories US,GB`, a CPH row:
+    /// ```text
+    /// Territory = US, DE
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// Territory = US
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove the territory from the row, or ask your Prime Video Content
+    /// Acquisition Manager to add it to the agreement.
+    ///
+    /// ## Source
+    /// Amazon "Cost Per Hour SVOD" page. Assumption: setting `territories` —
+    /// the list is your agreement's; availcheck cannot know it.
+    pub struct TerritoryNotPermitted = ("CPH003", "territory-not-permitted", Error, Cph,
+        "CPH territory is outside the CPH agreement");
+}
 
-static META: RuleMeta = RuleMeta {
-    code: "CPH003",
-    name: "territory-not-permitted",
-    title: "CPH territory is outside the CPH agreement",
-    severity: Severity::Error,
-    family: Family::Cph,
-    docs: r#"## What it does
-Every territory of a CPH row — the `Territory` cell (a comma list on 1.7.3)
-minus `TerritoryExclusion` — must be one of the agreement's territories, set
-with `--territories US,GB,...` or `territories = [...]` in availcheck.toml.
-`ZZ` (worldwide) is never permitted. `IN` outside the list gets its own help:
-India needs an additional agreement with Prime Video. With no list
-configured, one warning per file says the check was skipped.
-
-## Why is this bad?
-Amazon: "Only submit avails for territories supported by your CPH agreement
-with Amazon — we won't accept avail scopes for territories outside this
-agreement. Some territories, like India, require an additional agreement."
-
-## How to fix
-Remove the territory from the row, or ask your Prime Video Content
-Acquisition Manager to add it to the agreement.
-
-## Source and assumptions
-Amazon "Cost Per Hour SVOD" page. The list is yours: availcheck cannot know
-your agreement.
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_row(&self, row: &Avail, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for TerritoryNotPermitted {
+    fn check_row(
+        &self,
+        row: &Avail,
+        facts: &RowFacts,
+        ctx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let s = ctx.settings;
-        if ctx.class(row) != RowClass::Cph {
+        if facts.class != RowClass::Cph {
             return;
         }
         for (cell, t) in row.territories() {
+            // A cell holding a list where none is allowed, or another
+            // separator, is EMA005's or EMA014's finding.
+            if t.contains([',', ';', '|']) {
+                continue;
+            }
             if t == "ZZ" {
                 out.push(
-                    META.at_row_loc(row, row.cell_location(cell), "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
+                    Self::META.at_cell(row, cell, "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
                         .with_help("list the permitted territories instead of ZZ"),
                 );
                 continue;
@@ -68,38 +78,14 @@ impl super::Rule for Rule {
                 format!("remove `{t}`, or get it added to your CPH agreement (permitted: {list})")
             };
             out.push(
-                META.at_row_loc(
-                    row,
-                    row.cell_location(cell),
-                    format!("territory `{t}` is not in your CPH agreement ({list})"),
-                )
-                .with_help(help),
-            );
-        }
-    }
-
-    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if ctx.settings.territories.is_some() {
-            return;
-        }
-        let mut warned = BTreeSet::new();
-        for (sheet, facts) in input.with_facts() {
-            let info = &sheet.info;
-            if warned.contains(&info.file_index) {
-                continue;
-            }
-            if facts.iter().any(|f| f.class == RowClass::Cph) {
-                warned.insert(info.file_index);
-                let mut d = META
-                    .diag(
-                        crate::model::Location::file(&info.file),
-                        "CPH territories were not checked: no agreement territories are configured",
+                Self::META
+                    .at_cell(
+                        row,
+                        cell,
+                        format!("territory `{t}` is not in your CPH agreement ({list})"),
                     )
-                    .with_help("pass --territories US,GB,... or set `territories = [\"US\", ...]` in availcheck.toml")
-                    .with_order((info.file_index, 0, 0, 0));
-                d.severity = Severity::Warning;
-                out.push(d);
-            }
+                    .with_help(help),
+            );
         }
     }
 }

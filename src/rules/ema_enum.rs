@@ -1,41 +1,42 @@
 //! EMA004: a value is not one of the field's enumerated values.
 
-use super::{Context, Family, RuleMeta, did_you_mean};
-use crate::model::{Avail, Diagnostic, Dictionary, FieldDef, FieldKind, Severity, TemplateVersion};
+use super::{Context, RowFacts, Rule, did_you_mean};
+use crate::model::{Avail, Diagnostic, Dictionary, Field, FieldDef, FieldKind, TemplateVersion};
 
-static META: RuleMeta = RuleMeta {
-    code: "EMA004",
-    name: "invalid-enumeration",
-    title: "Value is not allowed for this field in this template version",
-    severity: Severity::Error,
-    family: Family::Ema,
-    docs: r#"## What it does
-Checks enumerated fields against the values of the sheet's template version:
-EntryType, LicenseType, WorkType, FormatProfile, PriceType, LocalizationType,
-the Yes/No and True/False fields (which, like MovieLabs' converter, also
-accept `Y`/`N`, `T`/`F`, `1`/`0` in any case), CaptionExemption, HDR/WCG/HFR/NGAudio,
-TitleStatus. Values differ between versions: `UHD` is not a 1.6 FormatProfile
-(1.6 has `4K`), and `4K`/`HFR` are not FormatProfiles from 1.7 on (use `UHD`
-and the `HFR` column); `SRP` is a PriceType only in 1.6.
-
-## Why is this bad?
-MovieLabs' vocabulary checks are case-sensitive and Amazon maps these values
-to its own; an unknown value rejects the row.
-
-## Example
-`FormatProfile = 4K` on a 1.7.3 sheet → use `UHD`.
-`WorkType = Movies` → did you mean `Movie`?
-
-## How to fix
-Use one of the listed values, spelled exactly.
-
-## Source
-ema-avails-format.md §1.3 and §1.8 (data dictionaries and mddf vocabularies).
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
+super::declare_rule! {
+    /// ## What it does
+    /// Checks enumerated fields against the values of the sheet's template
+    /// version: EntryType, LicenseType, WorkType, FormatProfile, PriceType,
+    /// LocalizationType, the Yes/No and True/False fields (which, like
+    /// MovieLabs' converter, also accept `Y`/`N`, `T`/`F`, `1`/`0` in any
+    /// case), CaptionExemption, HDR/WCG/HFR/NGAudio, TitleStatus, TPRType.
+    /// Values differ between versions: `UHD` is not a 1.6 FormatProfile (1.6
+    /// has `4K`), and `4K`/`HFR` are not FormatProfiles from 1.7 on (use `UHD`
+    /// and the `HFR` column); `SRP` is a PriceType only in 1.6.
+    ///
+    /// ## Why is this bad?
+    /// MovieLabs' vocabulary checks are case-sensitive and Amazon maps these
+    /// values to its own; an unknown value rejects the row.
+    ///
+    /// ## Example
+    /// A 1.7.3 row:
+    /// ```text
+    /// WorkType = Movies   FormatProfile = 4K
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// WorkType = Movie    FormatProfile = UHD
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use one of the listed values, spelled exactly.
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.3 and §1.8 (data dictionaries and mddf
+    /// vocabularies); the values are in `schemas/dictionaries/`.
+    pub struct InvalidEnumeration = ("EMA004", "invalid-enumeration", Error, Ema,
+        "Value is not allowed for this field in this template version");
+}
 
 /// Spellings MovieLabs' converter turns into xs:boolean (`FormatConverter.booleanToXml`).
 const BOOLEAN_SYNONYMS: [&str; 10] = ["yes", "y", "true", "t", "1", "no", "n", "false", "f", "0"];
@@ -62,7 +63,7 @@ fn allowed(f: &FieldDef, v: &str) -> bool {
 }
 
 /// Versions in which `value` is valid for `field` (for "it is from 1.7 on" hints).
-fn versions_with(field: &str, value: &str, kind: crate::model::SheetKind) -> Vec<TemplateVersion> {
+fn versions_with(field: Field, value: &str, kind: crate::model::SheetKind) -> Vec<TemplateVersion> {
     TemplateVersion::SPREADSHEET
         .into_iter()
         .filter(|v| {
@@ -73,17 +74,16 @@ fn versions_with(field: &str, value: &str, kind: crate::model::SheetKind) -> Vec
         .collect()
 }
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for InvalidEnumeration {
+    fn check_row(
+        &self,
+        row: &Avail,
+        _facts: &RowFacts,
+        _ctx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let info = &row.sheet;
-        for (f, cell) in row
-            .defined_cells()
-            .filter(|(f, _)| f.kind == FieldKind::Enum)
-        {
+        for (f, cell) in row.cells_of_kind(FieldKind::Enum) {
             {
                 let v = cell.text.trim();
                 if v.is_empty() || allowed(f, v) {
@@ -100,10 +100,10 @@ impl super::Rule for Rule {
                         f.pattern_values.join(", ")
                     ));
                 }
-                let elsewhere = versions_with(&f.name, v, info.sheet_kind);
+                let elsewhere = versions_with(f.field, v, info.sheet_kind);
                 let mut message = format!(
                     "`{v}` is not a valid {} in EMA {} {}",
-                    f.name,
+                    f.name(),
                     info.version,
                     info.sheet_kind.as_str()
                 );
@@ -111,10 +111,7 @@ impl super::Rule for Rule {
                     let names: Vec<String> = elsewhere.iter().map(ToString::to_string).collect();
                     message.push_str(&format!(" (it is valid in {})", names.join(", ")));
                 }
-                out.push(
-                    META.at_row_loc(row, row.cell_location(cell), message)
-                        .with_help(help),
-                );
+                out.push(Self::META.at_cell(row, cell, message).with_help(help));
             }
         }
     }

@@ -1,55 +1,56 @@
 //! EMA003: a required cell is empty.
 
-use super::{Context, Family, RuleMeta};
+use super::{Context, RowFacts, Rule};
 use crate::model::dictionary::Condition;
-use crate::model::{Avail, Diagnostic, Requirement, Severity};
+use crate::model::{Avail, Diagnostic, Requirement};
 
-static META: RuleMeta = RuleMeta {
-    code: "EMA003",
-    name: "required-value",
-    title: "Required value is empty",
-    severity: Severity::Error,
-    family: Family::Ema,
-    docs: r#"## What it does
-Checks that every field the data dictionary requires has a value in each row,
-per template version and WorkType: always-required fields (Territory,
-LicenseType, Start, End, ...), fields required except for SVOD (PriceType,
-PriceValue), and conditional ones (EpisodeNumber for `Episode` rows,
-CaptionIncluded for US episodes, CaptionExemption when captions are not
-included in the US, SuppressionLiftDate for POEST).
-
-## Why is this bad?
-A row without a required value cannot be turned into an avail; Amazon rejects it.
-
-## Example
-A 1.7.3 TV row with WorkType `Episode` and an empty `EpisodeNumber`.
-
-## How to fix
-Fill the cell. The message names the condition that made it required.
-
-## Source
-EMA data dictionaries (ema-avails-format.md §1.3–1.8); the SVOD exception
-for prices follows MovieLabs' structure rules (§3.2 B.9).
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
-
-fn holds(row: &Avail, cond: &Condition) -> bool {
-    row.get_all(&cond.field).any(|c| {
-        c.text
-            .split([',', '|'])
-            .any(|v| cond.values.iter().any(|c| c == v.trim()))
-    })
+super::declare_rule! {
+    /// ## What it does
+    /// Checks that every field the data dictionary requires has a value in
+    /// each row, per template version and WorkType: always-required fields
+    /// (Territory, LicenseType, Start, End, ...), fields required except for
+    /// SVOD (PriceType, PriceValue), and conditional ones (EpisodeNumber for
+    /// `Episode` rows, CaptionIncluded for US episodes, CaptionExemption when
+    /// captions are not included in the US, SuppressionLiftDate for POEST).
+    ///
+    /// ## Why is this bad?
+    /// A row without a required value cannot be turned into an avail; Amazon
+    /// rejects it.
+    ///
+    /// ## Example
+    /// A 1.7.3 TV row:
+    /// ```text
+    /// WorkType = Episode   EpisodeNumber = (empty)
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// WorkType = Episode   EpisodeNumber = 3
+    /// ```
+    ///
+    /// ## How to fix
+    /// Fill the cell. The message names the condition that made it required.
+    ///
+    /// ## Source
+    /// EMA data dictionaries (ema-avails-format.md §1.3–1.8); the SVOD
+    /// exception for prices follows MovieLabs' structure rules (§3.2 B.9).
+    pub struct RequiredValue = ("EMA003", "required-value", Error, Ema,
+        "Required value is empty");
 }
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
+/// True when an item of `cond.field` in `row` is one of `cond.values`.
+fn holds(row: &Avail, cond: &Condition) -> bool {
+    row.items(cond.field)
+        .any(|(_, v)| cond.values.iter().any(|c| c == v))
+}
 
-    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for RequiredValue {
+    fn check_row(
+        &self,
+        row: &Avail,
+        _facts: &RowFacts,
+        _ctx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let info = &row.sheet;
         for (f, column) in info.dictionary_columns() {
             if f.required == Requirement::Optional {
@@ -86,8 +87,9 @@ impl super::Rule for Rule {
                 }
             };
             out.push(
-                META.at_field(row, &f.name, format!("`{}` is empty{why}", f.name))
-                    .with_help(format!("fill `{}` for this row", f.name)),
+                Self::META
+                    .at_field(row, f.field, format!("`{}` is empty{why}", f.name()))
+                    .with_help(format!("fill `{}` for this row", f.name())),
             );
         }
     }

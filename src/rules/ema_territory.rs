@@ -1,40 +1,43 @@
 //! EMA005: Territory / TerritoryExclusion is not an ISO 3166-1 code.
 
-use super::{Context, Family, RuleMeta};
+use super::ema_list_separator::{has_foreign_separator, split_any};
+use super::{Context, RowFacts, Rule};
+use crate::model::avail::split_items;
 use crate::model::codes::territory_name;
-use crate::model::{Avail, Diagnostic, FieldKind, Severity};
+use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
 
-static META: RuleMeta = RuleMeta {
-    code: "EMA005",
-    name: "invalid-territory",
-    title: "Territory is not an ISO 3166-1 alpha-2 code",
-    severity: Severity::Error,
-    family: Family::Ema,
-    docs: r#"## What it does
-Checks `Territory` and `TerritoryExclusion` against the real ISO 3166-1
-alpha-2 list (embedded from `schemas/codes/iso3166-1.json`), plus EMA's `ZZ`
-(worldwide), `EU` and `419`. Codes must be upper-case. From 1.7.3 a cell may
-hold a comma-separated list; before 1.7.3 one territory per row. ISO 3166-2
-subdivisions (`US-CA`) are accepted where the country part is valid (XML
-`countryRegion`).
-
-## Why is this bad?
-An unknown code matches no storefront; MovieLabs' schema requires `[A-Z][A-Z]`.
-
-## Example
-`UK` → the ISO code for the United Kingdom is `GB`. `us` → `US`.
-`US, CA` on a 1.6 sheet → one row per territory.
-
-## How to fix
-Use the upper-case ISO 3166-1 alpha-2 code; split lists into rows before 1.7.3.
-
-## Source
-ema-avails-format.md §1.8 (Territory), MovieLabs `ISO3166-1.properties`.
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
+super::declare_rule! {
+    /// ## What it does
+    /// Checks `Territory` and `TerritoryExclusion` against the real ISO
+    /// 3166-1 alpha-2 list (embedded from `schemas/codes/iso3166-1.json`),
+    /// plus EMA's `ZZ` (worldwide), `EU` and `419`. Codes must be upper-case.
+    /// From 1.7.3 a cell may hold a comma-separated list (EMA014 reports
+    /// another separator); before 1.7.3 one territory per row. ISO 3166-2
+    /// subdivisions (`US-CA`) are accepted where the country part is valid
+    /// (XML `countryRegion`).
+    ///
+    /// ## Why is this bad?
+    /// An unknown code matches no storefront; MovieLabs' schema requires
+    /// `[A-Z][A-Z]`.
+    ///
+    /// ## Example
+    /// ```text
+    /// Territory = UK        (1.6: Territory = US, CA)
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// Territory = GB        (1.6: one row with US, one with CA)
+    /// ```
+    ///
+    /// ## How to fix
+    /// Use the upper-case ISO 3166-1 alpha-2 code; split lists into rows
+    /// before 1.7.3.
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.8 (Territory), MovieLabs `ISO3166-1.properties`.
+    pub struct InvalidTerritory = ("EMA005", "invalid-territory", Error, Ema,
+        "Territory is not an ISO 3166-1 alpha-2 code");
+}
 
 /// Why a territory code is not valid, or `None` when it is.
 pub fn territory_problem(code: &str) -> Option<(String, Option<String>)> {
@@ -67,48 +70,58 @@ pub fn territory_problem(code: &str) -> Option<(String, Option<String>)> {
     ))
 }
 
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for InvalidTerritory {
+    fn check_row(
+        &self,
+        row: &Avail,
+        _facts: &RowFacts,
+        _ctx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let info = &row.sheet;
-        for f in info
-            .dictionary
-            .fields
-            .iter()
-            .filter(|f| f.kind == FieldKind::Territory)
-        {
-            let items = row.items(&f.name);
-            for cell in row.get_all(&f.name) {
-                let n = cell
-                    .text
-                    .split([',', '|'])
-                    .filter(|s| !s.trim().is_empty())
-                    .count();
-                if n > 1 && !f.list && !info.version.is_xml() {
-                    out.push(
-                        META.at_row_loc(
-                            row,
-                            row.cell_location(cell),
-                            format!("`{}` holds {n} territories; EMA {} allows one territory per row", f.name, info.version),
-                        )
-                        .with_help("put each territory on its own row, or deliver on 1.7.3, which accepts comma lists"),
-                    );
-                }
-            }
-            for (cell, code) in items {
-                if let Some((message, help)) = territory_problem(code) {
-                    let mut d = META.at_row_loc(
-                        row,
-                        row.cell_location(cell),
-                        format!("{}: {message}", f.name),
-                    );
-                    d.help = help;
-                    out.push(d);
+        for &(f, column) in info.columns_of_kind(FieldKind::Territory) {
+            for cell in row.cells_of(column) {
+                let Some(sep) = f.separator() else {
+                    // One territory per cell: more than one is reported once.
+                    let n = split_any(&cell.text).count();
+                    if n > 1 && !info.version.is_xml() {
+                        out.push(
+                            Self::META
+                                .at_cell(
+                                    row,
+                                    cell,
+                                    format!(
+                                        "`{}` holds {n} territories; EMA {} allows one territory per row",
+                                        f.name(),
+                                        info.version
+                                    ),
+                                )
+                                .with_help("put each territory on its own row, or deliver on 1.7.3, which accepts comma lists"),
+                        );
+                        continue;
+                    }
+                    check(row, f, cell, cell.text.trim(), out);
+                    continue;
+                };
+                for code in split_items(&cell.text, Some(sep)) {
+                    // A foreign separator is EMA014's finding.
+                    if !has_foreign_separator(code, sep) {
+                        check(row, f, cell, code, out);
+                    }
                 }
             }
         }
+    }
+}
+
+/// Reports `code`, an item of `cell`, when it is no territory code.
+fn check(row: &Avail, f: &FieldDef, cell: &Cell, code: &str, out: &mut Vec<Diagnostic>) {
+    if code.is_empty() {
+        return;
+    }
+    if let Some((message, help)) = territory_problem(code) {
+        let mut d = InvalidTerritory::META.at_cell(row, cell, format!("{}: {message}", f.name()));
+        d.help = help;
+        out.push(d);
     }
 }

@@ -1,57 +1,52 @@
 //! EMA002: a header names no field of the template version.
 
-use super::{Context, Family, RuleMeta, did_you_mean};
-use crate::model::{Diagnostic, Severity};
+use super::{Context, Rule, did_you_mean};
+use crate::model::Diagnostic;
 use crate::read::SheetRows;
 
-static META: RuleMeta = RuleMeta {
-    code: "EMA002",
-    name: "unknown-column",
-    title: "Column header is not a field of this template version",
-    severity: Severity::Warning,
-    family: Family::Ema,
-    docs: r#"## What it does
-Flags row-2 headers that are not fields of the sheet's template version, with
-a did-you-mean when a field is spelled nearly the same. Known official
-misspellings (`BundleALIDs`, `ExceptionsFlag`, `VolumeDistributinoNumber`) are
-accepted as aliases.
+super::declare_rule! {
+    /// ## What it does
+    /// Flags row-2 headers that are not fields of the sheet's template
+    /// version, with a did-you-mean when a field is spelled nearly the same.
+    /// Known official misspellings (`BundleALIDs`, `ExceptionsFlag`,
+    /// `VolumeDistributinoNumber`) are accepted as aliases.
+    ///
+    /// ## Why is this bad?
+    /// MovieLabs' tools and Amazon's ingest ignore unknown columns silently:
+    /// a typo such as `Teritory` loses the whole column's data.
+    ///
+    /// ## Example
+    /// ```text
+    /// row 2: DisplayName | Teritory | WorkType
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 2: DisplayName | Territory | WorkType
+    /// ```
+    ///
+    /// ## How to fix
+    /// Rename the header to the exact field name, or delete the column.
+    ///
+    /// ## Source
+    /// ema-avails-format.md §3.2 ("unknown or misspelled column headers are
+    /// just ignored"); the field lists of `schemas/dictionaries/`.
+    pub struct UnknownColumn = ("EMA002", "unknown-column", Warning, Ema,
+        "Column header is not a field of this template version");
+}
 
-## Why is this bad?
-MovieLabs' tools and Amazon's ingest ignore unknown columns silently: a typo
-such as `Teritory` loses the whole column's data.
-
-## Example
-`Teritory` in row 2 → did you mean `Territory`?
-
-## How to fix
-Rename the header to the exact field name, or delete the column.
-
-## Source
-ema-avails-format.md §3.2 ("unknown or misspelled column headers are just ignored").
-"#,
-};
-
-/// See [`META`].
-pub struct Rule;
-
-impl super::Rule for Rule {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
+impl Rule for UnknownColumn {
     fn check_sheet(&self, sheet: &SheetRows, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let info = &sheet.info;
         if info.version.is_xml() {
             return;
         }
         for (i, col) in info.columns.iter().enumerate() {
-            let Some(field) = &col.field else { continue };
-            if info.dictionary.field(field).is_some() {
+            if col.header.is_empty() || col.field.is_some_and(|f| info.dictionary.has(f)) {
                 continue;
             }
-            let names = info.dictionary.fields.iter().map(|f| f.name.as_str());
-            let suggestion = did_you_mean(field, names);
-            let mut d = META
+            let names = info.dictionary.fields.iter().map(|f| f.name());
+            let suggestion = did_you_mean(&col.header, names);
+            let mut d = Self::META
                 .diag(
                     info.header_location(i),
                     format!(

@@ -1,92 +1,49 @@
-//! EMA008 (dates) and EMA009 (numbers, durations): value syntax per field kind.
+//! EMA009: numbers, durations and run times: value syntax per field kind.
 
-use super::{Context, Family, RuleMeta};
-use crate::model::time::{When, excel_serial_date, is_iso_duration, parse_date};
-use crate::model::{Avail, Diagnostic, FieldKind, Severity};
+use super::{Context, RowFacts, Rule};
+use crate::model::time::is_iso_duration;
+use crate::model::{Avail, Diagnostic, FieldKind};
 
-static DATE_META: RuleMeta = RuleMeta {
-    code: "EMA008",
-    name: "invalid-date",
-    title: "Date or date-time is not valid",
-    severity: Severity::Error,
-    family: Family::Ema,
-    docs: r#"## What it does
-Checks date fields: `Start` and `End` take `YYYY-MM-DD`, an ISO 8601
-date-time `YYYY-MM-DDThh:mm:ss` with optional `Z` or `±hh:mm`, or a
-condition (`Open`, `Immediate`, `ESTStart`, ...); other date fields
-(SuppressionLiftDate, AnnounceDate, ReleaseHistory*, ...) take `YYYY-MM-DD`.
-Real Excel date cells are read through their number format, so a date cell
-is always fine; a plain number is not.
-
-## Why is this bad?
-MovieLabs' converter turns anything else that starts with four digits into an
-empty string, and `1/20/2018` into a bogus condition; Amazon rejects the row.
-
-## Example
-`2026-1-5`, `2026-01-05 10:00` (space instead of `T`), `1/20/2018`, `2026-02-30`.
-
-## How to fix
-Write `2026-01-05` or `2026-01-05T10:00:00Z`, or format the cell as a date.
-
-## Source
-ema-avails-format.md §1.8 (Value formats), MovieLabs `FormatConverter`.
-"#,
-};
-
-static FORMAT_META: RuleMeta = RuleMeta {
-    code: "EMA009",
-    name: "invalid-value-format",
-    title: "Number, duration or run time is not in the required format",
-    severity: Severity::Error,
-    family: Family::Ema,
-    docs: r#"## What it does
-Checks the syntax of non-date typed fields: whole numbers (SeasonNumber,
-EpisodeNumber, ...), decimals (SRP; no currency symbol or thousands
-separator), four-digit years (ReleaseYear), ISO 8601 durations (StartLag,
-EndLag, WindowDuration: `P180D`, `-P5DT10H`), hours (RentalDuration,
-WatchDuration: `720` or `hh:mm:ss`) and run times (TotalRunTime `HH:MM:SS`).
-
-## Why is this bad?
-These map to typed XML (xs:decimal, xs:duration, ...); the MovieLabs schema
-and Amazon reject other spellings.
-
-## Example
-`SRP = $4.99` → `4.99`. `WindowDuration = 180 days` → `P180D`.
-
-## How to fix
-Write the value in the format named in the message.
-
-## Source
-ema-avails-format.md §1.8 (Value formats).
-"#,
-};
-
-/// EMA008.
-pub struct DateRule;
-/// EMA009.
-pub struct FormatRule;
-
-fn date_problem(kind: FieldKind, v: &str, also: &[String]) -> Option<String> {
-    if also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-        return None;
-    }
-    match kind {
-        FieldKind::Start | FieldKind::End => match When::parse(v) {
-            When::Invalid(why) => Some(why),
-            _ => None,
-        },
-        FieldKind::Date => {
-            if parse_date(v).is_some() || matches!(When::parse(v), When::DateTime(..)) {
-                None
-            } else if let When::Invalid(why) = When::parse(v) {
-                Some(why)
-            } else {
-                Some(format!("`{v}` is not a YYYY-MM-DD date"))
-            }
-        }
-        _ => None,
-    }
+super::declare_rule! {
+    /// ## What it does
+    /// Checks the syntax of non-date typed fields: whole numbers
+    /// (SeasonNumber, EpisodeNumber, ...), decimals (SRP; no currency symbol
+    /// or thousands separator), four-digit years (ReleaseYear), ISO 8601
+    /// durations (StartLag, EndLag, WindowDuration: `P180D`, `-P5DT10H`),
+    /// hours (RentalDuration, WatchDuration: `720` or `hh:mm:ss`) and run
+    /// times (TotalRunTime `HH:MM:SS`).
+    ///
+    /// ## Why is this bad?
+    /// These map to typed XML (xs:decimal, xs:duration, ...); the MovieLabs
+    /// schema and Amazon reject other spellings.
+    ///
+    /// ## Example
+    /// ```text
+    /// SRP = $4.99    WindowDuration = 180 days
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// SRP = 4.99     WindowDuration = P180D
+    /// ```
+    ///
+    /// ## How to fix
+    /// Write the value in the format named in the message.
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.8 (Value formats).
+    pub struct InvalidValueFormat = ("EMA009", "invalid-value-format", Error, Ema,
+        "Number, duration or run time is not in the required format");
 }
+
+/// Kinds whose syntax this rule checks.
+const KINDS: [FieldKind; 6] = [
+    FieldKind::Integer,
+    FieldKind::Decimal,
+    FieldKind::Year,
+    FieldKind::Duration,
+    FieldKind::Hours,
+    FieldKind::Runtime,
+];
 
 fn is_number(v: &str, allow_fraction: bool) -> bool {
     let body = v.strip_prefix('-').unwrap_or(v);
@@ -140,68 +97,25 @@ fn format_problem(kind: FieldKind, v: &str) -> Option<&'static str> {
     })
 }
 
-impl super::Rule for DateRule {
-    fn meta(&self) -> &'static RuleMeta {
-        &DATE_META
-    }
-
-    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (f, cell) in row.defined_cells() {
-            if !matches!(f.kind, FieldKind::Start | FieldKind::End | FieldKind::Date) {
+impl Rule for InvalidValueFormat {
+    fn check_row(
+        &self,
+        row: &Avail,
+        _facts: &RowFacts,
+        _ctx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for (f, cell) in KINDS.into_iter().flat_map(|k| row.cells_of_kind(k)) {
+            let v = cell.text.trim();
+            if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
                 continue;
             }
-            {
-                let v = cell.text.trim();
-                if v.is_empty() {
-                    continue;
-                }
-                if let Some(why) = date_problem(f.kind, v, &f.also) {
-                    let example = if f.kind == FieldKind::Date {
-                        "write YYYY-MM-DD (e.g. 2026-03-01) or give the cell a date format"
-                            .to_string()
-                    } else if let Some(d) = excel_serial_date(v).filter(|_| cell.native) {
-                        format!("format the cell as a date (this serial is {d})")
-                    } else {
-                        "write YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, or a condition such as Open or Immediate".to_string()
-                    };
-                    out.push(
-                        DATE_META
-                            .at_row_loc(
-                                row,
-                                row.cell_location(cell),
-                                format!("{} `{v}` is not valid: {why}", f.name),
-                            )
-                            .with_help(example),
-                    );
-                }
-            }
-        }
-    }
-}
-
-impl super::Rule for FormatRule {
-    fn meta(&self) -> &'static RuleMeta {
-        &FORMAT_META
-    }
-
-    fn check_row(&self, row: &Avail, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (f, cell) in row.defined_cells() {
-            {
-                let v = cell.text.trim();
-                if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-                    continue;
-                }
-                if let Some(expected) = format_problem(f.kind, v) {
-                    out.push(
-                        FORMAT_META
-                            .at_row_loc(
-                                row,
-                                row.cell_location(cell),
-                                format!("{} `{v}` is not {expected}", f.name),
-                            )
-                            .with_help(format!("write {expected}")),
-                    );
-                }
+            if let Some(expected) = format_problem(f.kind, v) {
+                out.push(
+                    Self::META
+                        .at_cell(row, cell, format!("{} `{v}` is not {expected}", f.name()))
+                        .with_help(format!("write {expected}")),
+                );
             }
         }
     }

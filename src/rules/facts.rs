@@ -7,7 +7,34 @@ use chrono::{DateTime, Utc};
 
 use super::{RowClass, Settings};
 use crate::model::time::When;
-use crate::model::{Avail, Cell};
+use crate::model::{Avail, Cell, Field};
+
+/// What a Start or End cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Nothing.
+    Empty,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// A date and time.
+    DateTime,
+    /// A condition such as `Open` or `Immediate`.
+    Condition,
+    /// Not a date, date-time or condition.
+    Invalid,
+}
+
+impl Form {
+    fn of(text: &str, when: &When) -> Form {
+        match when {
+            _ if text.is_empty() => Form::Empty,
+            When::Date(_) => Form::Date,
+            When::DateTime(..) => Form::DateTime,
+            When::Condition(_) => Form::Condition,
+            When::Invalid(_) => Form::Invalid,
+        }
+    }
+}
 
 /// An End as window rules compare it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,8 +89,12 @@ pub struct RowFacts {
     title: Option<Span>,
     /// Start as an instant, when it is a date or date-time.
     pub start: Option<DateTime<Utc>>,
+    /// What the Start cell holds.
+    pub start_form: Form,
     /// End as an instant, open or unusable.
     pub end: End,
+    /// What the End cell holds.
+    pub end_form: Form,
     /// The row's first territory, kept inline: most rows have just one, and
     /// a box per row would be freed one by one after the set rules.
     territory: Option<Span>,
@@ -78,21 +109,31 @@ impl RowFacts {
         let title = row
             .title_id()
             .map(|cell| Span::of(row, cell, cell.text.trim()));
-        let territories = row.territories();
-        let mut spans = territories.iter().map(|&(cell, t)| Span::of(row, cell, t));
+        let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
         let territory = spans.next();
         let more_territories = spans.collect();
-        let end = match When::parse(row.text("End")) {
-            When::Condition(_) => End::Open,
-            w => w.end_instant(zone).map_or(End::Unusable, End::At),
-        };
+        let (start_text, end_text) = (row.text(Field::Start), row.text(Field::End));
+        let (start, end) = (When::parse(start_text), When::parse(end_text));
         RowFacts {
             class: settings.classify(row),
             title,
-            start: When::parse(row.text("Start")).start_instant(zone),
-            end,
+            start: start.start_instant(zone),
+            start_form: Form::of(start_text, &start),
+            end: match &end {
+                When::Condition(_) => End::Open,
+                w => w.end_instant(zone).map_or(End::Unusable, End::At),
+            },
+            end_form: Form::of(end_text, &end),
             territory,
             more_territories,
+        }
+    }
+
+    /// The End as an instant, when it is a date or date-time.
+    pub fn end_instant(&self) -> Option<DateTime<Utc>> {
+        match self.end {
+            End::At(t) => Some(t),
+            End::Open | End::Unusable => None,
         }
     }
 
@@ -132,12 +173,12 @@ mod tests {
     fn title_and_territories_read_as_the_row_gives_them() {
         let row = row(&[
             ("ALID", " md:alid:x:1 "),
-            ("Territory", " US, GB |DE,"),
+            ("Territory", " US, GB ,DE,"),
             ("TerritoryExclusion", "GB"),
         ]);
         let facts = RowFacts::of(&row, &Settings::default());
         assert_eq!(facts.title(&row), Some("md:alid:x:1"));
-        let expected: Vec<&str> = row.territories().into_iter().map(|(_, t)| t).collect();
+        let expected: Vec<&str> = row.territories().map(|(_, t)| t).collect();
         assert_eq!(expected, ["US", "DE"]);
         assert_eq!(facts.territories(&row).collect::<Vec<_>>(), expected);
     }

@@ -7,34 +7,43 @@
 
 pub mod facts;
 pub mod profile;
-
-mod cph_dab;
-mod cph_discrete_windows;
-mod cph_entry_type;
-mod cph_inputs;
-mod cph_licensed_window;
-mod cph_localization;
-mod cph_no_rows;
-mod cph_partner_alias;
-mod cph_row_limit;
-mod cph_start;
-mod cph_territory;
-mod ema_currency;
-mod ema_end_before_start;
-mod ema_enum;
-mod ema_formula;
-mod ema_inconsistent_title;
-mod ema_language;
-mod ema_missing_column;
-mod ema_required_value;
-mod ema_territory;
-mod ema_unknown_column;
-mod ema_value_format;
 pub mod reader;
+
+pub mod cph_dab;
+pub mod cph_discrete_windows;
+pub mod cph_entry_type;
+pub mod cph_inputs;
+pub mod cph_licensed_gap;
+pub mod cph_licensed_unused;
+pub mod cph_licensed_window;
+pub mod cph_localization;
+pub mod cph_localization_reminder;
+pub mod cph_min_lead;
+pub mod cph_no_rows;
+pub mod cph_partner_alias;
+pub mod cph_rights_description;
+pub mod cph_row_limit;
+pub mod cph_start;
+pub mod cph_territories_unset;
+pub mod cph_territory;
+pub mod ema_currency;
+pub mod ema_date;
+pub mod ema_end_before_start;
+pub mod ema_enum;
+pub mod ema_formula;
+pub mod ema_inconsistent_title;
+pub mod ema_language;
+pub mod ema_list_separator;
+pub mod ema_missing_column;
+pub mod ema_missing_conditional_column;
+pub mod ema_required_value;
+pub mod ema_territory;
+pub mod ema_unknown_column;
+pub mod ema_value_format;
 
 use std::sync::Arc;
 
-use crate::model::{Avail, Diagnostic, Location, Severity};
+use crate::model::{Avail, Cell, Diagnostic, Field, Location, Severity};
 use crate::read::SheetRows;
 
 pub use facts::{End, RowFacts};
@@ -51,7 +60,19 @@ pub enum Family {
     Cph,
 }
 
-/// Fixed facts about a rule.
+impl Family {
+    /// The family's name, as `availcheck explain` shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Reader => "reader",
+            Family::Ema => "ema",
+            Family::Cph => "cph-svod",
+        }
+    }
+}
+
+/// Fixed facts about a rule: every finding of a rule has its code and its
+/// severity.
 #[derive(Debug)]
 pub struct RuleMeta {
     /// Stable code (`EMA003`, `CPH005`).
@@ -60,16 +81,69 @@ pub struct RuleMeta {
     pub name: &'static str,
     /// One-line title.
     pub title: &'static str,
-    /// Default severity (a rule may emit other severities where its docs say so).
+    /// The severity of every finding of the rule.
     pub severity: Severity,
     /// Family.
     pub family: Family,
-    /// Markdown documentation: what, why, example, fix, source.
+    /// The rule's doc comment as written (each line keeps the space after
+    /// `///`); [`RuleMeta::documentation`] gives it as Markdown.
     pub docs: &'static str,
 }
 
+/// Declares a rule: its doc comment (the user documentation, shown by
+/// rustdoc and by `availcheck explain`) and its fixed facts, as a unit
+/// struct `$name` whose `META` holds them.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct MissingColumn = ("EMA001", "missing-required-column", Error, Ema,
+///         "Required column missing from the header");
+/// }
+/// ```
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub struct $name:ident = ($code:literal, $slug:literal, $severity:ident, $family:ident, $title:literal);
+    ) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+
+        impl $name {
+            /// The rule's fixed facts; its docs are this struct's doc comment.
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $slug,
+                title: $title,
+                severity: $crate::model::Severity::$severity,
+                family: $crate::rules::Family::$family,
+                docs: concat!($($doc, "\n"),+),
+            };
+        }
+
+        impl $crate::rules::HasMeta for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+        }
+    };
+}
+pub(crate) use declare_rule;
+
 impl RuleMeta {
-    /// A diagnostic of this rule at a location, with the default severity.
+    /// The documentation as Markdown: the doc comment without the space
+    /// each `///` line starts with.
+    pub fn documentation(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A diagnostic of this rule at a location.
     pub fn diag(&'static self, location: Location, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.code, self.severity, message, location)
     }
@@ -78,35 +152,39 @@ impl RuleMeta {
     pub fn at_field(
         &'static self,
         row: &Avail,
-        field: &str,
+        field: Field,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let loc = row.location(field);
-        self.at_row_loc(row, loc, message)
+        let column = row.sheet.column_of(field).unwrap_or(0);
+        self.on_row(row, row.location(field), column, message)
     }
 
-    /// A diagnostic about `row` at a given location inside it.
-    pub fn at_row_loc(
+    /// A diagnostic about one cell of `row`.
+    pub fn at_cell(
+        &'static self,
+        row: &Avail,
+        cell: &Cell,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.on_row(row, row.cell_location(cell), cell.column(), message)
+    }
+
+    /// A diagnostic about `row` at `loc`, ordered by `column`, with the row
+    /// shown.
+    fn on_row(
         &'static self,
         row: &Avail,
         loc: Location,
+        column: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let col = match (loc.col, &loc.column) {
-            (Some(c), _) => c as usize,
-            (None, Some(letter)) => row
-                .sheet
-                .columns
-                .iter()
-                .position(|c| &c.letter == letter)
-                .unwrap_or(0),
-            _ => 0,
-        };
+        // XML findings sort by their place in the document.
+        let column = loc.col.map_or(column, |c| c as usize);
         let mut d = self.diag(loc, message).with_order((
             row.sheet.file_index,
             row.sheet.sheet_index,
             row.row,
-            col,
+            column,
         ));
         d.excerpt = Some(Arc::new(row.excerpt()));
         d
@@ -118,32 +196,12 @@ impl RuleMeta {
 pub struct Context<'a> {
     /// Profile and its settings.
     pub settings: &'a Settings,
-    /// For row rules: the class of the row being checked, classified once
-    /// for all rules ([`Context::class`]).
-    pub row_class: Option<RowClass>,
 }
 
 impl<'a> Context<'a> {
-    /// A context without a row.
+    /// The context of a check with `settings`.
     pub fn new(settings: &'a Settings) -> Self {
-        Context {
-            settings,
-            row_class: None,
-        }
-    }
-
-    /// The context for checking a row of class `class`.
-    pub fn for_row(self, class: RowClass) -> Self {
-        Context {
-            row_class: Some(class),
-            ..self
-        }
-    }
-
-    /// The class of the row being checked (row rules only see that row).
-    pub fn class(&self, row: &Avail) -> RowClass {
-        self.row_class
-            .unwrap_or_else(|| self.settings.classify(row))
+        Context { settings }
     }
 }
 
@@ -178,16 +236,26 @@ impl<'a> RuleInput<'a> {
     }
 }
 
-/// A check. Implement the scope(s) the rule needs.
-pub trait Rule: Sync + Send {
+/// The fixed facts of a rule; [`declare_rule!`] implements it.
+pub trait HasMeta {
     /// The rule's fixed facts.
     fn meta(&self) -> &'static RuleMeta;
+}
 
+/// A check. Implement the scope(s) the rule needs.
+pub trait Rule: HasMeta + Sync + Send {
     /// Header-level check of one sheet.
     fn check_sheet(&self, _sheet: &SheetRows, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
-    /// Check of one row (called in parallel across rows).
-    fn check_row(&self, _row: &Avail, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    /// Check of one row, given its facts (called in parallel across rows).
+    fn check_row(
+        &self,
+        _row: &Avail,
+        _facts: &RowFacts,
+        _ctx: &Context<'_>,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
 
     /// Cross-row check over every row at once.
     fn check_set(&self, _input: &RuleInput<'_>, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
@@ -196,36 +264,44 @@ pub trait Rule: Sync + Send {
 /// Every rule, in code order. The one table mapping codes to rules.
 pub fn registry() -> &'static [&'static dyn Rule] {
     &[
-        &ema_missing_column::Rule,
-        &ema_unknown_column::Rule,
-        &ema_required_value::Rule,
-        &ema_enum::Rule,
-        &ema_territory::Rule,
-        &ema_language::Rule,
-        &ema_currency::Rule,
-        &ema_value_format::DateRule,
-        &ema_value_format::FormatRule,
-        &ema_end_before_start::Rule,
-        &ema_formula::Rule,
-        &ema_inconsistent_title::Rule,
-        &cph_inputs::Rule,
-        &cph_dab::Rule,
-        &cph_territory::Rule,
-        &cph_start::Rule,
-        &cph_licensed_window::Rule,
-        &cph_discrete_windows::Rule,
-        &cph_partner_alias::Rule,
-        &cph_entry_type::Rule,
-        &cph_row_limit::Rule,
-        &cph_localization::Rule,
-        &cph_no_rows::Rule,
+        &ema_missing_column::MissingColumn,
+        &ema_unknown_column::UnknownColumn,
+        &ema_required_value::RequiredValue,
+        &ema_enum::InvalidEnumeration,
+        &ema_territory::InvalidTerritory,
+        &ema_language::InvalidLanguage,
+        &ema_currency::InvalidCurrency,
+        &ema_date::InvalidDate,
+        &ema_value_format::InvalidValueFormat,
+        &ema_end_before_start::EndNotAfterStart,
+        &ema_formula::ExcelFormula,
+        &ema_inconsistent_title::InconsistentTitle,
+        &ema_missing_conditional_column::MissingConditionalColumn,
+        &ema_list_separator::ListSeparator,
+        &cph_inputs::CphInputs,
+        &cph_dab::DabVersion,
+        &cph_territory::TerritoryNotPermitted,
+        &cph_start::StartNotForward,
+        &cph_licensed_window::LicensedWindowConflict,
+        &cph_discrete_windows::OverlappingWindows,
+        &cph_partner_alias::PartnerAlias,
+        &cph_entry_type::EntryType,
+        &cph_row_limit::RowLimit,
+        &cph_localization::Localization,
+        &cph_no_rows::NoCphRows,
+        &cph_rights_description::RightsDescription,
+        &cph_territories_unset::TerritoriesUnset,
+        &cph_min_lead::StartWithinLead,
+        &cph_licensed_gap::LicensedWindowGap,
+        &cph_licensed_unused::LicensedWindowUnused,
+        &cph_localization_reminder::LocalizationReminder,
     ]
 }
 
 /// Every rule's metadata, reader findings included, sorted by code.
 pub fn all_meta() -> Vec<&'static RuleMeta> {
     let mut v: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
-    v.extend(reader::METAS.iter());
+    v.extend(reader::METAS.iter().copied());
     v.sort_by_key(|m| m.code);
     v
 }
@@ -290,7 +366,10 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), metas.len(), "duplicate rule code");
         for m in metas {
-            assert!(m.docs.contains("## What it does"), "{} lacks docs", m.code);
+            let docs = m.documentation();
+            for section in ["## What it does", "## Example", "## Source"] {
+                assert!(docs.contains(section), "{} lacks `{section}`", m.code);
+            }
             assert!(!m.title.is_empty());
         }
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 
-use crate::model::{Avail, TemplateVersion};
+use crate::model::{Avail, Field, TemplateVersion};
 
 /// Which rule set runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,22 +33,36 @@ impl Profile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marker {
     /// Fields any of which may hold the marker.
-    pub fields: Vec<String>,
+    pub fields: Vec<Field>,
     /// The marker value (compared case-insensitively after trimming).
     pub value: String,
 }
 
 impl Marker {
-    fn new(fields: &[&str], value: &str) -> Self {
+    fn new(fields: &[Field], value: &str) -> Self {
         Marker {
-            fields: fields.iter().map(|s| s.to_string()).collect(),
+            fields: fields.to_vec(),
             value: value.to_string(),
         }
     }
 
+    /// The marker fields, `A or B`, for messages.
+    pub fn field_names(&self) -> String {
+        let names: Vec<&str> = self.fields.iter().map(|f| f.name()).collect();
+        names.join(" or ")
+    }
+
     /// `GroupIdentity = CPH` (or `A or B = CPH`), for messages.
     pub fn describe(&self) -> String {
-        format!("{} = {}", self.fields.join(" or "), self.value)
+        format!("{} = {}", self.field_names(), self.value)
+    }
+
+    /// The first of the marker's fields in which `row` carries the marker.
+    pub fn found_in(&self, row: &Avail) -> Option<Field> {
+        self.fields
+            .iter()
+            .copied()
+            .find(|f| is_marker(row, *f, &self.value))
     }
 }
 
@@ -69,10 +83,10 @@ pub struct Markers {
 impl Default for Markers {
     fn default() -> Self {
         Markers {
-            v1_6: Marker::new(&["LicenseRightsDescription"], "CPH"),
-            v1_7_3: Marker::new(&["GroupIdentity"], "CPH"),
-            xml_2_1: Marker::new(&["LicenseRightsDescription"], "CPH"),
-            xml_2_3: Marker::new(&["GroupIdentity", "ContractID"], "CPH"),
+            v1_6: Marker::new(&[Field::LicenseRightsDescription], "CPH"),
+            v1_7_3: Marker::new(&[Field::GroupIdentity], "CPH"),
+            xml_2_1: Marker::new(&[Field::LicenseRightsDescription], "CPH"),
+            xml_2_3: Marker::new(&[Field::GroupIdentity, Field::ContractID], "CPH"),
         }
     }
 }
@@ -88,6 +102,20 @@ impl Markers {
             TemplateVersion::Xml(..) => Some(&self.xml_2_1),
             _ => None,
         }
+    }
+
+    /// The marker of a family key of availcheck.toml (`1.6`, `1.7.3`,
+    /// `xml-2.1`, `xml-2.3`) and the spreadsheet versions whose fields it may
+    /// name (XML versions by their spreadsheet equivalents).
+    pub fn family_mut(&mut self, key: &str) -> Option<(&mut Marker, &'static [TemplateVersion])> {
+        use TemplateVersion::*;
+        Some(match key {
+            "1.6" => (&mut self.v1_6, &[V1_6]),
+            "1.7.3" => (&mut self.v1_7_3, &[V1_7_3]),
+            "xml-2.1" => (&mut self.xml_2_1, &[V1_6, V1_7, V1_7_2]),
+            "xml-2.3" => (&mut self.xml_2_3, &[V1_7_3, V1_8, V1_9]),
+            _ => return None,
+        })
     }
 
     /// Every (field, value) pair any version uses, to spot a misplaced marker.
@@ -146,7 +174,9 @@ pub enum RowClass {
     Other,
 }
 
-fn is_marker(row: &Avail, field: &str, value: &str) -> bool {
+/// True when a cell of `field` holds the marker `value` (alone or among
+/// comma-separated words, as in `CPH, DAB`).
+fn is_marker(row: &Avail, field: Field, value: &str) -> bool {
     row.get_all(field).any(|c| {
         c.text
             .split(',')
@@ -158,16 +188,11 @@ impl Settings {
     /// Classifies a row per `cph-svod-rules.md` "Which rows are CPH rows".
     pub fn classify(&self, row: &Avail) -> RowClass {
         let version = row.sheet.version;
-        let license = row.text("LicenseType");
+        let license = row.text(Field::LicenseType);
         let own = self.markers.for_version(version);
-        let has_own = own.is_some_and(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
+        let has_own = own.is_some_and(|m| m.found_in(row).is_some());
         // Only rows without their own marker need the wider search.
-        let has_any = has_own
-            || self
-                .markers
-                .all()
-                .iter()
-                .any(|m| m.fields.iter().any(|f| is_marker(row, f, &m.value)));
+        let has_any = has_own || self.markers.all().iter().any(|m| m.found_in(row).is_some());
         match (license == "SVOD", has_own, has_any) {
             (true, true, _) => RowClass::Cph,
             // 1.7/1.7.2/1.8/1.9 have no marker of their own: any marker makes it a CPH row (reported by CPH001).

@@ -1,149 +1,241 @@
 //! What the readers noticed, as diagnostics: one code per [`NoteKind`].
 
-use super::{Family, RuleMeta};
-use crate::model::{Diagnostic, Severity};
+use super::RuleMeta;
+use crate::model::Diagnostic;
 use crate::read::{Note, NoteKind};
 
+super::declare_rule! {
+    /// ## What it does
+    /// Says which EMA template version (and Movies/TV dictionary) each sheet
+    /// was checked against and why: `--template-version`, cell A3 (1.8/1.9
+    /// templates), the header's fields matched against the dictionaries of
+    /// `schemas/dictionaries/` (e.g. `GroupIdentity` is new in 1.7.3,
+    /// `StoreLanguage` is 1.6 only), or the instructions sheet's version
+    /// cell. For XML, the namespace URI.
+    ///
+    /// ## Why it matters
+    /// Enumerations and required fields differ between versions; CPH inputs
+    /// differ between 1.6 and 1.7.3. If the guess is wrong, pass
+    /// `--template-version`.
+    ///
+    /// ## Example
+    /// ```text
+    /// checked as EMA Avails 1.7.3 Movies sheet: header has `GroupIdentity` (new in 1.7.3)
+    /// ```
+    /// Fixed, when the sheet is really a 1.8 template:
+    /// ```text
+    /// availcheck check avails.xlsx --template-version 1.8
+    /// ```
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.1 and §5 item 3.
+    pub struct VersionUsed = ("AVC001", "template-version", Info, Reader,
+        "Template version used for a sheet");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Reports empty rows between data rows. availcheck reads to the real end
+    /// of the sheet (MovieLabs stops after 5 empty rows, silently dropping
+    /// the rest).
+    ///
+    /// ## Why it matters
+    /// Rows after a gap may be forgotten by other tools; check that none are
+    /// stray.
+    ///
+    /// ## Example
+    /// ```text
+    /// row 4: avail   rows 5–11: empty   row 12: avail
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 4: avail   row 5: avail
+    /// ```
+    ///
+    /// ## Source
+    /// MovieLabs `StreamingXmlBuilder.processRow` (ema-avails-format.md §1.2).
+    pub struct EmptyRowsSkipped = ("AVC002", "empty-rows-skipped", Info, Reader,
+        "Empty rows inside the data were skipped");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Names sheets that were not checked: empty sheets and sheets without an
+    /// EMA header row. Sheets named like *Dictionary*, *FAQ* or
+    /// *Instructions* are documentation and skipped without a note.
+    ///
+    /// ## Why it matters
+    /// A data sheet whose header is not found is not checked at all.
+    ///
+    /// ## Example
+    /// ```text
+    /// sheet `Avails`: row 2 holds `Title | Country | Window`
+    /// ```
+    /// Fixed: the EMA field names in row 2:
+    /// ```text
+    /// sheet `Avails`: row 2 holds `TitleInternalAlias | Territory | Start`
+    /// ```
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.1 (sheets) and §1.2 (header rows).
+    pub struct SheetSkipped = ("AVC003", "sheet-skipped", Info, Reader,
+        "Sheet not checked");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Row 3 of an EMA sheet is reserved for `//` comments (1.8/1.9 put the
+    /// version in A3). A data row there is not checked as an avail.
+    ///
+    /// ## Why it matters
+    /// MovieLabs reports "Third row should not contain an Avail"; the row may
+    /// be lost.
+    ///
+    /// ## Example
+    /// ```text
+    /// row 3: acme | US | Movie | Full Extract | ...
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 3: //comments    row 4: acme | US | Movie | Full Extract | ...
+    /// ```
+    ///
+    /// ## How to fix
+    /// Insert a comment row so data starts at row 4.
+    ///
+    /// ## Source
+    /// MovieLabs `AvailsSheet.ingest` (ema-avails-format.md §1.2).
+    pub struct Row3Data = ("AVC004", "row3-data", Warning, Reader,
+        "Row 3 holds data");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Warns when field names are not in row 2 (e.g. a single header row in
+    /// row 1). availcheck still finds the header and checks the data.
+    ///
+    /// ## Why it matters
+    /// Amazon's ingest expects the template layout: categories in row 1,
+    /// field names in row 2, comments in row 3, data from row 4.
+    ///
+    /// ## Example
+    /// ```text
+    /// row 1: DisplayName | Territory | ...   row 2: data
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 1: Avail | AvailTrans | ...   row 2: DisplayName | Territory | ...   row 3: //   row 4: data
+    /// ```
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.2 (header-row layout).
+    pub struct HeaderLayout = ("AVC005", "header-layout", Warning, Reader,
+        "Header rows are not laid out as in the EMA template");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// A CSV that is not UTF-8 (UTF-16, or Windows-1252 from an old Excel
+    /// export) is decoded and checked, with this warning.
+    ///
+    /// ## Why it matters
+    /// Other systems may read the accented titles as different characters.
+    ///
+    /// ## Example
+    /// ```text
+    /// avails.csv saved as "CSV (Comma delimited)" (Windows-1252)
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// avails.csv saved as "CSV UTF-8 (Comma delimited)"
+    /// ```
+    ///
+    /// ## How to fix
+    /// Save as "CSV UTF-8".
+    ///
+    /// ## Source
+    /// RFC 4180 leaves the encoding open; Amazon's and MovieLabs' tools read
+    /// UTF-8.
+    pub struct Encoding = ("AVC006", "encoding", Warning, Reader,
+        "Text file is not UTF-8");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Reports a header field that appears twice; only the first column is
+    /// checked.
+    ///
+    /// ## Why it matters
+    /// Tools disagree on which column wins.
+    ///
+    /// ## Example
+    /// ```text
+    /// row 2: Territory | LicenseType | Territory
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 2: Territory | LicenseType
+    /// ```
+    ///
+    /// ## How to fix
+    /// Delete the duplicate column.
+    ///
+    /// ## Source
+    /// ema-avails-format.md §1.2 (header matching is by name).
+    pub struct DuplicateColumn = ("AVC007", "duplicate-column", Warning, Reader,
+        "The same field appears in two columns");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Checks what the Avails XSD would check for the elements availcheck
+    /// uses: required elements missing or empty, element order where it
+    /// matters, and xs:dateTime / xs:duration / xs:decimal / xs:boolean
+    /// syntax. Unlike the MovieLabs validator, a structural error does not
+    /// stop the other checks.
+    ///
+    /// ## Why it matters
+    /// Amazon validates Avails XML against the schema and rejects what fails.
+    ///
+    /// ## Example
+    /// ```xml
+    /// <Transaction><Start>2026-03-01</Start>...</Transaction>
+    /// ```
+    /// Fixed:
+    /// ```xml
+    /// <Transaction><Start>2026-03-01T00:00:00Z</Start>...</Transaction>
+    /// ```
+    ///
+    /// ## Source
+    /// MovieLabs avails XSDs 2.1–2.7 (ema-avails-format.md §2).
+    pub struct XmlStructure = ("AVC008", "xml-structure", Error, Reader,
+        "Avails XML structure problem");
+}
+
 /// Reader findings' metadata, in code order.
-pub static METAS: [RuleMeta; 8] = [
-    RuleMeta {
-        code: "AVC001",
-        name: "template-version",
-        title: "Template version used for a sheet",
-        severity: Severity::Info,
-        family: Family::Reader,
-        docs: r#"## What it does
-Says which EMA template version (and Movies/TV dictionary) each sheet was
-checked against and why: `--template-version`, cell A3 (1.8/1.9 templates),
-header signatures (e.g. `GroupIdentity` means 1.7.3, `StoreLanguage` 1.6),
-or the instructions sheet's version cell. For XML, the namespace URI.
-
-## Why it matters
-Enumerations and required fields differ between versions; CPH inputs differ
-between 1.6 and 1.7.3. If the guess is wrong, pass `--template-version`.
-
-## Source
-ema-avails-format.md §1.1 and §5 item 3.
-"#,
-    },
-    RuleMeta {
-        code: "AVC002",
-        name: "empty-rows-skipped",
-        title: "Empty rows inside the data were skipped",
-        severity: Severity::Info,
-        family: Family::Reader,
-        docs: r#"## What it does
-Reports empty rows between data rows. availcheck reads to the real end of
-the sheet (MovieLabs stops after 5 empty rows, silently dropping the rest).
-
-## Why it matters
-Rows after a gap may be forgotten by other tools; check that none are stray.
-"#,
-    },
-    RuleMeta {
-        code: "AVC003",
-        name: "sheet-skipped",
-        title: "Sheet not checked",
-        severity: Severity::Info,
-        family: Family::Reader,
-        docs: r#"## What it does
-Names sheets that were not checked: empty sheets and sheets without an EMA
-header row. Sheets named like *Dictionary*, *FAQ* or *Instructions* are
-documentation and skipped without a note.
-"#,
-    },
-    RuleMeta {
-        code: "AVC004",
-        name: "row3-data",
-        title: "Row 3 holds data",
-        severity: Severity::Warning,
-        family: Family::Reader,
-        docs: r#"## What it does
-Row 3 of an EMA sheet is reserved for `//` comments (1.8/1.9 put the version
-in A3). A data row there is not checked as an avail.
-
-## Why it matters
-MovieLabs reports "Third row should not contain an Avail"; the row may be lost.
-
-## How to fix
-Insert a comment row so data starts at row 4.
-"#,
-    },
-    RuleMeta {
-        code: "AVC005",
-        name: "header-layout",
-        title: "Header rows are not laid out as in the EMA template",
-        severity: Severity::Warning,
-        family: Family::Reader,
-        docs: r#"## What it does
-Warns when field names are not in row 2 (e.g. a single header row in row 1).
-availcheck still finds the header and checks the data.
-
-## Why it matters
-Amazon's ingest expects the template layout: categories in row 1, field names
-in row 2, comments in row 3, data from row 4.
-"#,
-    },
-    RuleMeta {
-        code: "AVC006",
-        name: "encoding",
-        title: "Text file is not UTF-8",
-        severity: Severity::Warning,
-        family: Family::Reader,
-        docs: r#"## What it does
-A CSV that is not UTF-8 (UTF-16, or Windows-1252 from an old Excel export)
-is decoded and checked, with this warning.
-
-## How to fix
-Save as "CSV UTF-8".
-"#,
-    },
-    RuleMeta {
-        code: "AVC007",
-        name: "duplicate-column",
-        title: "The same field appears in two columns",
-        severity: Severity::Warning,
-        family: Family::Reader,
-        docs: r#"## What it does
-Reports a header field that appears twice; only the first column is checked.
-
-## Why it matters
-Tools disagree on which column wins.
-
-## How to fix
-Delete the duplicate column.
-"#,
-    },
-    RuleMeta {
-        code: "AVC008",
-        name: "xml-structure",
-        title: "Avails XML structure problem",
-        severity: Severity::Error,
-        family: Family::Reader,
-        docs: r#"## What it does
-Checks what the Avails XSD would check for the elements availcheck uses:
-required elements missing or empty, element order where it matters, and
-xs:dateTime / xs:duration / xs:decimal / xs:boolean syntax. Unlike the
-MovieLabs validator, a structural error does not stop the other checks.
-
-## Source
-MovieLabs avails XSDs 2.1–2.7 (ema-avails-format.md §2).
-"#,
-    },
+pub static METAS: [&RuleMeta; 8] = [
+    &VersionUsed::META,
+    &EmptyRowsSkipped::META,
+    &SheetSkipped::META,
+    &Row3Data::META,
+    &HeaderLayout::META,
+    &Encoding::META,
+    &DuplicateColumn::META,
+    &XmlStructure::META,
 ];
 
+/// The code of a kind of note.
 fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
-    let i = match kind {
-        NoteKind::VersionUsed => 0,
-        NoteKind::EmptyRowsSkipped => 1,
-        NoteKind::SheetSkipped => 2,
-        NoteKind::Row3NotComment => 3,
-        NoteKind::HeaderLayout => 4,
-        NoteKind::Encoding => 5,
-        NoteKind::DuplicateColumn => 6,
-        NoteKind::XmlStructure => 7,
-    };
-    &METAS[i]
+    match kind {
+        NoteKind::VersionUsed => &VersionUsed::META,
+        NoteKind::EmptyRowsSkipped => &EmptyRowsSkipped::META,
+        NoteKind::SheetSkipped => &SheetSkipped::META,
+        NoteKind::Row3NotComment => &Row3Data::META,
+        NoteKind::HeaderLayout => &HeaderLayout::META,
+        NoteKind::Encoding => &Encoding::META,
+        NoteKind::DuplicateColumn => &DuplicateColumn::META,
+        NoteKind::XmlStructure => &XmlStructure::META,
+    }
 }
 
 /// Turns a reader note into a diagnostic. `order` places it among the file's diagnostics.
