@@ -662,3 +662,32 @@ fn output_never_overwrites_an_input() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(report.exists());
 }
+
+/// A marker field availcheck.toml misspells is exit 2 naming the file,
+/// line and column, with a did-you-mean (before: it loaded without a word
+/// and the clean fixture got three CPH001 errors).
+#[test]
+fn config_marker_fields_are_checked_against_the_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("availcheck.toml");
+    std::fs::write(
+        &config,
+        "territories = [\"US\", \"GB\"]\n[markers.\"1.7.3\"]\nfields = [\"GroupIdentiy\"]\nvalue = \"CPH\"\n",
+    )
+    .unwrap();
+    let r = run_check(
+        &[
+            fixture("cph-1.7.3-movies.xlsx").display().to_string(),
+            "--config".into(),
+            config.display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    let expected = format!(
+        "error: {}:3:11: [markers.\"1.7.3\"]: `GroupIdentiy` is not a field of EMA 1.7.3; did you mean `GroupIdentity`?",
+        config.display()
+    );
+    assert_eq!(r.stderr.trim(), expected);
+    assert!(r.stdout.is_empty(), "no report: {}", r.stdout);
+}

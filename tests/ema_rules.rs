@@ -1015,3 +1015,71 @@ fn csv_multiline_value_is_not_an_empty_row() {
     let (_, report, _) = check(&path, "ema", &[]);
     assert_eq!(one(&report, "AVC002")["location"]["row"], 5, "{report:#}");
 }
+
+// ---------------------------------------------------------------- one vocabulary
+
+/// A 1.9 header with the 1.9 additions is detected as 1.9 by those fields,
+/// and the same fields are fields of 1.9: no EMA002 on them, and TPRType is
+/// checked against its enumeration (before: AVC001 said "TPRType (new in
+/// 1.9)" while EMA002 said TPRType is no 1.9 field, and `Bogus` passed).
+#[test]
+fn the_1_9_additions_are_1_9_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = movies_1_7_3()
+        .without("GroupIdentity")
+        .with(&[("TPRType", "Bogus"), ("CampaignID", "spring-sale")]);
+    let mut sheet = SheetSpec::from_recs("Template-Movies", &[rec]);
+    // No A3 version: the header alone says 1.9.
+    sheet.row3 = None;
+    let path = dir.path().join("tpr.xlsx");
+    Book::one(sheet).write(&path);
+    let (_, report, _) = check(&path, "ema", &[]);
+    let version = one(&report, "AVC001");
+    assert!(
+        version["message"]
+            .as_str()
+            .unwrap()
+            .contains("EMA Avails 1.9 Movies sheet: header has `TPRType` (new in 1.9)"),
+        "{version:#}"
+    );
+    assert!(with_code(&report, "EMA002").is_empty(), "{report:#}");
+    let bogus = one(&report, "EMA004");
+    assert_eq!(bogus["location"]["field"], "TPRType");
+    assert!(
+        bogus["help"].as_str().unwrap().contains("Unconditional"),
+        "{bogus:#}"
+    );
+}
+
+/// Lists split on the dictionary's separator: `US|GB` and `en|fr` on 1.7.3
+/// are an error naming the comma (before: no finding, while `en fr` was
+/// flagged); `en fr` is still an invalid language.
+#[test]
+fn ema014_list_with_another_separator() {
+    let recs = [
+        movies_1_7_3().with(&[("Territory", "US|GB")]),
+        movies_1_7_3().with(&[("AssetLanguage", "en|fr"), ("ALID", "md:alid:org:acme:m2")]),
+        movies_1_7_3().with(&[("AssetLanguage", "en fr"), ("ALID", "md:alid:org:acme:m3")]),
+        movies_1_7_3().with(&[("Territory", "US, GB"), ("ALID", "md:alid:org:acme:m4")]),
+    ];
+    let (code, report) = ema("Movies", &recs);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        set(&[
+            at("EMA014", "error", "Movies", 4, "Territory"),
+            at("EMA014", "error", "Movies", 5, "AssetLanguage"),
+            at("EMA006", "error", "Movies", 6, "AssetLanguage"),
+        ]),
+        "{report:#}"
+    );
+    let territory = &with_code(&report, "EMA014")[0];
+    assert!(
+        territory["message"]
+            .as_str()
+            .unwrap()
+            .contains("a comma (`,`)"),
+        "{territory:#}"
+    );
+    assert_eq!(territory["help"], "write `US, GB`");
+}
