@@ -1,18 +1,14 @@
 //! availcheck command line: parse arguments, call the library, choose the
 //! renderer and the exit code (0 clean, 1 findings, 2 usage or unreadable input).
 
-use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use availcheck::config::Config;
-use availcheck::model::Severity;
-use availcheck::model::time::{parse_lead, parse_offset};
-use availcheck::report::{self, Format, RenderOptions, human};
-use availcheck::rules::{self, Profile, Settings};
+use availcheck::config::CheckFlags;
+use availcheck::report::{self, FailOn, Format, RenderOptions, human};
+use availcheck::rules;
 use availcheck::{CheckOptions, read::ReadOptions};
-use chrono::{DateTime, Utc};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
@@ -55,43 +51,6 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ProfileArg {
-    /// EMA data dictionary rules only.
-    Ema,
-    /// EMA plus Amazon CPH SVOD rules.
-    CphSvod,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    /// Compiler-style reports and a summary (for people; do not parse).
-    Human,
-    /// One JSON document (schemas/report.schema.json).
-    Json,
-    /// One JSON object per diagnostic per line, then a {"summary": …} line.
-    Jsonl,
-    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
-    Sarif,
-    /// JUnit XML: one testsuite per file, one testcase per rule that fired.
-    Junit,
-    /// GitHub Actions annotations (::error file=…,line=…::…).
-    Github,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Human => Format::Human,
-            FormatArg::Json => Format::Json,
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Sarif => Format::Sarif,
-            FormatArg::Junit => Format::Junit,
-            FormatArg::Github => Format::Github,
-        }
-    }
-}
-
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorArg {
     /// Colour when stdout is a terminal and NO_COLOR is not set.
@@ -102,37 +61,24 @@ enum ColorArg {
     Never,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    /// Exit 1 when there is an error.
-    Error,
-    /// Exit 1 when there is an error or a warning.
-    Warning,
-    /// Always exit 0 unless an input is unreadable.
-    Never,
-}
-
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Avails files or folders (.xlsx .xls .xlsb .ods .csv .xml).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Rule profile [default: cph-svod, or `profile` in availcheck.toml].
-    #[arg(long, value_enum)]
-    profile: Option<ProfileArg>,
-    /// Use this template version instead of detecting it: 1.6, 1.7, 1.7.2, 1.7.3, 1.8, 1.9, or an Avails XML version 2.1 … 2.7 for XML inputs.
-    #[arg(long, value_name = "VERSION")]
-    template_version: Option<String>,
+    /// What is checked and how (each overrides availcheck.toml).
+    #[command(flatten)]
+    flags: CheckFlags,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
-    format: FormatArg,
+    format: Format,
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     json: bool,
     /// Write the report to FILE instead of stdout, atomically (a temporary
     /// file in the same folder, fsynced and renamed into place when
     /// complete; never a half-written report), and print the human summary
-    /// on stderr. `-` means stdout.
+    /// on stderr. `-` means stdout. FILE may not be an input.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
     /// Show at most N diagnostics, the first N in file, sheet, row, column
@@ -153,27 +99,6 @@ struct CheckArgs {
     /// Lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
-    /// Config file [default: ./availcheck.toml if present].
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Territories of your CPH agreement, comma-separated (e.g. US,GB,DE).
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    territories: Option<Vec<String>>,
-    /// Your Prime Video partner alias; DisplayName must equal it.
-    #[arg(long, value_name = "ALIAS")]
-    partner: Option<String>,
-    /// Check time for forward-looking Starts (RFC 3339) [default: now].
-    #[arg(long, value_name = "TIME")]
-    as_of: Option<String>,
-    /// Warn when a CPH Start is sooner than this after --as-of (e.g. 14d, 36h).
-    #[arg(long, value_name = "DURATION")]
-    min_lead: Option<String>,
-    /// Licensed SVOD windows from another file (avails file, or CSV title_id,territory,start,end). Repeatable.
-    #[arg(long, value_name = "FILE")]
-    licensed: Vec<PathBuf>,
-    /// Zone for date-times without offset: UTC or +hh:mm [default: UTC].
-    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
-    time_zone: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -340,48 +265,28 @@ impl Progress {
 }
 
 fn run(args: CheckArgs) -> Result<ExitCode, String> {
-    let config = Config::load(args.config.as_deref())
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
-    let settings = settings(&args, &config)?;
-    let template_version = args
-        .template_version
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(|e: String| format!("--template-version: {e}"))?;
-    let mut licensed = config.licensed_paths();
-    licensed.extend(args.licensed.iter().cloned());
+    let resolved = args.flags.resolve().map_err(|e| e.to_string())?;
     let inputs = availcheck::expand_paths(&args.paths);
-    let files = inputs.len() + licensed.len();
+    let files = inputs.len() + resolved.licensed.len();
     if let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
-        let read: Vec<PathBuf> = inputs.iter().chain(&licensed).cloned().collect();
+        let read: Vec<PathBuf> = inputs.iter().chain(&resolved.licensed).cloned().collect();
         report::guard_output(path, &read).map_err(|e| e.to_string())?;
     }
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),
         read: ReadOptions {
-            template_version,
+            template_version: resolved.template_version,
             ..Default::default()
         },
-        settings,
-        licensed,
+        settings: resolved.settings,
+        licensed: resolved.licensed,
         progress: Some(Arc::clone(&done)),
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
     progress.finish();
-    let format = if args.json {
-        Format::Json
-    } else {
-        Format::from(args.format)
-    };
-    let fail_on = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Never => None,
-    };
+    let format = if args.json { Format::Json } else { args.format };
     let render = RenderOptions {
         color: use_color(
             args.color,
@@ -391,7 +296,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         profile: opts.settings.profile.as_str(),
         max_diagnostics: args.max_diagnostics,
         quiet: args.quiet,
-        fail_on,
+        fail_on: args.fail_on.threshold(),
     };
     let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
     if let Some(path) = output {
@@ -440,67 +345,4 @@ fn use_color(choice: ColorArg, terminal: bool) -> bool {
         ColorArg::Never => false,
         ColorArg::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
-}
-
-fn settings(args: &CheckArgs, config: &Config) -> Result<Settings, String> {
-    let mut s = Settings::default();
-    let at = |key: &str| format!("{} `{key}`", config.shown());
-    s.profile = match (args.profile, config.profile.as_deref()) {
-        (Some(ProfileArg::Ema), _) => Profile::Ema,
-        (Some(ProfileArg::CphSvod), _) => Profile::CphSvod,
-        (None, Some("ema")) => Profile::Ema,
-        (None, Some("cph-svod") | None) => Profile::CphSvod,
-        (None, Some(other)) => {
-            return Err(format!(
-                "{}: unknown profile `{other}` (ema or cph-svod)",
-                at("profile")
-            ));
-        }
-    };
-    s.partner = args.partner.clone().or_else(|| config.partner.clone());
-    let territories = args
-        .territories
-        .clone()
-        .or_else(|| config.territories.clone());
-    // `--territories us,gb` means US and GB: the list is the user's, not file data.
-    s.territories = territories.map(|t| {
-        t.iter()
-            .map(|c| c.trim().to_ascii_uppercase())
-            .filter(|c| !c.is_empty())
-            .collect::<BTreeSet<String>>()
-    });
-    if let Some(t) = &s.territories
-        && let Some(bad) = t
-            .iter()
-            .find(|c| availcheck::model::codes::territory_name(c).is_none())
-    {
-        let hint = if bad == "UK" {
-            " (the United Kingdom is GB)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "--territories: `{bad}` is not an ISO 3166-1 alpha-2 code{hint}"
-        ));
-    }
-    if let Some(zone) = args.time_zone.as_deref().or(config.time_zone.as_deref()) {
-        s.zone = parse_offset(zone)
-            .ok_or_else(|| format!("time zone `{zone}`: use UTC or an offset such as +01:00"))?;
-    }
-    if let Some(t) = &args.as_of {
-        s.as_of = DateTime::parse_from_rfc3339(t)
-            .map(|d| d.with_timezone(&Utc))
-            .map_err(|e| format!("--as-of `{t}`: {e} (use RFC 3339, e.g. 2026-11-22T00:00:00Z)"))?;
-    }
-    if let Some(l) = args.min_lead.as_deref().or(config.min_lead.as_deref()) {
-        s.min_lead =
-            Some(parse_lead(l).ok_or_else(|| {
-                format!("min lead `{l}`: use a number and d, h, w or m (e.g. 14d)")
-            })?);
-    }
-    if let Some(n) = config.max_rows {
-        s.max_rows = n;
-    }
-    s.markers = config.markers().map_err(|e| e.to_string())?;
-    Ok(s)
 }

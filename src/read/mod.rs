@@ -164,7 +164,7 @@ pub enum ReadError {
     IsDirectory,
     /// The OS refused to read it.
     #[error("cannot be read: {0}")]
-    Io(String),
+    Io(#[source] std::io::Error),
     /// Too large to check safely.
     #[error("is {0} bytes; availcheck reads files up to {MAX_FILE_BYTES} bytes")]
     TooLarge(u64),
@@ -208,7 +208,7 @@ pub fn read_path(
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
-        _ => ReadError::Io(e.to_string()),
+        _ => ReadError::Io(e),
     })?;
     if meta.is_dir() {
         return Err(ReadError::IsDirectory);
@@ -216,7 +216,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))
+    std::fs::read(path).map_err(ReadError::Io)
 }
 
 /// Reads an input held in memory (the format is sniffed from the bytes).

@@ -21,60 +21,43 @@ use std::path::{Path, PathBuf};
 use crate::Report;
 use crate::model::{Diagnostic, Location, Severity};
 
-/// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output formats of `check`: one variant and one module each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// miette reports and a summary, for people.
+    /// Compiler-style reports and a summary (for people; do not parse).
     Human,
-    /// One JSON document (schema `schemas/report.schema.json`).
+    /// One JSON document (schemas/report.schema.json).
     Json,
-    /// One JSON object per diagnostic per line, then a `{"summary": …}` line.
+    /// One JSON object per diagnostic per line, then a {"summary": …} line.
     Jsonl,
-    /// SARIF 2.1.0 (GitHub code scanning, Azure DevOps, IDE viewers).
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
     Sarif,
-    /// JUnit XML (Jenkins, GitLab, Azure Pipelines test reports).
+    /// JUnit XML: one testsuite per file, one testcase per rule that fired.
     Junit,
-    /// GitHub Actions workflow commands (`::error file=…::…`).
+    /// GitHub Actions annotations (::error file=…,line=…::…).
     Github,
 }
 
-impl Format {
-    /// Every format, in `--help` order.
-    pub const ALL: [Format; 6] = [
-        Format::Human,
-        Format::Json,
-        Format::Jsonl,
-        Format::Sarif,
-        Format::Junit,
-        Format::Github,
-    ];
-
-    /// The name used by `--format`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Human => "human",
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Sarif => "sarif",
-            Format::Junit => "junit",
-            Format::Github => "github",
-        }
-    }
+/// The lowest severity that fails a run (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error.
+    #[default]
+    Error,
+    /// Exit 1 when there is an error or a warning.
+    Warning,
+    /// Always exit 0 unless an input is unreadable.
+    Never,
 }
 
-impl std::str::FromStr for Format {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!(
-                    "unknown format `{s}` (one of {})",
-                    Format::ALL.map(Format::as_str).join(", ")
-                )
-            })
+impl FailOn {
+    /// The lowest failing severity; `None` for `never`.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
     }
 }
 
@@ -318,10 +301,12 @@ mod tests {
 
     #[test]
     fn format_names_round_trip() {
-        for f in Format::ALL {
-            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        use clap::ValueEnum;
+        for f in Format::value_variants() {
+            let name = f.to_possible_value().unwrap();
+            assert_eq!(Format::from_str(name.get_name(), false), Ok(*f));
         }
-        assert!("xml".parse::<Format>().is_err());
+        assert!(Format::from_str("xml", false).is_err());
     }
 
     fn temp_leftovers(dir: &Path) -> Vec<String> {

@@ -10,17 +10,18 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use crate::model::{Avail, Field, TemplateVersion};
 
 /// Which rule set runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Profile {
-    /// EMA data dictionary only.
+    /// EMA data dictionary rules only.
     Ema,
-    /// EMA plus Amazon CPH SVOD.
+    /// EMA plus Amazon CPH SVOD rules.
     #[default]
     CphSvod,
 }
 
 impl Profile {
-    /// Name as on the command line.
+    /// Name as on the command line (clap's name of the variant; a test
+    /// holds them equal).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Ema => "ema",
@@ -200,6 +201,19 @@ impl Settings {
             (_, _, true) => RowClass::MisplacedCph,
             (true, false, false) => RowClass::LicensedSvod,
             _ => RowClass::Other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_are_clap_names() {
+        use clap::ValueEnum;
+        for p in Profile::value_variants() {
+            assert_eq!(p.to_possible_value().unwrap().get_name(), p.as_str());
         }
     }
 }
