@@ -267,14 +267,17 @@ fn check_rows(
     active: &[&dyn rules::Rule],
     ctx: &Context<'_>,
 ) -> (Vec<RowFacts>, Vec<Diagnostic>) {
+    let Some(first) = rows.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    // A chunk's rows are of one sheet.
+    let checker = rules::RowChecker::new(active, &first.sheet);
     let (facts, found): (Vec<RowFacts>, Vec<Vec<Diagnostic>>) = rows
         .par_iter()
         .map(|row| {
             let facts = RowFacts::of(row, ctx.settings);
             let mut out = Vec::new();
-            for rule in active {
-                rule.check_row(row, &facts, ctx, &mut out);
-            }
+            checker.check(row, &facts, ctx, &mut out);
             (facts, out)
         })
         .unzip();

@@ -2,9 +2,10 @@
 //! belongs to.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::diagnostic::RowExcerpt;
-use super::dictionary::{Dictionary, FieldDef, FieldKind};
+use super::dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 use super::field::{Field, FieldColumns, FieldSet};
 use super::location::Location;
 use super::version::{SheetKind, TemplateVersion};
@@ -99,6 +100,10 @@ pub struct SheetInfo {
     dictionary_columns: Vec<Option<usize>>,
     /// Per value kind: the defined columns of that kind, in column order.
     by_kind: Vec<Vec<(&'static FieldDef, usize)>>,
+    /// The defined columns of list fields with their separators.
+    lists: Vec<(&'static FieldDef, usize, char)>,
+    /// The dictionary's required and conditional fields with their columns.
+    required: Vec<(&'static FieldDef, Option<usize>)>,
 }
 
 impl SheetInfo {
@@ -123,10 +128,23 @@ impl SheetInfo {
                     .flatten()
             })
             .collect();
-        let dictionary_columns = dictionary
+        let dictionary_columns: Vec<Option<usize>> = dictionary
             .fields
             .iter()
             .map(|f| field_columns.get(f.field))
+            .collect();
+        let required = dictionary
+            .fields
+            .iter()
+            .zip(&dictionary_columns)
+            .filter(|(f, _)| f.required != Requirement::Optional)
+            .map(|(f, c)| (f, *c))
+            .collect();
+        let lists = defs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((d.as_ref().copied()?, i)))
+            .filter_map(|(d, i)| Some((d, i, d.separator()?)))
             .collect();
         let mut by_kind: Vec<Vec<(&'static FieldDef, usize)>> = vec![Vec::new(); FieldKind::COUNT];
         for (i, d) in defs.iter().enumerate() {
@@ -149,6 +167,8 @@ impl SheetInfo {
             defs,
             dictionary_columns,
             by_kind,
+            lists,
+            required,
         }
     }
 
@@ -176,6 +196,18 @@ impl SheetInfo {
             .fields
             .iter()
             .zip(self.dictionary_columns.iter().copied())
+    }
+
+    /// The dictionary's required and conditional fields, with the sheet's
+    /// column for each.
+    pub fn required_columns(&self) -> &[(&'static FieldDef, Option<usize>)] {
+        &self.required
+    }
+
+    /// The sheet's columns of list fields, with their definitions and
+    /// separators, in column order.
+    pub fn list_columns(&self) -> &[(&'static FieldDef, usize, char)] {
+        &self.lists
     }
 
     /// The sheet's columns of dictionary fields of `kind`, with their
@@ -249,6 +281,7 @@ impl Cell {
             self.text = Text(Arc::new(TextInner {
                 text: self.text.0.text.clone(),
                 formula: Some(f.into_boxed_str()),
+                clean: AtomicUsize::new(0),
             }));
         }
         self
@@ -276,6 +309,9 @@ pub struct Text(Arc<TextInner>);
 struct TextInner {
     text: Box<str>,
     formula: Option<Box<str>>,
+    /// The last [`Text::mark_clean`] key: checks that depend only on the
+    /// value and the field need not run again for the cells sharing it.
+    clean: AtomicUsize,
 }
 
 impl Text {
@@ -283,7 +319,22 @@ impl Text {
         Text(Arc::new(TextInner {
             text: text.into(),
             formula: None,
+            clean: AtomicUsize::new(0),
         }))
+    }
+
+    /// True when this text was found clean under `key` (see
+    /// [`Text::mark_clean`]).
+    pub fn is_clean(&self, key: usize) -> bool {
+        key != 0 && self.0.clean.load(Ordering::Relaxed) == key
+    }
+
+    /// Remembers that the checks identified by `key` (non-zero; e.g. a
+    /// field definition's address) found nothing in this text. One key is
+    /// kept: a value shared by several fields is checked again when its
+    /// field changes.
+    pub fn mark_clean(&self, key: usize) {
+        self.0.clean.store(key, Ordering::Relaxed);
     }
 
     /// True when both are one shared text, so equal without comparing.
@@ -483,11 +534,20 @@ impl Avail {
                 _ => return &[],
             }
         };
-        let len = self.cells[from..]
-            .iter()
-            .take_while(|c| c.column() == col)
-            .count();
-        &self.cells[from..from + len]
+        // Most columns hold one cell (XML repeats some elements).
+        let mut to = from;
+        while to < self.cells.len() && self.cells[to].column() == col {
+            to += 1;
+        }
+        &self.cells[from..to]
+    }
+
+    /// True when the row has a cell in column `col`.
+    pub fn has_cell(&self, col: usize) -> bool {
+        match self.first.get(col) {
+            Some(&i) => i > 0,
+            None => !self.cells_of(col).is_empty(),
+        }
     }
 
     /// The first cell of a field.

@@ -2,10 +2,10 @@
 //! `schemas/codes/`), RFC 5646 language tags (checked against the IANA subtag
 //! registry by the `language-tags` crate), and the languages of each territory.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use language_tags::LanguageTag;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

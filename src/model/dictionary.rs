@@ -72,6 +72,26 @@ pub enum FieldKind {
 impl FieldKind {
     /// How many kinds there are.
     pub const COUNT: usize = FieldKind::Id as usize + 1;
+
+    /// Every kind.
+    pub const ALL: [FieldKind; FieldKind::COUNT] = [
+        FieldKind::Text,
+        FieldKind::Enum,
+        FieldKind::Territory,
+        FieldKind::Language,
+        FieldKind::Currency,
+        FieldKind::Date,
+        FieldKind::Start,
+        FieldKind::End,
+        FieldKind::Duration,
+        FieldKind::Hours,
+        FieldKind::Runtime,
+        FieldKind::Year,
+        FieldKind::Integer,
+        FieldKind::Decimal,
+        FieldKind::Boolean,
+        FieldKind::Id,
+    ];
 }
 
 /// One field of a dictionary.
@@ -117,6 +137,9 @@ pub struct FieldDef {
     /// Caveat from the reference.
     #[serde(default)]
     pub note: Option<String>,
+    /// An enum of two Yes/No or True/False values (worked out at load).
+    #[serde(skip)]
+    pub boolean: bool,
 }
 
 impl FieldDef {
@@ -217,6 +240,11 @@ fn all() -> &'static [Dictionary] {
             .map(|src| {
                 let mut d: Dictionary =
                     serde_json::from_str(src).expect("embedded dictionary is valid JSON");
+                for f in &mut d.fields {
+                    f.boolean = f.kind == FieldKind::Enum
+                        && f.values.len() == 2
+                        && f.values.iter().all(|v| is_boolean_word(v));
+                }
                 d.index = vec![u8::MAX; Field::COUNT];
                 for (i, f) in d.fields.iter().enumerate() {
                     let slot = &mut d.index[f.field as usize];
@@ -228,6 +256,15 @@ fn all() -> &'static [Dictionary] {
             })
             .collect()
     })
+}
+
+/// Spellings MovieLabs' converter turns into xs:boolean
+/// (`FormatConverter.booleanToXml`), compared case-insensitively.
+const BOOLEAN_WORDS: [&str; 10] = ["yes", "y", "true", "t", "1", "no", "n", "false", "f", "0"];
+
+/// True when `v` is one of [`BOOLEAN_WORDS`] in any case.
+pub fn is_boolean_word(v: &str) -> bool {
+    BOOLEAN_WORDS.iter().any(|w| w.eq_ignore_ascii_case(v))
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! EMA007: PriceCurrency is not an ISO 4217 code.
 
-use super::{Context, RowFacts, Rule};
+use super::Rule;
 use crate::model::codes::currency_name;
-use crate::model::{Avail, Diagnostic, FieldKind};
+use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
 
 super::declare_rule! {
     /// ## What it does
@@ -33,28 +33,30 @@ super::declare_rule! {
 }
 
 impl Rule for InvalidCurrency {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &[FieldKind::Currency]
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
-        _ctx: &Context<'_>,
+        _def: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        for (_, cell) in row.cells_of_kind(FieldKind::Currency) {
-            let v = cell.text.trim();
-            if v.is_empty() || currency_name(v).is_some() {
-                continue;
-            }
-            let upper = v.to_ascii_uppercase();
-            let help = match currency_name(&upper) {
-                Some(name) => format!("write `{upper}` ({name})"),
-                None => "use a three-letter ISO 4217 code such as USD, EUR, GBP".into(),
-            };
-            out.push(
-                Self::META
-                    .at_cell(row, cell, format!("`{v}` is not an ISO 4217 currency code"))
-                    .with_help(help),
-            );
+        let v = cell.text.trim();
+        if v.is_empty() || currency_name(v).is_some() {
+            return;
         }
+        let upper = v.to_ascii_uppercase();
+        let help = match currency_name(&upper) {
+            Some(name) => format!("write `{upper}` ({name})"),
+            None => "use a three-letter ISO 4217 code such as USD, EUR, GBP".into(),
+        };
+        out.push(
+            Self::META
+                .at_cell(row, cell, format!("`{v}` is not an ISO 4217 currency code"))
+                .with_help(help),
+        );
     }
 }

@@ -1,7 +1,6 @@
 //! EMA008: a date or date-time is not valid.
 
-use super::facts::Form;
-use super::{Context, RowFacts, Rule};
+use super::Rule;
 use crate::model::time::{When, excel_serial_date, parse_date};
 use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
 
@@ -68,39 +67,30 @@ fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Dia
 }
 
 impl Rule for InvalidDate {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &[FieldKind::Start, FieldKind::End, FieldKind::Date]
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        facts: &RowFacts,
-        _ctx: &Context<'_>,
+        f: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Start and End were parsed once, into the row's facts.
-        for (kind, form) in [
-            (FieldKind::Start, facts.start_form),
-            (FieldKind::End, facts.end_form),
-        ] {
-            if form != Form::Invalid {
-                continue;
-            }
-            for (f, cell) in row.cells_of_kind(kind) {
-                let v = cell.text.trim();
-                if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-                    continue;
-                }
-                if let When::Invalid(why) = When::parse(v) {
-                    report(row, f, cell, why, out);
-                }
-            }
+        let v = cell.text.trim();
+        if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
+            return;
         }
-        for (f, cell) in row.cells_of_kind(FieldKind::Date) {
-            let v = cell.text.trim();
-            if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-                continue;
-            }
-            if let Some(why) = date_problem(v) {
-                report(row, f, cell, why, out);
-            }
+        let why = match f.kind {
+            FieldKind::Date => date_problem(v),
+            _ => match When::parse(v) {
+                When::Invalid(why) => Some(why),
+                _ => None,
+            },
+        };
+        if let Some(why) = why {
+            report(row, f, cell, why, out);
         }
     }
 }

@@ -1,7 +1,10 @@
 //! EMA004: a value is not one of the field's enumerated values.
 
-use super::{Context, RowFacts, Rule, did_you_mean};
-use crate::model::{Avail, Diagnostic, Dictionary, Field, FieldDef, FieldKind, TemplateVersion};
+use super::{Rule, did_you_mean};
+use crate::model::dictionary::is_boolean_word;
+use crate::model::{
+    Avail, Cell, Diagnostic, Dictionary, Field, FieldDef, FieldKind, TemplateVersion,
+};
 
 super::declare_rule! {
     /// ## What it does
@@ -38,18 +41,10 @@ super::declare_rule! {
         "Value is not allowed for this field in this template version");
 }
 
-/// Spellings MovieLabs' converter turns into xs:boolean (`FormatConverter.booleanToXml`).
-const BOOLEAN_SYNONYMS: [&str; 10] = ["yes", "y", "true", "t", "1", "no", "n", "false", "f", "0"];
-
-fn is_boolean(f: &FieldDef) -> bool {
-    f.values.len() == 2
-        && f.values
-            .iter()
-            .all(|v| BOOLEAN_SYNONYMS.contains(&v.to_ascii_lowercase().as_str()))
-}
-
+/// True when `v` is a value of enum `f` (booleans also in MovieLabs' other
+/// spellings: `Y`/`N`, `T`/`F`, `1`/`0`).
 fn allowed(f: &FieldDef, v: &str) -> bool {
-    (is_boolean(f) && BOOLEAN_SYNONYMS.contains(&v.to_ascii_lowercase().as_str()))
+    (f.boolean && is_boolean_word(v))
         || f.values.iter().any(|a| {
             if f.case_insensitive {
                 a.eq_ignore_ascii_case(v)
@@ -75,44 +70,44 @@ fn versions_with(field: Field, value: &str, kind: crate::model::SheetKind) -> Ve
 }
 
 impl Rule for InvalidEnumeration {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &[FieldKind::Enum]
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
-        _ctx: &Context<'_>,
+        f: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
         let info = &row.sheet;
-        for (f, cell) in row.cells_of_kind(FieldKind::Enum) {
-            {
-                let v = cell.text.trim();
-                if v.is_empty() || allowed(f, v) {
-                    continue;
-                }
-                let list = f.values.join(", ");
-                let mut help = match did_you_mean(v, f.values.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean `{s}`? Allowed: {list}"),
-                    None => format!("use one of: {list}"),
-                };
-                if !f.pattern_values.is_empty() {
-                    help.push_str(&format!(
-                        " (or a value starting with {})",
-                        f.pattern_values.join(", ")
-                    ));
-                }
-                let elsewhere = versions_with(f.field, v, info.sheet_kind);
-                let mut message = format!(
-                    "`{v}` is not a valid {} in EMA {} {}",
-                    f.name(),
-                    info.version,
-                    info.sheet_kind.as_str()
-                );
-                if !elsewhere.is_empty() {
-                    let names: Vec<String> = elsewhere.iter().map(ToString::to_string).collect();
-                    message.push_str(&format!(" (it is valid in {})", names.join(", ")));
-                }
-                out.push(Self::META.at_cell(row, cell, message).with_help(help));
-            }
+        let v = cell.text.trim();
+        if v.is_empty() || allowed(f, v) {
+            return;
         }
+        let list = f.values.join(", ");
+        let mut help = match did_you_mean(v, f.values.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? Allowed: {list}"),
+            None => format!("use one of: {list}"),
+        };
+        if !f.pattern_values.is_empty() {
+            help.push_str(&format!(
+                " (or a value starting with {})",
+                f.pattern_values.join(", ")
+            ));
+        }
+        let elsewhere = versions_with(f.field, v, info.sheet_kind);
+        let mut message = format!(
+            "`{v}` is not a valid {} in EMA {} {}",
+            f.name(),
+            info.version,
+            info.sheet_kind.as_str()
+        );
+        if !elsewhere.is_empty() {
+            let names: Vec<String> = elsewhere.iter().map(ToString::to_string).collect();
+            message.push_str(&format!(" (it is valid in {})", names.join(", ")));
+        }
+        out.push(Self::META.at_cell(row, cell, message).with_help(help));
     }
 }

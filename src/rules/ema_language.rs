@@ -1,10 +1,10 @@
 //! EMA006: a language is not a registered RFC 5646 tag.
 
+use super::Rule;
 use super::ema_list_separator::has_foreign_separator;
-use super::{Context, RowFacts, Rule};
 use crate::model::avail::split_items;
 use crate::model::codes::{LANGUAGE_ASSETS, check_language};
-use crate::model::{Avail, Diagnostic, FieldKind};
+use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
 
 super::declare_rule! {
     /// ## What it does
@@ -45,57 +45,59 @@ super::declare_rule! {
 }
 
 impl Rule for InvalidLanguage {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &[FieldKind::Language]
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
-        _ctx: &Context<'_>,
+        f: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        for (f, cell) in row.cells_of_kind(FieldKind::Language) {
-            let sep = f.separator();
-            for item in split_items(&cell.text, sep) {
-                // A foreign separator is EMA014's finding.
-                if sep.is_some_and(|s| has_foreign_separator(item, s)) {
+        let sep = f.separator();
+        for item in split_items(&cell.text, sep) {
+            // A foreign separator is EMA014's finding.
+            if sep.is_some_and(|s| has_foreign_separator(item, s)) {
+                continue;
+            }
+            let (tag, suffix) = match item.split_once(':') {
+                Some((t, s)) => (t.trim(), Some(s.trim())),
+                None => (item, None),
+            };
+            if let Some(s) = suffix {
+                if !f.asset_suffix {
+                    out.push(
+                        Self::META.at_cell(
+                            row,
+                            cell,
+                            format!("`{item}`: asset suffixes such as `:{s}` are only allowed from EMA 1.7.3"),
+                        )
+                        .with_help(format!("write `{tag}` alone")),
+                    );
                     continue;
                 }
-                let (tag, suffix) = match item.split_once(':') {
-                    Some((t, s)) => (t.trim(), Some(s.trim())),
-                    None => (item, None),
-                };
-                if let Some(s) = suffix {
-                    if !f.asset_suffix {
-                        out.push(
-                            Self::META.at_cell(
+                if !LANGUAGE_ASSETS.contains(&s) {
+                    out.push(
+                        Self::META
+                            .at_cell(
                                 row,
                                 cell,
-                                format!("`{item}`: asset suffixes such as `:{s}` are only allowed from EMA 1.7.3"),
+                                format!("`{item}`: `{s}` is not a language asset"),
                             )
-                            .with_help(format!("write `{tag}` alone")),
-                        );
-                        continue;
-                    }
-                    if !LANGUAGE_ASSETS.contains(&s) {
-                        out.push(
-                            Self::META
-                                .at_cell(
-                                    row,
-                                    cell,
-                                    format!("`{item}`: `{s}` is not a language asset"),
-                                )
-                                .with_help(format!(
-                                    "use `{tag}:audio`, `{tag}:subtitle` or `{tag}:subdub`"
-                                )),
-                        );
-                        continue;
-                    }
-                }
-                if let Err(why) = check_language(tag) {
-                    out.push(
-                        Self::META.at_cell(row, cell, format!("{}: `{tag}` is {why}", f.name()))
-                            .with_help("use a registered RFC 5646 tag such as `en`, `es-419`, `pt-BR`, `zh-Hant`"),
+                            .with_help(format!(
+                                "use `{tag}:audio`, `{tag}:subtitle` or `{tag}:subdub`"
+                            )),
                     );
+                    continue;
                 }
+            }
+            if let Err(why) = check_language(tag) {
+                out.push(
+                    Self::META.at_cell(row, cell, format!("{}: `{tag}` is {why}", f.name()))
+                        .with_help("use a registered RFC 5646 tag such as `en`, `es-419`, `pt-BR`, `zh-Hant`"),
+                );
             }
         }
     }

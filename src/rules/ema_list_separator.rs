@@ -1,8 +1,8 @@
 //! EMA014: a list uses another separator than its field's.
 
-use super::{Context, RowFacts, Rule};
+use super::Rule;
 use crate::model::avail::split_items;
-use crate::model::{Avail, Diagnostic};
+use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
 
 super::declare_rule! {
     /// ## What it does
@@ -63,39 +63,41 @@ fn name(sep: char) -> &'static str {
 }
 
 impl Rule for ListSeparator {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        // The dictionaries say which fields are lists, of whatever kind.
+        &FieldKind::ALL
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
-        _ctx: &Context<'_>,
+        f: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        for (f, cell) in row.defined_cells() {
-            let Some(sep) = f.separator() else { continue };
-            let Some(bad) =
-                split_items(&cell.text, Some(sep)).find(|i| has_foreign_separator(i, sep))
-            else {
-                continue;
-            };
-            let fixed: Vec<&str> = split_any(&cell.text).collect();
-            let joined = fixed.join(&format!("{sep} "));
-            out.push(
-                Self::META
-                    .at_cell(
-                        row,
-                        cell,
-                        format!(
-                            "{} `{bad}` is separated with another character than {}, the separator of {} lists in EMA {} {}",
-                            f.name(),
-                            name(sep),
-                            f.name(),
-                            row.sheet.version,
-                            row.sheet.sheet_kind.as_str()
-                        ),
-                    )
-                    .with_help(format!("write `{joined}`")),
-            );
-        }
+        let Some(sep) = f.separator() else { return };
+        let Some(bad) = split_items(&cell.text, Some(sep)).find(|i| has_foreign_separator(i, sep))
+        else {
+            return;
+        };
+        let fixed: Vec<&str> = split_any(&cell.text).collect();
+        let joined = fixed.join(&format!("{sep} "));
+        out.push(
+            Self::META
+                .at_cell(
+                    row,
+                    cell,
+                    format!(
+                        "{} `{bad}` is separated with another character than {}, the separator of {} lists in EMA {} {}",
+                        f.name(),
+                        name(sep),
+                        f.name(),
+                        row.sheet.version,
+                        row.sheet.sheet_kind.as_str()
+                    ),
+                )
+                .with_help(format!("write `{joined}`")),
+        );
     }
 }
 

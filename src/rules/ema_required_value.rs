@@ -39,8 +39,11 @@ super::declare_rule! {
 
 /// True when an item of `cond.field` in `row` is one of `cond.values`.
 fn holds(row: &Avail, cond: &Condition) -> bool {
-    row.items(cond.field)
-        .any(|(_, v)| cond.values.iter().any(|c| c == v))
+    let is = |v: &str| cond.values.iter().any(|c| c == v);
+    match row.separator(cond.field) {
+        None => row.get_all(cond.field).any(|c| is(c.text.trim())),
+        Some(_) => row.items(cond.field).any(|(_, v)| is(v)),
+    }
 }
 
 impl Rule for RequiredValue {
@@ -52,12 +55,9 @@ impl Rule for RequiredValue {
         out: &mut Vec<Diagnostic>,
     ) {
         let info = &row.sheet;
-        for (f, column) in info.dictionary_columns() {
-            if f.required == Requirement::Optional {
-                continue;
-            }
+        for &(f, column) in info.required_columns() {
             // Readers leave blank cells out: a cell in the column is a value.
-            let filled = column.is_some_and(|c| !row.cells_of(c).is_empty());
+            let filled = column.is_some_and(|c| row.has_cell(c));
             // A missing column is reported once at the header (EMA001), not per row.
             if filled
                 || (column.is_none() && !info.version.is_xml() && f.required == Requirement::Always)

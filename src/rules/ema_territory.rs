@@ -1,7 +1,7 @@
 //! EMA005: Territory / TerritoryExclusion is not an ISO 3166-1 code.
 
+use super::Rule;
 use super::ema_list_separator::{has_foreign_separator, split_any};
-use super::{Context, RowFacts, Rule};
 use crate::model::avail::split_items;
 use crate::model::codes::territory_name;
 use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
@@ -71,44 +71,44 @@ pub fn territory_problem(code: &str) -> Option<(String, Option<String>)> {
 }
 
 impl Rule for InvalidTerritory {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &[FieldKind::Territory]
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
-        _ctx: &Context<'_>,
+        f: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
         let info = &row.sheet;
-        for &(f, column) in info.columns_of_kind(FieldKind::Territory) {
-            for cell in row.cells_of(column) {
-                let Some(sep) = f.separator() else {
-                    // One territory per cell: more than one is reported once.
-                    let n = split_any(&cell.text).count();
-                    if n > 1 && !info.version.is_xml() {
-                        out.push(
-                            Self::META
-                                .at_cell(
-                                    row,
-                                    cell,
-                                    format!(
-                                        "`{}` holds {n} territories; EMA {} allows one territory per row",
-                                        f.name(),
-                                        info.version
-                                    ),
-                                )
-                                .with_help("put each territory on its own row, or deliver on 1.7.3, which accepts comma lists"),
-                        );
-                        continue;
-                    }
-                    check(row, f, cell, cell.text.trim(), out);
-                    continue;
-                };
-                for code in split_items(&cell.text, Some(sep)) {
-                    // A foreign separator is EMA014's finding.
-                    if !has_foreign_separator(code, sep) {
-                        check(row, f, cell, code, out);
-                    }
-                }
+        let Some(sep) = f.separator() else {
+            // One territory per cell: more than one is reported once.
+            let n = split_any(&cell.text).count();
+            if n > 1 && !info.version.is_xml() {
+                out.push(
+                    Self::META
+                        .at_cell(
+                            row,
+                            cell,
+                            format!(
+                                "`{}` holds {n} territories; EMA {} allows one territory per row",
+                                f.name(),
+                                info.version
+                            ),
+                        )
+                        .with_help("put each territory on its own row, or deliver on 1.7.3, which accepts comma lists"),
+                );
+                return;
+            }
+            check(row, f, cell, cell.text.trim(), out);
+            return;
+        };
+        for code in split_items(&cell.text, Some(sep)) {
+            // A foreign separator is EMA014's finding.
+            if !has_foreign_separator(code, sep) {
+                check(row, f, cell, code, out);
             }
         }
     }

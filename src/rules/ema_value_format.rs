@@ -1,8 +1,8 @@
 //! EMA009: numbers, durations and run times: value syntax per field kind.
 
-use super::{Context, RowFacts, Rule};
+use super::Rule;
 use crate::model::time::is_iso_duration;
-use crate::model::{Avail, Diagnostic, FieldKind};
+use crate::model::{Avail, Cell, Diagnostic, FieldDef, FieldKind};
 
 super::declare_rule! {
     /// ## What it does
@@ -59,15 +59,17 @@ fn is_number(v: &str, allow_fraction: bool) -> bool {
         }
 }
 
+/// `h:mm` or `h:mm:ss` (hours up to three digits; minutes and seconds under 60).
 fn is_clock(v: &str) -> bool {
-    let parts: Vec<&str> = v.split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..]
-            .iter()
-            .all(|p| p.parse::<u32>().is_ok_and(|n| n < 60))
+    let mut parts = 0;
+    for (i, p) in v.split(':').enumerate() {
+        parts += 1;
+        let digits = !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits || parts > 3 || (i > 0 && p.parse::<u32>().is_ok_and(|n| n >= 60)) {
+            return false;
+        }
+    }
+    parts >= 2
 }
 
 fn format_problem(kind: FieldKind, v: &str) -> Option<&'static str> {
@@ -98,25 +100,27 @@ fn format_problem(kind: FieldKind, v: &str) -> Option<&'static str> {
 }
 
 impl Rule for InvalidValueFormat {
-    fn check_row(
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &KINDS
+    }
+
+    fn check_value(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
-        _ctx: &Context<'_>,
+        f: &'static FieldDef,
+        cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        for (f, cell) in KINDS.into_iter().flat_map(|k| row.cells_of_kind(k)) {
-            let v = cell.text.trim();
-            if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
-                continue;
-            }
-            if let Some(expected) = format_problem(f.kind, v) {
-                out.push(
-                    Self::META
-                        .at_cell(row, cell, format!("{} `{v}` is not {expected}", f.name()))
-                        .with_help(format!("write {expected}")),
-                );
-            }
+        let v = cell.text.trim();
+        if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
+            return;
+        }
+        if let Some(expected) = format_problem(f.kind, v) {
+            out.push(
+                Self::META
+                    .at_cell(row, cell, format!("{} `{v}` is not {expected}", f.name()))
+                    .with_help(format!("write {expected}")),
+            );
         }
     }
 }

@@ -43,7 +43,9 @@ pub mod ema_value_format;
 
 use std::sync::Arc;
 
-use crate::model::{Avail, Cell, Diagnostic, Field, Location, Severity};
+use crate::model::{
+    Avail, Cell, Diagnostic, Field, FieldDef, FieldKind, Location, Severity, SheetInfo,
+};
 use crate::read::SheetRows;
 
 pub use facts::{End, RowFacts};
@@ -247,6 +249,26 @@ pub trait Rule: HasMeta + Sync + Send {
     /// Header-level check of one sheet.
     fn check_sheet(&self, _sheet: &SheetRows, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
+    /// The value kinds whose cells [`Rule::check_value`] checks (none by
+    /// default).
+    fn value_kinds(&self) -> &'static [FieldKind] {
+        &[]
+    }
+
+    /// Check of one value: a cell of a field of one of
+    /// [`Rule::value_kinds`]. Its findings may depend only on the value, its
+    /// field's definition and whether the sheet is XML — not on other cells,
+    /// the settings or the row's facts — because a value found clean is not
+    /// checked again in other rows (`row` is there to place findings).
+    fn check_value(
+        &self,
+        _row: &Avail,
+        _def: &'static FieldDef,
+        _cell: &Cell,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
+
     /// Check of one row, given its facts (called in parallel across rows).
     fn check_row(
         &self,
@@ -259,6 +281,70 @@ pub trait Rule: HasMeta + Sync + Send {
 
     /// Cross-row check over every row at once.
     fn check_set(&self, _input: &RuleInput<'_>, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Runs the value and row checks of a set of rules on the rows of one
+/// sheet: the value rules of each column are found once, and a value that
+/// all of them found clean is skipped in later rows (through
+/// [`Text::mark_clean`](crate::model::Text::mark_clean)).
+pub struct RowChecker<'a> {
+    rules: &'a [&'a dyn Rule],
+    /// Per column: the field's definition and the value rules of its kind.
+    values: Vec<Option<(&'static FieldDef, Vec<&'a dyn Rule>)>>,
+    /// Added to a definition's address in the clean key of XML sheets.
+    xml: usize,
+}
+
+impl<'a> RowChecker<'a> {
+    /// The checker of `rules` for rows of `sheet`.
+    pub fn new(rules: &'a [&'a dyn Rule], sheet: &SheetInfo) -> Self {
+        let values = (0..sheet.columns.len())
+            .map(|c| {
+                let def = sheet.field_def_at(c)?;
+                let rules: Vec<&dyn Rule> = rules
+                    .iter()
+                    .copied()
+                    .filter(|r| r.value_kinds().contains(&def.kind))
+                    .collect();
+                (!rules.is_empty()).then_some((def, rules))
+            })
+            .collect();
+        RowChecker {
+            rules,
+            values,
+            xml: usize::from(sheet.source == crate::model::SourceKind::Xml),
+        }
+    }
+
+    /// Checks `row` (a row of the sheet this checker was made for).
+    pub fn check(
+        &self,
+        row: &Avail,
+        facts: &RowFacts,
+        ctx: &Context<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for cell in row.cells() {
+            let Some(Some((def, rules))) = self.values.get(cell.column()) else {
+                continue;
+            };
+            // Definitions are aligned: the low bit is free for the XML flag.
+            let key = std::ptr::from_ref::<FieldDef>(def).addr() | self.xml;
+            if cell.text.is_clean(key) {
+                continue;
+            }
+            let before = out.len();
+            for rule in rules {
+                rule.check_value(row, def, cell, out);
+            }
+            if out.len() == before {
+                cell.text.mark_clean(key);
+            }
+        }
+        for rule in self.rules {
+            rule.check_row(row, facts, ctx, out);
+        }
+    }
 }
 
 /// Every rule, in code order. The one table mapping codes to rules.
