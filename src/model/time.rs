@@ -36,7 +36,10 @@ impl When {
     /// Parses a Start/End value.
     pub fn parse(text: &str) -> When {
         let s = text.trim();
-        if let Some(c) = CONDITIONS.iter().find(|c| c.eq_ignore_ascii_case(s)) {
+        // Dates start with a digit, conditions with a letter.
+        if !s.starts_with(|c: char| c.is_ascii_digit())
+            && let Some(c) = CONDITIONS.iter().find(|c| c.eq_ignore_ascii_case(s))
+        {
             return When::Condition((*c).to_string());
         }
         if let Some(d) = parse_date(s) {
