@@ -206,13 +206,14 @@ pub fn check(opts: &CheckOptions) -> Report {
     let active = rules::active(opts.settings.profile);
     let ctx = Context::new(&opts.settings);
     // Row rules run on chunks of rows while the rest of the file is still
-    // being read (readers hand finished chunks to the sink).
-    let (tx, rx) = mpsc::channel::<Arc<Vec<model::Avail>>>();
+    // being read (readers hand finished chunks to the sink); the checked
+    // rows keep only what the set rules read.
+    let (tx, rx) = mpsc::channel::<Vec<model::Avail>>();
     let mut read = opts.read.clone();
     read.row_sink = Some(read::RowSink(Arc::new(move |chunk| {
         let _ = tx.send(chunk);
     })));
-    let (loaded, early) = std::thread::scope(|scope| {
+    let (mut loaded, mut early) = std::thread::scope(|scope| {
         let checker = scope.spawn(|| {
             // Its own rayon pool, one thread smaller than the machine: the
             // reader keeps a core busy, and more threads would slow it down.
@@ -222,18 +223,26 @@ pub fn check(opts: &CheckOptions) -> Report {
                 .build()
                 .ok();
             let mut early = Early::default();
-            for chunk in rx {
+            for mut chunk in rx {
                 let Some(first) = chunk.first() else { continue };
-                let (facts, found) = match &pool {
-                    Some(p) => p.install(|| check_rows(&chunk, &active, &ctx)),
-                    None => check_rows(&chunk, &active, &ctx),
+                let key = (first.sheet.file_index, first.sheet.sheet_index);
+                let kept = rules::kept_columns(&active, &first.sheet);
+                let mut work = || {
+                    let (mut facts, found) = check_rows(&chunk, &active, &ctx);
+                    chunk
+                        .par_iter_mut()
+                        .zip(&mut facts)
+                        .for_each(|(row, facts)| rules::RowChecker::trim(row, facts, &kept));
+                    (facts, found)
                 };
-                // A sheet's chunks arrive in order, so its facts line up with its rows.
-                early
-                    .facts
-                    .entry((first.sheet.file_index, first.sheet.sheet_index))
-                    .or_default()
-                    .extend(facts);
+                let (facts, found) = match &pool {
+                    Some(p) => p.install(work),
+                    None => work(),
+                };
+                // A sheet's chunks arrive in order.
+                let sheet = early.sheets.entry(key).or_default();
+                sheet.0.extend(chunk);
+                sheet.1.extend(facts);
                 early.diagnostics.extend(found);
             }
             early
@@ -252,6 +261,16 @@ pub fn check(opts: &CheckOptions) -> Report {
             checker.join().expect("the row checker does not panic"),
         )
     });
+    // The sheets come back without their rows: the checker has them.
+    for out in loaded.iter_mut().filter_map(|l| l.result.as_mut().ok()) {
+        for sheet in &mut out.sheets {
+            let key = (sheet.info.file_index, sheet.info.sheet_index);
+            if let Some((rows, facts)) = early.sheets.remove(&key) {
+                sheet.rows = rows;
+                early.facts.insert(key, facts);
+            }
+        }
+    }
     let mut report = check_loaded_with(&loaded, &opts.settings, early);
     report.elapsed = started.elapsed();
     // Freeing millions of cells takes tens of milliseconds: done on the
@@ -288,6 +307,9 @@ fn check_rows(
 #[derive(Default)]
 struct Early {
     diagnostics: Vec<Diagnostic>,
+    /// Each streamed sheet's checked (and trimmed) rows with their facts,
+    /// keyed by (file index, sheet index), until they go back to the sheet.
+    sheets: HashMap<(usize, usize), (Vec<model::Avail>, Vec<RowFacts>)>,
     /// Facts of each sheet's rows, keyed by (file index, sheet index).
     facts: HashMap<(usize, usize), Vec<RowFacts>>,
 }

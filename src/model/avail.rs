@@ -503,6 +503,40 @@ impl Avail {
         }
     }
 
+    /// Keeps only the cells `keep` says yes to (with their XML positions),
+    /// to hold less memory once the row rules are done. Gives each old
+    /// cell's new position (`None`: dropped). The column index is dropped
+    /// too: a trimmed row has few cells and finds them by a binary search.
+    pub fn retain_cells(&mut self, mut keep: impl FnMut(&Cell) -> bool) -> Vec<Option<u32>> {
+        let kept: Vec<bool> = self.cells.iter().map(&mut keep).collect();
+        let mut map = Vec::with_capacity(kept.len());
+        let mut next = 0u32;
+        for k in &kept {
+            map.push(k.then(|| {
+                next += 1;
+                next - 1
+            }));
+        }
+        let cells = std::mem::take(&mut self.cells);
+        self.cells = cells
+            .into_vec()
+            .into_iter()
+            .zip(&kept)
+            .filter_map(|(c, k)| k.then_some(c))
+            .collect();
+        if let Some(x) = self.xml.as_mut() {
+            let places = std::mem::take(&mut x.cells);
+            x.cells = places
+                .into_vec()
+                .into_iter()
+                .zip(&kept)
+                .filter_map(|(p, k)| k.then_some(p))
+                .collect();
+        }
+        self.first = Box::default();
+        map
+    }
+
     /// For XML rows, the Transaction element's position.
     pub fn xml(&self) -> Option<XmlPos> {
         self.xml.as_ref().map(|x| x.transaction)

@@ -26,13 +26,16 @@ pub struct ReadOptions {
     /// `--template-version`: skip detection and use this version.
     pub template_version: Option<TemplateVersion>,
     /// Receives finished rows while the rest of the sheet is still being
-    /// read, so a caller can work on them meanwhile (every checked input kind).
+    /// read, so a caller can work on them meanwhile (every checked input
+    /// kind); the sheets then come back without rows.
     pub row_sink: Option<RowSink>,
 }
 
-/// Rows handed out as they are read: each chunk is complete and never changes.
+/// Takes finished rows while the rest of the sheet is still being read:
+/// each chunk is complete, in order, and the receiver owns it (the reader
+/// keeps no copy, so the sheet's `rows` come back empty).
 #[derive(Clone)]
-pub struct RowSink(pub Arc<dyn Fn(Arc<Vec<Avail>>) + Send + Sync>);
+pub struct RowSink(pub Arc<dyn Fn(Vec<Avail>) + Send + Sync>);
 
 impl std::fmt::Debug for RowSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,11 +47,12 @@ impl std::fmt::Debug for RowSink {
 pub const SINK_CHUNK_ROWS: usize = 1024;
 
 /// Collects one sheet's rows, handing each full chunk to the sink (if any)
-/// as soon as it fills; [`RowCollector::finish`] gives all rows back in order.
+/// as soon as it fills; [`RowCollector::finish`] gives back the rows it
+/// kept: all of them without a sink, none with one.
 pub(crate) struct RowCollector<'a> {
     sink: Option<&'a RowSink>,
     rows: Vec<Avail>,
-    sent: Vec<Arc<Vec<Avail>>>,
+    pushed: usize,
 }
 
 impl<'a> RowCollector<'a> {
@@ -57,12 +61,18 @@ impl<'a> RowCollector<'a> {
         RowCollector {
             sink: opts.row_sink.as_ref(),
             rows: Vec::new(),
-            sent: Vec::new(),
+            pushed: 0,
         }
+    }
+
+    /// How many rows were pushed (sent or kept).
+    pub(crate) fn pushed(&self) -> usize {
+        self.pushed
     }
 
     /// Adds the next row.
     pub(crate) fn push(&mut self, row: Avail) {
+        self.pushed += 1;
         self.rows.push(row);
         if self.rows.len() == SINK_CHUNK_ROWS {
             self.send();
@@ -70,30 +80,23 @@ impl<'a> RowCollector<'a> {
     }
 
     fn send(&mut self) {
-        if let Some(sink) = self.sink {
+        if let Some(sink) = self.sink
+            && !self.rows.is_empty()
+        {
             let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(SINK_CHUNK_ROWS));
-            let chunk = Arc::new(rows);
-            (sink.0)(Arc::clone(&chunk));
-            self.sent.push(chunk);
+            (sink.0)(rows);
         }
     }
 
-    /// Every row, in the order pushed (the last chunk is sent first).
+    /// The rows kept: every row without a sink; with one, the last chunk
+    /// is sent and nothing is kept.
     pub(crate) fn finish(mut self) -> Vec<Avail> {
-        if self.sink.is_none() {
-            return self.rows;
-        }
         self.send();
-        // The sink's holder drops its copies when done; only a chunk still in
-        // use is copied.
-        let mut rows = Vec::with_capacity(self.sent.iter().map(|c| c.len()).sum());
-        for chunk in self.sent {
-            match Arc::try_unwrap(chunk) {
-                Ok(v) => rows.extend(v),
-                Err(shared) => rows.extend(shared.iter().cloned()),
-            }
+        if self.sink.is_some() {
+            Vec::new()
+        } else {
+            self.rows
         }
-        rows
     }
 }
 

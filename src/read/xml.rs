@@ -485,9 +485,12 @@ pub fn read(
     };
     let (movie_rows, tv_rows) = parser.rows;
     let mut sheets = Vec::new();
-    for (info, rows) in [(movies, movie_rows.finish()), (tv, tv_rows.finish())] {
-        if !rows.is_empty() {
-            sheets.push(SheetRows { info, rows });
+    for (info, rows) in [(movies, movie_rows), (tv, tv_rows)] {
+        if rows.pushed() > 0 {
+            sheets.push(SheetRows {
+                info,
+                rows: rows.finish(),
+            });
         }
     }
     Ok(ReadOutput {

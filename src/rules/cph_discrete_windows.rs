@@ -67,6 +67,16 @@ impl Window<'_> {
 }
 
 impl Rule for OverlappingWindows {
+    fn set_fields(&self) -> &'static [Field] {
+        &[
+            Field::DisplayName,
+            Field::LicenseType,
+            Field::FormatProfile,
+            Field::Start,
+            Field::End,
+        ]
+    }
+
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // One entry per row and territory, with its key's hash.
         let rows = input.sheets.iter().map(|s| s.rows.len()).sum();

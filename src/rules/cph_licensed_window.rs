@@ -87,6 +87,10 @@ fn is_licensed(row: &Avail, class: RowClass, reference: bool) -> bool {
 }
 
 impl Rule for LicensedWindowConflict {
+    fn set_fields(&self) -> &'static [Field] {
+        &[Field::Start, Field::End, Field::TerritoryExclusion]
+    }
+
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Sized for a key per licensed row (and reference row): growing a
         // large map rehashes it each time.
@@ -201,7 +205,7 @@ impl Rule for LicensedWindowConflict {
                 for l in windows {
                     let g = match handover(l.end, cph_start) {
                         Handover::Overlap => {
-                            out.push(overlap(row, l, territory, cph_start, ctx));
+                            out.push(overlap(row, id, l, territory, cph_start, ctx));
                             continue;
                         }
                         Handover::Continuous => Duration::minutes(1),
@@ -215,7 +219,7 @@ impl Rule for LicensedWindowConflict {
                     && g != Duration::minutes(1)
                 {
                     let end = l.end.expect("a gap has an End");
-                    out.push(gap(row, l, territory, end, cph_start, ctx));
+                    out.push(gap(row, id, l, territory, end, cph_start, ctx));
                 }
             }
         }
@@ -228,6 +232,7 @@ fn licensed_end_location(l: &Licensed<'_>) -> Location {
 
 fn overlap(
     row: &Avail,
+    title: &str,
     l: &Licensed<'_>,
     territory: &str,
     cph_start: DateTime<Utc>,
@@ -245,8 +250,7 @@ fn overlap(
         row,
         Field::Start,
         format!(
-            "CPH window for `{}` in {territory} starting `{}` overlaps a Licensed SVOD window that {what} ({where_})",
-            row.title_id().map(|c| c.text.trim()).unwrap_or_default(),
+            "CPH window for `{title}` in {territory} starting `{}` overlaps a Licensed SVOD window that {what} ({where_})",
             row.text(Field::Start)
         ),
     )
@@ -256,6 +260,7 @@ fn overlap(
 
 fn gap(
     row: &Avail,
+    title: &str,
     l: &Licensed<'_>,
     territory: &str,
     end: DateTime<Utc>,
@@ -276,8 +281,7 @@ fn gap(
             row,
             Field::Start,
             format!(
-                "the Licensed SVOD window for `{}` in {territory} ends `{end_text}`{note}, {} before the CPH Start `{}`; the offer is not continuous",
-                row.title_id().map(|c| c.text.trim()).unwrap_or_default(),
+                "the Licensed SVOD window for `{title}` in {territory} ends `{end_text}`{note}, {} before the CPH Start `{}`; the offer is not continuous",
                 human_duration(cph_start - end),
                 row.text(Field::Start),
             ),

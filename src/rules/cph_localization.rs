@@ -41,7 +41,7 @@ super::declare_rule! {
 }
 
 /// The fields whose languages count as the row's localization.
-const LANGUAGE_FIELDS: [Field; 3] = [
+pub(super) const LANGUAGE_FIELDS: [Field; 3] = [
     Field::AssetLanguage,
     Field::AllowedLanguages,
     Field::StoreLanguage,

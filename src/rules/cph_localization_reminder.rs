@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use super::cph_localization::lists_languages;
+use super::cph_localization::{LANGUAGE_FIELDS, lists_languages};
 use super::{Context, RowClass, Rule, RuleInput};
 use crate::model::codes::territory_languages;
-use crate::model::{Diagnostic, Location};
+use crate::model::{Diagnostic, Field, Location};
 
 super::declare_rule! {
     /// ## What it does
@@ -35,13 +35,17 @@ super::declare_rule! {
 }
 
 impl Rule for LocalizationReminder {
+    fn set_fields(&self) -> &'static [Field] {
+        &LANGUAGE_FIELDS
+    }
+
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut reminded: BTreeSet<(usize, String)> = BTreeSet::new();
-        for (row, _) in input.rows_of(RowClass::Cph) {
+        for (row, facts) in input.rows_of(RowClass::Cph) {
             if lists_languages(row) {
                 continue;
             }
-            for (_, t) in row.territories() {
+            for t in facts.territories(row) {
                 if t == "ZZ" || !reminded.insert((row.sheet.file_index, t.to_string())) {
                     continue;
                 }

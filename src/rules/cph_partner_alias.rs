@@ -55,6 +55,10 @@ fn problem(value: &str, partner: Option<&str>) -> Option<String> {
 }
 
 impl Rule for PartnerAlias {
+    fn set_fields(&self) -> &'static [Field] {
+        &[Field::DisplayName]
+    }
+
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let partner = ctx.settings.partner.as_deref();
         // The first row of each value; findings are sorted by place later.

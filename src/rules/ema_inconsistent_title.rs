@@ -49,6 +49,10 @@ const FIELDS: [Field; 4] = [
 ];
 
 impl Rule for InconsistentTitle {
+    fn set_fields(&self) -> &'static [Field] {
+        &FIELDS
+    }
+
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // The first row of each title.
         let mut first: FxHashMap<(usize, &str), &Avail> = FxHashMap::default();

@@ -129,6 +129,27 @@ impl RowFacts {
         }
     }
 
+    /// Follows the row's cells to their new positions after
+    /// [`Avail::retain_cells`] (which must have kept the title and territory
+    /// cells).
+    pub fn remap(&mut self, map: &[Option<u32>]) {
+        let moved = |s: &mut Span| {
+            s.cell = map[s.cell as usize].expect("the facts' cells are kept");
+        };
+        self.title.iter_mut().for_each(moved);
+        self.territory.iter_mut().for_each(moved);
+        self.more_territories.iter_mut().for_each(moved);
+    }
+
+    /// Positions of the row's cells these facts point into.
+    pub fn cells(&self) -> impl Iterator<Item = usize> + '_ {
+        self.title
+            .iter()
+            .chain(&self.territory)
+            .chain(self.more_territories.iter())
+            .map(|s| s.cell as usize)
+    }
+
     /// The End as an instant, when it is a date or date-time.
     pub fn end_instant(&self) -> Option<DateTime<Utc>> {
         match self.end {

@@ -279,6 +279,13 @@ pub trait Rule: HasMeta + Sync + Send {
     ) {
     }
 
+    /// The fields whose cells [`Rule::check_set`] reads from rows, besides
+    /// the row's facts. After the row rules, rows keep only the cells of the
+    /// active rules' set fields (and those their facts point to).
+    fn set_fields(&self) -> &'static [Field] {
+        &[]
+    }
+
     /// Cross-row check over every row at once.
     fn check_set(&self, _input: &RuleInput<'_>, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
@@ -314,6 +321,19 @@ impl<'a> RowChecker<'a> {
             values,
             xml: usize::from(sheet.source == crate::model::SourceKind::Xml),
         }
+    }
+
+    /// Trims `row` (checked already) to the cells the set rules read: those
+    /// of `kept` columns and those `facts` point to.
+    pub fn trim(row: &mut Avail, facts: &mut RowFacts, kept: &[bool]) {
+        let of_facts: Vec<usize> = facts.cells().collect();
+        let mut i = 0;
+        let map = row.retain_cells(|c| {
+            let keep = kept.get(c.column()).copied().unwrap_or(false) || of_facts.contains(&i);
+            i += 1;
+            keep
+        });
+        facts.remap(&map);
     }
 
     /// Checks `row` (a row of the sheet this checker was made for).
@@ -397,6 +417,22 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
     all_meta()
         .into_iter()
         .find(|m| m.code.eq_ignore_ascii_case(code) || m.name.eq_ignore_ascii_case(code))
+}
+
+/// Per column of `sheet`: whether a set rule of `rules` reads its cells.
+pub fn kept_columns(rules: &[&dyn Rule], sheet: &SheetInfo) -> Vec<bool> {
+    let fields: crate::model::FieldSet = rules
+        .iter()
+        .flat_map(|r| r.set_fields().iter().copied())
+        .collect();
+    // Rules read a field's first column.
+    (0..sheet.columns.len())
+        .map(|c| {
+            sheet.columns[c]
+                .field
+                .is_some_and(|f| fields.contains(f) && sheet.column_of(f) == Some(c))
+        })
+        .collect()
 }
 
 /// The rules a profile runs.
