@@ -226,7 +226,7 @@ pub fn check(opts: &CheckOptions) -> Report {
             for mut chunk in rx {
                 let Some(first) = chunk.first() else { continue };
                 let key = (first.sheet.file_index, first.sheet.sheet_index);
-                let kept = rules::kept_columns(&active, &first.sheet);
+                let kept = rules::kept_columns(&active, &opts.settings, &first.sheet);
                 let mut work = || {
                     let (mut facts, found) = check_rows(&chunk, &active, &ctx);
                     chunk

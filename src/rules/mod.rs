@@ -419,11 +419,18 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.code.eq_ignore_ascii_case(code) || m.name.eq_ignore_ascii_case(code))
 }
 
-/// Per column of `sheet`: whether a set rule of `rules` reads its cells.
-pub fn kept_columns(rules: &[&dyn Rule], sheet: &SheetInfo) -> Vec<bool> {
+/// Per column of `sheet`: whether a set rule of `rules` reads its cells, or
+/// it holds a CPH marker (kept so that findings show why a row is CPH).
+pub fn kept_columns(rules: &[&dyn Rule], settings: &Settings, sheet: &SheetInfo) -> Vec<bool> {
+    let markers = settings
+        .markers
+        .all()
+        .into_iter()
+        .flat_map(|m| m.fields.iter().copied());
     let fields: crate::model::FieldSet = rules
         .iter()
         .flat_map(|r| r.set_fields().iter().copied())
+        .chain(markers)
         .collect();
     // Rules read a field's first column.
     (0..sheet.columns.len())
