@@ -261,17 +261,46 @@ pub struct Cell {
     pub text: Text,
     /// Column index into [`SheetInfo::columns`] (see [`Cell::column`]).
     column: u32,
-    /// True when the text was rendered from a native date/number cell rather than written as text.
-    pub native: bool,
+    /// What the container held: text, or a native number, date, boolean or
+    /// error value rendered as text.
+    pub kind: CellKind,
+}
+
+/// What a cell held in its container, beyond the text it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CellKind {
+    /// Text: a string cell, and every CSV and XML value.
+    #[default]
+    Text,
+    /// A number.
+    Number,
+    /// A date (a serial number with a date-only number format).
+    Date,
+    /// A date and time (a date format with a time part, even at midnight).
+    DateTime,
+    /// A time of day or a duration.
+    Time,
+    /// TRUE or FALSE.
+    Boolean,
+    /// An Excel error value such as `#N/A`, as a value or a formula's result.
+    Error,
+}
+
+impl CellKind {
+    /// True for values rendered from a native number, date, boolean or
+    /// error cell rather than written as text.
+    pub fn is_native(self) -> bool {
+        self != CellKind::Text
+    }
 }
 
 impl Cell {
     /// A cell of `column` showing `text`.
-    pub fn new(column: usize, text: Text, native: bool) -> Self {
+    pub fn new(column: usize, text: Text, kind: CellKind) -> Self {
         Cell {
             text,
             column: u32::try_from(column).expect("fewer than 2^32 columns"),
-            native,
+            kind,
         }
     }
 
@@ -792,7 +821,7 @@ mod tests {
     }
 
     fn cell(col: usize, text: &str) -> Cell {
-        Cell::new(col, Text::from(text), false)
+        Cell::new(col, Text::from(text), CellKind::Text)
     }
 
     #[test]

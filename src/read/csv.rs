@@ -4,7 +4,7 @@
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput};
 use crate::model::avail::Interner;
-use crate::model::{Cell, Location, SourceKind};
+use crate::model::{Cell, CellKind, Location, SourceKind};
 
 /// Reads a CSV file as one sheet.
 pub fn read(
@@ -45,7 +45,7 @@ pub fn read(
             .enumerate()
             .filter(|(_, v)| !v.trim().is_empty())
             .map(|(col, v)| {
-                Cell::new(col, interner.intern(v), false)
+                Cell::new(col, interner.intern(v), CellKind::Text)
                     .with_formula(v.starts_with('=').then(|| v.to_string()))
             })
             .collect();

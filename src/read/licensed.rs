@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{ReadError, ReadOptions, ReadOutput, SheetRows};
 use crate::model::avail::{Column, SheetSource, Text};
 use crate::model::{
-    Avail, Cell, Field, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
+    Avail, Cell, CellKind, Field, SheetInfo, SheetKind, SourceKind, TemplateVersion, column_letter,
 };
 
 /// The columns of the plain windows CSV and the fields they stand for.
@@ -92,7 +92,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
             .enumerate()
             .filter_map(|(col, &src)| {
                 let v = record.get(src)?.trim();
-                (!v.is_empty()).then(|| Cell::new(col, Text::from(v), false))
+                (!v.is_empty()).then(|| Cell::new(col, Text::from(v), CellKind::Text))
             })
             .collect();
         rows.push(Avail::new(Arc::clone(&info), line, cells));

@@ -10,7 +10,7 @@ use calamine::{
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
 use crate::model::avail::Interner;
-use crate::model::{Cell, SourceKind, Text};
+use crate::model::{Cell, CellKind, SourceKind, Text};
 
 /// Sheets whose names contain these words are documentation, not data
 /// (Google's emavalidator skips the same ones).
@@ -138,13 +138,12 @@ impl RowSource for Streamed {
                     Ok(Some(c)) => {
                         let (r, col) = c.pos;
                         let formula = c.formula.filter(|f| !f.is_empty());
-                        let Some((text, native)) = text
-                            .render(c.value)
-                            .or_else(|| formula.as_ref().map(|_| (Text::default(), false)))
-                        else {
+                        let Some((text, kind)) = text.render(c.value).or_else(|| {
+                            formula.as_ref().map(|_| (Text::default(), CellKind::Text))
+                        }) else {
                             continue;
                         };
-                        let cell = Cell::new(col as usize, text, native).with_formula(formula);
+                        let cell = Cell::new(col as usize, text, kind).with_formula(formula);
                         match &mut pending {
                             Some(p) if p.row == r + 1 => p.cells.push(cell),
                             _ => {
@@ -180,24 +179,25 @@ struct CellText {
     shared: rustc_hash::FxHashMap<(usize, usize), Option<Text>>,
     /// Native numbers, dates and booleans already rendered, by kind and bits:
     /// a sheet repeats the same few dates on many rows.
-    native: rustc_hash::FxHashMap<(u8, u64), Text>,
+    native: rustc_hash::FxHashMap<(u8, u64), (Text, CellKind)>,
 }
 
 impl CellText {
     /// [`render`] for the streaming reader's borrowed values; `None` for blank cells.
-    fn render(&mut self, d: DataRef<'_>) -> Option<(Text, bool)> {
-        let (text, native) = match d {
+    fn render(&mut self, d: DataRef<'_>) -> Option<(Text, CellKind)> {
+        let (text, kind) = match d {
             DataRef::SharedString(s) => {
                 let interner = &mut self.interner;
                 let text = self
                     .shared
                     .entry((s.as_ptr() as usize, s.len()))
                     .or_insert_with(|| (!s.trim().is_empty()).then(|| interner.intern(s)));
-                return Some((text.clone()?, false));
+                return Some((text.clone()?, CellKind::Text));
             }
             DataRef::String(s) if s.trim().is_empty() => return None,
-            DataRef::String(s) => return Some((self.interner.intern(&s), false)),
-            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (s, true),
+            DataRef::String(s) => return Some((self.interner.intern(&s), CellKind::Text)),
+            DataRef::DateTimeIso(s) => render(&Data::DateTimeIso(s))?,
+            DataRef::DurationIso(s) => render(&Data::DurationIso(s))?,
             DataRef::Empty => return None,
             DataRef::Error(e) => render(&Data::Error(e))?,
             DataRef::Int(i) => return Some(self.native((0, i as u64), Data::Int(i))),
@@ -208,17 +208,19 @@ impl CellText {
                 return Some(self.native((kind, dt.as_f64().to_bits()), Data::DateTime(dt)));
             }
         };
-        Some((self.interner.intern(&text), native))
+        Some((self.interner.intern(&text), kind))
     }
 
     /// A native value's text, rendered the first time its `key` is seen.
-    fn native(&mut self, key: (u8, u64), data: Data) -> (Text, bool) {
+    fn native(&mut self, key: (u8, u64), data: Data) -> (Text, CellKind) {
         let interner = &mut self.interner;
-        let text = self.native.entry(key).or_insert_with(|| {
-            let text = render(&data).map_or_else(String::new, |(t, _)| t);
-            interner.intern(&text)
-        });
-        (text.clone(), true)
+        self.native
+            .entry(key)
+            .or_insert_with(|| {
+                let (text, kind) = render(&data).unwrap_or_default();
+                (interner.intern(&text), kind)
+            })
+            .clone()
     }
 }
 
@@ -343,9 +345,9 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
             .enumerate()
             .filter_map(|(j, d)| {
                 let abs_col = c0 + j as u32;
-                let (text, native) = render(d)?;
+                let (text, kind) = render(d)?;
                 Some(
-                    Cell::new(abs_col as usize, interner.intern(&text), native)
+                    Cell::new(abs_col as usize, interner.intern(&text), kind)
                         .with_formula(formula_at.get(&(abs_row, abs_col)).map(|s| s.to_string())),
                 )
             })
@@ -361,38 +363,44 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
 }
 
 /// A cell as the user sees it: dates through their number format
-/// (date → `YYYY-MM-DD`, time of day → `HH:MM:SS`, both → `YYYY-MM-DDTHH:MM:SS`).
-/// `None` for empty cells. The flag says the value was a native number/date.
-pub fn render(d: &Data) -> Option<(String, bool)> {
+/// (date → `YYYY-MM-DD`, time of day → `HH:MM:SS`, both → `YYYY-MM-DDTHH:MM:SS`),
+/// and what it held. `None` for empty cells.
+pub fn render(d: &Data) -> Option<(String, CellKind)> {
     Some(match d {
         Data::Empty => return None,
         Data::String(s) if s.trim().is_empty() => return None,
-        Data::String(s) => (s.clone(), false),
-        Data::Int(i) => (i.to_string(), true),
-        Data::Float(f) => (format_number(*f), true),
-        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }.to_string(), true),
+        Data::String(s) => (s.clone(), CellKind::Text),
+        Data::Int(i) => (i.to_string(), CellKind::Number),
+        Data::Float(f) => (format_number(*f), CellKind::Number),
+        Data::Bool(b) => (
+            if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellKind::Boolean,
+        ),
         Data::DateTime(dt) => {
             let v = dt.as_f64();
-            let text = if dt.is_duration() || (0.0..1.0).contains(&v) {
+            if dt.is_duration() || (0.0..1.0).contains(&v) {
                 let secs = (v * 86_400.0).round() as i64;
-                format!(
+                let text = format!(
                     "{:02}:{:02}:{:02}",
                     secs / 3600,
                     secs % 3600 / 60,
                     secs % 60
-                )
+                );
+                (text, CellKind::Time)
             } else {
                 let (y, mo, d, h, mi, s, _) = dt.to_ymd_hms_milli();
                 if v.fract() == 0.0 {
-                    format!("{y:04}-{mo:02}-{d:02}")
+                    (format!("{y:04}-{mo:02}-{d:02}"), CellKind::Date)
                 } else {
-                    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}")
+                    let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+                    (text, CellKind::DateTime)
                 }
-            };
-            (text, true)
+            }
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => (s.clone(), true),
-        Data::Error(e) => (format!("{e}"), true),
+        Data::DateTimeIso(s) if s.contains('T') => (s.clone(), CellKind::DateTime),
+        Data::DateTimeIso(s) => (s.clone(), CellKind::Date),
+        Data::DurationIso(s) => (s.clone(), CellKind::Time),
+        Data::Error(e) => (format!("{e}"), CellKind::Error),
     })
 }
 

@@ -24,8 +24,8 @@ use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, Sh
 use crate::model::avail::{Column, Interner, SheetSource, Text, XmlPos};
 use crate::model::time::{When, is_iso_duration};
 use crate::model::{
-    Avail, Cell, Dictionary, Field, FieldColumns, Location, SheetInfo, SheetKind, SourceKind,
-    TemplateVersion,
+    Avail, Cell, CellKind, Dictionary, Field, FieldColumns, Location, SheetInfo, SheetKind,
+    SourceKind, TemplateVersion,
 };
 
 /// Deepest element nesting accepted (Avails documents need about 10).
@@ -2443,7 +2443,7 @@ fn merge(
             (None, None) => break,
         };
         if let Some(v) = v {
-            out.push((Cell::new(v.col, v.text, false), v.pos));
+            out.push((Cell::new(v.col, v.text, CellKind::Text), v.pos));
         }
     }
 }

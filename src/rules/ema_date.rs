@@ -53,7 +53,7 @@ fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Dia
     let v = cell.text.trim();
     let help = if f.kind == FieldKind::Date {
         "write YYYY-MM-DD (e.g. 2026-03-01) or give the cell a date format".to_string()
-    } else if let Some(d) = excel_serial_date(v).filter(|_| cell.native) {
+    } else if let Some(d) = excel_serial_date(v).filter(|_| cell.kind.is_native()) {
         format!("format the cell as a date (this serial is {d})")
     } else {
         "write YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ, or a condition such as Open or Immediate"

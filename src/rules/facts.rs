@@ -177,6 +177,7 @@ impl RowFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CellKind;
     use crate::model::avail::{Text, test_sheet};
 
     fn row(cells: &[(&str, &str)]) -> Avail {
@@ -185,7 +186,7 @@ mod tests {
         let cells = cells
             .iter()
             .enumerate()
-            .map(|(i, (_, text))| Cell::new(i, Text::from(*text), false))
+            .map(|(i, (_, text))| Cell::new(i, Text::from(*text), CellKind::Text))
             .collect();
         Avail::new(sheet, 4, cells)
     }
