@@ -9,6 +9,7 @@ pub mod dictionary;
 pub mod field;
 pub mod location;
 pub mod time;
+pub mod value;
 pub mod version;
 
 pub use avail::{Avail, Cell, CellKind, SheetInfo, SourceKind, Text};

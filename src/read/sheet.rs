@@ -24,10 +24,7 @@ pub struct RawRow {
 
 impl RawRow {
     fn first_text(&self) -> Option<&str> {
-        self.cells
-            .iter()
-            .map(|c| c.text.trim())
-            .find(|t| !t.is_empty())
+        self.cells.iter().map(Cell::value).find(|t| !t.is_empty())
     }
 
     fn cell(&self, col: usize) -> Option<&Cell> {
@@ -278,7 +275,10 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         }
         skipped_empty.append(&mut empty_run);
         let mut cells = raw.cells;
-        cells.retain(|c| c.column() < info.columns.len() && !c.text.trim().is_empty());
+        // Blank cells are no cells; a formula without a cached value is one.
+        cells.retain(|c| {
+            c.column() < info.columns.len() && (!c.value().is_empty() || c.formula().is_some())
+        });
         // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
         rows.push(Avail::new(Arc::clone(&info), raw.row, cells));

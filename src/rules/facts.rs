@@ -106,9 +106,7 @@ impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
         let zone = settings.zone;
-        let title = row
-            .title_id()
-            .map(|cell| Span::of(row, cell, cell.text.trim()));
+        let title = row.title_id().map(|cell| Span::of(row, cell, cell.value()));
         let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
         let territory = spans.next();
         let more_territories = spans.collect();

@@ -30,13 +30,17 @@ pub mod ema_currency;
 pub mod ema_date;
 pub mod ema_end_before_start;
 pub mod ema_enum;
+pub mod ema_error_value;
 pub mod ema_formula;
 pub mod ema_inconsistent_title;
+pub mod ema_invisible;
 pub mod ema_language;
 pub mod ema_list_separator;
 pub mod ema_missing_column;
 pub mod ema_missing_conditional_column;
+pub mod ema_price_value;
 pub mod ema_required_value;
+pub mod ema_rounded_number;
 pub mod ema_territory;
 pub mod ema_unknown_column;
 pub mod ema_value_format;
@@ -348,6 +352,10 @@ impl<'a> RowChecker<'a> {
             let Some(Some((def, rules))) = self.values.get(cell.column()) else {
                 continue;
             };
+            // An error value is no value: EMA015 reports it, nothing else.
+            if cell.is_error() {
+                continue;
+            }
             // Definitions are aligned: the low bit is free for the XML flag.
             let key = std::ptr::from_ref::<FieldDef>(def).addr() | self.xml;
             if cell.text.is_clean(key) {
@@ -384,6 +392,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ema_inconsistent_title::InconsistentTitle,
         &ema_missing_conditional_column::MissingConditionalColumn,
         &ema_list_separator::ListSeparator,
+        &ema_error_value::ErrorValue,
+        &ema_invisible::InvisibleCharacter,
+        &ema_rounded_number::RoundedNumber,
+        &ema_price_value::PriceValue,
         &cph_inputs::CphInputs,
         &cph_dab::DabVersion,
         &cph_territory::TerritoryNotPermitted,

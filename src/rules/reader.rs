@@ -240,9 +240,11 @@ fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
 
 /// Turns a reader note into a diagnostic. `order` places it among the file's diagnostics.
 pub fn diagnostic(note: &Note, order: (usize, usize, u32, usize)) -> Diagnostic {
-    let mut d = meta_of(&note.kind)
+    let d = meta_of(&note.kind)
         .diag(note.location.clone(), note.message.clone())
         .with_order(order);
-    d.help = note.help.clone();
-    d
+    match &note.help {
+        Some(h) => d.with_help(h.clone()),
+        None => d,
+    }
 }
