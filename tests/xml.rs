@@ -346,7 +346,7 @@ fn sample_no_errors_v2_3() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.codes(),
-        ["AVC001", "CPH007", "CPH011", "EMA003"]
+        ["AVC001", "CPH007", "CPH011", "EMA003", "EMA016"]
             .map(String::from)
             .into(),
         "{}",
