@@ -1243,3 +1243,40 @@ fn ema018_price_values() {
         Some("`4.99`")
     );
 }
+
+/// Constant boolean formulas are read as the booleans, with one info per
+/// sheet; any other formula stays EMA011 (before: each was an EMA011 error).
+#[test]
+fn constant_boolean_formulas_are_booleans() {
+    let recs = [
+        movies_1_7_3().with(&[
+            ("HDR", "@formula:=TRUE()|TRUE"),
+            ("WCG", "@formula:FALSE()|FALSE"),
+        ]),
+        movies_1_7_3().with(&[
+            ("HDR", "@formula:=TRUE|TRUE"),
+            ("ALID", "md:alid:org:acme:m2"),
+        ]),
+        movies_1_7_3().with(&[
+            ("WCG", "@formula:=NOT(TRUE())|FALSE"),
+            ("ALID", "md:alid:org:acme:m3"),
+        ]),
+    ];
+    let (code, report) = ema("Movies", &recs);
+    assert_eq!(code, 1);
+    assert_eq!(
+        all_diags(&report),
+        set(&[
+            t("AVC001", "info", Some("Movies"), None, None),
+            t("AVC009", "info", Some("Movies"), None, None),
+            t("EMA011", "error", Some("Movies"), Some(6), Some("WCG")),
+        ]),
+        "{report:#}"
+    );
+    assert!(
+        one(&report, "AVC009")["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 cells hold the constant formula")
+    );
+}

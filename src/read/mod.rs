@@ -119,6 +119,8 @@ pub enum NoteKind {
     DuplicateColumn,
     /// A structural problem in XML (missing/empty required element, order, syntax).
     XmlStructure,
+    /// Constant boolean formulas (`=TRUE()`) were read as the booleans.
+    BooleanFormulas,
 }
 
 /// A reader's observation, turned into a diagnostic by the pipeline.

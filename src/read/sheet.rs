@@ -8,8 +8,8 @@ use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, RowCollector, SheetRows};
 use crate::model::avail::{Column, SheetSource};
 use crate::model::{
-    Avail, Cell, Field, FieldColumns, FieldSet, Location, SheetInfo, SheetKind, SourceKind,
-    column_letter,
+    Avail, Cell, CellKind, Field, FieldColumns, FieldSet, Location, SheetInfo, SheetKind,
+    SourceKind, Text, column_letter,
 };
 
 /// One row as read from the container.
@@ -216,6 +216,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     ));
 
     let mut rows = RowCollector::new(opts);
+    let mut boolean_formulas = 0usize;
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -275,6 +276,12 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         }
         skipped_empty.append(&mut empty_run);
         let mut cells = raw.cells;
+        for cell in &mut cells {
+            if let Some(b) = cell.formula().and_then(constant_boolean) {
+                *cell = Cell::new(cell.column(), Text::from(b), CellKind::Boolean);
+                boolean_formulas += 1;
+            }
+        }
         // Blank cells are no cells; a formula without a cached value is one.
         cells.retain(|c| {
             c.column() < info.columns.len() && (!c.value().is_empty() || c.formula().is_some())
@@ -284,6 +291,17 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         rows.push(Avail::new(Arc::clone(&info), raw.row, cells));
     }
     let rows = rows.finish();
+    if boolean_formulas > 0 {
+        notes.push(Note {
+            kind: NoteKind::BooleanFormulas,
+            location: sheet_loc(),
+            message: format!(
+                "{boolean_formulas} cell{} hold the constant formula =TRUE() or =FALSE() (how LibreOffice saves Excel booleans); they were read as TRUE and FALSE",
+                if boolean_formulas == 1 { "" } else { "s" }
+            ),
+            help: Some("type the booleans as values (or Yes/No) so every tool reads them the same".into()),
+        });
+    }
     if let Some(&first) = skipped_empty.first() {
         let mut l = sheet_loc();
         l.row = Some(first);
@@ -299,6 +317,22 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
     }
     SheetOutcome::Data(SheetRows { info, rows })
+}
+
+/// `TRUE` or `FALSE` when `formula` is a constant boolean: `=TRUE()`,
+/// `TRUE`, LibreOffice's `of:=FALSE()`, in any case.
+fn constant_boolean(formula: &str) -> Option<&'static str> {
+    let f = formula.trim();
+    let f = f.strip_prefix("of:").unwrap_or(f);
+    let f = f.strip_prefix('=').unwrap_or(f).trim();
+    let f = f.strip_suffix("()").unwrap_or(f);
+    if f.eq_ignore_ascii_case("TRUE") {
+        Some("TRUE")
+    } else if f.eq_ignore_ascii_case("FALSE") {
+        Some("FALSE")
+    } else {
+        None
+    }
 }
 
 fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &str) -> Location {

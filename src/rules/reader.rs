@@ -212,8 +212,35 @@ super::declare_rule! {
         "Avails XML structure problem");
 }
 
+super::declare_rule! {
+    /// ## What it does
+    /// Says how many cells of a sheet hold a constant boolean formula —
+    /// `=TRUE()`, `=FALSE()`, `=TRUE`, LibreOffice's `of:=TRUE()` — which
+    /// were read as the booleans TRUE and FALSE. Any other formula is EMA011.
+    ///
+    /// ## Why it matters
+    /// LibreOffice saves Excel booleans this way (the official 1.9 templates
+    /// hold them): they are values in all but form, so they are not errors,
+    /// but other tools may read the formula instead.
+    ///
+    /// ## Example
+    /// ```text
+    /// HDR = =TRUE()
+    /// ```
+    /// Read as:
+    /// ```text
+    /// HDR = TRUE
+    /// ```
+    ///
+    /// ## Source
+    /// MovieLabs' Movies_v1.9.xlsx sample (ema-avails-format.md §1.10);
+    /// OpenFormula `TRUE()` (LibreOffice's `of:` namespace).
+    pub struct BooleanFormulas = ("AVC009", "boolean-formulas", Info, Reader,
+        "Constant boolean formulas were read as booleans");
+}
+
 /// Reader findings' metadata, in code order.
-pub static METAS: [&RuleMeta; 8] = [
+pub static METAS: [&RuleMeta; 9] = [
     &VersionUsed::META,
     &EmptyRowsSkipped::META,
     &SheetSkipped::META,
@@ -222,6 +249,7 @@ pub static METAS: [&RuleMeta; 8] = [
     &Encoding::META,
     &DuplicateColumn::META,
     &XmlStructure::META,
+    &BooleanFormulas::META,
 ];
 
 /// The code of a kind of note.
@@ -235,6 +263,7 @@ fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
         NoteKind::Encoding => &Encoding::META,
         NoteKind::DuplicateColumn => &DuplicateColumn::META,
         NoteKind::XmlStructure => &XmlStructure::META,
+        NoteKind::BooleanFormulas => &BooleanFormulas::META,
     }
 }
 
