@@ -127,6 +127,10 @@ pub struct CheckFlags {
     /// Zone for date-times without offset: UTC or +hh:mm [default: UTC].
     #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub time_zone: Option<String>,
+    /// Check only this sheet of a workbook, as an avails sheet whatever its
+    /// header looks like. Repeatable.
+    #[arg(long = "sheet", value_name = "NAME")]
+    pub sheets: Vec<String>,
 }
 
 /// Everything the flags and the config file decide.
@@ -136,6 +140,8 @@ pub struct Resolved {
     pub settings: Settings,
     /// `--template-version`, when given.
     pub template_version: Option<TemplateVersion>,
+    /// `--sheet` names.
+    pub sheets: Vec<String>,
     /// Licensed SVOD reference files: the config file's, then the flags'.
     pub licensed: Vec<PathBuf>,
 }
@@ -251,6 +257,7 @@ impl CheckFlags {
         Ok(Resolved {
             settings: s,
             template_version,
+            sheets: self.sheets.clone(),
             licensed,
         })
     }

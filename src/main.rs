@@ -277,6 +277,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         paths: args.paths.clone(),
         read: ReadOptions {
             template_version: resolved.template_version,
+            sheets: resolved.sheets,
             ..Default::default()
         },
         settings: resolved.settings,

@@ -61,6 +61,7 @@ pub fn read(
         source: SourceKind::Csv,
         rows: Box::new(rows.into_iter()),
         faq_version: None,
+        forced: false,
     };
     let mut sheets = Vec::new();
     match build(input, opts, &mut notes) {

@@ -25,6 +25,9 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 pub struct ReadOptions {
     /// `--template-version`: skip detection and use this version.
     pub template_version: Option<TemplateVersion>,
+    /// `--sheet`: check only these sheets of a workbook, as avails sheets
+    /// whatever their header looks like (empty: every avails sheet).
+    pub sheets: Vec<String>,
     /// Receives finished rows while the rest of the sheet is still being
     /// read, so a caller can work on them meanwhile (every checked input
     /// kind); the sheets then come back without rows.

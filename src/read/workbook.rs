@@ -245,8 +245,20 @@ fn read_sheets(
     let mut notes: Vec<Note> = Vec::new();
     let mut out = Vec::new();
     let mut version_errors = Vec::new();
+    if let Some(missing) = opts
+        .sheets
+        .iter()
+        .find(|n| !sheets.iter().any(|(s, _)| s == *n))
+    {
+        let names: Vec<String> = sheets.iter().map(|(n, _)| format!("`{n}`")).collect();
+        return Err(ReadError::UnknownFormat(format!(
+            "has no sheet `{missing}` (named with --sheet); its sheets are {}",
+            names.join(", ")
+        )));
+    }
     for (index, (name, is_worksheet)) in sheets.iter().enumerate() {
-        if !is_worksheet || is_documentation(name) {
+        let forced = opts.sheets.iter().any(|n| n == name);
+        if !forced && (!opts.sheets.is_empty() || !is_worksheet || is_documentation(name)) {
             continue;
         }
         let mut err = None;
@@ -260,6 +272,7 @@ fn read_sheets(
             source: kind,
             rows,
             faq_version: faq_version.clone(),
+            forced,
         };
         let outcome = build(input, opts, &mut notes);
         if let Some(e) = err {
