@@ -528,7 +528,10 @@ fn ema008_dates() {
     let v = with_code(&report, "EMA008");
     assert_eq!(cell(v[0]), "M7");
     assert!(
-        v[0]["message"].as_str().unwrap().contains("joined by `T`"),
+        v[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("local form; write `2026-01-05T10:00:00`"),
         "{:#}",
         v[0]
     );
@@ -544,7 +547,12 @@ fn ema008_dates() {
         "{:#}",
         v[1]
     );
-    assert!(v[2]["message"].as_str().unwrap().contains("slashes"));
+    assert!(
+        v[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("local form; write `2031-01-20`")
+    );
 }
 
 #[test]

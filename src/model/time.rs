@@ -227,11 +227,8 @@ fn invalid_reason(s: &str) -> String {
         }
         return "it is a plain number, not a date".into();
     }
-    if s.get(..10).and_then(parse_date).is_some() && s.as_bytes().get(10) == Some(&b' ') {
-        return "date and time must be joined by `T` (YYYY-MM-DDThh:mm:ss)".into();
-    }
-    if s.contains('/') {
-        return "dates are written YYYY-MM-DD, not with slashes".into();
+    if let Some(iso) = local_date(s) {
+        return format!("it is written in a local form; write {iso}");
     }
     if s.get(..4)
         .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
@@ -242,6 +239,61 @@ fn invalid_reason(s: &str) -> String {
         "`{s}` is neither a date nor a known condition ({})",
         CONDITIONS.join(", ")
     )
+}
+
+/// The ISO value a date written in a local form stands for, quoted for a
+/// message: `2027-01-01 00:00` → `` `2027-01-01T00:00:00` ``, `31/12/2027`
+/// → `` `2027-12-31` ``, and both readings of an ambiguous `1/2/2027`.
+/// `None` when `s` is no such form.
+pub fn local_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    // `2027-01-01 00:00[:00]`: a space instead of `T`.
+    if let (Some(d), Some(b' ')) = (s.get(..10).and_then(parse_date), s.as_bytes().get(10)) {
+        let time = s[11..].trim();
+        let t = NaiveTime::parse_from_str(time, "%H:%M:%S")
+            .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
+            .ok()?;
+        return Some(format!("`{}T{}`", d, t.format("%H:%M:%S")));
+    }
+    // `2027/01/01`.
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y/%m/%d") {
+        return Some(format!("`{d}`"));
+    }
+    // `1-Jan-27`, `01-Jan-2027`, `1 Jan 2027`, `Jan 1, 2027`.
+    for f in [
+        "%d-%b-%y",
+        "%d-%b-%Y",
+        "%d %b %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%B %d, %Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+            return Some(format!("`{d}`"));
+        }
+    }
+    // `31.12.2027` (day first, as written in Europe).
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%d.%m.%Y") {
+        return Some(format!("`{d}`"));
+    }
+    // `1/2/2027`: month first (US) or day first (most elsewhere).
+    let parts: Vec<&str> = s.split('/').collect();
+    if let [a, b, y] = parts[..]
+        && y.len() == 4
+    {
+        let (a, b, y): (u32, u32, i32) = (a.parse().ok()?, b.parse().ok()?, y.parse().ok()?);
+        let month_first = NaiveDate::from_ymd_opt(y, a, b);
+        let day_first = NaiveDate::from_ymd_opt(y, b, a);
+        return match (month_first, day_first) {
+            (Some(m), Some(d)) if m != d => Some(format!(
+                "`{m}` if it means month/day, or `{d}` if it means day/month"
+            )),
+            (Some(m), _) => Some(format!("`{m}`")),
+            (None, Some(d)) => Some(format!("`{d}`")),
+            (None, None) => None,
+        };
+    }
+    None
 }
 
 /// Converts an Excel 1900-system serial (`41439`) to a date, for hints.
@@ -401,6 +453,26 @@ mod tests {
         // Fuzz crash: minutes beyond chrono's range panicked.
         assert_eq!(parse_lead("232300000300000311m"), None);
         assert_eq!(human_duration(Duration::seconds(61)), "1 minute 1 second");
+    }
+
+    #[test]
+    fn local_dates_name_their_iso_value() {
+        assert_eq!(
+            local_date("2027-01-01 00:00").as_deref(),
+            Some("`2027-01-01T00:00:00`")
+        );
+        assert_eq!(local_date("31/12/2027").as_deref(), Some("`2027-12-31`"));
+        assert_eq!(local_date("12/31/2027").as_deref(), Some("`2027-12-31`"));
+        assert_eq!(
+            local_date("1/2/2027").as_deref(),
+            Some("`2027-01-02` if it means month/day, or `2027-02-01` if it means day/month")
+        );
+        assert_eq!(local_date("1/1/2027").as_deref(), Some("`2027-01-01`"));
+        assert_eq!(local_date("01.01.2027").as_deref(), Some("`2027-01-01`"));
+        assert_eq!(local_date("1-Jan-27").as_deref(), Some("`2027-01-01`"));
+        assert_eq!(local_date("2027/01/31").as_deref(), Some("`2027-01-31`"));
+        assert_eq!(local_date("soon"), None);
+        assert!(matches!(When::parse("1/20/2018"), When::Invalid(w) if w.contains("`2018-01-20`")));
     }
 
     #[test]
