@@ -8,13 +8,14 @@
 //! territory), and hand a [`Report`] to a renderer ([`report`]).
 
 pub mod config;
+pub mod inputs;
 pub mod model;
 pub mod read;
 pub mod report;
 pub mod rules;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
@@ -24,9 +25,6 @@ use rayon::prelude::*;
 use crate::model::{Diagnostic, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
 use crate::rules::{Context, RowFacts, RuleInput, Settings};
-
-/// File extensions picked up when a directory is given.
-pub const AVAILS_EXTENSIONS: [&str; 6] = ["xlsx", "xls", "xlsb", "ods", "csv", "xml"];
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +37,8 @@ pub struct CheckOptions {
     pub settings: Settings,
     /// Reference files of Licensed SVOD windows (`--licensed`).
     pub licensed: Vec<PathBuf>,
+    /// Files the run writes (`-o`): never read as inputs.
+    pub outputs: Vec<PathBuf>,
     /// Counts files as they finish reading, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
 }
@@ -105,53 +105,10 @@ impl Report {
     }
 }
 
-/// Lists the files to check: given files as they are, directories searched
-/// recursively for avails extensions (sorted, so runs are reproducible). A
-/// directory without any is listed itself, so it is reported as unreadable.
+/// The files `paths` stand for, folders searched (see [`inputs::discover`]);
+/// nothing reserved.
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, 0);
-            found.sort();
-            if found.is_empty() {
-                // Reported as unreadable: a folder with nothing to check is a mistake.
-                out.push(p.clone());
-            }
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        let Ok(kind) = e.file_type() else { continue };
-        if kind.is_dir() {
-            walk(&path, out, depth + 1);
-        } else if kind.is_file()
-            && path
-                .extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| AVAILS_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
-            && !path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("~$"))
-        {
-            out.push(path);
-        }
-    }
+    inputs::discover(paths, &[]).checked
 }
 
 /// One input as read, before checking.
@@ -201,7 +158,9 @@ fn load(
 /// reported in their [`FileReport`]).
 pub fn check(opts: &CheckOptions) -> Report {
     let started = Instant::now();
-    let inputs = expand_paths(&opts.paths);
+    let reserved: Vec<PathBuf> = opts.licensed.iter().chain(&opts.outputs).cloned().collect();
+    let found = inputs::discover(&opts.paths, &reserved);
+    let inputs = found.checked;
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);
     let ctx = Context::new(&opts.settings);
@@ -272,6 +231,12 @@ pub fn check(opts: &CheckOptions) -> Report {
         }
     }
     let mut report = check_loaded_with(&loaded, &opts.settings, early);
+    for (i, skipped) in found.skipped.iter().enumerate() {
+        report.diagnostics.push(
+            rules::reader::skipped_file(&skipped.path.display().to_string(), &skipped.reason)
+                .with_order((loaded.len() + i, 0, 0, 0)),
+        );
+    }
     report.elapsed = started.elapsed();
     // Freeing millions of cells takes tens of milliseconds: done on the
     // side while the caller renders the report (inline if no thread starts).

@@ -266,9 +266,12 @@ impl Progress {
 
 fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let resolved = args.flags.resolve().map_err(|e| e.to_string())?;
-    let inputs = availcheck::expand_paths(&args.paths);
+    let output = args.output.clone().filter(|p| p.as_os_str() != "-");
+    // The output may not be any file the run would read (checked first, so
+    // an avails file named as the output is refused, not skipped).
+    let inputs = availcheck::inputs::discover(&args.paths, &resolved.licensed).checked;
     let files = inputs.len() + resolved.licensed.len();
-    if let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
+    if let Some(path) = &output {
         let read: Vec<PathBuf> = inputs.iter().chain(&resolved.licensed).cloned().collect();
         report::guard_output(path, &read).map_err(|e| e.to_string())?;
     }
@@ -282,6 +285,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         },
         settings: resolved.settings,
         licensed: resolved.licensed,
+        outputs: output.iter().cloned().collect(),
         progress: Some(Arc::clone(&done)),
     };
     let progress = Progress::start(files, done);

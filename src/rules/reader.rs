@@ -239,8 +239,44 @@ super::declare_rule! {
         "Constant boolean formulas were read as booleans");
 }
 
+super::declare_rule! {
+    /// ## What it does
+    /// Names a file found in a folder (or given twice) that is not checked as
+    /// avails, and why: a file the run reads as a reference (`--licensed`,
+    /// `--previous`) or writes (`-o`), a licensed-windows CSV
+    /// (`title_id,territory,start,end` — pass it with `--licensed`), or a
+    /// report availcheck wrote. Hidden files and folders (`.git`, macOS
+    /// `._…`) and Office lock files (`~$…`) are left out without a word.
+    ///
+    /// ## Why it matters
+    /// A folder of deliveries usually holds more than avails; checking the
+    /// licensed windows or last run's report as avails would fail the run.
+    ///
+    /// ## Example
+    /// ```text
+    /// availcheck check avails/          (avails/licensed-windows.csv is skipped)
+    /// ```
+    /// Read as reference windows instead:
+    /// ```text
+    /// availcheck check avails/ --licensed avails/licensed-windows.csv
+    /// ```
+    ///
+    /// ## Source
+    /// availcheck's own rules for folders (`src/inputs.rs`).
+    pub struct FileSkipped = ("AVC010", "file-skipped", Info, Reader,
+        "File in a folder not checked as avails");
+}
+
+/// The AVC010 info that `file` is not checked, and `why`.
+pub fn skipped_file(file: &str, why: &str) -> Diagnostic {
+    FileSkipped::META.diag(
+        crate::model::Location::file(file),
+        format!("{file} {why}; it is not checked as avails"),
+    )
+}
+
 /// Reader findings' metadata, in code order.
-pub static METAS: [&RuleMeta; 9] = [
+pub static METAS: [&RuleMeta; 10] = [
     &VersionUsed::META,
     &EmptyRowsSkipped::META,
     &SheetSkipped::META,
@@ -250,6 +286,7 @@ pub static METAS: [&RuleMeta; 9] = [
     &DuplicateColumn::META,
     &XmlStructure::META,
     &BooleanFormulas::META,
+    &FileSkipped::META,
 ];
 
 /// The code of a kind of note.
