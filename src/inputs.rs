@@ -191,7 +191,10 @@ mod tests {
         );
         assert_eq!(skipped.len(), 3, "{skipped:?}");
         // Given explicitly, a reserved file is still not checked.
-        let inputs = discover(std::slice::from_ref(&licensed), &[licensed]);
+        let inputs = discover(
+            std::slice::from_ref(&licensed),
+            std::slice::from_ref(&licensed),
+        );
         assert!(inputs.checked.is_empty());
     }
 }
