@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::rules::{Context, RowFacts, RuleInput, Settings};
+use crate::rules::{Context, RowFacts, RuleInput, Settings, Stats};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +39,8 @@ pub struct CheckOptions {
     pub licensed: Vec<PathBuf>,
     /// Files the run writes (`-o`): never read as inputs.
     pub outputs: Vec<PathBuf>,
+    /// What Amazon already has (`--previous`): earlier deliveries.
+    pub previous: Vec<PathBuf>,
     /// Counts files as they finish reading, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
 }
@@ -64,14 +66,14 @@ pub struct FileReport {
     pub infos: usize,
     /// Why the file could not be read, if it could not.
     pub error: Option<String>,
-    /// True for `--licensed` reference files (read for windows, not checked).
-    pub licensed_reference: bool,
+    /// Why the file was read: checked, or a reference file.
+    pub role: Role,
     /// Time spent reading and checking it.
     pub elapsed: Duration,
 }
 
 /// Everything a renderer needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Report {
     /// One entry per input file, in input order.
     pub files: Vec<FileReport>,
@@ -79,6 +81,12 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time of the whole check.
     pub elapsed: Duration,
+    /// CPH windows exempt from the forward-looking Start because the
+    /// previous delivery has them (`None` without `--previous`).
+    pub exempt_windows: Option<usize>,
+    /// Licensed SVOD windows compared with CPH windows (`None` when the run
+    /// had none to compare).
+    pub licensed_compared: Option<usize>,
 }
 
 impl Report {
@@ -94,7 +102,7 @@ impl Report {
     pub fn rows(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| !f.licensed_reference)
+            .filter(|f| f.role == Role::Checked)
             .map(|f| f.rows)
             .sum()
     }
@@ -119,15 +127,38 @@ pub struct Loaded {
     pub result: Result<ReadOutput, ReadError>,
     /// Time spent reading.
     pub elapsed: Duration,
-    /// True for `--licensed` reference files.
-    pub licensed_reference: bool,
+    /// Why the file was read.
+    pub role: Role,
+}
+
+/// Why a file was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// An input: checked.
+    #[default]
+    Checked,
+    /// A `--licensed` file: its Licensed SVOD windows, not itself checked.
+    Licensed,
+    /// A `--previous` file: what Amazon already has.
+    Previous,
+}
+
+impl Role {
+    /// The name in the JSON report (`role`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Checked => "checked",
+            Role::Licensed => "licensed",
+            Role::Previous => "previous",
+        }
+    }
 }
 
 fn load(
     paths: &[PathBuf],
     first_index: usize,
     opts: &ReadOptions,
-    licensed: bool,
+    role: Role,
     progress: Option<&AtomicUsize>,
 ) -> Vec<Loaded> {
     paths
@@ -136,10 +167,11 @@ fn load(
         .map(|(i, p)| {
             let t = Instant::now();
             let display = p.display().to_string();
-            let result = if licensed {
-                read::licensed::read_path(p, &display, first_index + i, opts)
-            } else {
-                read::read_path(p, &display, first_index + i, opts)
+            let result = match role {
+                Role::Checked => read::read_path(p, &display, first_index + i, opts),
+                Role::Licensed | Role::Previous => {
+                    read::licensed::read_path(p, &display, first_index + i, opts)
+                }
             };
             if let Some(p) = progress {
                 p.fetch_add(1, Ordering::Relaxed);
@@ -148,7 +180,7 @@ fn load(
                 path: display,
                 result,
                 elapsed: t.elapsed(),
-                licensed_reference: licensed,
+                role,
             }
         })
         .collect()
@@ -158,12 +190,30 @@ fn load(
 /// reported in their [`FileReport`]).
 pub fn check(opts: &CheckOptions) -> Report {
     let started = Instant::now();
-    let reserved: Vec<PathBuf> = opts.licensed.iter().chain(&opts.outputs).cloned().collect();
+    let reserved: Vec<PathBuf> = opts
+        .licensed
+        .iter()
+        .chain(&opts.previous)
+        .chain(&opts.outputs)
+        .cloned()
+        .collect();
     let found = inputs::discover(&opts.paths, &reserved);
     let inputs = found.checked;
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);
-    let ctx = Context::new(&opts.settings);
+    let stats = Stats::default();
+    // The previous deliveries first: row rules compare with them.
+    let first_previous = inputs.len() + opts.licensed.len();
+    let previous_loaded = load(
+        &opts.previous,
+        first_previous,
+        &opts.read,
+        Role::Previous,
+        progress,
+    );
+    let previous = rules::delivery::Delivery::of_loaded(&previous_loaded, &opts.settings);
+    let mut ctx = Context::new(&opts.settings, &stats);
+    ctx.previous = (!opts.previous.is_empty()).then_some(&previous);
     // Row rules run on chunks of rows while the rest of the file is still
     // being read (readers hand finished chunks to the sink); the checked
     // rows keep only what the set rules read.
@@ -206,13 +256,13 @@ pub fn check(opts: &CheckOptions) -> Report {
             }
             early
         });
-        let mut loaded = load(&inputs, 0, &read, false, progress);
+        let mut loaded = load(&inputs, 0, &read, Role::Checked, progress);
         drop(read); // closes the channel: the checker ends with the last chunk
         loaded.extend(load(
             &opts.licensed,
             inputs.len(),
             &opts.read,
-            true,
+            Role::Licensed,
             progress,
         ));
         (
@@ -230,7 +280,8 @@ pub fn check(opts: &CheckOptions) -> Report {
             }
         }
     }
-    let mut report = check_loaded_with(&loaded, &opts.settings, early);
+    loaded.extend(previous_loaded);
+    let mut report = check_loaded_with(&loaded, &ctx, early);
     for (i, skipped) in found.skipped.iter().enumerate() {
         report.diagnostics.push(
             rules::reader::skipped_file(&skipped.path.display().to_string(), &skipped.reason)
@@ -279,25 +330,40 @@ struct Early {
     facts: HashMap<(usize, usize), Vec<RowFacts>>,
 }
 
-/// Checks inputs that are already read (their position is their file index).
+/// Checks inputs that are already read (their position is their file
+/// index); reference files among them are used as their role says.
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
-    check_loaded_with(loaded, settings, Early::default())
+    let stats = Stats::default();
+    let previous = rules::delivery::Delivery::of_loaded(loaded, settings);
+    let mut ctx = Context::new(settings, &stats);
+    if loaded.iter().any(|l| l.role == Role::Previous) {
+        ctx.previous = Some(&previous);
+    }
+    check_loaded_with(loaded, &ctx, Early::default())
 }
 
 /// [`check_loaded`], given what was found on the sheets whose rows were
 /// checked while they were read.
-fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Report {
+fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Report {
     let started = Instant::now();
-    let ctx = Context::new(settings);
+    let settings = ctx.settings;
     let active = rules::active(settings.profile);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut checked: Vec<&SheetRows> = Vec::new();
     let mut licensed: Vec<&SheetRows> = Vec::new();
+    let mut previous: Vec<&SheetRows> = Vec::new();
     for (index, l) in loaded.iter().enumerate() {
         let Ok(out) = &l.result else { continue };
-        if l.licensed_reference {
-            licensed.extend(out.sheets.iter());
-            continue;
+        match l.role {
+            Role::Licensed => {
+                licensed.extend(out.sheets.iter());
+                continue;
+            }
+            Role::Previous => {
+                previous.extend(out.sheets.iter());
+                continue;
+            }
+            Role::Checked => {}
         }
         for note in &out.notes {
             let sheet_index = note
@@ -321,7 +387,21 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
     }
     for sheet in &checked {
         for rule in &active {
-            rule.check_sheet(sheet, &ctx, &mut diagnostics);
+            rule.check_sheet(sheet, ctx, &mut diagnostics);
+        }
+    }
+    // Licensed windows are read with the checks that place them on a
+    // timeline (territories, dates, error values).
+    let reference_rules: Vec<&dyn rules::Rule> = active
+        .iter()
+        .copied()
+        .filter(|r| r.checks_references())
+        .collect();
+    for sheet in &licensed {
+        let checker = rules::RowChecker::new(&reference_rules, &sheet.info);
+        for row in &sheet.rows {
+            let facts = RowFacts::of(row, settings);
+            checker.check(row, &facts, ctx, &mut diagnostics);
         }
     }
     // Rows of a file that then failed to read are not reported on.
@@ -341,7 +421,7 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
         .zip(known)
         .map(|(s, known)| {
             let Some(facts) = known else {
-                return check_rows(&s.rows, &active, &ctx);
+                return check_rows(&s.rows, &active, ctx);
             };
             debug_assert_eq!(facts.len(), s.rows.len(), "chunks are the sheet's rows");
             if facts.len() == s.rows.len() {
@@ -358,12 +438,13 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
         sheets: &checked,
         facts: &facts,
         licensed: &licensed,
+        previous: &previous,
     };
     let set_diags: Vec<Diagnostic> = active
         .par_iter()
         .flat_map_iter(|rule| {
             let mut out = Vec::new();
-            rule.check_set(&input, &ctx, &mut out);
+            rule.check_set(&input, ctx, &mut out);
             out
         })
         .collect();
@@ -403,7 +484,7 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                     warnings,
                     infos,
                     error: None,
-                    licensed_reference: l.licensed_reference,
+                    role: l.role,
                     elapsed: l.elapsed,
                 },
                 Err(e) => FileReport {
@@ -416,15 +497,31 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                     warnings,
                     infos,
                     error: Some(format!("{}: {e}", l.path)),
-                    licensed_reference: l.licensed_reference,
+                    role: l.role,
                     elapsed: l.elapsed,
                 },
             }
         })
         .collect();
+    let licensed_windows = settings.profile == rules::Profile::CphSvod
+        && (!licensed.is_empty()
+            || facts
+                .iter()
+                .flatten()
+                .any(|f| f.class == rules::RowClass::LicensedSvod));
     Report {
         files,
         diagnostics,
         elapsed: started.elapsed(),
+        exempt_windows: ctx.previous.map(|_| {
+            ctx.stats
+                .exempt_windows
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }),
+        licensed_compared: licensed_windows.then(|| {
+            ctx.stats
+                .licensed_compared
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }),
     }
 }

@@ -269,10 +269,16 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let output = args.output.clone().filter(|p| p.as_os_str() != "-");
     // The output may not be any file the run would read (checked first, so
     // an avails file named as the output is refused, not skipped).
-    let inputs = availcheck::inputs::discover(&args.paths, &resolved.licensed).checked;
-    let files = inputs.len() + resolved.licensed.len();
+    let references: Vec<PathBuf> = resolved
+        .licensed
+        .iter()
+        .chain(&resolved.previous)
+        .cloned()
+        .collect();
+    let inputs = availcheck::inputs::discover(&args.paths, &references).checked;
+    let files = inputs.len() + references.len();
     if let Some(path) = &output {
-        let read: Vec<PathBuf> = inputs.iter().chain(&resolved.licensed).cloned().collect();
+        let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
         report::guard_output(path, &read).map_err(|e| e.to_string())?;
     }
     let done = Arc::new(AtomicUsize::new(0));
@@ -285,6 +291,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         },
         settings: resolved.settings,
         licensed: resolved.licensed,
+        previous: resolved.previous,
         outputs: output.iter().cloned().collect(),
         progress: Some(Arc::clone(&done)),
     };

@@ -14,7 +14,7 @@ pub fn check(result: Result<ReadOutput, ReadError>) {
         path: "fuzz".into(),
         result,
         elapsed: Duration::ZERO,
-        licensed_reference: false,
+        role: availcheck::Role::Checked,
     }];
     let report = check_loaded(&loaded, &settings);
     // Rendering must not panic either.

@@ -13,9 +13,9 @@ use miette::{
 };
 
 use super::RenderOptions;
-use crate::Report;
 use crate::model::{Diagnostic, RowExcerpt, Severity};
 use crate::rules;
+use crate::{Report, Role};
 
 /// Cells shown either side of the bad one.
 const CONTEXT_CELLS: usize = 3;
@@ -385,7 +385,7 @@ pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std
     }
     writeln!(out, "Summary ({} profile)", opts.profile)?;
     for f in &report.files {
-        if f.licensed_reference {
+        if f.role != Role::Checked {
             let status = if f.error.is_some() {
                 "UNREADABLE"
             } else {
@@ -393,8 +393,14 @@ pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std
             };
             writeln!(
                 out,
-                "  {}: licensed windows reference, {status}, {} rows",
-                f.path, f.rows
+                "  {}: {}, {status}, {} rows",
+                f.path,
+                if f.role == Role::Licensed {
+                    "licensed windows reference"
+                } else {
+                    "previous delivery"
+                },
+                f.rows
             )?;
             continue;
         }
@@ -448,6 +454,15 @@ pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std
             )?;
         }
     }
+    if let Some(n) = report.licensed_compared {
+        writeln!(out, "Licensed SVOD windows compared with CPH windows: {n}")?;
+    }
+    if let Some(n) = report.exempt_windows {
+        writeln!(
+            out,
+            "CPH windows the previous delivery has (a past Start is fine): {n}"
+        )?;
+    }
     writeln!(out)?;
     totals(report, out)
 }
@@ -462,7 +477,7 @@ fn totals(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let checked = report
         .files
         .iter()
-        .filter(|f| !f.licensed_reference)
+        .filter(|f| f.role == Role::Checked)
         .count();
     writeln!(
         out,

@@ -67,6 +67,10 @@ fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Dia
 }
 
 impl Rule for InvalidDate {
+    fn checks_references(&self) -> bool {
+        true
+    }
+
     fn value_kinds(&self) -> &'static [FieldKind] {
         &[FieldKind::Start, FieldKind::End, FieldKind::Date]
     }

@@ -37,6 +37,10 @@ super::declare_rule! {
 }
 
 impl Rule for ErrorValue {
+    fn checks_references(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -71,6 +71,10 @@ pub fn territory_problem(code: &str) -> Option<(String, Option<String>)> {
 }
 
 impl Rule for InvalidTerritory {
+    fn checks_references(&self) -> bool {
+        true
+    }
+
     fn value_kinds(&self) -> &'static [FieldKind] {
         &[FieldKind::Territory]
     }

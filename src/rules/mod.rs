@@ -5,12 +5,15 @@
 //! Three scopes: sheet rules (headers), row rules (run in parallel) and set
 //! rules (cross-row: they build one hash index over all rows).
 
+pub mod delivery;
 pub mod facts;
 pub mod profile;
 pub mod reader;
 
 pub mod cph_dab;
+pub mod cph_deleted_live_scope;
 pub mod cph_discrete_windows;
+pub mod cph_dropped_window;
 pub mod cph_entry_type;
 pub mod cph_inputs;
 pub mod cph_licensed_gap;
@@ -26,6 +29,7 @@ pub mod cph_row_limit;
 pub mod cph_start;
 pub mod cph_territories_unset;
 pub mod cph_territory;
+pub mod cph_window_into_past;
 pub mod ema_currency;
 pub mod ema_date;
 pub mod ema_end_before_start;
@@ -46,12 +50,14 @@ pub mod ema_unknown_column;
 pub mod ema_value_format;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::{
     Avail, Cell, Diagnostic, Field, FieldDef, FieldKind, Location, Severity, SheetInfo,
 };
 use crate::read::SheetRows;
 
+pub use delivery::Delivery;
 pub use facts::{End, RowFacts};
 pub use profile::{Profile, RowClass, Settings};
 
@@ -202,12 +208,37 @@ impl RuleMeta {
 pub struct Context<'a> {
     /// Profile and its settings.
     pub settings: &'a Settings,
+    /// What Amazon already has (`--previous`), when given.
+    pub previous: Option<&'a Delivery>,
+    /// Counts rules keep for the summary.
+    pub stats: &'a Stats,
 }
 
 impl<'a> Context<'a> {
     /// The context of a check with `settings`.
-    pub fn new(settings: &'a Settings) -> Self {
-        Context { settings }
+    pub fn new(settings: &'a Settings, stats: &'a Stats) -> Self {
+        Context {
+            settings,
+            previous: None,
+            stats,
+        }
+    }
+}
+
+/// Counts that rules keep while they check, for the summary.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// CPH windows exempt from CPH004 because Amazon has them already
+    /// (unchanged, or only their End moved).
+    pub exempt_windows: AtomicUsize,
+    /// Licensed SVOD windows compared with CPH windows.
+    pub licensed_compared: AtomicUsize,
+}
+
+impl Stats {
+    /// Adds `n` to a counter.
+    pub fn add(counter: &AtomicUsize, n: usize) {
+        counter.fetch_add(n, Ordering::Relaxed);
     }
 }
 
@@ -219,6 +250,8 @@ pub struct RuleInput<'a> {
     pub facts: &'a [Vec<RowFacts>],
     /// Sheets of `--licensed` reference files (windows only; not themselves checked).
     pub licensed: &'a [&'a SheetRows],
+    /// Sheets of `--previous` deliveries (what Amazon already has).
+    pub previous: &'a [&'a SheetRows],
 }
 
 impl<'a> RuleInput<'a> {
@@ -281,6 +314,12 @@ pub trait Rule: HasMeta + Sync + Send {
         _ctx: &Context<'_>,
         _out: &mut Vec<Diagnostic>,
     ) {
+    }
+
+    /// True when the rule also checks the rows of `--licensed` reference
+    /// files (their windows must be read right to be compared).
+    fn checks_references(&self) -> bool {
+        false
     }
 
     /// The fields whose cells [`Rule::check_set`] reads from rows, besides
@@ -413,6 +452,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &cph_licensed_gap::LicensedWindowGap,
         &cph_licensed_unused::LicensedWindowUnused,
         &cph_localization_reminder::LocalizationReminder,
+        &cph_dropped_window::DroppedWindow,
+        &cph_deleted_live_scope::DeletedLiveScope,
+        &cph_window_into_past::WindowIntoPast,
     ]
 }
 
