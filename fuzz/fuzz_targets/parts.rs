@@ -9,8 +9,9 @@
 //! `xlsx_parts`: `flags ÿ sheetData ÿ sst ÿ numFmts ÿ cellXfs ÿ names ÿ dimension ÿ other`
 //!
 //! * `sheetData`: what goes inside `<sheetData>` of the first sheet (rows and
-//!   cells); a part holding `<worksheet` is used as the whole sheet document.
-//! * `sst`: what goes inside `<sst>` (`<si><t>…</t></si>` items).
+//!   cells), or with flag bit 4 the whole sheet document.
+//! * `sst`: what goes inside `<sst>` (`<si><t>…</t></si>` items), or with
+//!   flag bit 5 the whole shared-strings document.
 //! * `numFmts`, `cellXfs`: what goes inside the styles' `<numFmts>` and
 //!   `<cellXfs>` (`<numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>`, `<xf numFmtId="164"/>`).
 //! * `names`: the workbook's sheet names, one per line (at most 8; none → `Sheet1`).
@@ -18,13 +19,13 @@
 //! * `other`: the `<sheetData>` of the second and later sheets.
 //!
 //! Flags: bit 0 deflate (else stored), bit 1 no `sharedStrings.xml`, bit 2 no
-//! `styles.xml`, bit 3 the 1904 date system.
+//! `styles.xml`, bit 3 the 1904 date system, bits 4 and 5 above.
 //!
 //! `ods_parts`: `flags ÿ automatic-styles ÿ spreadsheet`
 //!
 //! * `automatic-styles`: what goes inside `<office:automatic-styles>` of content.xml.
-//! * `spreadsheet`: what goes inside `<office:spreadsheet>` (`<table:table>`s);
-//!   a part holding `<office:document-content` is used as the whole content.xml.
+//! * `spreadsheet`: what goes inside `<office:spreadsheet>` (`<table:table>`s),
+//!   or with flag bit 2 the whole content.xml.
 //!
 //! Flags: bit 0 deflate content.xml (else stored), bit 1 no manifest. The
 //! `mimetype` entry is always first and stored, as ODF requires.
@@ -61,10 +62,6 @@ pub fn join(parts: &[&[u8]]) -> Vec<u8> {
         out.extend_from_slice(p);
     }
     out
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Text with `& < > " '` escaped, for an attribute value.
@@ -121,6 +118,8 @@ pub fn xlsx(data: &[u8]) -> Vec<u8> {
     let with_sst = flags & 2 == 0;
     let with_styles = flags & 4 == 0;
     let date1904 = flags & 8 != 0;
+    let whole_sheet = flags & 16 != 0;
+    let whole_sst = flags & 32 != 0;
 
     let mut names: Vec<&[u8]> = names
         .split(|b| *b == b'\n')
@@ -157,12 +156,14 @@ pub fn xlsx(data: &[u8]) -> Vec<u8> {
         content_types.push_str(&format!(
             r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
         ));
-        let (body, dim) = if i == 0 {
-            (sheet, dimension)
+        let body = if i == 0 && whole_sheet {
+            sheet.to_vec()
+        } else if i == 0 {
+            worksheet(sheet, dimension)
         } else {
-            (other, &b""[..])
+            worksheet(other, b"")
         };
-        sheets.push((format!("xl/worksheets/sheet{n}.xml"), worksheet(body, dim)));
+        sheets.push((format!("xl/worksheets/sheet{n}.xml"), body));
     }
     workbook.push_str("</sheets></workbook>");
     let base = names.len();
@@ -187,15 +188,18 @@ pub fn xlsx(data: &[u8]) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
     );
-    let sst = wrap(
-        sst,
-        b"<sst",
-        &format!(
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+    let sst = if whole_sst {
+        sst.to_vec()
+    } else {
+        wrap(
+            sst,
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="{MAIN_NS}">"#
-        ),
-        "</sst>",
-    );
+            ),
+            "</sst>",
+        )
+    };
     let styles = styles(num_fmts, cell_xfs);
 
     let mut entries: Vec<(&str, &[u8], bool)> = vec![
@@ -216,11 +220,8 @@ pub fn xlsx(data: &[u8]) -> Vec<u8> {
     zip(&entries)
 }
 
-/// `body` inside `open … close`, unless it already holds `marker` (a whole document).
-fn wrap(body: &[u8], marker: &[u8], open: &str, close: &str) -> Vec<u8> {
-    if contains(body, marker) {
-        return body.to_vec();
-    }
+/// `body` inside `open … close`.
+fn wrap(body: &[u8], open: &str, close: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(open.len() + body.len() + close.len());
     out.extend_from_slice(open.as_bytes());
     out.extend_from_slice(body);
@@ -236,7 +237,6 @@ fn worksheet(body: &[u8], dimension: &[u8]) -> Vec<u8> {
     };
     wrap(
         body,
-        b"<worksheet",
         &format!(
             r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{dimension}<sheetData>"#
@@ -267,7 +267,7 @@ pub fn ods(data: &[u8]) -> Vec<u8> {
     let flags = flags.first().copied().unwrap_or(0);
     let deflate = flags & 1 != 0;
     let with_manifest = flags & 2 == 0;
-    let content = if contains(spreadsheet, b"<office:document-content") {
+    let content = if flags & 4 != 0 {
         spreadsheet.to_vec()
     } else {
         let mut c = Vec::with_capacity(spreadsheet.len() + auto_styles.len() + 1024);
