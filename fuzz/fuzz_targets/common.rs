@@ -265,8 +265,9 @@ fn check_error(data: &[u8], e: &ReadError) {
 
 /// What a read input holds, to check locations against.
 struct Input<'a> {
-    data: &'a [u8],
     kind: SourceKind,
+    /// [`max_lines`] of the input.
+    lines: usize,
     /// Per sheet name (`None` for CSV): rows read (the header row and data rows).
     rows: HashMap<Option<&'a str>, Sheet>,
     /// XML only: the text the reader parsed, and where its lines start.
@@ -362,8 +363,8 @@ impl<'a> Input<'a> {
         }
         let xml = (out.source == SourceKind::Xml).then(|| XmlText::new(data));
         let input = Input {
-            data,
             kind: out.source,
+            lines: max_lines(data),
             rows,
             xml,
         };
@@ -378,10 +379,10 @@ impl<'a> Input<'a> {
             for r in &s.rows {
                 if self.kind == SourceKind::Csv {
                     assert!(
-                        (r.row as usize) <= max_lines(self.data),
+                        (r.row as usize) <= self.lines,
                         "CSV data row {} of an input of {} lines",
                         r.row,
-                        max_lines(self.data)
+                        self.lines
                     );
                 }
                 if let (Some(x), Some(text)) = (r.xml(), &self.xml) {
@@ -476,10 +477,10 @@ impl<'a> Input<'a> {
                     );
                     if self.kind == SourceKind::Csv {
                         assert!(
-                            (row as usize) <= max_lines(self.data),
+                            (row as usize) <= self.lines,
                             "{}: CSV row {row} of an input of {} lines",
                             what(),
-                            max_lines(self.data)
+                            self.lines
                         );
                     }
                 }
