@@ -65,7 +65,7 @@ fn settings() -> &'static Settings {
 }
 
 /// The path the input is known by in reports. The human report reads XML
-/// sources from it, so sampled XML inputs are written there before rendering.
+/// sources from it, so sampled inputs are written there while it renders.
 fn path() -> &'static str {
     static P: OnceLock<String> = OnceLock::new();
     P.get_or_init(|| {
@@ -151,11 +151,15 @@ fn render(data: &[u8], report: &Report, again: &Report) {
     for format in Format::ALL {
         out.clear();
         if format == Format::Human {
-            // Shows XML findings from the file itself.
+            // Shows XML findings from the file itself; removed again, as
+            // every process (each fork job) has its own.
             std::fs::write(path(), data).expect("the input is written for the human report");
         }
-        availcheck::report::render(report, format, opts, &mut out)
-            .unwrap_or_else(|e| panic!("{format:?} report is not written: {e}"));
+        let written = availcheck::report::render(report, format, opts, &mut out);
+        if format == Format::Human {
+            let _ = std::fs::remove_file(path());
+        }
+        written.unwrap_or_else(|e| panic!("{format:?} report is not written: {e}"));
         match format {
             Format::Json => {
                 let doc: serde_json::Value =
