@@ -148,7 +148,7 @@ pub fn check(data: &[u8], reader: Reader) {
 fn render(data: &[u8], report: &Report, again: &Report) {
     let opts = RenderOptions::default();
     let mut out = Vec::new();
-    for format in Format::ALL {
+    for &format in Format::all() {
         out.clear();
         if format == Format::Human {
             // Shows XML findings from the file itself; removed again, as
@@ -215,7 +215,7 @@ fn assert_same(a: &Report, b: &Report) {
                 f.rows,
                 (f.errors, f.warnings, f.infos),
                 f.error.clone(),
-                f.licensed_reference,
+                f.role,
             )
         };
         assert_eq!(

@@ -38,6 +38,13 @@ pub enum Format {
     Github,
 }
 
+impl Format {
+    /// Every format, in `--format` order.
+    pub fn all() -> &'static [Format] {
+        <Format as clap::ValueEnum>::value_variants()
+    }
+}
+
 /// The lowest severity that fails a run (`--fail-on`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum FailOn {
