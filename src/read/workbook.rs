@@ -295,6 +295,7 @@ fn read_sheets(
         source: kind,
         sheets: out,
         notes,
+        text: None,
     })
 }
 
