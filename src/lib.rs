@@ -68,6 +68,9 @@ pub struct FileReport {
     pub licensed_reference: bool,
     /// Time spent reading and checking it.
     pub elapsed: Duration,
+    /// The text the file was read from, when its findings point into it by
+    /// byte span (XML), for showing their lines; not serialized.
+    pub source: Option<Arc<model::SourceText>>,
 }
 
 /// Everything a renderer needs.
@@ -415,6 +418,7 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                     error: None,
                     licensed_reference: l.licensed_reference,
                     elapsed: l.elapsed,
+                    source: out.text.clone(),
                 },
                 Err(e) => FileReport {
                     path: l.path.clone(),
@@ -428,6 +432,7 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                     error: Some(format!("{}: {e}", l.path)),
                     licensed_reference: l.licensed_reference,
                     elapsed: l.elapsed,
+                    source: None,
                 },
             }
         })
