@@ -515,16 +515,24 @@ impl<'a> Parser<'a> {
 
     /// Takes the attributes of `frame`, which has just opened a row.
     pub(super) fn take_opening(&mut self, frame: &Frame<'a>, parent: N) {
-        for (col, (_, sources)) in MAP.iter().enumerate() {
-            for s in *sources {
-                if let Take::OpeningAttr(attr) = s.take
-                    && s.elements.has(frame.name)
-                    && s.parents.has(parent)
-                    && let Some(a) = frame.attr(attr)
-                {
-                    let p = frame.attr_pos(self.lines, a);
-                    self.cell(s.level, col, &a.value, p);
-                }
+        static OPENING: OnceLock<Vec<(usize, &'static Source)>> = OnceLock::new();
+        let opening = OPENING.get_or_init(|| {
+            let sources = MAP
+                .iter()
+                .enumerate()
+                .flat_map(|(col, (_, sources))| sources.iter().map(move |s| (col, s)));
+            sources
+                .filter(|(_, s)| matches!(s.take, Take::OpeningAttr(_)))
+                .collect()
+        });
+        for &(col, s) in opening {
+            if let Take::OpeningAttr(attr) = s.take
+                && s.elements.has(frame.name)
+                && s.parents.has(parent)
+                && let Some(a) = frame.attr(attr)
+            {
+                let p = frame.attr_pos(self.lines, a);
+                self.cell(s.level, col, &a.value, p);
             }
         }
     }

@@ -256,6 +256,7 @@ fn lift<'a>(whole: &'a str, part: &str) -> Option<&'a str> {
 }
 
 /// `text` without leading and trailing whitespace, still borrowed if it was.
+#[inline]
 fn trimmed<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
     match text {
         Cow::Borrowed(s) => Cow::Borrowed(trim(s)),
@@ -265,6 +266,7 @@ fn trimmed<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
 
 /// [`str::trim`], quick for the usual value that starts and ends with a
 /// visible ASCII character.
+#[inline]
 fn trim(text: &str) -> &str {
     let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
     if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
@@ -503,16 +505,21 @@ impl<'a> Parser<'a> {
         // Attributes are read from a few elements (and most tags have none).
         if has_attrs && ns != Ns::Other && self.other_depth == 0 && map::reads_attributes(name) {
             attrs = self.attr_spare.pop().unwrap_or_default();
-            let read = match self.read_attrs(e, qname, tag, false, &mut attrs) {
-                Some(read) => read,
-                None => {
-                    // Malformed or repeated: quick-xml's checks say what is wrong.
-                    attrs.clear();
-                    let read = self.read_attrs(e, qname, tag, true, &mut attrs);
-                    read.unwrap_or(Ok(()))
-                }
-            };
-            read?;
+            let plain =
+                lift(self.text, e.attributes_raw()).is_some_and(|raw| plain_attrs(raw, &mut attrs));
+            if !plain {
+                attrs.clear();
+                let read = match self.read_attrs(e, qname, tag, false, &mut attrs) {
+                    Some(read) => read,
+                    None => {
+                        // Malformed or repeated: quick-xml's checks say what is wrong.
+                        attrs.clear();
+                        let read = self.read_attrs(e, qname, tag, true, &mut attrs);
+                        read.unwrap_or(Ok(()))
+                    }
+                };
+                read?;
+            }
         }
         if let Some(parent) = self.stack.last_mut().filter(|p| !p.has_child) {
             parent.has_child = true;
@@ -884,6 +891,59 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Reads plain attributes, `name="value"` apart by whitespace: names of
+/// ASCII name characters, values without entities or whitespace to
+/// normalize. False for anything else, a repeated name or more than 16:
+/// quick-xml's reading decides those (and gives these the same result).
+fn plain_attrs<'a>(raw: &'a str, attrs: &mut Vec<Attr<'a>>) -> bool {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return true;
+        }
+        let start = i;
+        while i < b.len()
+            && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b':' | b'-' | b'.'))
+        {
+            i += 1;
+        }
+        let key = &raw[start..i];
+        if key.is_empty() || b.get(i) != Some(&b'=') {
+            return false;
+        }
+        let quote = match b.get(i + 1) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return false,
+        };
+        let from = i + 2;
+        let Some(len) = b[from..].iter().position(|c| *c == quote) else {
+            return false;
+        };
+        let value = &raw[from..from + len];
+        if value
+            .bytes()
+            .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
+            || attrs.len() >= 16
+            || attrs.iter().any(|a| a.key == key)
+        {
+            return false;
+        }
+        attrs.push(Attr {
+            key,
+            name: Cow::Borrowed(local_name(key)),
+            value: Cow::Borrowed(value),
+        });
+        i = from + len + 1;
+        if i < b.len() && !is_ws(b[i]) {
+            return false;
+        }
+    }
+}
+
 /// Byte span of an attribute's value inside a start tag.
 fn attr_span(input: &[u8], tag: (usize, usize), key: &[u8]) -> Option<(usize, usize)> {
     let bytes = input.get(tag.0..tag.1)?;
@@ -1217,6 +1277,74 @@ mod tests {
             .collect();
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("<Avail> is in no namespace"), "{notes:?}");
+    }
+
+    #[test]
+    fn plain_attributes_are_read_as_quick_xml_reads_them() {
+        let mut attrs = Vec::new();
+        assert!(plain_attrs(" a='1'  md:b=\"x y\" ", &mut attrs));
+        let read: Vec<(&str, &str, &str)> =
+            attrs.iter().map(|a| (a.key, &*a.name, &*a.value)).collect();
+        assert_eq!(read, [("a", "a", "1"), ("md:b", "b", "x y")]);
+        for other in [
+            " a = '1'",
+            " a='1'b='2'",
+            " a='1' a='2'",
+            " a='&amp;'",
+            " a='x\ty'",
+            " a=1",
+            " a='1",
+            " \u{e9}='1'",
+        ] {
+            attrs.clear();
+            assert!(!plain_attrs(other, &mut attrs), "{other}");
+        }
+    }
+
+    #[test]
+    fn plain_attributes_match_quick_xml() {
+        let alphabet = [
+            " ", " ", "a", "b", "md:", "=", "=", "\"", "\"", "'", "v", "&amp;", "\t", "\n", "<",
+            ">", "/", "\u{e9}", "-", ".", "x=\"1\"", " c='2'",
+        ];
+        let mut seed = 0x0bad_5eed_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let raw: String = (0..next() % 12)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            let mut attrs = Vec::new();
+            if !plain_attrs(&raw, &mut attrs) {
+                continue;
+            }
+            plain += 1;
+            let tag = format!("t{raw}");
+            let e = BytesStart::from_content(tag.as_str(), 1);
+            let theirs: Vec<(String, String)> = e
+                .attributes()
+                .with_checks(false)
+                .map(|a| {
+                    let a = a.expect("quick-xml reads it too");
+                    let v = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .expect("no entity");
+                    (a.key.0.to_string(), v.into_owned())
+                })
+                .collect();
+            let ours: Vec<(String, String)> = attrs
+                .iter()
+                .map(|a| (a.key.to_string(), a.value.to_string()))
+                .collect();
+            assert_eq!(ours, theirs, "{raw:?}");
+            assert!(attrs.iter().all(|a| a.name == local_name(a.key)));
+        }
+        assert!(plain > 1000, "{plain} plain attribute lists");
     }
 
     #[test]

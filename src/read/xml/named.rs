@@ -175,9 +175,10 @@ impl<'a> Parser<'a> {
         value: &str,
         span: (usize, usize),
     ) {
-        let pos = self.lines.pos(span);
+        let lines = self.lines;
+        let pos = || lines.pos(span);
         match named {
-            Named::AltId => self.alt_id(parent, grand, value, pos),
+            Named::AltId => self.alt_id(parent, grand, value, pos()),
             Named::ReleaseHistory => {
                 if let Some((Some(kind), Some((date, p)))) = self.pending.release.take() {
                     match &*kind {
@@ -195,8 +196,8 @@ impl<'a> Parser<'a> {
                 if let Some(a) = self.avail.as_mut() {
                     a.caption_exemption = true;
                 }
-                self.cell(Level::FirstAsset, c!(CaptionIncluded), "No", pos);
-                self.cell(Level::FirstAsset, c!(CaptionExemption), value, pos);
+                self.cell(Level::FirstAsset, c!(CaptionIncluded), "No", pos());
+                self.cell(Level::FirstAsset, c!(CaptionExemption), value, pos());
             }
             Named::GroupingEntity => {
                 if let Some(g) = self.pending.grouping.take() {
@@ -222,8 +223,8 @@ impl<'a> Parser<'a> {
             }
             Named::Term => self.finish_term(frame),
             Named::Ecosystem => match self.pending.ecosystem.as_deref() {
-                Some("UVVU") => self.cell(Level::AvailRows, c!(UV_ID), value, pos),
-                Some("DMA") => self.cell(Level::AvailRows, c!(DMA_ID), value, pos),
+                Some("UVVU") => self.cell(Level::AvailRows, c!(UV_ID), value, pos()),
+                Some("DMA") => self.cell(Level::AvailRows, c!(DMA_ID), value, pos()),
                 _ => {}
             },
             Named::ContentId | Named::AlidAsAltId | Named::CaptionsIncluded => {

@@ -260,11 +260,104 @@ pub(super) struct Namespaces<'a> {
     /// Prefixes (`None`: no prefix) resolved since the bindings last changed.
     known: Vec<(Option<Box<str>>, Resolved)>,
     /// Element names seen since the bindings last changed.
-    elements: FxHashMap<&'a str, Element>,
+    elements: Cache<'a>,
 }
 
-/// Most element names kept (a hostile document may use millions).
-const MAX_ELEMENT_NAMES: usize = 1024;
+/// What element names tell, kept in a fixed table: a name is looked for
+/// in the few slots after the one its hash picks, and displaces the last of
+/// them when all are taken (so a hostile document with millions of names
+/// costs no memory).
+struct Cache<'a> {
+    /// [`CACHE_SLOTS`] slots.
+    slots: Box<[Slot<'a>]>,
+    /// Slots of other generations are empty: clearing is counting.
+    generation: u32,
+}
+
+/// A cached name: its first and last eight bytes (which are all of a name
+/// of up to 16 bytes, compared without a call) and what it tells.
+#[derive(Clone, Copy, Default)]
+struct Slot<'a> {
+    generation: u32,
+    head: u64,
+    tail: u64,
+    name: &'a str,
+    element: Option<Element>,
+}
+
+const CACHE_SLOTS: usize = 1024;
+/// Slots a name may take.
+const CACHE_PROBES: usize = 4;
+
+impl Default for Cache<'_> {
+    fn default() -> Self {
+        Cache {
+            slots: vec![Slot::default(); CACHE_SLOTS].into_boxed_slice(),
+            generation: 1,
+        }
+    }
+}
+
+impl<'a> Cache<'a> {
+    /// The first and last (up to) eight bytes of `name`, and its home slot.
+    #[inline]
+    fn key(name: &str) -> (u64, u64, usize) {
+        let b = name.as_bytes();
+        let (head, tail) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+            (Some(head), Some(tail)) => (u64::from_le_bytes(*head), u64::from_le_bytes(*tail)),
+            _ => {
+                let w = b.iter().rev().fold(0u64, |w, c| w << 8 | u64::from(*c));
+                (w, w)
+            }
+        };
+        let mix =
+            (head ^ tail.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (head, tail, (mix >> 40) as usize % CACHE_SLOTS)
+    }
+
+    #[inline]
+    fn get(&self, name: &str) -> Option<Element> {
+        let (head, tail, home) = Self::key(name);
+        (home..home + CACHE_PROBES)
+            .map(|i| &self.slots[i % CACHE_SLOTS])
+            .find(|s| {
+                s.generation == self.generation
+                    && s.head == head
+                    && s.tail == tail
+                    && s.name.len() == name.len()
+                    && (name.len() <= 16 || s.name == name)
+            })
+            .and_then(|s| s.element)
+    }
+
+    fn insert(&mut self, name: &'a str, element: Element) {
+        let (head, tail, home) = Self::key(name);
+        let free = (home..home + CACHE_PROBES)
+            .map(|i| i % CACHE_SLOTS)
+            .find(|&i| self.slots[i].generation != self.generation)
+            .unwrap_or((home + CACHE_PROBES - 1) % CACHE_SLOTS);
+        self.slots[free] = Slot {
+            generation: self.generation,
+            head,
+            tail,
+            name,
+            element: Some(element),
+        };
+    }
+
+    fn clear(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.reset();
+        }
+    }
+
+    /// Once in four billion clears: old generations come round again.
+    #[cold]
+    fn reset(&mut self) {
+        *self = Cache::default();
+    }
+}
 
 /// A prefix's namespace URI (empty when unbound), or the undeclared prefix.
 type Resolved = Result<Box<str>, String>;
@@ -281,36 +374,44 @@ fn may_declare(attrs: &str) -> bool {
 
 impl<'a> Namespaces<'a> {
     /// Opens element `e` at stack depth `depth`: adds its declarations.
+    #[inline]
     pub(super) fn open(&mut self, e: &BytesStart<'_>, depth: usize) -> Result<(), NamespaceError> {
         if may_declare(e.attributes_raw()) {
-            self.known.clear();
-            self.elements.clear();
-            self.scopes.push(depth);
-            self.resolver.push(e)?;
+            self.declare(e, depth)?;
         }
         Ok(())
     }
 
+    fn declare(&mut self, e: &BytesStart<'_>, depth: usize) -> Result<(), NamespaceError> {
+        self.known.clear();
+        self.elements.clear();
+        self.scopes.push(depth);
+        self.resolver.push(e)
+    }
+
     /// Closes the element at stack depth `depth`: drops its declarations.
+    #[inline]
     pub(super) fn close(&mut self, depth: usize) {
         if self.scopes.last() == Some(&depth) {
-            self.scopes.pop();
-            self.known.clear();
-            self.elements.clear();
-            self.resolver.pop();
+            self.undeclare();
         }
     }
 
+    fn undeclare(&mut self) {
+        self.scopes.pop();
+        self.known.clear();
+        self.elements.clear();
+        self.resolver.pop();
+    }
+
     /// What is known of element name `qname` under the current bindings.
+    #[inline]
     pub(super) fn element(&self, qname: &str) -> Option<Element> {
-        self.elements.get(qname).copied()
+        self.elements.get(qname)
     }
 
     /// Keeps what element name `qname` tells until the bindings change.
     pub(super) fn remember(&mut self, qname: &'a str, element: Element) {
-        if self.elements.len() == MAX_ELEMENT_NAMES {
-            self.elements.clear();
-        }
         self.elements.insert(qname, element);
     }
 

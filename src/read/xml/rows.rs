@@ -45,21 +45,29 @@ pub(super) struct TransAcc {
 #[derive(Default)]
 pub(super) struct Values {
     interner: Interner,
-    /// Each column's last value: avails repeat a column's value from row to
-    /// row, and comparing costs less than the interner's hashing.
-    last: Vec<Option<Text>>,
+    /// Each column's last few values, the latest first: avails repeat a
+    /// column's values from row to row (territories and dates in turn), and
+    /// comparing costs less than the interner's hashing.
+    recent: Vec<[Option<Text>; RECENT]>,
 }
+
+/// Values remembered per column.
+const RECENT: usize = 4;
 
 impl Values {
     /// The shared copy of `text`, a value of column `col`.
     fn share(&mut self, col: usize, text: &str) -> Text {
-        if self.last.len() <= col {
-            self.last.resize(col + 1, None);
+        if self.recent.len() <= col {
+            self.recent.resize(col + 1, Default::default());
         }
-        match &mut self.last[col] {
-            Some(last) if **last == *text => last.clone(),
-            slot => slot.insert(self.interner.intern(text)).clone(),
+        let recent = &mut self.recent[col];
+        if let Some(known) = recent.iter().flatten().find(|t| ***t == *text) {
+            return known.clone();
         }
+        let shared = self.interner.intern(text);
+        recent.rotate_right(1);
+        recent[0] = Some(shared.clone());
+        shared
     }
 }
 
@@ -91,23 +99,17 @@ pub(super) fn push(
 
 /// The cells of two runs of values sorted by column, `shared` first where
 /// both have a column (a stable sort of both).
-fn merge(
-    shared: impl Iterator<Item = Val>,
-    own: impl Iterator<Item = Val>,
-    out: &mut Vec<(Cell, XmlPos)>,
-) {
-    let (mut shared, mut own) = (shared.peekable(), own.peekable());
-    loop {
-        let v = match (shared.peek(), own.peek()) {
-            (Some(a), Some(b)) if a.col <= b.col => shared.next(),
-            (Some(_), None) => shared.next(),
-            (_, Some(_)) => own.next(),
-            (None, None) => break,
-        };
-        if let Some(v) = v {
-            out.push((Cell::new(v.col, v.text, false), v.pos));
+fn merge(shared: &[Val], own: std::vec::Drain<'_, Val>, out: &mut Vec<(Cell, XmlPos)>) {
+    let cell = |v: Val| (Cell::new(v.col, v.text, false), v.pos);
+    let mut i = 0;
+    for v in own {
+        while let Some(s) = shared.get(i).filter(|s| s.col <= v.col) {
+            out.push(cell(s.clone()));
+            i += 1;
         }
+        out.push(cell(v));
     }
+    out.extend(shared[i..].iter().cloned().map(cell));
 }
 
 /// The sheet of an Avail: TV for episodic work types (or, without a
@@ -233,18 +235,12 @@ impl<'a> Parser<'a> {
             &mut self.rows.0
         };
         // Cells by column, the Avail's before the Transaction's in a column:
-        // both sorted stably, then merged. Values move into the row when
-        // nothing else needs them (the Avail's ones: the last row).
+        // both sorted stably, then merged.
         avail.cells.sort_by_key(|v| v.col);
-        let rows = avail.transactions.len();
-        for (k, mut t) in avail.transactions.drain(..).enumerate() {
+        for mut t in avail.transactions.drain(..) {
             t.cells.sort_by_key(|v| v.col);
             let mut cells = Vec::with_capacity(avail.cells.len() + t.cells.len());
-            if k + 1 == rows {
-                merge(avail.cells.drain(..), t.cells.drain(..), &mut cells);
-            } else {
-                merge(avail.cells.iter().cloned(), t.cells.drain(..), &mut cells);
-            }
+            merge(&avail.cells, t.cells.drain(..), &mut cells);
             target.push(Avail::with_positions(
                 Arc::clone(&info),
                 t.pos.line,

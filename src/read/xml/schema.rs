@@ -233,6 +233,26 @@ const FACTS: [Facts; N::COUNT] = {
     facts
 };
 
+/// Where the rows of each parent are in [`CHILDREN`] (which lists a
+/// parent's children together).
+const CHILDREN_OF: [(u8, u8); N::COUNT] = {
+    let mut spans = [(0u8, 0u8); N::COUNT];
+    let mut i = 0;
+    while i < CHILDREN.len() {
+        let parent = CHILDREN[i].parent as usize;
+        assert!(
+            spans[parent].1 == 0,
+            "a parent's children are listed together"
+        );
+        let from = i;
+        while i < CHILDREN.len() && CHILDREN[i].parent as usize == parent {
+            i += 1;
+        }
+        spans[parent] = (from as u8, i as u8);
+    }
+    spans
+};
+
 /// The rank of `name` among the children of `parent` (`Avail` or
 /// `Transaction`), when its place is fixed.
 pub(super) fn rank(parent: N, name: N) -> Option<u8> {
@@ -346,7 +366,12 @@ impl<'a> Parser<'a> {
     /// the document's version) that it lacks.
     pub(super) fn check_children(&mut self, frame: &Frame<'a>) {
         let n = self.minor();
-        for c in CHILDREN.iter().filter(|c| c.parent == frame.name) {
+        let (from, to) = CHILDREN_OF[frame.name as usize];
+        let children = &CHILDREN[from as usize..to as usize];
+        for c in children
+            .iter()
+            .filter(|c| c.required.since <= c.required.until)
+        {
             if c.required.has(n) && !frame.kids.has(c.name) && !frame.kids.meets(c.or) {
                 self.missing(frame, c.named, c.field);
             }
