@@ -1,7 +1,7 @@
 //! Avails XML reader (MovieLabs avails schema 2.1 … 2.7).
 //!
 //! A streaming quick-xml reader: no tree of the whole document is built. Each
-//! `Transaction` of each `Avail` becomes one [`Avail`] row whose cells carry
+//! `Transaction` of each `Avail` becomes one [`Avail`](crate::model::Avail) row whose cells carry
 //! the EMA spreadsheet field names (`ALID`, `Territory`, `Start`, ...), so
 //! every rule works on XML unchanged (mapping: ema-avails-format.md §2.3).
 //! Structural problems the XSD would catch (missing or empty required
@@ -13,10 +13,11 @@
 //! UTF-8 and truncated files are [`ReadError::Xml`] with the line.
 //!
 //! This file holds [`read`] and the event loop; `names` resolves element
-//! names, `map` says where each field comes from (`named` for its stateful
-//! cases), `schema` holds what the XSDs require, `rows` assembles the rows
-//! and `xs` checks value syntax.
+//! names, `attrs` reads attributes, `map` says where each field comes from
+//! (`named` for its stateful cases), `schema` holds what the XSDs require,
+//! `rows` assembles the rows and `xs` checks value syntax.
 
+mod attrs;
 mod map;
 mod named;
 mod names;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use self::attrs::{Attr, plain_attrs};
 use self::named::Pending;
 use self::names::{Element, N, NameSet, Namespaces, Ns, local_name};
 use self::rows::{AvailAcc, Spare, TransAcc, Values};
@@ -47,14 +49,15 @@ pub const MAX_DEPTH: usize = 256;
 /// Namespace URI prefix of every avails schema version.
 const AVAILS_NS: &str = "http://www.movielabs.com/schema/avails/v";
 
-/// Reads an Avails XML document.
+/// Reads an Avails XML document (bytes handed over as a `Vec` are not
+/// copied: valid UTF-8 becomes the document's text as it is).
 pub fn read(
-    bytes: Vec<u8>,
+    bytes: impl Into<Vec<u8>>,
     file: &str,
     file_index: usize,
     opts: &ReadOptions,
 ) -> Result<ReadOutput, ReadError> {
-    let decoded = decode_strict(bytes).map_err(decode_error)?;
+    let decoded = decode_strict(bytes.into()).map_err(decode_error)?;
     let source = Arc::new(SourceText::new(decoded.text));
     let text = source.text();
     let lines = Lines(source.cursor());
@@ -162,13 +165,6 @@ impl Lines<'_> {
     }
 }
 
-/// An attribute: name as written, local name, value.
-struct Attr<'a> {
-    key: &'a str,
-    name: Cow<'a, str>,
-    value: Cow<'a, str>,
-}
-
 /// An open element. Names and text borrow the input where they can. Kept
 /// within 128 bytes, so that moving one takes no `memcpy` call.
 struct Frame<'a> {
@@ -194,18 +190,6 @@ const _: () = assert!(size_of::<Frame<'static>>() <= 128);
 impl<'a> Frame<'a> {
     fn local(&self) -> &str {
         local_name(self.qname)
-    }
-
-    fn attr(&self, name: &str) -> Option<&Attr<'a>> {
-        self.attrs.iter().find(|a| a.name == name)
-    }
-
-    /// Where the value of attribute `a` is, found in the start tag when
-    /// asked: only for the few attributes used (a search per attribute
-    /// would take quadratic time on a tag with very many).
-    fn attr_pos(&self, lines: &Lines<'_>, a: &Attr<'_>) -> XmlPos {
-        let span = attr_span(lines.0.bytes(), self.tag, a.key.as_bytes()).unwrap_or(self.tag);
-        lines.pos(span)
     }
 }
 
@@ -549,49 +533,6 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Adds the attributes of `e` to `attrs`. quick-xml's check for repeated
-    /// names allocates for every tag, so `checked` reading is kept for tags
-    /// where unchecked reading meets a malformed or repeated attribute, or
-    /// more than a few (`None`: names are compared pairwise here).
-    fn read_attrs(
-        &self,
-        e: &BytesStart<'_>,
-        qname: &str,
-        tag: (usize, usize),
-        checked: bool,
-        attrs: &mut Vec<Attr<'a>>,
-    ) -> Option<Result<(), ReadError>> {
-        for a in e.attributes().with_checks(checked) {
-            let a = match a {
-                Ok(a) if checked => a,
-                Ok(a) if attrs.len() < 16 && attrs.iter().all(|b| b.key != a.key.0) => a,
-                Err(err) if checked => {
-                    let message = format!("a malformed attribute in <{qname}>: {err}");
-                    return Some(Err(self.err(tag.0, message)));
-                }
-                _ => return None,
-            };
-            let key = local_name(a.key.0);
-            let value = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                Ok(Cow::Borrowed(v)) => self.own(v),
-                Ok(Cow::Owned(v)) => Cow::Owned(v),
-                Err(err) => {
-                    let message = format!(
-                        "attribute `{key}` of <{qname}>: {err}; availcheck expands only the five predefined XML entities"
-                    );
-                    return Some(Err(self.err(tag.0, message)));
-                }
-            };
-            attrs.push(Attr {
-                // Events borrow the document, so the key always lifts.
-                key: lift(self.text, a.key.0).unwrap_or_default(),
-                name: self.own(key),
-                value,
-            });
-        }
-        Some(Ok(()))
-    }
-
     fn check_depth(&self, tag: (usize, usize)) -> Result<(), ReadError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.err(
@@ -891,100 +832,6 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Reads plain attributes, `name="value"` apart by whitespace: names of
-/// ASCII name characters, values without entities or whitespace to
-/// normalize. False for anything else, a repeated name or more than 16:
-/// quick-xml's reading decides those (and gives these the same result).
-fn plain_attrs<'a>(raw: &'a str, attrs: &mut Vec<Attr<'a>>) -> bool {
-    let b = raw.as_bytes();
-    let mut i = 0;
-    loop {
-        while i < b.len() && is_ws(b[i]) {
-            i += 1;
-        }
-        if i == b.len() {
-            return true;
-        }
-        let start = i;
-        while i < b.len()
-            && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b':' | b'-' | b'.'))
-        {
-            i += 1;
-        }
-        let key = &raw[start..i];
-        if key.is_empty() || b.get(i) != Some(&b'=') {
-            return false;
-        }
-        let quote = match b.get(i + 1) {
-            Some(&q @ (b'"' | b'\'')) => q,
-            _ => return false,
-        };
-        let from = i + 2;
-        let Some(len) = b[from..].iter().position(|c| *c == quote) else {
-            return false;
-        };
-        let value = &raw[from..from + len];
-        if value
-            .bytes()
-            .any(|c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'))
-            || attrs.len() >= 16
-            || attrs.iter().any(|a| a.key == key)
-        {
-            return false;
-        }
-        attrs.push(Attr {
-            key,
-            name: Cow::Borrowed(local_name(key)),
-            value: Cow::Borrowed(value),
-        });
-        i = from + len + 1;
-        if i < b.len() && !is_ws(b[i]) {
-            return false;
-        }
-    }
-}
-
-/// Byte span of an attribute's value inside a start tag.
-fn attr_span(input: &[u8], tag: (usize, usize), key: &[u8]) -> Option<(usize, usize)> {
-    let bytes = input.get(tag.0..tag.1)?;
-    let mut from = 0;
-    while let Some(i) = find(&bytes[from..], key).map(|i| i + from) {
-        let before_ok = i > 0 && is_ws(bytes[i - 1]);
-        let mut j = i + key.len();
-        while j < bytes.len() && is_ws(bytes[j]) {
-            j += 1;
-        }
-        if before_ok && bytes.get(j) == Some(&b'=') {
-            j += 1;
-            while j < bytes.len() && is_ws(bytes[j]) {
-                j += 1;
-            }
-            let quote = *bytes.get(j)?;
-            if quote == b'"' || quote == b'\'' {
-                let start = j + 1;
-                let len = bytes[start..].iter().position(|b| *b == quote)?;
-                return Some((tag.0 + start, tag.0 + start + len));
-            }
-        }
-        from = i + 1;
-    }
-    None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let (first, rest) = needle.split_first()?;
-    // Compare only where the first byte matches.
-    let mut from = 0;
-    while let Some(i) = hay[from..].iter().position(|b| b == first) {
-        let at = from + i;
-        if hay[at + 1..].starts_with(rest) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
-}
-
 fn describe_error(e: &quick_xml::Error, stack: &[Frame<'_>]) -> String {
     use quick_xml::errors::{IllFormedError, SyntaxError};
     let inside = stack
@@ -1207,7 +1054,7 @@ mod tests {
     #[test]
     fn entity_in_attribute_is_an_error() {
         let doc = br#"<AvailList xmlns="http://www.movielabs.com/schema/avails/v2.3/avails"><Avail><Asset contentID="&lol9;"/></Avail></AvailList>"#;
-        match read(doc.to_vec(), "x.xml", 0, &ReadOptions::default()) {
+        match read(doc, "x.xml", 0, &ReadOptions::default()) {
             Err(ReadError::Xml { line, message, .. }) => {
                 assert_eq!(line, 1);
                 assert!(message.contains("contentID"), "{message}");
@@ -1248,7 +1095,7 @@ mod tests {
         let opts = ReadOptions::default();
         // Truncation points (every 23rd byte) read or fail cleanly.
         for cut in (0..good.len()).step_by(23) {
-            let _ = read(good[..cut].to_vec(), "cut.xml", 0, &opts);
+            let _ = read(&good[..cut], "cut.xml", 0, &opts);
         }
         // Single-byte damage at many places.
         let mut seed = 0x2545_f491_u32;
@@ -1267,7 +1114,7 @@ mod tests {
     #[test]
     fn elements_outside_the_avails_namespace_are_reported() {
         let doc = br#"<a:AvailList xmlns:a="http://www.movielabs.com/schema/avails/v2.3/avails"><Avail><ALID>x</ALID></Avail></a:AvailList>"#;
-        let out = read(doc.to_vec(), "ns.xml", 0, &ReadOptions::default()).unwrap();
+        let out = read(doc, "ns.xml", 0, &ReadOptions::default()).unwrap();
         assert!(out.sheets.is_empty());
         let notes: Vec<&str> = out
             .notes
@@ -1277,80 +1124,5 @@ mod tests {
             .collect();
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("<Avail> is in no namespace"), "{notes:?}");
-    }
-
-    #[test]
-    fn plain_attributes_are_read_as_quick_xml_reads_them() {
-        let mut attrs = Vec::new();
-        assert!(plain_attrs(" a='1'  md:b=\"x y\" ", &mut attrs));
-        let read: Vec<(&str, &str, &str)> =
-            attrs.iter().map(|a| (a.key, &*a.name, &*a.value)).collect();
-        assert_eq!(read, [("a", "a", "1"), ("md:b", "b", "x y")]);
-        for other in [
-            " a = '1'",
-            " a='1'b='2'",
-            " a='1' a='2'",
-            " a='&amp;'",
-            " a='x\ty'",
-            " a=1",
-            " a='1",
-            " \u{e9}='1'",
-        ] {
-            attrs.clear();
-            assert!(!plain_attrs(other, &mut attrs), "{other}");
-        }
-    }
-
-    #[test]
-    fn plain_attributes_match_quick_xml() {
-        let alphabet = [
-            " ", " ", "a", "b", "md:", "=", "=", "\"", "\"", "'", "v", "&amp;", "\t", "\n", "<",
-            ">", "/", "\u{e9}", "-", ".", "x=\"1\"", " c='2'",
-        ];
-        let mut seed = 0x0bad_5eed_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed as usize
-        };
-        let mut plain = 0;
-        for _ in 0..20_000 {
-            let raw: String = (0..next() % 12)
-                .map(|_| alphabet[next() % alphabet.len()])
-                .collect();
-            let mut attrs = Vec::new();
-            if !plain_attrs(&raw, &mut attrs) {
-                continue;
-            }
-            plain += 1;
-            let tag = format!("t{raw}");
-            let e = BytesStart::from_content(tag.as_str(), 1);
-            let theirs: Vec<(String, String)> = e
-                .attributes()
-                .with_checks(false)
-                .map(|a| {
-                    let a = a.expect("quick-xml reads it too");
-                    let v = a
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .expect("no entity");
-                    (a.key.0.to_string(), v.into_owned())
-                })
-                .collect();
-            let ours: Vec<(String, String)> = attrs
-                .iter()
-                .map(|a| (a.key.to_string(), a.value.to_string()))
-                .collect();
-            assert_eq!(ours, theirs, "{raw:?}");
-            assert!(attrs.iter().all(|a| a.name == local_name(a.key)));
-        }
-        assert!(plain > 1000, "{plain} plain attribute lists");
-    }
-
-    #[test]
-    fn attribute_spans() {
-        let s = br#"<a x="1" contentID='abc'>"#;
-        assert_eq!(attr_span(s, (0, s.len()), b"contentID"), Some((20, 23)));
-        assert_eq!(attr_span(s, (0, s.len()), b"ID"), None);
     }
 }
