@@ -309,10 +309,10 @@ pub(super) fn column(field: Field) -> Option<usize> {
         .get(field)
 }
 
-/// Every field the elements close with: a source of [`MAP`] that is not
-/// taken when its row opens or its Avail closes.
+/// A source of [`MAP`] taken when its element closes (not when its row
+/// opens or its Avail closes), with the field's column.
 #[derive(Clone, Copy)]
-pub(super) struct Entry {
+struct Entry {
     parents: NameSet,
     col: usize,
     field: Field,
@@ -356,7 +356,8 @@ fn entries(name: N) -> &'static [Entry] {
     &by_name[name as usize]
 }
 
-/// The elements whose attributes the table reads.
+/// True for an element whose attributes are read: the table or a named
+/// function takes one of them.
 pub(super) fn reads_attributes(name: N) -> bool {
     static NAMES: OnceLock<NameSet> = OnceLock::new();
     NAMES

@@ -273,9 +273,8 @@ pub(super) fn tracks_children(name: N) -> bool {
 }
 
 /// True for an avails element worth a note when it is written outside the
-/// avails namespace: the root's children and the fixed children of
-/// `Avail` and `Transaction`, and the first elements of `Disposition` and
-/// `Asset`.
+/// avails namespace: `Avail`, the children of `Avail` and `Transaction`
+/// whose place is fixed, `WorkType`, `Metadata` and `EntryType`.
 pub(super) fn reported_if_foreign(name: N) -> bool {
     let f = &FACTS[name as usize];
     name == N::Avail
