@@ -70,6 +70,9 @@ pub struct FileReport {
     pub role: Role,
     /// Time spent reading and checking it.
     pub elapsed: Duration,
+    /// The text the file was read from, when its findings point into it by
+    /// byte span (XML), for showing their lines; not serialized.
+    pub source: Option<Arc<model::SourceText>>,
 }
 
 /// Everything a renderer needs.
@@ -486,6 +489,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
                     error: None,
                     role: l.role,
                     elapsed: l.elapsed,
+                    source: out.text.clone(),
                 },
                 Err(e) => FileReport {
                     path: l.path.clone(),
@@ -499,6 +503,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
                     error: Some(format!("{}: {e}", l.path)),
                     role: l.role,
                     elapsed: l.elapsed,
+                    source: None,
                 },
             }
         })

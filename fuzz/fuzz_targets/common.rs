@@ -64,16 +64,10 @@ fn settings() -> &'static Settings {
     })
 }
 
-/// The path the input is known by in reports. The human report reads XML
-/// sources from it, so sampled inputs are written there while it renders.
+/// The path the input is known by in reports (never opened: readers get
+/// the bytes, and the human report shows XML lines from the decoded text).
 fn path() -> &'static str {
-    static P: OnceLock<String> = OnceLock::new();
-    P.get_or_init(|| {
-        std::env::temp_dir()
-            .join(format!("availcheck-fuzz-{}.input", std::process::id()))
-            .display()
-            .to_string()
-    })
+    "fuzz-input"
 }
 
 /// Rayon on the calling thread only: `check_loaded` runs its rules with
@@ -140,26 +134,18 @@ pub fn check(data: &[u8], reader: Reader) {
     let (_, again) = read_and_check(data, reader);
     assert_same(&report, &again);
     if sampled(data) {
-        render(data, &report, &again);
+        render(&report, &again);
     }
 }
 
 /// Renders in every format; the JSON must validate and match the second read's.
-fn render(data: &[u8], report: &Report, again: &Report) {
+fn render(report: &Report, again: &Report) {
     let opts = RenderOptions::default();
     let mut out = Vec::new();
     for &format in Format::all() {
         out.clear();
-        if format == Format::Human {
-            // Shows XML findings from the file itself; removed again, as
-            // every process (each fork job) has its own.
-            std::fs::write(path(), data).expect("the input is written for the human report");
-        }
-        let written = availcheck::report::render(report, format, opts, &mut out);
-        if format == Format::Human {
-            let _ = std::fs::remove_file(path());
-        }
-        written.unwrap_or_else(|e| panic!("{format:?} report is not written: {e}"));
+        availcheck::report::render(report, format, opts, &mut out)
+            .unwrap_or_else(|e| panic!("{format:?} report is not written: {e}"));
         match format {
             Format::Json => {
                 let doc: serde_json::Value =

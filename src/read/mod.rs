@@ -7,13 +7,14 @@ pub mod detect;
 pub mod licensed;
 pub mod limits;
 pub mod sheet;
+pub mod text;
 pub mod workbook;
 pub mod xml;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::model::{Avail, Location, SheetInfo, SourceKind, TemplateVersion};
+use crate::model::{Avail, Location, SheetInfo, SourceKind, SourceText, TemplateVersion};
 
 pub use detect::{Format, sniff};
 
@@ -157,6 +158,8 @@ pub struct ReadOutput {
     pub sheets: Vec<SheetRows>,
     /// Observations.
     pub notes: Vec<Note>,
+    /// The decoded text, when locations point into it by byte span (XML).
+    pub text: Option<Arc<SourceText>>,
 }
 
 /// Why a file could not be read at all. Each message names what was found and what to do.
@@ -245,6 +248,6 @@ pub fn read_bytes(
             workbook::read(bytes, kind, display, file_index, opts)
         }
         Format::Csv => csv::read(&bytes, display, file_index, opts),
-        Format::Xml => xml::read(&bytes, display, file_index, opts),
+        Format::Xml => xml::read(bytes, display, file_index, opts),
     }
 }

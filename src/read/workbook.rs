@@ -310,6 +310,7 @@ fn read_sheets(
         source: kind,
         sheets: out,
         notes,
+        text: None,
     })
 }
 

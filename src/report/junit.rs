@@ -166,6 +166,7 @@ mod tests {
             error: error.map(str::to_string),
             role: crate::Role::Checked,
             elapsed: Duration::from_millis(5),
+            source: None,
         }
     }
 
