@@ -184,6 +184,7 @@ mod tests {
             ],
             diagnostics: Vec::new(),
             elapsed: Duration::from_millis(9),
+            ..Default::default()
         };
         let x = xml(&report, RenderOptions::default());
         assert!(
@@ -219,6 +220,7 @@ mod tests {
             files: vec![file("a.csv", None)],
             diagnostics: diags,
             elapsed: Duration::ZERO,
+            ..Default::default()
         };
         let x = xml(
             &report,
