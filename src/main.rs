@@ -280,7 +280,10 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         report::guard_output(path, &read).map_err(|e| e.to_string())?;
     }
     if let Some(path) = &args.annotate {
-        report::guard_output(path, &read).map_err(|e| e.to_string())?;
+        report::guard_output(path, &read).map_err(|e| {
+            e.to_string()
+                .replacen("the report", "the annotated copy", 1)
+        })?;
         if args.output.as_ref().is_some_and(|o| o == path) {
             return Err("--annotate and --output name the same file".into());
         }
