@@ -304,7 +304,8 @@
       box.append(el("p", {}, "No window finding (CPH005, CPH006, CPH015) in this report. Draw any title below."));
       return;
     }
-    box.append(el("p", {}, `${T.involved.length} title and territory pairs have window findings; open one to draw it.`));
+    const n = T.involved.length;
+    box.append(el("p", {}, `${n} title and territory ${n === 1 ? "pair has" : "pairs have"} window findings; open one to draw it.`));
     for (const g of T.involved) {
       const [title, territory, , relations] = T.groups[g];
       const counts = [0, 0, 0];
