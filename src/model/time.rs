@@ -625,9 +625,14 @@ mod tests {
                 length: Duration::hours(24)
             }]
         );
-        // Only the latest licensed window before the CPH Start hands over.
+        // Only the latest licensed window before the CPH Start hands over
+        // (the two licensed windows are other offers: they overlap).
+        let other = Bar {
+            offer: Some(2),
+            ..early
+        };
         assert_eq!(
-            relations(&[early, handed, cph]),
+            relations(&[other, handed, cph]),
             [Relation::Handover {
                 licensed: 1,
                 cph: 2

@@ -296,25 +296,32 @@ struct Finding<'a> {
 #[derive(Serialize)]
 struct Timelines<'a> {
     /// `[file, sheet, Start column, End column, xml]`.
-    sources: Vec<(
-        usize,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-        bool,
-    )>,
+    sources: Vec<SourceData<'a>>,
     /// Titles, LicenseTypes and Starts and Ends as written.
     strings: Vec<&'a str>,
     /// `[title, lane (0 licensed, 1 CPH, 2 other), start s, end s, source,
     /// row, Start text, End text, LicenseType]`; `null` times are open.
     bars: Vec<BarData>,
     /// `[title, territory, [bar…], [relation…]]`.
-    groups: Vec<(u32, &'a str, Vec<u32>, Vec<RelationData>)>,
+    groups: Vec<GroupData<'a>>,
     /// Groups of the window findings, in order.
     involved: Vec<u32>,
 }
 
+/// `[file, sheet, Start column, End column, xml]`.
+type SourceData<'a> = (
+    usize,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    bool,
+);
+
+/// `[title, lane, start, end, source, row, Start text, End text, LicenseType]`.
 type BarData = (u32, u8, Option<i64>, Option<i64>, u32, u32, u32, u32, u32);
+
+/// `[title, territory, [bar…], [relation…]]`.
+type GroupData<'a> = (u32, &'a str, Vec<u32>, Vec<RelationData>);
 
 /// `[0, a, b, from s, to s]` overlap, `[1, licensed, cph, length]` gap,
 /// `[2, licensed, cph]` handover; indices into the group's bars.
@@ -416,7 +423,7 @@ impl<'a> Timelines<'a> {
         };
         let secs = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp());
         let mut bars = Vec::with_capacity(w.rows.len());
-        let mut groups: Vec<(u32, &'a str, Vec<u32>, Vec<RelationData>)> = Vec::new();
+        let mut groups: Vec<GroupData<'a>> = Vec::new();
         let mut group_index: HashMap<(&'a str, &'a str), u32> = HashMap::new();
         for (i, r) in w.rows.iter().enumerate() {
             let title = intern(r.title());
