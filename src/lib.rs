@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::model::{Diagnostic, Severity};
+use crate::model::{Diagnostic, Field, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
 use crate::rules::{Context, RowFacts, RuleInput, Settings, Stats};
 
@@ -90,6 +90,72 @@ pub struct Report {
     /// Licensed SVOD windows compared with CPH windows (`None` when the run
     /// had none to compare).
     pub licensed_compared: Option<usize>,
+    /// The settings the files were checked with.
+    pub settings: Settings,
+    /// The windows of the checked and `--licensed` files, for reports that
+    /// draw them (not part of the JSON contract).
+    pub windows: Windows,
+}
+
+/// The rows of the checked and `--licensed` files that have a window: a
+/// title, a territory, and an End that is a date, a date-time or a
+/// condition (open).
+#[derive(Debug, Clone, Default)]
+pub struct Windows {
+    /// The sheets the rows are on.
+    pub sheets: Vec<WindowSheet>,
+    /// One entry per row, in file, sheet and row order.
+    pub rows: Vec<WindowRow>,
+}
+
+/// A sheet (or XML document) holding windows.
+#[derive(Debug, Clone)]
+pub struct WindowSheet {
+    /// Index of its file in [`Report::files`].
+    pub file: usize,
+    /// Sheet name; `None` for XML and CSV.
+    pub sheet: Option<String>,
+    /// Position of the sheet in its workbook.
+    pub index: usize,
+    /// Column letters of Start and End (`None` for XML, or no such column).
+    pub columns: (Option<String>, Option<String>),
+    /// True for XML: rows are the lines of their Transactions.
+    pub xml: bool,
+}
+
+/// One row with a window. Texts share the cells' text (no copy).
+#[derive(Debug, Clone)]
+pub struct WindowRow {
+    /// Index into [`Windows::sheets`].
+    pub sheet: u32,
+    /// 1-based row (XML: the Transaction's line).
+    pub row: u32,
+    /// The title id cell's text ([`model::Avail::title_id`]), untrimmed.
+    pub title: model::Text,
+    /// Territories covered (Territory items minus TerritoryExclusion).
+    pub territories: Box<[Box<str>]>,
+    /// TerritoryExclusion items, which matter for a `ZZ` row.
+    pub excluded: Box<[Box<str>]>,
+    /// Lane: CPH, Licensed SVOD or another LicenseType.
+    pub lane: model::time::Lane,
+    /// LicenseType as written.
+    pub kind: model::Text,
+    /// Windows of one offer must be discrete (CPH006); `None` for
+    /// `--licensed` rows.
+    pub offer: Option<u32>,
+    /// Start instant; `None` when it is a condition or empty.
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End instant; `None` when open-ended.
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start and End as written.
+    pub written: (model::Text, model::Text),
+}
+
+impl WindowRow {
+    /// The title id, trimmed.
+    pub fn title(&self) -> &str {
+        self.title.trim()
+    }
 }
 
 impl Report {
@@ -443,14 +509,19 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
         licensed: &licensed,
         previous: &previous,
     };
-    let set_diags: Vec<Diagnostic> = active
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            rule.check_set(&input, ctx, &mut out);
-            out
-        })
-        .collect();
+    let (set_diags, windows): (Vec<Diagnostic>, Windows) = rayon::join(
+        || {
+            active
+                .par_iter()
+                .flat_map_iter(|rule| {
+                    let mut out = Vec::new();
+                    rule.check_set(&input, ctx, &mut out);
+                    out
+                })
+                .collect()
+        },
+        || collect_windows(&input, settings),
+    );
     diagnostics.extend(set_diags);
     diagnostics.sort_by(|a, b| {
         a.order
@@ -528,5 +599,105 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
                 .licensed_compared
                 .load(std::sync::atomic::Ordering::Relaxed)
         }),
+        settings: settings.clone(),
+        windows,
     }
+}
+
+/// The windows of the checked rows (with their facts) and of the
+/// `--licensed` rows (facts worked out here), for [`Report::windows`].
+fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
+    use model::time::Lane;
+    use rules::{End, RowClass};
+    let mut out = Windows::default();
+    let mut offers: rustc_hash::FxHashMap<(&str, &str, &str), u32> = Default::default();
+    let sources = input
+        .with_facts()
+        .map(|(s, f)| (s, Some(f)))
+        .chain(input.licensed.iter().map(|s| (*s, None)));
+    for (sheet, known) in sources {
+        let info = &sheet.info;
+        let sheet_index = u32::try_from(out.sheets.len()).expect("fewer than 2^32 sheets");
+        let mut used = false;
+        for (i, row) in sheet.rows.iter().enumerate() {
+            let worked_out;
+            let facts = match known {
+                Some(f) => &f[i],
+                None => {
+                    worked_out = RowFacts::of(row, settings);
+                    &worked_out
+                }
+            };
+            let Some(title) = facts.title_cell(row) else {
+                continue;
+            };
+            let end = match facts.end {
+                End::Open => None,
+                End::At(t) => Some(t),
+                End::Unusable => continue,
+            };
+            let territories: Box<[Box<str>]> = facts.territories(row).map(Box::from).collect();
+            if territories.is_empty() {
+                continue;
+            }
+            let reference = known.is_none();
+            let lane = match facts.class {
+                RowClass::Cph => Lane::Cph,
+                RowClass::LicensedSvod => Lane::Licensed,
+                // Reference rows may have no LicenseType: they are licensed.
+                RowClass::Other if reference && !row.has_column(Field::LicenseType) => {
+                    Lane::Licensed
+                }
+                _ => Lane::Other,
+            };
+            let text = |f: Field| row.get(f).map(|c| c.text.clone()).unwrap_or_default();
+            // CPH006's key: licensor, license kind, FormatProfile (title and
+            // territory are the timeline's own).
+            let offer = (!reference && facts.class != RowClass::MisplacedCph).then(|| {
+                let kind = match facts.class {
+                    RowClass::Cph => "SVOD (CPH)",
+                    _ => row.text(Field::LicenseType),
+                };
+                let key = (
+                    row.text(Field::DisplayName),
+                    kind,
+                    row.text(Field::FormatProfile),
+                );
+                let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
+                *offers.entry(key).or_insert(next)
+            });
+            out.rows.push(WindowRow {
+                sheet: sheet_index,
+                row: row.row,
+                title: title.text.clone(),
+                territories,
+                excluded: row
+                    .items(Field::TerritoryExclusion)
+                    .map(|(_, t)| Box::from(t))
+                    .collect(),
+                lane,
+                kind: text(Field::LicenseType),
+                offer,
+                start: facts.start,
+                end,
+                written: (text(Field::Start), text(Field::End)),
+            });
+            used = true;
+        }
+        if used {
+            let letter = |f: Field| {
+                info.column_of(f)
+                    .filter(|_| info.source != model::SourceKind::Xml)
+                    .map(|c| info.columns[c].letter.clone())
+            };
+            out.sheets.push(WindowSheet {
+                file: info.file_index,
+                sheet: info.sheet.clone(),
+                index: info.sheet_index,
+                columns: (letter(Field::Start), letter(Field::End)),
+                xml: info.source == model::SourceKind::Xml,
+            });
+        }
+    }
+    out
 }

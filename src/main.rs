@@ -81,6 +81,13 @@ struct CheckArgs {
     /// on stderr. `-` means stdout. FILE may not be an input.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write a copy of the checked .xlsx workbook in which every cell
+    /// with a finding is filled (red error, amber warning, blue info) and
+    /// commented, with a first sheet "availcheck" listing every finding
+    /// with a link to its cell. Needs exactly one .xlsx input; OUT may not
+    /// be an input, and is written atomically.
+    #[arg(long, value_name = "OUT.xlsx")]
+    annotate: Option<PathBuf>,
     /// Show at most N diagnostics, the first N in file, sheet, row, column
     /// order. Human and github then say "K more not shown"; junit lists at
     /// most N locations (every rule still gets its test case); json, jsonl
@@ -277,9 +284,18 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .collect();
     let inputs = availcheck::inputs::discover(&args.paths, &references).checked;
     let files = inputs.len() + references.len();
+    let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
     if let Some(path) = &output {
-        let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
         report::guard_output(path, &read).map_err(|e| e.to_string())?;
+    }
+    if let Some(path) = &args.annotate {
+        report::guard_output(path, &read).map_err(|e| {
+            e.to_string()
+                .replacen("the report", "the annotated copy", 1)
+        })?;
+        if args.output.as_ref().is_some_and(|o| o == path) {
+            return Err("--annotate and --output name the same file".into());
+        }
     }
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
@@ -332,6 +348,21 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         {
             eprintln!("error: cannot write the report: {e}");
             return Ok(ExitCode::from(2));
+        }
+    }
+    if let Some(path) = &args.annotate {
+        match report::annotate::write(&report, path) {
+            Ok(s) => eprintln!(
+                "annotated copy: {} ({} findings, {} cells marked; list on sheet \"{}\")",
+                path.display(),
+                s.findings,
+                s.cells,
+                s.sheet
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
         }
     }
     if report.has_unreadable() {

@@ -128,6 +128,160 @@ impl Window {
     }
 }
 
+/// The lane a window is drawn in on a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// A Licensed SVOD window: an SVOD row without the CPH marker, or a
+    /// row of a `--licensed` file.
+    Licensed,
+    /// A CPH SVOD window.
+    Cph,
+    /// A window of another LicenseType (EST, TVOD, ...).
+    Other,
+}
+
+/// One window of a title and territory, as a timeline draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    /// Its lane.
+    pub lane: Lane,
+    /// Windows of one offer (licensor, license kind, FormatProfile) must be
+    /// discrete (CPH006); `None` is not compared (`--licensed` rows).
+    pub offer: Option<u32>,
+    /// First instant; `None` when unknown (drawn open to the left).
+    pub start: Option<DateTime<Utc>>,
+    /// Last instant; `None` when open-ended.
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// How two windows of one title and territory meet, as CPH005, CPH015 and
+/// CPH006 judge them. Indices are into the slice given to [`relations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// `a` and `b` share the instants from `from` to `to` (`None`: open).
+    Overlap {
+        /// The earlier (licensed, or reaching further) window.
+        a: usize,
+        /// The later (CPH, or overlapping) window.
+        b: usize,
+        /// First shared instant.
+        from: DateTime<Utc>,
+        /// Last shared instant; `None` when both are open-ended.
+        to: Option<DateTime<Utc>>,
+    },
+    /// The licensed window ends `length` before the CPH window starts (not
+    /// exactly one minute): the offer is not continuous.
+    Gap {
+        /// The licensed window.
+        licensed: usize,
+        /// The CPH window.
+        cph: usize,
+        /// CPH Start minus licensed End.
+        length: Duration,
+    },
+    /// The licensed window ends exactly one minute before the CPH Start.
+    Handover {
+        /// The licensed window.
+        licensed: usize,
+        /// The CPH window.
+        cph: usize,
+    },
+}
+
+/// The relations among the windows of one title and territory: for each CPH
+/// window with a Start, every licensed window overlapping it, and how the
+/// latest licensed window ending before it hands over ([`handover`]; a
+/// licensed window starting after the CPH window ends is not compared);
+/// then, per offer, each window that overlaps the one reaching furthest
+/// before it in Start order. The same judgement as the rules, for drawing.
+pub fn relations(bars: &[Bar]) -> Vec<Relation> {
+    let mut out = Vec::new();
+    for (c, cph) in bars.iter().enumerate() {
+        let (Lane::Cph, Some(cph_start)) = (cph.lane, cph.start) else {
+            continue;
+        };
+        let mut nearest: Option<(usize, Duration)> = None;
+        for (l, lic) in bars.iter().enumerate() {
+            if lic.lane != Lane::Licensed
+                || matches!((lic.start, cph.end), (Some(s), Some(e)) if s > e)
+            {
+                continue;
+            }
+            let gap = match handover(lic.end, cph_start) {
+                Handover::Overlap => {
+                    let from = lic.start.map_or(cph_start, |s| s.max(cph_start));
+                    out.push(Relation::Overlap {
+                        a: l,
+                        b: c,
+                        from,
+                        to: earlier_end(lic.end, cph.end),
+                    });
+                    continue;
+                }
+                Handover::Continuous => Duration::minutes(1),
+                Handover::Gap(g) => g,
+            };
+            if nearest.is_none_or(|(_, best)| gap < best) {
+                nearest = Some((l, gap));
+            }
+        }
+        match nearest {
+            Some((licensed, g)) if g == Duration::minutes(1) => {
+                out.push(Relation::Handover { licensed, cph: c });
+            }
+            Some((licensed, length)) => out.push(Relation::Gap {
+                licensed,
+                cph: c,
+                length,
+            }),
+            None => {}
+        }
+    }
+    let mut order: Vec<usize> = (0..bars.len())
+        .filter(|&i| bars[i].offer.is_some() && bars[i].start.is_some())
+        .collect();
+    order.sort_by_key(|&i| (bars[i].offer, bars[i].start, i));
+    for offer in order.chunk_by(|&a, &b| bars[a].offer == bars[b].offer) {
+        // The window reaching furthest so far, as CPH006 keeps it.
+        let mut reach: Option<usize> = None;
+        for &i in offer {
+            let cur = &bars[i];
+            let span = |b: &Bar| Window {
+                start: b.start.expect("filtered on a Start"),
+                end: b.end,
+            };
+            if let Some(p) = reach {
+                let prev = &bars[p];
+                if span(prev).overlaps(&span(cur)) {
+                    out.push(Relation::Overlap {
+                        a: p,
+                        b: i,
+                        from: span(cur).start.max(span(prev).start),
+                        to: earlier_end(prev.end, cur.end),
+                    });
+                }
+            }
+            let further = reach.is_none_or(|p| match (bars[p].end, cur.end) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b > a,
+            });
+            if further {
+                reach = Some(i);
+            }
+        }
+    }
+    out
+}
+
+/// The earlier of two Ends, `None` being open-ended.
+fn earlier_end(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (x, None) | (None, x) => x,
+    }
+}
+
 /// Strict `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
@@ -486,6 +640,117 @@ mod tests {
         ] {
             assert!(matches!(When::parse(s), When::Invalid(_)), "{s:?}");
         }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn bar(lane: Lane, offer: Option<u32>, start: &str, end: Option<&str>) -> Bar {
+        Bar {
+            lane,
+            offer,
+            start: Some(at(start)),
+            end: end.map(at),
+        }
+    }
+
+    #[test]
+    fn relations_mirror_the_window_rules() {
+        let cph = bar(Lane::Cph, Some(0), "2027-01-01T00:00:00Z", None);
+        // Open licensed window: overlap from the CPH Start, open.
+        let open = bar(Lane::Licensed, Some(1), "2025-01-01T00:00:00Z", None);
+        assert_eq!(
+            relations(&[open, cph]),
+            [Relation::Overlap {
+                a: 0,
+                b: 1,
+                from: at("2027-01-01T00:00:00Z"),
+                to: None
+            }]
+        );
+        // One minute before: a handover; a day before: a gap of a day.
+        let handed = bar(
+            Lane::Licensed,
+            Some(1),
+            "2025-01-01T00:00:00Z",
+            Some("2026-12-31T23:59:00Z"),
+        );
+        assert_eq!(
+            relations(&[handed, cph]),
+            [Relation::Handover {
+                licensed: 0,
+                cph: 1
+            }]
+        );
+        let early = bar(
+            Lane::Licensed,
+            Some(1),
+            "2025-01-01T00:00:00Z",
+            Some("2026-12-31T00:00:00Z"),
+        );
+        assert_eq!(
+            relations(&[early, cph]),
+            [Relation::Gap {
+                licensed: 0,
+                cph: 1,
+                length: Duration::hours(24)
+            }]
+        );
+        // Only the latest licensed window before the CPH Start hands over
+        // (the two licensed windows are other offers: they overlap).
+        let other = Bar {
+            offer: Some(2),
+            ..early
+        };
+        assert_eq!(
+            relations(&[other, handed, cph]),
+            [Relation::Handover {
+                licensed: 1,
+                cph: 2
+            }]
+        );
+        // A licensed window after a bounded CPH window is not compared.
+        let bounded = bar(
+            Lane::Cph,
+            Some(0),
+            "2027-01-01T00:00:00Z",
+            Some("2027-06-30T23:59:59Z"),
+        );
+        let later = bar(Lane::Licensed, Some(1), "2028-01-01T00:00:00Z", None);
+        assert!(relations(&[bounded, later]).is_empty());
+    }
+
+    #[test]
+    fn windows_of_one_offer_must_be_discrete() {
+        let a = bar(
+            Lane::Cph,
+            Some(0),
+            "2027-01-01T00:00:00Z",
+            Some("2027-06-30T23:59:59Z"),
+        );
+        let b = bar(
+            Lane::Cph,
+            Some(0),
+            "2027-06-01T00:00:00Z",
+            Some("2027-12-31T23:59:59Z"),
+        );
+        let other_offer = Bar {
+            offer: Some(1),
+            ..b
+        };
+        assert_eq!(
+            relations(&[b, a]),
+            [Relation::Overlap {
+                a: 1,
+                b: 0,
+                from: at("2027-06-01T00:00:00Z"),
+                to: Some(at("2027-06-30T23:59:59Z"))
+            }]
+        );
+        assert!(relations(&[a, other_offer]).is_empty());
+        let unkeyed = Bar { offer: None, ..b };
+        assert!(relations(&[a, unkeyed]).is_empty());
     }
 
     #[test]

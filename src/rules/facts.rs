@@ -162,6 +162,12 @@ impl RowFacts {
         Some(self.title?.text(row))
     }
 
+    /// The cell holding the row's title identity; `row` must be the row
+    /// these facts were worked out from.
+    pub fn title_cell<'a>(&self, row: &'a Avail) -> Option<&'a Cell> {
+        Some(&row.cells()[self.title?.cell as usize])
+    }
+
     /// The row's territories ([`Avail::territories`], without their cells);
     /// `row` must be the row these facts were worked out from.
     pub fn territories<'a>(&self, row: &'a Avail) -> impl Iterator<Item = &'a str> {

@@ -473,8 +473,20 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.code.eq_ignore_ascii_case(code) || m.name.eq_ignore_ascii_case(code))
 }
 
-/// Per column of `sheet`: whether a set rule of `rules` reads its cells, or
-/// it holds a CPH marker (kept so that findings show why a row is CPH).
+/// The fields of a row's window that the report keeps for drawing it
+/// ([`crate::Windows`]), whatever rules are active.
+pub const WINDOW_FIELDS: [Field; 6] = [
+    Field::Start,
+    Field::End,
+    Field::LicenseType,
+    Field::DisplayName,
+    Field::FormatProfile,
+    Field::TerritoryExclusion,
+];
+
+/// Per column of `sheet`: whether a set rule of `rules` reads its cells, it
+/// holds a CPH marker (kept so that findings show why a row is CPH), or it
+/// is one of the [`WINDOW_FIELDS`].
 pub fn kept_columns(rules: &[&dyn Rule], settings: &Settings, sheet: &SheetInfo) -> Vec<bool> {
     let markers = settings
         .markers
@@ -485,6 +497,7 @@ pub fn kept_columns(rules: &[&dyn Rule], settings: &Settings, sheet: &SheetInfo)
         .iter()
         .flat_map(|r| r.set_fields().iter().copied())
         .chain(markers)
+        .chain(WINDOW_FIELDS)
         .collect();
     // Rules read a field's first column.
     (0..sheet.columns.len())
