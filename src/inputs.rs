@@ -29,38 +29,41 @@ pub struct Skipped {
 
 /// The files to check among `paths`: given files as they are, folders
 /// searched recursively for avails extensions (sorted, so runs are
-/// reproducible). `reserved` are files the run reads or writes otherwise
-/// (`--licensed`, `--previous`, `-o`): never also checked. In folders,
-/// hidden files and folders, Office lock files (`~$…`), licensed-windows
-/// CSVs and availcheck's own reports are left out. The same file named
-/// twice is checked once. A folder without any file is listed itself, so it
-/// is reported as unreadable.
-pub fn discover(paths: &[PathBuf], reserved: &[PathBuf]) -> Inputs {
+/// reproducible). `references` are files the run reads otherwise
+/// (`--licensed`, `--previous`): never also checked, and named as skipped.
+/// `outputs` are the files the run writes (`-o`): left out silently, so a
+/// report written into a checked folder does not change the next run. In
+/// folders, hidden files and folders, Office lock files (`~$…`),
+/// licensed-windows CSVs and availcheck's own reports are left out. The
+/// same file named twice is checked once. A folder without any file is
+/// listed itself, so it is reported as unreadable.
+pub fn discover(paths: &[PathBuf], references: &[PathBuf], outputs: &[PathBuf]) -> Inputs {
     let mut inputs = Inputs::default();
+    let written = |p: &Path| outputs.iter().any(|o| same(o, p));
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found, &mut inputs.skipped, 0);
+            walk(p, &mut found, &mut inputs.skipped, 0, &written);
             found.sort();
             if found.is_empty() {
                 // Reported as unreadable: a folder with nothing to check is a mistake.
-                inputs.add(p.clone(), reserved);
+                inputs.add(p.clone(), references);
             }
             for f in found {
-                inputs.add(f, reserved);
+                inputs.add(f, references);
             }
-        } else {
-            inputs.add(p.clone(), reserved);
+        } else if !written(p) {
+            inputs.add(p.clone(), references);
         }
     }
     inputs
 }
 
 impl Inputs {
-    fn add(&mut self, path: PathBuf, reserved: &[PathBuf]) {
-        if let Some(r) = reserved.iter().find(|r| same(r, &path)) {
+    fn add(&mut self, path: PathBuf, references: &[PathBuf]) {
+        if let Some(r) = references.iter().find(|r| same(r, &path)) {
             let reason = format!(
-                "is read as a reference file or written as a report (`{}`), not checked as avails",
+                "is read as a reference file (`{}`), not checked as avails",
                 r.display()
             );
             self.skipped.push(Skipped { path, reason });
@@ -78,7 +81,13 @@ pub fn same(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>, depth: usize) {
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut Vec<Skipped>,
+    depth: usize,
+    written: &dyn Fn(&Path) -> bool,
+) {
     if depth > 32 {
         return;
     }
@@ -95,14 +104,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>, depth: u
             continue;
         }
         if kind.is_dir() {
-            walk(&path, out, skipped, depth + 1);
+            walk(&path, out, skipped, depth + 1, written);
             continue;
         }
         let avails_like = path
             .extension()
             .and_then(|x| x.to_str())
             .is_some_and(|x| AVAILS_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
-        if !kind.is_file() || !avails_like {
+        if !kind.is_file() || !avails_like || written(&path) {
             continue;
         }
         match recognise(&path) {
@@ -132,7 +141,7 @@ fn recognise(path: &Path) -> Option<&'static str> {
             "is a licensed-windows CSV (title_id,territory,start,end); pass it with --licensed",
         );
     }
-    if first.starts_with("file,sheet,row,column,cell,field,value,severity,code") {
+    if first == crate::report::csv::COLUMNS.join(",") {
         return Some("is a report availcheck wrote (CSV)");
     }
     if text.contains("<testsuites") && text.contains("availcheck") {
@@ -167,7 +176,11 @@ mod tests {
         write("notes.txt", "x");
         let b = write("sub/b.xml", "<AvailList/>");
         let out = write("report.csv", "x");
-        let inputs = discover(&[d.to_path_buf(), a.clone()], std::slice::from_ref(&out));
+        let inputs = discover(
+            &[d.to_path_buf(), a.clone()],
+            std::slice::from_ref(&licensed),
+            std::slice::from_ref(&out),
+        );
         assert_eq!(inputs.checked, vec![a, b]);
         let skipped: Vec<(String, &str)> = inputs
             .skipped
@@ -185,16 +198,15 @@ mod tests {
             skipped.contains(&("junit.xml".into(), "report")),
             "{skipped:?}"
         );
-        assert!(
-            skipped.contains(&("report.csv".into(), "as")),
-            "{skipped:?}"
-        );
-        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        // The run's own output is left out silently.
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
         // Given explicitly, a reserved file is still not checked.
         let inputs = discover(
             std::slice::from_ref(&licensed),
             std::slice::from_ref(&licensed),
+            &[],
         );
         assert!(inputs.checked.is_empty());
+        assert_eq!(inputs.skipped.len(), 1);
     }
 }

@@ -182,12 +182,6 @@ impl Report {
     }
 }
 
-/// The files `paths` stand for, folders searched (see [`inputs::discover`]);
-/// nothing reserved.
-pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
-    inputs::discover(paths, &[]).checked
-}
-
 /// One input as read, before checking.
 pub struct Loaded {
     /// Path as shown in reports.
@@ -259,14 +253,13 @@ fn load(
 /// reported in their [`FileReport`]).
 pub fn check(opts: &CheckOptions) -> Report {
     let started = Instant::now();
-    let reserved: Vec<PathBuf> = opts
+    let references: Vec<PathBuf> = opts
         .licensed
         .iter()
         .chain(&opts.previous)
-        .chain(&opts.outputs)
         .cloned()
         .collect();
-    let found = inputs::discover(&opts.paths, &reserved);
+    let found = inputs::discover(&opts.paths, &references, &opts.outputs);
     let inputs = found.checked;
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);
@@ -581,6 +574,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
         .collect();
     let licensed_windows = settings.profile == rules::Profile::CphSvod
         && (!licensed.is_empty()
+            || !previous.is_empty()
             || facts
                 .iter()
                 .flatten()

@@ -282,7 +282,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .chain(&resolved.previous)
         .cloned()
         .collect();
-    let inputs = availcheck::inputs::discover(&args.paths, &references).checked;
+    let inputs = availcheck::inputs::discover(&args.paths, &references, &[]).checked;
     let files = inputs.len() + references.len();
     let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
     if let Some(path) = &output {

@@ -106,33 +106,44 @@ impl Rule for DroppedWindow {
                     );
                 }
                 for (before, now, how) in &change.changed {
-                    let Some(end) = now.end.filter(|e| *e <= s.as_of) else {
-                        continue;
-                    };
-                    let what = if before.live(s.as_of) {
-                        "ends the window Amazon has live now"
-                    } else if now.start.is_some_and(|st| st <= s.as_of) && *how != Change::EndMoved
-                    {
-                        "moves its Start and End into the past: Amazon will never publish it"
-                    } else {
-                        "moves its End into the past: Amazon will not publish it"
+                    const RUN_ON: &str =
+                        "if the window should run on, give it an End in the future";
+                    let ended = now.end.is_some_and(|e| e <= s.as_of);
+                    let (what, help) = match (before.live(s.as_of), ended) {
+                        (true, true) => (
+                            "ends the window Amazon has live now: Amazon expires it at once",
+                            RUN_ON,
+                        ),
+                        // Live, and moved to start later: a gap from now.
+                        (true, false) if !now.live(s.as_of) => (
+                            "takes down the window Amazon has live now until the new Start",
+                            "to keep it live, keep its Start as Amazon has it (only the End may move)",
+                        ),
+                        (false, true) if *how != Change::EndMoved => (
+                            "moves its Start and End into the past: Amazon will never publish it",
+                            RUN_ON,
+                        ),
+                        (false, true) => (
+                            "moves its End into the past: Amazon will not publish it",
+                            RUN_ON,
+                        ),
+                        _ => continue,
                     };
                     out.push(
                         WindowIntoPast::META
                             .diag(
                                 now.start_location.clone(),
                                 format!(
-                                    "the {} window of {} was `{}` at Amazon and is now `{}`, ending {} before the check time {}: this {what}",
+                                    "the {} window of {} was `{}` at Amazon and is now `{}` (check time {}): this {what}",
                                     now.offer.describe(),
                                     scope.describe(),
                                     before.span(),
                                     now.span(),
-                                    format_instant(end, s.zone),
                                     format_instant(s.as_of, s.zone)
                                 ),
                             )
                             .with_related("the window Amazon has", before.start_location.clone())
-                            .with_help("if the window should run on, give it an End in the future")
+                            .with_help(help)
                             .with_order(order(&now.location, file)),
                     );
                 }

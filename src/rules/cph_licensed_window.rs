@@ -103,13 +103,13 @@ impl Rule for LicensedWindowConflict {
             FxHashMap::with_capacity_and_hasher(rows, Default::default());
         // A previous delivery's windows count where the checked files do not
         // send the scope again (a Full Extract replaces what it sends).
-        let sent: FxHashSet<(&str, Cow<'_, str>)> = if input.previous.is_empty() {
+        let sent: FxHashSet<ScopeKey<'_>> = if input.previous.is_empty() {
             FxHashSet::default()
         } else {
             input
                 .rows()
                 .filter_map(|(row, f)| Some((row, f, f.title(row)?)))
-                .flat_map(|(row, f, id)| f.territories(row).map(move |t| (id, upper(t))))
+                .flat_map(|(row, f, id)| f.territories(row).map(move |t| scope_key(row, id, t)))
                 .collect()
         };
         // Checked rows come with their facts; reference rows are worked out here.
@@ -165,7 +165,7 @@ impl Rule for LicensedWindowConflict {
                 let start = facts.start;
                 for t in facts.territories(row) {
                     let key = (id, upper(t));
-                    if role == Role::Previous && sent.contains(&key) {
+                    if role == Role::Previous && sent.contains(&scope_key(row, id, t)) {
                         continue;
                     }
                     let window = Licensed {
@@ -251,6 +251,19 @@ impl Rule for LicensedWindowConflict {
             .count();
         Stats::add(&ctx.stats.licensed_compared, compared);
     }
+}
+
+/// A scope (licensor, title id, territory upper-case, LicenseType), as
+/// [`super::delivery::Scope`] without the copies.
+type ScopeKey<'a> = (&'a str, &'a str, Cow<'a, str>, &'a str);
+
+fn scope_key<'a>(row: &'a Avail, id: &'a str, territory: &'a str) -> ScopeKey<'a> {
+    (
+        row.text(Field::DisplayName),
+        id,
+        upper(territory),
+        row.text(Field::LicenseType),
+    )
 }
 
 /// Which input a window comes from.

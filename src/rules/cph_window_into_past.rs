@@ -1,14 +1,15 @@
-//! CPH020: a window's End moved into the past.
+//! CPH020: a window Amazon has moved so that it ends or stops now.
 
 use super::Rule;
 
 super::declare_rule! {
     /// ## What it does
     /// With `--previous`, warns when a checked file moves a window Amazon
-    /// has so that its End is before the check time: a live window then ends
-    /// now, and a window whose Start and End both moved into the past is
-    /// never published. The message says which. Found in the same
-    /// comparison as CPH018.
+    /// has so that Amazon stops or never starts it: a live window whose End
+    /// moves before the check time expires at once; a live window whose
+    /// Start moves into the future is taken down until then; a window whose
+    /// Start and End both moved into the past is never published. The
+    /// message says which. Found in the same comparison as CPH018.
     ///
     /// ## Why is this bad?
     /// It is often a typo in a year; Amazon acts on it at once.
@@ -28,7 +29,7 @@ super::declare_rule! {
     /// Amazon Video Central "Content rights" page and Avails FAQ (End dates
     /// end an offer).
     pub struct WindowIntoPast = ("CPH020", "window-into-past", Warning, Cph,
-        "A window's End moved into the past");
+        "A window Amazon has moved into the past, or a live one moved later");
 }
 
 /// Reported by CPH018's comparison with the previous delivery.

@@ -249,6 +249,28 @@ pub struct ScopeDiff {
     pub deleted: bool,
 }
 
+/// A window added and one removed of the same offer and format, when they
+/// are the only such pair of the scope, are one window moved (its Start and
+/// End both changed, with no overlap left to match them).
+fn pair_moved(d: &mut ScopeDiff) {
+    let key = |w: &Window| (w.offer, w.format.clone());
+    let mut i = 0;
+    while i < d.added.len() {
+        let k = key(&d.added[i]);
+        let added = d.added.iter().filter(|w| key(w) == k).count();
+        let removed: Vec<usize> = (0..d.removed.len())
+            .filter(|&j| key(&d.removed[j]) == k)
+            .collect();
+        if let ([j], 1) = (removed.as_slice(), added) {
+            let before = d.removed.remove(*j);
+            let now = d.added.remove(i);
+            d.changed.push((before, now, Change::Moved));
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// What a delivery changes at Amazon, scope by scope: only the scopes it
 /// mentions (a Full Extract replaces a scope it covers and leaves the
 /// others as they are).
@@ -288,6 +310,7 @@ pub fn diff(previous: &Delivery, current: &Delivery) -> BTreeMap<Scope, ScopeDif
             .filter(|(_, k)| !**k)
             .map(|(w, _)| w.clone())
             .collect();
+        pair_moved(&mut d);
         out.insert(scope.clone(), d);
     }
     out

@@ -473,15 +473,17 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.code.eq_ignore_ascii_case(code) || m.name.eq_ignore_ascii_case(code))
 }
 
-/// The fields of a row's window that the report keeps for drawing it
-/// ([`crate::Windows`]), whatever rules are active.
-pub const WINDOW_FIELDS: [Field; 6] = [
+/// The fields of a row's window (its scope, offer, span and EntryType),
+/// kept whatever rules are active: the report draws windows
+/// ([`crate::Windows`]) and deliveries compare them ([`delivery`]).
+pub const WINDOW_FIELDS: [Field; 7] = [
     Field::Start,
     Field::End,
     Field::LicenseType,
     Field::DisplayName,
     Field::FormatProfile,
     Field::TerritoryExclusion,
+    Field::EntryType,
 ];
 
 /// Per column of `sheet`: whether a set rule of `rules` reads its cells, it
