@@ -249,6 +249,63 @@ fn load(
         .collect()
 }
 
+/// What `availcheck diff` compares: the delivery Amazon has and the one
+/// about to be sent.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {
+    /// Files (or folders) of the previous delivery.
+    pub previous: Vec<PathBuf>,
+    /// Files (or folders) of the current delivery.
+    pub current: Vec<PathBuf>,
+    /// How files are read.
+    pub read: ReadOptions,
+    /// The check time (live windows) and how dates are read.
+    pub settings: Settings,
+}
+
+/// A file `availcheck diff` could not read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {error}")]
+pub struct DiffError {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub error: ReadError,
+}
+
+/// What the current delivery changes at Amazon, against the previous one
+/// (see [`rules::delivery::DeliveryDiff`]). Fails on the first file that
+/// cannot be read: a diff of part of a delivery would mislead.
+pub fn diff(opts: &DiffOptions) -> Result<rules::delivery::DeliveryDiff, DiffError> {
+    use rules::delivery::{Delivery, DeliveryDiff};
+    let files = |paths: &[PathBuf]| inputs::discover(paths, &[], &[]).checked;
+    let previous = files(&opts.previous);
+    let current = files(&opts.current);
+    let mut loaded = load(&previous, 0, &opts.read, Role::Previous, None);
+    loaded.extend(load(
+        &current,
+        previous.len(),
+        &opts.read,
+        Role::Checked,
+        None,
+    ));
+    if let Some(i) = loaded.iter().position(|l| l.result.is_err()) {
+        let l = loaded.swap_remove(i);
+        if let Err(error) = l.result {
+            return Err(DiffError {
+                path: l.path,
+                error,
+            });
+        }
+    }
+    let settings = &opts.settings;
+    Ok(DeliveryDiff::new(
+        &Delivery::of_loaded(&loaded, Role::Previous, settings),
+        &Delivery::of_loaded(&loaded, Role::Checked, settings),
+        settings.as_of,
+    ))
+}
+
 /// Reads and checks every input; never fails as a whole (unreadable files are
 /// reported in their [`FileReport`]).
 pub fn check(opts: &CheckOptions) -> Report {
@@ -273,7 +330,8 @@ pub fn check(opts: &CheckOptions) -> Report {
         Role::Previous,
         progress,
     );
-    let previous = rules::delivery::Delivery::of_loaded(&previous_loaded, &opts.settings);
+    let previous =
+        rules::delivery::Delivery::of_loaded(&previous_loaded, Role::Previous, &opts.settings);
     let mut ctx = Context::new(&opts.settings, &stats);
     ctx.previous = (!opts.previous.is_empty()).then_some(&previous);
     // Row rules run on chunks of rows while the rest of the file is still
@@ -396,7 +454,7 @@ struct Early {
 /// index); reference files among them are used as their role says.
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
     let stats = Stats::default();
-    let previous = rules::delivery::Delivery::of_loaded(loaded, settings);
+    let previous = rules::delivery::Delivery::of_loaded(loaded, Role::Previous, settings);
     let mut ctx = Context::new(settings, &stats);
     if loaded.iter().any(|l| l.role == Role::Previous) {
         ctx.previous = Some(&previous);
