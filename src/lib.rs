@@ -132,7 +132,8 @@ pub struct WindowRow {
     pub row: u32,
     /// The title id cell's text ([`model::Avail::title_id`]), untrimmed.
     pub title: model::Text,
-    /// Territories covered (Territory items minus TerritoryExclusion).
+    /// Territories covered (Territory items minus TerritoryExclusion) whose
+    /// dates are read in one zone (a row in several zones has an entry each).
     pub territories: Box<[Box<str>]>,
     /// TerritoryExclusion items, which matter for a `ZZ` row.
     pub excluded: Box<[Box<str>]>,
@@ -683,13 +684,21 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             let Some(title) = facts.title_cell(row) else {
                 continue;
             };
-            let end = match facts.end {
-                End::Open => None,
-                End::At(t) => Some(t),
-                End::Unusable => continue,
-            };
-            let territories: Box<[Box<str>]> = facts.territories(row).map(Box::from).collect();
-            if territories.is_empty() {
+            if facts.end == End::Unusable {
+                continue;
+            }
+            // One entry per zone the row's territories read dates in (most
+            // rows: one territory, one entry), so each is drawn where its
+            // rules judge it.
+            let mut by_zone: Vec<(model::zone::Zone, Vec<Box<str>>)> = Vec::new();
+            for t in facts.territories(row) {
+                let zone = settings.zones.of(t);
+                match by_zone.iter_mut().find(|(z, _)| *z == zone) {
+                    Some((_, list)) => list.push(t.into()),
+                    None => by_zone.push((zone, vec![t.into()])),
+                }
+            }
+            if by_zone.is_empty() {
                 continue;
             }
             let reference = known.is_none();
@@ -718,22 +727,27 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
                 let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
                 *offers.entry(key).or_insert(next)
             });
-            out.rows.push(WindowRow {
-                sheet: sheet_index,
-                row: row.row,
-                title: title.text.clone(),
-                territories,
-                excluded: row
-                    .items(Field::TerritoryExclusion)
-                    .map(|(_, t)| Box::from(t))
-                    .collect(),
-                lane,
-                kind: text(Field::LicenseType),
-                offer,
-                start: facts.start,
-                end,
-                written: (text(Field::Start), text(Field::End)),
-            });
+            for (zone, territories) in by_zone {
+                out.rows.push(WindowRow {
+                    sheet: sheet_index,
+                    row: row.row,
+                    title: title.text.clone(),
+                    territories: territories.into(),
+                    excluded: row
+                        .items(Field::TerritoryExclusion)
+                        .map(|(_, t)| Box::from(t))
+                        .collect(),
+                    lane,
+                    kind: text(Field::LicenseType),
+                    offer,
+                    start: facts.start.and_then(|s| s.in_zone(zone)),
+                    end: match facts.end {
+                        End::At(e) => e.in_zone(zone),
+                        End::Open | End::Unusable => None,
+                    },
+                    written: (text(Field::Start), text(Field::End)),
+                });
+            }
             used = true;
         }
         if used {

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::facts::{End, RowFacts};
 use super::profile::{RowClass, Settings};
+use crate::model::zone::Zones;
 use crate::model::{Avail, Field, Location};
 
 /// A scope as Amazon defines it: licensor, title id, territory and rights
@@ -110,13 +111,14 @@ pub struct Window {
 }
 
 impl Window {
-    /// The window of `row`.
-    pub fn of(row: &Avail, facts: &RowFacts) -> Window {
+    /// The window of `row` in `territory` (its dates placed in the
+    /// territory's zone under `zones`).
+    pub fn of(row: &Avail, facts: &RowFacts, territory: &str, zones: Zones) -> Window {
         Window {
             offer: Offer::of(facts.class),
             format: row.text(Field::FormatProfile).to_string(),
-            start: facts.start,
-            end: facts.end_instant(),
+            start: facts.start_in(territory, zones),
+            end: facts.end_in(territory, zones),
             open: facts.end == End::Open,
             start_text: row.text(Field::Start).to_string(),
             end_text: row.text(Field::End).to_string(),
@@ -158,16 +160,19 @@ pub struct Delivery {
 impl Delivery {
     /// The windows of `rows` (each with its facts): one per row and
     /// territory, for rows with a title id.
-    pub fn of<'a>(rows: impl IntoIterator<Item = (&'a Avail, &'a RowFacts)>) -> Delivery {
+    pub fn of<'a>(
+        rows: impl IntoIterator<Item = (&'a Avail, &'a RowFacts)>,
+        zones: Zones,
+    ) -> Delivery {
         let mut d = Delivery::default();
         for (row, facts) in rows {
             let Some(title) = facts.title(row) else {
                 continue;
             };
-            let window = Window::of(row, facts);
             for territory in facts.territories(row) {
                 let scope = Scope::of(row, title, territory);
-                d.scopes.entry(scope).or_default().push(window.clone());
+                let window = Window::of(row, facts, territory, zones);
+                d.scopes.entry(scope).or_default().push(window);
             }
         }
         d
@@ -183,7 +188,10 @@ impl Delivery {
             .flat_map(|out| out.sheets.iter().flat_map(|s| s.rows.iter()))
             .map(|row| (row, RowFacts::of(row, settings)))
             .collect();
-        Delivery::of(rows.iter().map(|(row, facts)| (*row, facts)))
+        Delivery::of(
+            rows.iter().map(|(row, facts)| (*row, facts)),
+            settings.zones,
+        )
     }
 
     /// The previous window a current one continues, with how it changed:
