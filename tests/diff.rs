@@ -334,3 +334,50 @@ fn exit_codes() {
             .starts_with(b"PK")
     );
 }
+
+/// README's worked example is what the tool prints on the bundled deliveries.
+#[test]
+fn the_readme_example_is_what_diff_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = "$ availcheck diff 2026-10.xlsx 2026-11.xlsx --as-of 2026-11-22\n";
+    let start = readme.find(command).expect("README shows the diff command") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = Command::new(bin())
+        .args([
+            "diff",
+            "2026-10.xlsx",
+            "2026-11.xlsx",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .current_dir(root.join("fixtures/deliveries"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
+
+    // And `check --previous` of the same pair passes, exempting the GB window.
+    let out = Command::new(bin())
+        .args([
+            "check",
+            "2026-11.xlsx",
+            "--previous",
+            "2026-10.xlsx",
+            "--territories",
+            "US,GB",
+            "--partner",
+            "acme",
+            "--as-of",
+            "2026-11-22",
+            "--json",
+        ])
+        .current_dir(root.join("fixtures/deliveries"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["exempted"], 1);
+    assert_eq!(report["summary"]["licensed_compared"], 1);
+}
