@@ -998,7 +998,9 @@ fn csv_formula_is_flagged() {
 #[test]
 fn csv_multiline_value_is_not_an_empty_row() {
     // Regression: a quoted value spanning lines 4–5 made line 5 count as an
-    // empty row (AVC002) although the next record follows directly.
+    // empty row (AVC002) although the next record follows directly. Rows
+    // are records as a spreadsheet shows the file: the second record, on
+    // line 6, is row 5 (and its location says line 6 for line-based tools).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ml.csv");
     let text = csv_text(&[
@@ -1021,8 +1023,31 @@ fn csv_multiline_value_is_not_an_empty_row() {
                 Some(4),
                 Some("TitleDisplayUnlimited")
             ),
-            t("EMA005", "error", None, Some(6), Some("Territory")),
+            t("EMA005", "error", None, Some(5), Some("Territory")),
         ])
+    );
+    let territory = one(&report, "EMA005");
+    assert_eq!(territory["location"]["cell"], "C5", "{territory:#}");
+    assert_eq!(territory["location"]["line"], 6, "{territory:#}");
+    // GitHub annotates the line of the file.
+    let github = run_raw(
+        &[
+            "check",
+            path.to_str().unwrap(),
+            "--profile",
+            "ema",
+            "--format",
+            "github",
+        ],
+        &[],
+    );
+    assert!(
+        github
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::error") && l.contains("line=6,") && l.contains("C5")),
+        "{}",
+        github.stdout
     );
     // A real blank line between records is still reported.
     let second = csv_text(&[movies_1_7_3().set("ALID", "x")]);

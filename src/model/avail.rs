@@ -462,6 +462,9 @@ pub struct Avail {
     pub sheet: Arc<SheetInfo>,
     /// 1-based spreadsheet row; for XML, the line of the Transaction element.
     pub row: u32,
+    /// For CSV, the file line the row's record starts on (a quoted cell may
+    /// hold line breaks, so it can differ from the row); 0 otherwise.
+    line: u32,
     /// Non-empty cells sorted by column (XML may repeat a column for repeated
     /// elements, in document order).
     cells: Box<[Cell]>,
@@ -541,10 +544,17 @@ impl Avail {
         Avail {
             sheet,
             row,
+            line: 0,
             cells: cells.into_boxed_slice(),
             first,
             xml,
         }
+    }
+
+    /// The row with the CSV file line its record starts on (0: none).
+    pub fn with_line(mut self, line: u32) -> Self {
+        self.line = line;
+        self
     }
 
     /// Keeps only the cells `keep` says yes to (with their XML positions),
@@ -746,7 +756,10 @@ impl Avail {
                 loc.col = Some(x.col);
                 loc.span = Some(x.span);
             }
-            None => loc.row = Some(self.row),
+            None => {
+                loc.row = Some(self.row);
+                loc.line = (self.line > 0).then_some(self.line);
+            }
         }
         loc
     }

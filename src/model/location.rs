@@ -9,7 +9,8 @@ pub struct Location {
     pub file: String,
     /// Sheet name (spreadsheets only).
     pub sheet: Option<String>,
-    /// 1-based spreadsheet row (or CSV line).
+    /// 1-based spreadsheet row; for CSV, the record's row as a spreadsheet
+    /// shows the file.
     pub row: Option<u32>,
     /// Column letter(s), e.g. `H`.
     pub column: Option<String>,
@@ -19,7 +20,7 @@ pub struct Location {
     pub field: Option<String>,
     /// The offending value as written in the file.
     pub value: Option<String>,
-    /// 1-based XML line.
+    /// 1-based XML line; for CSV, the file line the record starts on.
     pub line: Option<u32>,
     /// 1-based XML column (in characters).
     pub col: Option<u32>,
@@ -44,10 +45,11 @@ impl Location {
             (Some(s), Some(c), _, _) => Some(format!("{s}!{c}")),
             (Some(s), None, Some(r), _) => Some(format!("{s}!{r}:{r}")),
             (Some(s), None, None, _) => Some(s.clone()),
-            (None, _, _, Some(l)) => Some(format!("{l}:{}", self.col.unwrap_or(1))),
-            // CSV: a cell (`B5`), or the row, which is the line of the file.
-            (None, Some(c), _, None) => Some(c.clone()),
-            (None, None, Some(r), None) => Some(r.to_string()),
+            // CSV: a cell (`B5`) or a row, as a spreadsheet shows the file.
+            (None, Some(c), _, _) => Some(c.clone()),
+            (None, None, Some(r), _) => Some(r.to_string()),
+            // XML.
+            (None, None, None, Some(l)) => Some(format!("{l}:{}", self.col.unwrap_or(1))),
             (None, None, None, None) => None,
         }
     }

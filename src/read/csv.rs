@@ -32,15 +32,13 @@ pub fn read(
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut interner = Interner::default();
+    let mut places = RecordPlaces::default();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(i as u64 + 1, |p| p.line());
             ReadError::UnknownFormat(format!("is not valid CSV at line {line}: {e}"))
         })?;
-        let line = record
-            .position()
-            .map_or(i as u64 + 1, |p| p.line() + blank_lines_at(&text, p.byte()))
-            as u32;
+        let (row, line) = places.next(&text, &record);
         let cells: Vec<Cell> = record
             .iter()
             .enumerate()
@@ -51,7 +49,7 @@ pub fn read(
             })
             .collect();
         if !cells.is_empty() {
-            rows.push(RawRow { row: line, cells });
+            rows.push(RawRow { row, line, cells });
         }
     }
     let input = SheetInput {
@@ -83,9 +81,35 @@ pub fn read(
     })
 }
 
+/// Where the records of a CSV text are: each record's row as a spreadsheet
+/// shows the file (one row per record, blank lines included, whatever line
+/// breaks its quoted cells hold) and the file line the record starts on.
+#[derive(Default)]
+pub(super) struct RecordPlaces {
+    /// The last record's row.
+    row: u64,
+    /// The file line the last record ends on.
+    end_line: u64,
+}
+
+impl RecordPlaces {
+    /// (row, line) of `record` in `text`, the record after the last one.
+    pub(super) fn next(&mut self, text: &str, record: &::csv::StringRecord) -> (u32, u32) {
+        let line = record.position().map_or(self.end_line + 1, |p| {
+            p.line() + blank_lines_at(text, p.byte())
+        });
+        // Blank lines between records are rows too.
+        self.row += line.saturating_sub(self.end_line).max(1);
+        let breaks: usize = record.iter().map(|f| f.matches('\n').count()).sum();
+        self.end_line = line + breaks as u64;
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        (small(self.row), small(line))
+    }
+}
+
 /// Blank lines starting at `byte`: the csv crate skips them but gives the
-/// record the position where they start, so its line number would be short.
-pub(super) fn blank_lines_at(text: &str, byte: u64) -> u64 {
+/// record the position where they start.
+fn blank_lines_at(text: &str, byte: u64) -> u64 {
     let rest = text.as_bytes().get(byte as usize..).unwrap_or_default();
     let blank = rest
         .iter()

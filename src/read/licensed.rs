@@ -43,9 +43,11 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
+    let header = reader
         .headers()
-        .map_err(|e| ReadError::UnknownFormat(format!("is not valid CSV: {e}")))?
+        .map_err(|e| ReadError::UnknownFormat(format!("is not valid CSV: {e}")))?;
+    let header_record = header.clone();
+    let headers: Vec<String> = header
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -80,13 +82,13 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         1,
     ));
     let mut rows = Vec::new();
+    let mut places = super::csv::RecordPlaces::default();
+    places.next(text, &header_record);
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             ReadError::UnknownFormat(format!("is not valid CSV at record {}: {e}", i + 2))
         })?;
-        let line = record.position().map_or(i as u64 + 2, |p| {
-            p.line() + super::csv::blank_lines_at(text, p.byte())
-        }) as u32;
+        let (row, line) = places.next(text, &record);
         let cells = source_col
             .iter()
             .enumerate()
@@ -95,7 +97,7 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
                 (!v.is_empty()).then(|| Cell::new(col, Text::from(v), CellKind::Text))
             })
             .collect();
-        rows.push(Avail::new(Arc::clone(&info), line, cells));
+        rows.push(Avail::new(Arc::clone(&info), row, cells).with_line(line));
     }
     Ok(ReadOutput {
         source: SourceKind::Csv,

@@ -17,6 +17,8 @@ use crate::model::{
 pub struct RawRow {
     /// 1-based row number.
     pub row: u32,
+    /// For CSV, the file line the row's record starts on (0 otherwise).
+    pub line: u32,
     /// Non-empty cells in column order; text shared through the reader's
     /// [`Interner`](crate::model::avail::Interner).
     pub cells: Vec<Cell>,
@@ -303,7 +305,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
         // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
-        rows.push(Avail::new(Arc::clone(&info), raw.row, cells));
+        rows.push(Avail::new(Arc::clone(&info), raw.row, cells).with_line(raw.line));
     }
     let rows = rows.finish();
     if boolean_formulas > 0 {

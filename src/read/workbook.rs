@@ -149,7 +149,11 @@ impl RowSource for Streamed {
                             _ => {
                                 let mut cells = Vec::with_capacity(width.max(1));
                                 cells.push(cell);
-                                let next = RawRow { row: r + 1, cells };
+                                let next = RawRow {
+                                    row: r + 1,
+                                    line: 0,
+                                    cells,
+                                };
                                 if let Some(done_row) = pending.replace(next) {
                                     width = done_row.cells.len();
                                     return Some(done_row);
@@ -369,6 +373,7 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
         if !cells.is_empty() {
             out.push(RawRow {
                 row: abs_row + 1,
+                line: 0,
                 cells,
             });
         }

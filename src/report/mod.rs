@@ -273,10 +273,11 @@ pub fn column_number(letters: &str) -> Option<u32> {
 }
 
 /// The line and column a location maps to in line-based tools: the sheet row
-/// and column number (A = 1), or the XML line and column. Either may be
-/// unknown.
+/// (for CSV, the file line the record starts on) and column number (A = 1),
+/// or the XML line and column. Either may be unknown.
 pub fn line_col(loc: &Location) -> (Option<u32>, Option<u32>) {
     if let Some(row) = loc.row {
+        let row = loc.line.unwrap_or(row);
         let col = loc.column.as_deref().and_then(column_number).or_else(|| {
             loc.cell
                 .as_deref()

@@ -127,7 +127,7 @@ fn location(loc: &Location, message: Option<&str>) -> SarifLocation {
                 })
                 .build(),
         ),
-        (None, _, Some(field)) if loc.line.is_some() => Some(
+        (None, _, Some(field)) if loc.line.is_some() && loc.row.is_none() => Some(
             LogicalLocation::builder()
                 .fully_qualified_name(field.clone())
                 .name(field.clone())
