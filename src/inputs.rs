@@ -1,7 +1,8 @@
 //! Which files a run checks: the paths given, folders searched recursively,
 //! and what a folder holds besides avails — reference files passed with
-//! `--licensed` or `--previous`, reports availcheck wrote, lock and hidden
-//! files — left out, each with the reason.
+//! `--licensed` or `--previous`, reports availcheck wrote, files that are
+//! clearly not avails (`pom.xml`, a budget CSV), lock and hidden files —
+//! left out, each with the reason.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,10 +33,13 @@ pub struct Skipped {
 /// reproducible). `reserved` are files the run reads or writes otherwise
 /// (`--licensed`, `--previous`, `-o`): never also checked. In folders,
 /// hidden files and folders, Office lock files (`~$…`), licensed-windows
-/// CSVs and availcheck's own reports are left out. The same file named
-/// twice is checked once. A folder without any file is listed itself, so it
-/// is reported as unreadable.
-pub fn discover(paths: &[PathBuf], reserved: &[PathBuf]) -> Inputs {
+/// CSVs, availcheck's own reports and files that are clearly not avails
+/// ([`not_avails`]) are left out; so are the last among the given files
+/// with `skip_unrecognized` (`--skip-unrecognized`), else such a file is
+/// checked and reported unreadable. The same file named twice is checked
+/// once. A folder without any file is listed itself, so it is reported as
+/// unreadable.
+pub fn discover(paths: &[PathBuf], reserved: &[PathBuf], skip_unrecognized: bool) -> Inputs {
     let mut inputs = Inputs::default();
     for p in paths {
         if p.is_dir() {
@@ -44,25 +48,29 @@ pub fn discover(paths: &[PathBuf], reserved: &[PathBuf]) -> Inputs {
             found.sort();
             if found.is_empty() {
                 // Reported as unreadable: a folder with nothing to check is a mistake.
-                inputs.add(p.clone(), reserved);
+                inputs.add(p.clone(), reserved, false);
             }
             for f in found {
-                inputs.add(f, reserved);
+                inputs.add(f, reserved, true);
             }
         } else {
-            inputs.add(p.clone(), reserved);
+            inputs.add(p.clone(), reserved, skip_unrecognized);
         }
     }
     inputs
 }
 
 impl Inputs {
-    fn add(&mut self, path: PathBuf, reserved: &[PathBuf]) {
+    /// Adds `path` to check, unless it is reserved, already there, or
+    /// (with `screen`) clearly not avails.
+    fn add(&mut self, path: PathBuf, reserved: &[PathBuf], screen: bool) {
         if let Some(r) = reserved.iter().find(|r| same(r, &path)) {
             let reason = format!(
                 "is read as a reference file or written as a report (`{}`), not checked as avails",
                 r.display()
             );
+            self.skipped.push(Skipped { path, reason });
+        } else if let Some(reason) = screen.then(|| not_avails(&path)).flatten() {
             self.skipped.push(Skipped { path, reason });
         } else if !self.checked.iter().any(|c| same(c, &path)) {
             self.checked.push(path);
@@ -141,9 +149,101 @@ fn recognise(path: &Path) -> Option<&'static str> {
     None
 }
 
+/// Bytes of a file looked at to tell whether it is clearly not avails.
+const HEAD_BYTES: u64 = 16 * 1024;
+/// Lines of a CSV searched for field names (as the reader searches rows).
+const HEAD_LINES: usize = 10;
+/// Root elements of Avails XML (local names, any prefix).
+const AVAILS_ROOTS: [&str; 3] = ["AvailList", "AvailListSigned", "Avail"];
+
+/// Why a file is clearly not avails, from its first bytes: an XML document
+/// whose root element is not an Avails one, or a text file none of whose
+/// first lines holds an EMA field name or a licensed-windows column
+/// (`title_id`). Anything else — a workbook, a file that cannot be read, an
+/// XML prolog longer than the bytes looked at — is left to the readers.
+pub fn not_avails(path: &Path) -> Option<String> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(HEAD_BYTES)
+        .read_to_end(&mut head)
+        .ok()?;
+    match crate::read::sniff(&head).ok()? {
+        crate::read::Format::Xml => xml_root(&head)
+            .filter(|root| {
+                let local = root.rsplit(':').next().unwrap_or(root);
+                !AVAILS_ROOTS.contains(&local)
+            })
+            .map(|root| {
+                format!("is an XML document whose root element is <{root}>, not an Avails element (AvailList, Avail)")
+            }),
+        crate::read::Format::Csv => {
+            let (text, _) = crate::read::text::decode_lenient(&head);
+            let named = text.lines().take(HEAD_LINES).any(|line| {
+                line.split([',', ';', '\t']).any(|cell| {
+                    let cell = cell.trim().trim_matches('"').trim();
+                    crate::model::Field::from_header(cell).is_some()
+                        || cell.eq_ignore_ascii_case("title_id")
+                })
+            });
+            (!named).then(|| {
+                format!(
+                    "is a text file with no EMA field names (such as DisplayName, Territory, LicenseType) in its first {HEAD_LINES} lines"
+                )
+            })
+        }
+        crate::read::Format::Workbook(_) => None,
+    }
+}
+
+/// The name of the first element of an XML document, past its declaration,
+/// comments, processing instructions and DOCTYPE; `None` when `head` ends
+/// before it.
+fn xml_root(head: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        let skip = if rest.starts_with("<?") {
+            rest.find("?>")? + 2
+        } else if rest.starts_with("<!--") {
+            rest.find("-->")? + 3
+        } else if rest.starts_with("<!") {
+            // DOCTYPE, possibly with an internal subset.
+            let close = match rest.find('[') {
+                Some(open) if open < rest.find('>')? => rest[open..].find("]>")? + open + 2,
+                _ => rest.find('>')? + 1,
+            };
+            close
+        } else if let Some(tag) = rest.strip_prefix('<') {
+            let end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+            return (end > 0).then(|| tag[..end].to_string());
+        } else {
+            return None;
+        };
+        rest = &rest[skip..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_roots_are_found_past_the_prolog() {
+        let root = |s: &str| xml_root(s.as_bytes());
+        assert_eq!(
+            root("<a:AvailList xmlns:a='x'>").as_deref(),
+            Some("a:AvailList")
+        );
+        assert_eq!(
+            root("\u{feff}<?xml version='1.0'?>\n<!-- c -->\n<!DOCTYPE p [<!ENTITY e 'x'>]>\n<project>")
+                .as_deref(),
+            Some("project")
+        );
+        assert_eq!(root("<?xml version='1.0'?><!-- never closed"), None);
+        assert_eq!(root("plain text"), None);
+    }
 
     #[test]
     fn folders_hold_more_than_avails() {
@@ -167,8 +267,17 @@ mod tests {
         write("notes.txt", "x");
         let b = write("sub/b.xml", "<AvailList/>");
         let out = write("report.csv", "x");
-        let inputs = discover(&[d.to_path_buf(), a.clone()], std::slice::from_ref(&out));
-        assert_eq!(inputs.checked, vec![a, b]);
+        let pom = write(
+            "pom.xml",
+            "<?xml version=\"1.0\"?>\n<!-- build -->\n<project><modelVersion/></project>",
+        );
+        let budget = write("budget.csv", "Date,Amount,Category\n2024-01-01,100,Food\n");
+        let inputs = discover(
+            &[d.to_path_buf(), a.clone()],
+            std::slice::from_ref(&out),
+            false,
+        );
+        assert_eq!(inputs.checked, vec![a.clone(), b]);
         let skipped: Vec<(String, &str)> = inputs
             .skipped
             .iter()
@@ -189,11 +298,24 @@ mod tests {
             skipped.contains(&("report.csv".into(), "as")),
             "{skipped:?}"
         );
-        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(skipped.contains(&("pom.xml".into(), "XML")), "{skipped:?}");
+        assert!(
+            skipped.contains(&("budget.csv".into(), "text")),
+            "{skipped:?}"
+        );
+        assert_eq!(skipped.len(), 5, "{skipped:?}");
+        // Named on the command line they are checked (and found unreadable),
+        // unless --skip-unrecognized screens them as a folder's files are.
+        let named = [pom.clone(), budget.clone(), a.clone()];
+        assert_eq!(discover(&named, &[], false).checked, named);
+        let screened = discover(&named, &[], true);
+        assert_eq!(screened.checked, [a.clone()]);
+        assert_eq!(screened.skipped.len(), 2);
         // Given explicitly, a reserved file is still not checked.
         let inputs = discover(
             std::slice::from_ref(&licensed),
             std::slice::from_ref(&licensed),
+            false,
         );
         assert!(inputs.checked.is_empty());
     }

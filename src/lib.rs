@@ -41,6 +41,9 @@ pub struct CheckOptions {
     pub outputs: Vec<PathBuf>,
     /// What Amazon already has (`--previous`): earlier deliveries.
     pub previous: Vec<PathBuf>,
+    /// Skip files named in `paths` that are clearly not avails, as files
+    /// found in folders are (`--skip-unrecognized`; see [`inputs::discover`]).
+    pub skip_unrecognized: bool,
     /// Counts files as they finish reading, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
 }
@@ -185,7 +188,7 @@ impl Report {
 /// The files `paths` stand for, folders searched (see [`inputs::discover`]);
 /// nothing reserved.
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
-    inputs::discover(paths, &[]).checked
+    inputs::discover(paths, &[], false).checked
 }
 
 /// One input as read, before checking.
@@ -266,7 +269,7 @@ pub fn check(opts: &CheckOptions) -> Report {
         .chain(&opts.outputs)
         .cloned()
         .collect();
-    let found = inputs::discover(&opts.paths, &reserved);
+    let found = inputs::discover(&opts.paths, &reserved, opts.skip_unrecognized);
     let inputs = found.checked;
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);

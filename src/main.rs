@@ -88,19 +88,33 @@ struct CheckArgs {
     /// be an input, and is written atomically.
     #[arg(long, value_name = "OUT.xlsx")]
     annotate: Option<PathBuf>,
-    /// Show at most N diagnostics, the first N in file, sheet, row, column
-    /// order. Human and github then say "K more not shown"; junit lists at
-    /// most N locations (every rule still gets its test case); json, jsonl
-    /// and sarif list N and count the rest in `summary.omitted`
-    /// (sarif: `run.properties.omitted`). Summaries, counts and the exit code
-    /// always cover everything. Without it every format shows all.
+    /// Show at most N findings, the most severe: errors, then warnings,
+    /// then infos, each in file order. Human output counts a group of the
+    /// same finding once and says how many of each severity it hid; junit
+    /// lists at most N locations (every rule still gets its test case);
+    /// json, jsonl and sarif list N and count the rest in
+    /// `summary.omitted` (sarif: `run.properties.omitted`). Summaries,
+    /// counts and the exit code always cover everything.
     #[arg(long, visible_alias = "max-errors", value_name = "N")]
     max_diagnostics: Option<usize>,
+    /// Human output: report each finding on its own, instead of the same
+    /// finding on many rows once with its number of rows and first cells.
+    #[arg(long)]
+    no_group: bool,
+    /// Skip, with an AVC010 info, files that are clearly not avails: an XML
+    /// document whose root is not an Avails element, a CSV with neither EMA
+    /// field names nor licensed-windows columns. Files found in folders are
+    /// always screened so; without this flag a file named on the command
+    /// line that is not avails is an unreadable input (exit 2). For
+    /// pre-commit hooks and scans of whole repositories.
+    #[arg(long)]
+    skip_unrecognized: bool,
     /// Human output (and the stderr summary of --output): only the totals
     /// line, and nothing when the check passes.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Colour the human output (auto honours NO_COLOR).
+    /// Colour the human output (auto honours NO_COLOR and TERM=dumb).
+    /// `never`, like TERM=dumb, also draws with ASCII only.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorArg,
     /// Lowest severity that makes the exit code 1.
@@ -109,7 +123,16 @@ struct CheckArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if let Some(hint) = check_hint(&e) {
+                eprintln!("{hint}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     match cli.command {
         Command::Rules => {
             let mut out = std::io::stdout().lock();
@@ -183,12 +206,157 @@ fn main() -> ExitCode {
     }
 }
 
-/// The roff man page: `availcheck(1)` with the options of `check` and the
-/// exit status, or `availcheck-SUB(1)` for one subcommand (`None` if there
-/// is no such subcommand).
+/// For `availcheck file.xlsx …`: the command line that checks it, when the
+/// unknown subcommand looks like a file.
+fn check_hint(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let path = std::path::Path::new(word);
+    let avails_like = path.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+        availcheck::inputs::AVAILS_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+    });
+    if !avails_like && !path.exists() {
+        return None;
+    }
+    let args: Vec<String> = std::env::args().skip(1).map(|a| shell_word(&a)).collect();
+    Some(format!(
+        "error: `{word}` is not a command; to check it, run:\n\n    availcheck check {}\n\n`availcheck --help` lists the commands.",
+        args.join(" ")
+    ))
+}
+
+/// `arg` as a shell would need it typed: quoted when it holds anything
+/// but letters, digits and `-_./,:=@+%`.
+fn shell_word(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./,:=@+%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// Examples for the man pages: what each does, and the command.
+const EXAMPLES: [(&str, &str); 6] = [
+    (
+        "Check a workbook against your CPH agreement:",
+        "availcheck check avails.xlsx --territories US,GB --partner acme",
+    ),
+    (
+        "Check a folder (searched recursively), errors first, at most 20 findings:",
+        "availcheck check deliveries/ --max-diagnostics 20",
+    ),
+    (
+        "Write a SARIF report for code scanning; the summary goes to stderr:",
+        "availcheck check avails/ --format sarif -o availcheck.sarif",
+    ),
+    (
+        "Compare with the Licensed SVOD windows of another file:",
+        "availcheck check avails.xlsx --licensed licensed-windows.csv",
+    ),
+    (
+        "Give the person who fixes the workbook an annotated copy:",
+        "availcheck check avails.xlsx --annotate avails-checked.xlsx",
+    ),
+    (
+        "Install the man pages:",
+        "availcheck man > ~/.local/share/man/man1/availcheck.1; availcheck man check > ~/.local/share/man/man1/availcheck-check.1",
+    ),
+];
+
+/// `text` with roff's special characters escaped.
+fn roff(text: &str) -> String {
+    let text = text.replace('\\', "\\e").replace('-', "\\-");
+    // A line starting with `.` or `'` would be a request.
+    match text.chars().next() {
+        Some('.' | '\'') => format!("\\&{text}"),
+        _ => text,
+    }
+}
+
+/// The SYNOPSIS line of `cmd` run as `name`: every option with its value
+/// (`[-o|--output FILE]`, `[--licensed FILE]...`), then the operands.
+fn synopsis(cmd: &clap::Command, name: &str) -> String {
+    let mut parts = vec![format!("\\fB{}\\fR", roff(name))];
+    let mut operands = Vec::new();
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map_or_else(|| arg.get_id().as_str().to_uppercase(), |v| v.to_string());
+        let many = matches!(arg.get_action(), clap::ArgAction::Append)
+            || arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        if arg.is_positional() {
+            let op = format!("\\fI{}\\fR{}", roff(&value), if many { "..." } else { "" });
+            operands.push(if arg.is_required_set() {
+                op
+            } else {
+                format!("[{op}]")
+            });
+            continue;
+        }
+        let flag = match (arg.get_short(), arg.get_long()) {
+            (Some(s), Some(l)) => format!("\\fB\\-{s}\\fR|\\fB\\-\\-{}\\fR", roff(l)),
+            (None, Some(l)) => format!("\\fB\\-\\-{}\\fR", roff(l)),
+            (Some(s), None) => format!("\\fB\\-{s}\\fR"),
+            (None, None) => continue,
+        };
+        let value = if arg.get_action().takes_values() {
+            format!(" \\fI{}\\fR", roff(&value))
+        } else {
+            String::new()
+        };
+        let repeat = if matches!(arg.get_action(), clap::ArgAction::Append) {
+            "..."
+        } else {
+            ""
+        };
+        parts.push(format!("[{flag}{value}]{repeat}"));
+    }
+    parts.extend(operands);
+    parts.join(" ")
+}
+
+/// The sections every page ends with: exit status, environment, files,
+/// examples.
+fn man_tail() -> String {
+    let mut out = String::from(
+        ".SH \"EXIT STATUS\"\n.TP\n0\nNo finding at or above \\-\\-fail\\-on (default: error).\n\
+         .TP\n1\nFindings at or above \\-\\-fail\\-on.\n\
+         .TP\n2\nUsage error, bad availcheck.toml, unreadable or unsupported input, or the report could not be written.\n\
+         .SH ENVIRONMENT\n.TP\nCOLUMNS\nWidth of the human output (else the terminal's, else 100).\n\
+         .TP\nNO_COLOR\nWhen set and not empty, \\-\\-color auto does not colour.\n\
+         .TP\nTERM\n\\fBdumb\\fR: no colour, ASCII only.\n\
+         .SH FILES\n.TP\navailcheck.toml\nSettings read from the working directory (or \\-\\-config FILE); flags override them.\n\
+         .SH EXAMPLES\n",
+    );
+    for (what, command) in EXAMPLES {
+        out.push_str(&format!(
+            ".PP\n{}\n.PP\n.RS 4\n.nf\n{}\n.fi\n.RE\n",
+            roff(what),
+            roff(command)
+        ));
+    }
+    out
+}
+
+/// The roff man page: `availcheck(1)` with every command and every option
+/// of `check`, or the page of one subcommand (`None` if there is no such
+/// subcommand). Neither points to a page that is not installed.
 fn man_page(subcommand: Option<&str>) -> std::io::Result<Option<Vec<u8>>> {
     let cmd = Cli::command();
-    let mut page = Vec::new();
+    let mut head = Vec::new();
+    let mut body = Vec::new();
+    let mut tail = Vec::new();
+    let synopsis_text;
     if let Some(name) = subcommand {
         let Some(sub) = cmd.find_subcommand(name) else {
             return Ok(None);
@@ -196,25 +364,55 @@ fn man_page(subcommand: Option<&str>) -> std::io::Result<Option<Vec<u8>>> {
         // clap wants a &'static str; the process ends right after.
         let full: &'static str =
             Box::leak(format!("availcheck-{}", sub.get_name()).into_boxed_str());
-        clap_mangen::Man::new(sub.clone().name(full)).render(&mut page)?;
-        return Ok(Some(page));
+        let page = sub.clone().name(full).version(env!("CARGO_PKG_VERSION"));
+        let man = clap_mangen::Man::new(page.clone());
+        man.render_title(&mut head)?;
+        man.render_name_section(&mut head)?;
+        synopsis_text = synopsis(&page, &format!("availcheck {}", sub.get_name()));
+        man.render_description_section(&mut body)?;
+        if page.get_arguments().any(|a| !a.is_hide_set()) {
+            man.render_options_section(&mut body)?;
+        }
+        man.render_version_section(&mut tail)?;
+    } else {
+        let man = clap_mangen::Man::new(cmd.clone());
+        man.render_title(&mut head)?;
+        man.render_name_section(&mut head)?;
+        let lines: Vec<String> = cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help")
+            .map(|s| synopsis(s, &format!("availcheck {}", s.get_name())))
+            .collect();
+        synopsis_text = lines.join("\n.br\n");
+        man.render_description_section(&mut body)?;
+        body.extend_from_slice(b".SH COMMANDS\n");
+        for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let about = s.get_about().map(ToString::to_string).unwrap_or_default();
+            body.extend_from_slice(
+                format!(
+                    ".TP\n\\fBavailcheck {}\\fR\n{}\n",
+                    s.get_name(),
+                    roff(&about)
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some(check) = cmd.find_subcommand("check") {
+            let mut options = Vec::new();
+            clap_mangen::Man::new(check.clone()).render_options_section(&mut options)?;
+            body.extend_from_slice(
+                String::from_utf8_lossy(&options)
+                    .replacen(".SH OPTIONS", ".SH \"CHECK OPTIONS\"", 1)
+                    .as_bytes(),
+            );
+        }
+        man.render_version_section(&mut tail)?;
     }
-    clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
-    let mut extra = Vec::new();
-    if let Some(check) = cmd.find_subcommand("check") {
-        clap_mangen::Man::new(check.clone()).render_options_section(&mut extra)?;
-    }
-    let extra = String::from_utf8_lossy(&extra).replacen(".SH OPTIONS", ".SH \"CHECK OPTIONS\"", 1);
-    let exit = ".SH \"EXIT STATUS\"\n.TP\n0\nNo finding at or above \\-\\-fail\\-on (default: error).\n\
-                .TP\n1\nFindings at or above \\-\\-fail\\-on.\n\
-                .TP\n2\nUsage error, unreadable or unsupported input, or the report could not be written.\n";
-    let text = String::from_utf8_lossy(&page).into_owned();
-    let at = text.find(".SH VERSION").unwrap_or(text.len());
-    let mut out = String::with_capacity(text.len() + extra.len() + exit.len());
-    out.push_str(&text[..at]);
-    out.push_str(&extra);
-    out.push_str(exit);
-    out.push_str(&text[at..]);
+    let mut out = String::from_utf8_lossy(&head).into_owned();
+    out.push_str(&format!(".SH SYNOPSIS\n{synopsis_text}\n"));
+    out.push_str(&String::from_utf8_lossy(&body));
+    out.push_str(&man_tail());
+    out.push_str(&String::from_utf8_lossy(&tail));
     Ok(Some(out.into_bytes()))
 }
 
@@ -242,8 +440,10 @@ impl Progress {
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
+            // The clock starts with the check, not with the bar.
             let bar =
-                ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+                ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr())
+                    .with_elapsed(started.elapsed());
             bar.set_style(
                 ProgressStyle::with_template(
                     "{spinner} reading {pos}/{len} files, then checking… {elapsed}",
@@ -272,6 +472,9 @@ impl Progress {
 }
 
 fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err("`-` (standard input) cannot be checked: workbooks are zip archives read out of order, and a report names the file it is about; save the avails to a file and name it (a file called `-` is `./-`)".into());
+    }
     let resolved = args.flags.resolve().map_err(|e| e.to_string())?;
     let output = args.output.clone().filter(|p| p.as_os_str() != "-");
     // The output may not be any file the run would read (checked first, so
@@ -282,7 +485,8 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .chain(&resolved.previous)
         .cloned()
         .collect();
-    let inputs = availcheck::inputs::discover(&args.paths, &references).checked;
+    let inputs =
+        availcheck::inputs::discover(&args.paths, &references, args.skip_unrecognized).checked;
     let files = inputs.len() + references.len();
     let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
     if let Some(path) = &output {
@@ -297,6 +501,16 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
             return Err("--annotate and --output name the same file".into());
         }
     }
+    // A missing folder is found before the check, not after it.
+    for (path, what) in [
+        (&output, "the report"),
+        (&args.annotate, "the annotated copy"),
+    ] {
+        if let Some(path) = path {
+            report::check_output_folder(path)
+                .map_err(|e| format!("cannot write {what} to {}: {e}", path.display()))?;
+        }
+    }
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),
@@ -309,18 +523,23 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         licensed: resolved.licensed,
         previous: resolved.previous,
         outputs: output.iter().cloned().collect(),
+        skip_unrecognized: args.skip_unrecognized,
         progress: Some(Arc::clone(&done)),
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
     progress.finish();
     let format = if args.json { Format::Json } else { args.format };
+    let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
     let render = RenderOptions {
-        color: use_color(
-            args.color,
-            args.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
-                && std::io::stdout().is_terminal(),
-        ),
+        color: use_color(args.color, to_stdout && std::io::stdout().is_terminal()),
+        unicode: args.color != ColorArg::Never && !dumb_terminal(),
+        width: output_width(if to_stdout {
+            terminal_size::terminal_size_of(std::io::stdout())
+        } else {
+            terminal_size::terminal_size_of(std::io::stderr())
+        }),
+        group: !args.no_group,
         profile: opts.settings.profile.as_str(),
         max_diagnostics: args.max_diagnostics,
         quiet: args.quiet,
@@ -381,11 +600,32 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
 }
 
 /// `--color`: `auto` colours a terminal unless NO_COLOR is set (and not
-/// empty, as no-color.org says); `always` and `never` are unconditional.
+/// empty, as no-color.org says) or TERM is `dumb`; `always` and `never` are
+/// unconditional.
 fn use_color(choice: ColorArg, terminal: bool) -> bool {
     match choice {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorArg::Auto => {
+            terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && !dumb_terminal()
+        }
     }
+}
+
+/// True when TERM is `dumb`: no colour, and ASCII only.
+fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+/// Columns of human output: `COLUMNS` when it is a number, else the
+/// terminal's width, else 100 (a file or a pipe).
+fn output_width(terminal: Option<(terminal_size::Width, terminal_size::Height)>) -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| terminal.map(|(w, _)| usize::from(w.0)).filter(|&w| w > 0))
+        .unwrap_or(100)
 }

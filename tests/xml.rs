@@ -1077,6 +1077,7 @@ fn human_report_of_a_large_xml_file_with_many_findings_is_not_quadratic() {
             "acme",
             "--as-of",
             AS_OF,
+            "--no-group",
         ])
         .arg(&path)
         .env("NO_COLOR", "1")
