@@ -118,7 +118,7 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorArg,
     /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value = "error")]
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
     fail_on: FailOn,
 }
 
@@ -268,7 +268,7 @@ const EXAMPLES: [(&str, &str); 6] = [
     ),
     (
         "Install the man pages:",
-        "availcheck man > ~/.local/share/man/man1/availcheck.1; availcheck man check > ~/.local/share/man/man1/availcheck-check.1",
+        "availcheck man > ~/.local/share/man/man1/availcheck.1\navailcheck man check > ~/.local/share/man/man1/availcheck-check.1",
     ),
 ];
 
@@ -413,7 +413,16 @@ fn man_page(subcommand: Option<&str>) -> std::io::Result<Option<Vec<u8>>> {
     out.push_str(&String::from_utf8_lossy(&body));
     out.push_str(&man_tail());
     out.push_str(&String::from_utf8_lossy(&tail));
-    Ok(Some(out.into_bytes()))
+    // clap_mangen starts each section it renders with the same two-line
+    // preamble; once is enough.
+    let mut seen = std::collections::HashSet::new();
+    let out: Vec<&str> = out
+        .lines()
+        .filter(|l| {
+            !(l.starts_with(".ie \\n(.g") || l.starts_with(".el .ds Aq")) || seen.insert(*l)
+        })
+        .collect();
+    Ok(Some((out.join("\n") + "\n").into_bytes()))
 }
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the

@@ -417,8 +417,13 @@ fn xml_lines(
         (0, room)
     } else {
         let visible = room.saturating_sub(2 * display_width(ell)).max(1);
-        let before = visible.saturating_sub(span_width.min(visible)) / 3;
-        (col.saturating_sub(before), visible)
+        let shown = span_width.min(visible);
+        if col + shown <= visible || col <= visible / 3 {
+            (0, visible)
+        } else {
+            let before = visible.saturating_sub(shown) / 3;
+            (col.saturating_sub(before), visible)
+        }
     };
     let mut out = String::new();
     let mut span = (0, 1);
