@@ -465,3 +465,89 @@ fn colour_marks_the_verdict_and_the_severities() {
     let out = human(dir.path(), &args, &[("TERM", "dumb")]);
     assert!(out.stdout.contains('\x1b'), "--color always wins");
 }
+
+/// The progress bar appears on a terminal after 2 s and counts from the
+/// start of the check: its first reading is 2 s or more, never `0s`.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_progress_bar_counts_from_the_start_of_the_check() {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    use std::process::Stdio;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    // The only input is a FIFO that gets its rows after 3 s: the check
+    // takes that long, however fast the machine.
+    let fifo = dir.path().join("slow.csv");
+    let name = std::ffi::CString::new(fifo.display().to_string()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    // stderr is a pseudo-terminal of 100 columns.
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty");
+    let (mut master, slave) = unsafe {
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    };
+    let mut child = {
+        let mut cmd = Command::new(bin());
+        cmd.args(["check", "--json", "--as-of", AS_OF])
+            .arg(&fifo)
+            .current_dir(dir.path())
+            .env("TERM", "xterm")
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(slave));
+        cmd.spawn().unwrap()
+        // The command, and the parent's end of the terminal with it, is dropped here.
+    };
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut chunk = [0u8; 4096];
+        // Ends with EIO once the child has exited.
+        while let Ok(n) = master.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&chunk[..n]);
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    std::thread::sleep(Duration::from_millis(3_500));
+    let rec = movies_1_7_3();
+    let csv = format!(
+        "{}\n{}\n",
+        rec.fields().join(","),
+        rec.values_for(&rec.fields()).join(",")
+    );
+    std::fs::write(&fifo, csv).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.code().is_some(), "{status:?}");
+    let drawn = reader.join().unwrap();
+    let elapsed = regex::Regex::new(r"then checking… (\d+)s").unwrap();
+    let seconds: Vec<u64> = elapsed
+        .captures_iter(&drawn)
+        .map(|c| c[1].parse().unwrap())
+        .collect();
+    assert!(!seconds.is_empty(), "no progress bar: {drawn:?}");
+    assert!(
+        seconds.iter().all(|&s| s >= 2),
+        "the bar read {seconds:?}: {drawn:?}"
+    );
+}
