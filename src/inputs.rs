@@ -37,8 +37,8 @@ pub struct Skipped {
 /// ([`not_avails`]) are left out; so are the last among the given files
 /// with `skip_unrecognized` (`--skip-unrecognized`), else such a file is
 /// checked and reported unreadable. The same file named twice is checked
-/// once. A folder without any file is listed itself, so it is reported as
-/// unreadable.
+/// once. A folder with nothing to check (no file, or only files that are
+/// not avails) is listed itself, so it is reported as unreadable.
 pub fn discover(paths: &[PathBuf], reserved: &[PathBuf], skip_unrecognized: bool) -> Inputs {
     let mut inputs = Inputs::default();
     for p in paths {
@@ -46,12 +46,21 @@ pub fn discover(paths: &[PathBuf], reserved: &[PathBuf], skip_unrecognized: bool
             let mut found = Vec::new();
             walk(p, &mut found, &mut inputs.skipped, 0);
             found.sort();
-            if found.is_empty() {
+            // Reserved files are named as such by `add`; files that are
+            // clearly not avails go now.
+            let mut kept = Vec::new();
+            for f in found {
+                match not_avails(&f).filter(|_| !reserved.iter().any(|r| same(r, &f))) {
+                    Some(reason) => inputs.skipped.push(Skipped { path: f, reason }),
+                    None => kept.push(f),
+                }
+            }
+            if kept.is_empty() {
                 // Reported as unreadable: a folder with nothing to check is a mistake.
                 inputs.add(p.clone(), reserved, false);
             }
-            for f in found {
-                inputs.add(f, reserved, true);
+            for f in kept {
+                inputs.add(f, reserved, false);
             }
         } else {
             inputs.add(p.clone(), reserved, skip_unrecognized);
@@ -156,12 +165,14 @@ const HEAD_LINES: usize = 10;
 /// Root elements of Avails XML (local names, any prefix).
 const AVAILS_ROOTS: [&str; 3] = ["AvailList", "AvailListSigned", "Avail"];
 
-/// Why a file is clearly not avails, from its first bytes: an XML document
-/// whose root element is not an Avails one, or a text file none of whose
-/// first lines holds an EMA field name or a licensed-windows column
-/// (`title_id`). Anything else — a workbook, a file that cannot be read, an
-/// XML prolog longer than the bytes looked at — is left to the readers.
+/// Why a file is clearly not avails, from its name and first bytes: a
+/// `.xml` file that is an XML document whose root element is not an Avails
+/// one, or a `.csv` text file none of whose first lines holds an EMA field
+/// name or a licensed-windows column (`title_id`). Anything else — a
+/// workbook, a `.xlsx` holding text, a file that cannot be read, an XML
+/// prolog longer than the bytes looked at — is left to the readers.
 pub fn not_avails(path: &Path) -> Option<String> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
     let mut head = Vec::new();
     std::fs::File::open(path)
         .ok()?
@@ -169,7 +180,7 @@ pub fn not_avails(path: &Path) -> Option<String> {
         .read_to_end(&mut head)
         .ok()?;
     match crate::read::sniff(&head).ok()? {
-        crate::read::Format::Xml => xml_root(&head)
+        crate::read::Format::Xml if extension == "xml" => xml_root(&head)
             .filter(|root| {
                 let local = root.rsplit(':').next().unwrap_or(root);
                 !AVAILS_ROOTS.contains(&local)
@@ -177,7 +188,7 @@ pub fn not_avails(path: &Path) -> Option<String> {
             .map(|root| {
                 format!("is an XML document whose root element is <{root}>, not an Avails element (AvailList, Avail)")
             }),
-        crate::read::Format::Csv => {
+        crate::read::Format::Csv if extension == "csv" => {
             let (text, _) = crate::read::text::decode_lenient(&head);
             let named = text.lines().take(HEAD_LINES).any(|line| {
                 line.split([',', ';', '\t']).any(|cell| {
@@ -192,7 +203,7 @@ pub fn not_avails(path: &Path) -> Option<String> {
                 )
             })
         }
-        crate::read::Format::Workbook(_) => None,
+        _ => None,
     }
 }
 

@@ -30,6 +30,8 @@ enum Command {
     ///
     /// Exit codes: 0 no errors (or nothing at the --fail-on level), 1 findings
     /// at or above --fail-on, 2 usage error, unreadable or unsupported input.
+    /// An option given twice takes its last value (repeatable ones add up).
+    #[command(args_override_self = true)]
     Check(CheckArgs),
     /// List every rule: code, severity, title.
     Rules,
