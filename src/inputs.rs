@@ -221,11 +221,10 @@ fn xml_root(head: &[u8]) -> Option<String> {
             rest.find("-->")? + 3
         } else if rest.starts_with("<!") {
             // DOCTYPE, possibly with an internal subset.
-            let close = match rest.find('[') {
+            match rest.find('[') {
                 Some(open) if open < rest.find('>')? => rest[open..].find("]>")? + open + 2,
                 _ => rest.find('>')? + 1,
-            };
-            close
+            }
         } else if let Some(tag) = rest.strip_prefix('<') {
             let end = tag.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
             return (end > 0).then(|| tag[..end].to_string());
@@ -320,7 +319,7 @@ mod tests {
         let named = [pom.clone(), budget.clone(), a.clone()];
         assert_eq!(discover(&named, &[], false).checked, named);
         let screened = discover(&named, &[], true);
-        assert_eq!(screened.checked, [a.clone()]);
+        assert_eq!(screened.checked, std::slice::from_ref(&a));
         assert_eq!(screened.skipped.len(), 2);
         // Given explicitly, a reserved file is still not checked.
         let inputs = discover(
