@@ -398,6 +398,19 @@ fn xml_lines(
     let text = file.text();
     let line = file.line_of(start);
     let last = file.line_of(text.len());
+    // The lines either side, unless one is too long to show (the finding's
+    // own line is short enough: see `build`).
+    let short = |k: usize| file.line_end(k) - file.line_start(k) <= MAX_SOURCE_LINE;
+    let first = if line > 0 && short(line - 1) {
+        line - 1
+    } else {
+        line
+    };
+    let after = if line < last && short(line + 1) {
+        line + 1
+    } else {
+        line
+    };
     let line_text = |k: usize| {
         let s = &text[file.line_start(k)..file.line_end(k)];
         s.trim_end_matches(['\n', '\r'])
@@ -408,7 +421,7 @@ fn xml_lines(
     let span_end = end.min(here_start + here.len()).max(start);
     let span_width = display_width(&text[start..span_end]).max(1);
     let ell = look.ellipsis();
-    let longest = (line.saturating_sub(1)..=(line + 1).min(last))
+    let longest = (first..=after)
         .map(|k| display_width(line_text(k)))
         .max()
         .unwrap_or(0);
@@ -427,7 +440,7 @@ fn xml_lines(
     };
     let mut out = String::new();
     let mut span = (0, 1);
-    for k in line.saturating_sub(1)..=(line + 1).min(last) {
+    for k in first..=after {
         let full = line_text(k).replace('\t', " ");
         let mut shown = String::new();
         let mut x = 0;
@@ -467,7 +480,7 @@ fn xml_lines(
             out.push_str(ell);
         }
     }
-    (out, line.saturating_sub(1), span)
+    (out, first, span)
 }
 
 /// The report of `d` (with `rows` for a group), its source cut to fit.

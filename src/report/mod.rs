@@ -465,6 +465,29 @@ mod tests {
     }
 
     #[test]
+    fn the_most_severe_are_kept_in_their_order() {
+        use Severity::*;
+        let items = [Info, Error, Warning, Error, Info, Warning];
+        let (kept, hidden) = most_severe(&items, |s| *s, |_| 1, Some(3));
+        assert_eq!(kept, [1, 2, 3]);
+        assert_eq!(
+            hidden,
+            Hidden {
+                errors: 0,
+                warnings: 1,
+                infos: 2
+            }
+        );
+        assert_eq!(hidden.breakdown(), "1 warning, 2 infos");
+        let (kept, hidden) = most_severe(&items, |s| *s, |_| 2, Some(1));
+        assert_eq!(kept, [1]);
+        assert_eq!(hidden.total(), 10, "each item weighs 2");
+        let (kept, hidden) = most_severe(&items, |s| *s, |_| 1, None);
+        assert_eq!(kept.len(), 6);
+        assert_eq!(hidden, Hidden::default());
+    }
+
+    #[test]
     fn format_names_round_trip() {
         use clap::ValueEnum;
         for f in Format::value_variants() {
