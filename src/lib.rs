@@ -41,6 +41,9 @@ pub struct CheckOptions {
     pub outputs: Vec<PathBuf>,
     /// What Amazon already has (`--previous`): earlier deliveries.
     pub previous: Vec<PathBuf>,
+    /// Skip files named in `paths` that are clearly not avails, as files
+    /// found in folders are (`--skip-unrecognized`; see [`inputs::discover`]).
+    pub skip_unrecognized: bool,
     /// Counts files as they finish reading, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
 }
@@ -279,7 +282,7 @@ pub struct DiffError {
 /// cannot be read: a diff of part of a delivery would mislead.
 pub fn diff(opts: &DiffOptions) -> Result<rules::delivery::DeliveryDiff, DiffError> {
     use rules::delivery::{Delivery, DeliveryDiff};
-    let files = |paths: &[PathBuf]| inputs::discover(paths, &[], &[]).checked;
+    let files = |paths: &[PathBuf]| inputs::discover(paths, &[], &[], false).checked;
     let previous = files(&opts.previous);
     let current = files(&opts.current);
     let mut loaded = load(&previous, 0, &opts.read, Role::Previous, None);
@@ -317,7 +320,12 @@ pub fn check(opts: &CheckOptions) -> Report {
         .chain(&opts.previous)
         .cloned()
         .collect();
-    let found = inputs::discover(&opts.paths, &references, &opts.outputs);
+    let found = inputs::discover(
+        &opts.paths,
+        &references,
+        &opts.outputs,
+        opts.skip_unrecognized,
+    );
     let inputs = found.checked;
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);

@@ -1,6 +1,8 @@
 //! availcheck command line: parse arguments, call the library, choose the
 //! renderer and the exit code (0 clean, 1 findings, 2 usage or unreadable input).
 
+mod man;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +32,8 @@ enum Command {
     ///
     /// Exit codes: 0 no errors (or nothing at the --fail-on level), 1 findings
     /// at or above --fail-on, 2 usage error, unreadable or unsupported input.
+    /// An option given twice takes its last value (repeatable ones add up).
+    #[command(args_override_self = true)]
     Check(CheckArgs),
     /// Show what a delivery changes at Amazon: per scope (licensor, title,
     /// territory, LicenseType) the windows added, changed and removed, and
@@ -96,23 +100,37 @@ struct CheckArgs {
     /// be an input, and is written atomically.
     #[arg(long, value_name = "OUT.xlsx")]
     annotate: Option<PathBuf>,
-    /// Show at most N diagnostics, the first N in file, sheet, row, column
-    /// order. Human and github then say "K more not shown"; junit lists at
-    /// most N locations (every rule still gets its test case); json, jsonl
-    /// and sarif list N and count the rest in `summary.omitted`
-    /// (sarif: `run.properties.omitted`). Summaries, counts and the exit code
-    /// always cover everything. Without it every format shows all.
+    /// Show at most N findings, the most severe: errors, then warnings,
+    /// then infos, each in file order. Human output counts a group of the
+    /// same finding once and says how many of each severity it hid; junit
+    /// lists at most N locations (every rule still gets its test case);
+    /// json, jsonl and sarif list N and count the rest in
+    /// `summary.omitted` (sarif: `run.properties.omitted`). Summaries,
+    /// counts and the exit code always cover everything.
     #[arg(long, visible_alias = "max-errors", value_name = "N")]
     max_diagnostics: Option<usize>,
+    /// Human output: report each finding on its own, instead of the same
+    /// finding on many rows once with its number of rows and first cells.
+    #[arg(long)]
+    no_group: bool,
+    /// Skip, with an AVC010 info, files that are clearly not avails: an XML
+    /// document whose root is not an Avails element, a CSV with neither EMA
+    /// field names nor licensed-windows columns. Files found in folders are
+    /// always screened so; without this flag a file named on the command
+    /// line that is not avails is an unreadable input (exit 2). For
+    /// pre-commit hooks and scans of whole repositories.
+    #[arg(long)]
+    skip_unrecognized: bool,
     /// Human output (and the stderr summary of --output): only the totals
     /// line, and nothing when the check passes.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Colour the human output (auto honours NO_COLOR).
+    /// Colour the human output (auto honours NO_COLOR and TERM=dumb).
+    /// `never`, like TERM=dumb, also draws with ASCII only.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorArg,
     /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value = "error")]
+    #[arg(long, value_enum, default_value = "error", value_name = "LEVEL")]
     fail_on: FailOn,
 }
 
@@ -148,7 +166,16 @@ struct DiffArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            if let Some(hint) = check_hint(&e) {
+                eprintln!("{hint}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     match cli.command {
         Command::Rules => {
             let mut out = std::io::stdout().lock();
@@ -188,7 +215,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Man { subcommand } => {
-            let page = match man_page(subcommand.as_deref()) {
+            let page = match man::page(Cli::command(), subcommand.as_deref()) {
                 Ok(Some(page)) => page,
                 Ok(None) => {
                     eprintln!(
@@ -229,39 +256,42 @@ fn main() -> ExitCode {
     }
 }
 
-/// The roff man page: `availcheck(1)` with the options of `check` and the
-/// exit status, or `availcheck-SUB(1)` for one subcommand (`None` if there
-/// is no such subcommand).
-fn man_page(subcommand: Option<&str>) -> std::io::Result<Option<Vec<u8>>> {
-    let cmd = Cli::command();
-    let mut page = Vec::new();
-    if let Some(name) = subcommand {
-        let Some(sub) = cmd.find_subcommand(name) else {
-            return Ok(None);
-        };
-        // clap wants a &'static str; the process ends right after.
-        let full: &'static str =
-            Box::leak(format!("availcheck-{}", sub.get_name()).into_boxed_str());
-        clap_mangen::Man::new(sub.clone().name(full)).render(&mut page)?;
-        return Ok(Some(page));
+/// For `availcheck file.xlsx …`: the command line that checks it, when the
+/// unknown subcommand looks like a file.
+fn check_hint(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::InvalidSubcommand {
+        return None;
     }
-    clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
-    let mut extra = Vec::new();
-    if let Some(check) = cmd.find_subcommand("check") {
-        clap_mangen::Man::new(check.clone()).render_options_section(&mut extra)?;
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    let path = std::path::Path::new(word);
+    let avails_like = path.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+        availcheck::inputs::AVAILS_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str())
+    });
+    if !avails_like && !path.exists() {
+        return None;
     }
-    let extra = String::from_utf8_lossy(&extra).replacen(".SH OPTIONS", ".SH \"CHECK OPTIONS\"", 1);
-    let exit = ".SH \"EXIT STATUS\"\n.TP\n0\nNo finding at or above \\-\\-fail\\-on (default: error).\n\
-                .TP\n1\nFindings at or above \\-\\-fail\\-on.\n\
-                .TP\n2\nUsage error, unreadable or unsupported input, or the report could not be written.\n";
-    let text = String::from_utf8_lossy(&page).into_owned();
-    let at = text.find(".SH VERSION").unwrap_or(text.len());
-    let mut out = String::with_capacity(text.len() + extra.len() + exit.len());
-    out.push_str(&text[..at]);
-    out.push_str(&extra);
-    out.push_str(exit);
-    out.push_str(&text[at..]);
-    Ok(Some(out.into_bytes()))
+    let args: Vec<String> = std::env::args().skip(1).map(|a| shell_word(&a)).collect();
+    Some(format!(
+        "error: `{word}` is not a command; to check it, run:\n\n    availcheck check {}\n\n`availcheck --help` lists the commands.",
+        args.join(" ")
+    ))
+}
+
+/// `arg` as a shell would need it typed: quoted when it holds anything
+/// but letters, digits and `-_./,:=@+%`.
+fn shell_word(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./,:=@+%".contains(c));
+    if plain {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
 }
 
 /// A progress bar on stderr, shown only when stderr is a terminal and the
@@ -288,8 +318,10 @@ impl Progress {
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
+            // The clock starts with the check, not with the bar.
             let bar =
-                ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+                ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr())
+                    .with_elapsed(started.elapsed());
             bar.set_style(
                 ProgressStyle::with_template(
                     "{spinner} reading {pos}/{len} files, then checking… {elapsed}",
@@ -318,6 +350,9 @@ impl Progress {
 }
 
 fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err("`-` (standard input) cannot be checked: workbooks are zip archives read out of order, and a report names the file it is about; save the avails to a file and name it (a file called `-` is `./-`)".into());
+    }
     let resolved = args.flags.resolve().map_err(|e| e.to_string())?;
     let output = args.output.clone().filter(|p| p.as_os_str() != "-");
     // The output may not be any file the run would read (checked first, so
@@ -328,7 +363,8 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .chain(&resolved.previous)
         .cloned()
         .collect();
-    let inputs = availcheck::inputs::discover(&args.paths, &references, &[]).checked;
+    let inputs =
+        availcheck::inputs::discover(&args.paths, &references, &[], args.skip_unrecognized).checked;
     let files = inputs.len() + references.len();
     let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
     if let Some(path) = &output {
@@ -343,6 +379,16 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
             return Err("--annotate and --output name the same file".into());
         }
     }
+    // A missing folder is found before the check, not after it.
+    for (path, what) in [
+        (&output, "the report"),
+        (&args.annotate, "the annotated copy"),
+    ] {
+        if let Some(path) = path {
+            report::check_output_folder(path)
+                .map_err(|e| format!("cannot write {what} to {}: {e}", path.display()))?;
+        }
+    }
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),
@@ -355,18 +401,23 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         licensed: resolved.licensed,
         previous: resolved.previous,
         outputs: output.iter().cloned().collect(),
+        skip_unrecognized: args.skip_unrecognized,
         progress: Some(Arc::clone(&done)),
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
     progress.finish();
     let format = if args.json { Format::Json } else { args.format };
+    let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
     let render = RenderOptions {
-        color: use_color(
-            args.color,
-            args.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
-                && std::io::stdout().is_terminal(),
-        ),
+        color: use_color(args.color, to_stdout && std::io::stdout().is_terminal()),
+        unicode: args.color != ColorArg::Never && !dumb_terminal(),
+        width: output_width(if to_stdout {
+            terminal_size::terminal_size_of(std::io::stdout())
+        } else {
+            terminal_size::terminal_size_of(std::io::stderr())
+        }),
+        group: !args.no_group,
         profile: opts.settings.profile.as_str(),
         max_diagnostics: args.max_diagnostics,
         quiet: args.quiet,
@@ -486,11 +537,32 @@ fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
 }
 
 /// `--color`: `auto` colours a terminal unless NO_COLOR is set (and not
-/// empty, as no-color.org says); `always` and `never` are unconditional.
+/// empty, as no-color.org says) or TERM is `dumb`; `always` and `never` are
+/// unconditional.
 fn use_color(choice: ColorArg, terminal: bool) -> bool {
     match choice {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorArg::Auto => {
+            terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && !dumb_terminal()
+        }
     }
+}
+
+/// True when TERM is `dumb`: no colour, and ASCII only.
+fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+/// Columns of human output: `COLUMNS` when it is a number, else the
+/// terminal's width, else 100 (a file or a pipe).
+fn output_width(terminal: Option<(terminal_size::Width, terminal_size::Height)>) -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| terminal.map(|(w, _)| usize::from(w.0)).filter(|&w| w > 0))
+        .unwrap_or(100)
 }

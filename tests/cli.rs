@@ -694,3 +694,346 @@ fn config_marker_fields_are_checked_against_the_dictionary() {
     assert_eq!(r.stderr.trim(), expected);
     assert!(r.stdout.is_empty(), "no report: {}", r.stdout);
 }
+
+/// `--annotate` and `-o` refuse every file the run reads — a checked file
+/// under another name, a file of a checked folder, a `--licensed` and a
+/// `--previous` file — naming both, and leave it as it was.
+#[test]
+fn no_output_option_overwrites_a_file_the_run_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = |p: &Path| p.display().to_string();
+    let book = workbook(dir.path(), "acme.xlsx", "Movies", &[movies_1_7_3()]);
+    let link = dir.path().join("same-file.xlsx");
+    std::fs::hard_link(&book, &link).unwrap();
+    let licensed = dir.path().join("licensed.csv");
+    std::fs::write(&licensed, "title_id,territory,start,end\n").unwrap();
+    let previous = workbook(dir.path(), "previous.xlsx", "Movies", &[movies_1_7_3()]);
+    let folder = dir.path().join("sub");
+    std::fs::create_dir(&folder).unwrap();
+    let inner = workbook(&folder, "inner.xlsx", "Movies", &[movies_1_7_3()]);
+    let before: Vec<Vec<u8>> = [&book, &licensed, &previous, &inner]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    for (option, what) in [("-o", "the report"), ("--annotate", "the annotated copy")] {
+        let cases: Vec<(Vec<String>, &Path, &Path)> = vec![
+            (vec![s(&book)], &link, &book),
+            (vec![s(&folder)], &inner, &inner),
+            (
+                vec![s(&book), "--licensed".into(), s(&licensed)],
+                &licensed,
+                &licensed,
+            ),
+            (
+                vec![s(&book), "--previous".into(), s(&previous)],
+                &previous,
+                &previous,
+            ),
+        ];
+        for (mut args, output, input) in cases {
+            args.extend([option.to_string(), s(output)]);
+            let r = run_check(&args, &[]);
+            assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+            assert!(
+                r.stderr.contains(&format!("refusing to write {what}"))
+                    && r.stderr.contains(&s(output))
+                    && r.stderr.contains(&s(input)),
+                "{args:?}: {}",
+                r.stderr
+            );
+        }
+    }
+    let after: Vec<Vec<u8>> = [&book, &licensed, &previous, &inner]
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert!(before == after, "an input was written");
+}
+
+// ------------------------------------------------------------ small things
+
+/// `availcheck acme.xlsx` is taken for a subcommand: the error says how to
+/// check it, with the rest of the command line.
+#[test]
+fn a_file_in_place_of_a_command_gets_the_check_command_line() {
+    let r = run_raw(&["acme avails.xlsx", "--territories", "US,GB"], &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("availcheck check 'acme avails.xlsx' --territories US,GB"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+    // Anything else is clap's own error.
+    let r = run_raw(&["frobnicate"], &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unrecognized subcommand"), "{}", r.stderr);
+}
+
+/// `check -` says that standard input is not read, instead of "no such file".
+#[test]
+fn standard_input_is_refused_with_a_reason() {
+    let r = run_raw(&["check", "-"], &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: `-` (standard input) cannot be checked")
+            && r.stderr.contains("./-"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("no such file"), "{}", r.stderr);
+}
+
+/// An output into a missing folder names the folder, before any check.
+#[test]
+fn an_output_into_a_missing_folder_names_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = fixture("cph-1.7.3-movies.xlsx").display().to_string();
+    let missing = dir.path().join("reports/2027");
+    for option in ["-o", "--annotate"] {
+        let out = missing.join("out.xlsx").display().to_string();
+        let r = run_raw(&["check", &book, option, &out], &[]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "the folder `{}` does not exist",
+                missing.display()
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains(".out.xlsx."),
+            "no temporary file: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "nothing was checked: {}", r.stdout);
+    }
+}
+
+/// An Avails XML version given for a workbook does not apply to it: the
+/// version is detected and AVC001 says why the flag was not used.
+#[test]
+fn an_xml_template_version_is_explained_for_a_workbook() {
+    let (code, report, _) = check(
+        &fixture("cph-1.7.3-movies.xlsx"),
+        "cph-svod",
+        &[
+            "--territories",
+            "US,GB",
+            "--partner",
+            "acme",
+            "--template-version",
+            "2.3",
+        ],
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["files"][0]["template_version"], "1.7.3");
+    let avc001 = one(&report, "AVC001")["message"].as_str().unwrap();
+    assert!(
+        avc001.contains(
+            "--template-version 2.3 is an Avails XML version and does not apply to spreadsheets"
+        ),
+        "{avc001}"
+    );
+}
+
+/// An empty folder is an unreadable input, not "Checked 1 file".
+#[test]
+fn an_empty_folder_is_not_counted_as_a_checked_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("avails");
+    std::fs::create_dir(&empty).unwrap();
+    let r = run_raw(&["check", &empty.display().to_string()], &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.contains("is a folder with no avails files in it"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Checked 0 files, 0 rows in")
+            && r.stdout.contains("1 input could not be read."),
+        "{}",
+        r.stdout
+    );
+}
+
+/// Settings problems already on main, end to end: an empty or worldwide
+/// agreement, a date for --as-of, and a bad value in availcheck.toml named
+/// by file, line and column.
+#[test]
+fn agreement_and_as_of_settings_give_the_expected_messages() {
+    let book = fixture("cph-1.7.3-movies.xlsx").display().to_string();
+    for (value, says) in [
+        ("", "--territories: no territory given"),
+        (
+            "ZZ",
+            "--territories: `ZZ` (worldwide) is never a CPH territory",
+        ),
+    ] {
+        let r = run_raw(&["check", &book, "--territories", value], &[]);
+        assert_eq!(r.code, 2, "{value:?}: {r:?}");
+        assert!(
+            r.stderr.starts_with(&format!("error: {says}")),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    let r = run_raw(
+        &[
+            "check",
+            &book,
+            "--territories",
+            "US,GB",
+            "--partner",
+            "acme",
+            "--as-of",
+            "2027-01-01",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("availcheck.toml");
+    std::fs::write(&config, "partner = \"acme\"\nterritories = [\"UK\"]\n").unwrap();
+    let r = run_raw(
+        &["check", &book, "--config", &config.display().to_string()],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "error: {}:2:16: territories: `UK` is not an ISO 3166-1 alpha-2 code (the United Kingdom is GB)",
+            config.display()
+        )
+    );
+}
+
+/// Files that are clearly not avails: skipped with AVC010 in folders and
+/// with --skip-unrecognized; named on the command line without it, exit 2.
+#[test]
+fn files_that_are_not_avails_are_skipped_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let pom = dir.path().join("pom.xml");
+    std::fs::write(
+        &pom,
+        "<?xml version=\"1.0\"?>\n<project><modelVersion>4.0.0</modelVersion></project>\n",
+    )
+    .unwrap();
+    let budget = dir.path().join("budget.csv");
+    std::fs::write(&budget, "Date,Amount,Category\n2024-01-01,100,Food\n").unwrap();
+    let book = dir.path().join("acme-avails.xlsx");
+    std::fs::copy(fixture("cph-1.7.3-movies.xlsx"), &book).unwrap();
+    let s = |p: &Path| p.display().to_string();
+    let agreement = ["--territories", "US,GB", "--partner", "acme"].map(String::from);
+    let named: Vec<String> = [s(&pom), s(&budget), s(&book)]
+        .into_iter()
+        .chain(agreement.clone())
+        .collect();
+    let r = run_check(&named, &[]);
+    assert_eq!(r.code, 2, "named files are read: {}", r.stderr);
+    let mut skip = named.clone();
+    skip.push("--skip-unrecognized".into());
+    let (code, report, _) = run(&skip);
+    assert_eq!(code, 0, "{report:#}");
+    let skipped: Vec<&str> = with_code(&report, "AVC010")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(
+        skipped[0].contains("root element is <project>"),
+        "{skipped:?}"
+    );
+    assert!(skipped[1].contains("no EMA field names"), "{skipped:?}");
+    assert_eq!(report["summary"]["files"], 1);
+    // A folder scan screens its files the same way, without the flag.
+    let folder: Vec<String> = [s(dir.path())].into_iter().chain(agreement).collect();
+    let (code, report, _) = run(&folder);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(with_code(&report, "AVC010").len(), 2);
+}
+
+/// The man pages: every option with its value in the synopsis, no
+/// reference to a page nothing installs, EXAMPLES; `man check` prints the
+/// subcommand's page.
+#[test]
+fn man_pages_document_options_with_values_and_examples() {
+    let main = run_raw(&["man"], &[]);
+    assert_eq!(main.code, 0);
+    let page = &main.stdout;
+    assert!(
+        !page.contains("availcheck\\-check(1)"),
+        "dangling reference"
+    );
+    for expected in [
+        ".SH SYNOPSIS",
+        "[\\fB\\-o\\fR|\\fB\\-\\-output\\fR \\fIFILE\\fR]",
+        "[\\fB\\-\\-licensed\\fR \\fIFILE\\fR]...",
+        "[\\fB\\-\\-format\\fR \\fIFORMAT\\fR]",
+        "\\fIPATHS\\fR...",
+        "\\fBavailcheck explain\\fR \\fICODE\\fR",
+        ".SH \"CHECK OPTIONS\"",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+        "availcheck check avails.xlsx \\-\\-territories US,GB \\-\\-partner acme",
+    ] {
+        assert!(page.contains(expected), "{expected} missing:\n{page}");
+    }
+    let check = run_raw(&["man", "check"], &[]);
+    assert_eq!(check.code, 0);
+    assert!(
+        check.stdout.contains(".TH availcheck-check 1"),
+        "{}",
+        check.stdout
+    );
+    for page in [&main.stdout, &check.stdout] {
+        assert_eq!(
+            page.matches(".ds Aq \\(aq").count(),
+            1,
+            "one preamble: {page}"
+        );
+    }
+    assert!(
+        check
+            .stdout
+            .contains("\\fBavailcheck check\\fR [\\fB\\-\\-profile\\fR \\fIPROFILE\\fR]"),
+        "{}",
+        check.stdout
+    );
+    assert!(check.stdout.contains(".SH EXAMPLES"));
+    assert!(check.stdout.contains("\\-\\-no\\-group"));
+    let r = run_raw(&["man", "nope"], &[]);
+    assert_eq!(r.code, 2);
+    // groff (with preconv, as man runs it) reads both pages without a
+    // warning, when it is installed.
+    if std::process::Command::new("groff")
+        .arg("-v")
+        .output()
+        .is_ok()
+    {
+        for text in [&main.stdout, &check.stdout] {
+            let mut child = std::process::Command::new("groff")
+                .args(["-k", "-man", "-Tutf8", "-ww", "-z"])
+                .stdin(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            let warnings = String::from_utf8_lossy(&out.stderr);
+            assert!(warnings.trim().is_empty(), "groff: {warnings}");
+        }
+    }
+}

@@ -443,6 +443,50 @@ fn cph003_india_outside_the_agreement() {
     assert!(d["help"].as_str().unwrap().contains("GB, US"), "{d:#}");
 }
 
+/// A territory in the wrong case gets one coherent answer: EMA005 asks for
+/// the capitals, and CPH003 does not tell to remove a territory of the
+/// agreement; a code that is no territory at all is EMA005's alone.
+#[test]
+fn cph003_agrees_with_ema005_on_case_and_bad_codes() {
+    let (code, report) = cph(
+        "Movies",
+        &[movies_1_7_3().set("Territory", "gb")],
+        &AGREEMENT,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        set(&[at("EMA005", "error", "Movies", 4, "Territory")]),
+        "{report:#}"
+    );
+    assert!(
+        one(&report, "EMA005")["help"]
+            .as_str()
+            .unwrap()
+            .contains("GB")
+    );
+    let (_, report) = cph(
+        "Movies",
+        &[movies_1_7_3().set("Territory", "UK")],
+        &AGREEMENT,
+    );
+    assert_eq!(
+        findings(&report),
+        set(&[at("EMA005", "error", "Movies", 4, "Territory")]),
+        "{report:#}"
+    );
+    // Outside the agreement in either case: CPH003 as written.
+    let (_, report) = cph(
+        "Movies",
+        &[movies_1_7_3().set("Territory", "de")],
+        &AGREEMENT,
+    );
+    assert_eq!(
+        one(&report, "CPH003")["message"],
+        "territory `de` is not in your CPH agreement (GB, US)"
+    );
+}
+
 #[test]
 fn cph003_no_agreement_territories_gives_one_warning() {
     let recs = [

@@ -1,5 +1,5 @@
 //! `availcheck diff PREVIOUS CURRENT` end to end: golden human and JSON
-//! outputs (tests/golden/diff.*; `UPDATE_GOLDEN=1 cargo test --test diff`
+//! outputs (tests/golden/diff.*; `AVAILCHECK_BLESS=1 cargo test --test diff`
 //! rewrites them), the JSON validated against schemas/diff.schema.json,
 //! and the exit codes.
 
@@ -118,19 +118,19 @@ fn golden(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Compares `actual` with the golden file, or rewrites it under UPDATE_GOLDEN.
+/// Compares `actual` with the golden file, or rewrites it under AVAILCHECK_BLESS.
 fn assert_golden(name: &str, actual: &str) {
     let path = golden(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if std::env::var_os("AVAILCHECK_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+        .unwrap_or_else(|e| panic!("{}: {e} (AVAILCHECK_BLESS=1 writes it)", path.display()));
     assert_eq!(
         actual,
         expected,
-        "{} differs (UPDATE_GOLDEN=1 rewrites it)",
+        "{} differs (AVAILCHECK_BLESS=1 rewrites it)",
         path.display()
     );
 }

@@ -661,6 +661,23 @@ fn ema012_inconsistent_display_name_for_same_alid() {
     assert_eq!(d["related"][0]["location"]["cell"], "A4");
 }
 
+/// An empty value is named as such, not quoted as two backticks.
+#[test]
+fn ema012_names_an_empty_value() {
+    let (_, report) = ema(
+        "Movies",
+        &[
+            movies_1_7_3(),
+            movies_1_7_3().with(&[("DisplayName", ""), ("Territory", "GB")]),
+        ],
+    );
+    let d = one(&report, "EMA012");
+    assert_eq!(
+        d["message"],
+        "DisplayName (empty) differs from `acme` in the first row of the same title `md:alid:org:acme:movie-0001`"
+    );
+}
+
 #[test]
 fn ema012_uses_altid_on_1_6() {
     let (_, report) = ema(

@@ -120,7 +120,9 @@ pub struct Detected {
 
 /// Detects the template version of a sheet: override, then cell A3, then
 /// the header (ema-avails-format.md §5 item 3), then the FAQ sheet's version
-/// cell. `Err` carries what was seen.
+/// cell. An Avails XML version given as the override does not apply to a
+/// sheet: the version is detected and the reason says so. `Err` carries
+/// what was seen.
 ///
 /// The header is matched against the dictionaries: the versions whose
 /// fields cover most of the header's fields are the candidates. When some
@@ -133,11 +135,25 @@ pub fn detect_version(
     header: &[Field],
     faq_version: Option<&str>,
 ) -> Result<Detected, String> {
-    if let Some(v) = override_version {
-        return Ok(Detected {
-            version: v,
-            reason: "given with --template-version".into(),
-        });
+    match override_version {
+        Some(v) if v.is_xml() => {
+            let not_for_sheets = format!(
+                " (--template-version {v} is an Avails XML version and does not apply to spreadsheets; use 1.6, 1.7, 1.7.2, 1.7.3, 1.8 or 1.9)"
+            );
+            return detect_version(None, a3, header, faq_version)
+                .map(|d| Detected {
+                    reason: d.reason + &not_for_sheets,
+                    ..d
+                })
+                .map_err(|e| e + &not_for_sheets);
+        }
+        Some(v) => {
+            return Ok(Detected {
+                version: v,
+                reason: "given with --template-version".into(),
+            });
+        }
+        None => {}
     }
     if let Some(a3) = a3
         && let Ok(v @ (TemplateVersion::V1_8 | TemplateVersion::V1_9)) =
@@ -271,6 +287,23 @@ mod tests {
         assert_eq!(d.reason, "header has `StoreLanguage` (1.6 only)");
         let d = detect_version(None, None, &[Field::GroupIdentity], None).unwrap();
         assert_eq!(d.reason, "header has `GroupIdentity` (new in 1.7.3)");
+    }
+
+    #[test]
+    fn an_xml_version_does_not_apply_to_sheets() {
+        let d = detect_version(
+            Some(TemplateVersion::Xml(3, 0)),
+            None,
+            &[Field::GroupIdentity],
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.version, TemplateVersion::V1_7_3);
+        assert!(
+            d.reason.ends_with("(--template-version 2.3 is an Avails XML version and does not apply to spreadsheets; use 1.6, 1.7, 1.7.2, 1.7.3, 1.8 or 1.9)"),
+            "{}",
+            d.reason
+        );
     }
 
     #[test]

@@ -26,12 +26,12 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Writes the findings as CSV (the first `--max-diagnostics` of them).
+/// Writes the findings as CSV (at most `--max-diagnostics` of them, the most severe).
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record(COLUMNS)?;
-    for d in opts.shown(report).0 {
+    for d in opts.shown(report).diagnostics {
         let l = &d.location;
         let row = l.row.or(l.line).map(|r| r.to_string()).unwrap_or_default();
         let column = l

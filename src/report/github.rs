@@ -94,19 +94,15 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
             )?;
         }
     }
-    let (shown, hidden) = opts.shown(report);
-    for d in shown {
+    let shown = opts.shown(report);
+    for d in &shown.diagnostics {
         write_one(d, out)?;
     }
-    if hidden > 0 {
+    if shown.hidden.total() > 0 {
         writeln!(
             out,
             "::notice title=availcheck::{}",
-            escape_data(&format!(
-                "{hidden} more diagnostic{} not shown (--max-diagnostics {}); use --format json for all",
-                if hidden == 1 { "" } else { "s" },
-                shown.len()
-            ))
+            escape_data(&shown.hidden.sentence(shown.diagnostics.len(), "…"))
         )?;
     }
     Ok(())

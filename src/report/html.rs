@@ -349,8 +349,9 @@ enum RelationData {
 
 impl<'a> Data<'a> {
     fn of(report: &'a Report, opts: &RenderOptions) -> Self {
-        let (shown, omitted) = opts.shown(report);
-        let (timelines, groups_of_row) = Timelines::of(report, shown);
+        let shown = opts.shown(report);
+        let (shown, omitted) = (shown.diagnostics, shown.hidden.total());
+        let (timelines, groups_of_row) = Timelines::of(report, &shown);
         let mut rules_used = BTreeMap::new();
         let mut rows = Vec::new();
         let mut row_index: HashMap<*const RowExcerpt, usize> = HashMap::new();
@@ -424,7 +425,7 @@ impl<'a> Timelines<'a> {
     /// each row that has a window finding among `shown`.
     fn of(
         report: &'a Report,
-        shown: &[crate::model::Diagnostic],
+        shown: &[&crate::model::Diagnostic],
     ) -> (Self, HashMap<RowKey, Vec<u32>>) {
         let w = &report.windows;
         let mut strings: Vec<&'a str> = Vec::new();

@@ -18,7 +18,7 @@ struct Doc<'a> {
     schema_version: u32,
     profile: &'a str,
     files: Vec<File<'a>>,
-    diagnostics: &'a [Diagnostic],
+    diagnostics: Vec<&'a Diagnostic>,
     summary: Summary,
 }
 
@@ -73,7 +73,7 @@ pub(crate) fn summary(report: &Report, opts: &RenderOptions) -> Summary {
         warnings: report.count(Severity::Warning),
         infos: report.count(Severity::Info),
         unreadable: report.files.iter().filter(|f| f.error.is_some()).count(),
-        omitted: opts.shown(report).1,
+        omitted: opts.shown(report).hidden.total(),
         exempted: report.exempt_windows,
         licensed_compared: report.licensed_compared,
     }
@@ -101,7 +101,7 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
                 role: f.role.as_str(),
             })
             .collect(),
-        diagnostics: opts.shown(report).0,
+        diagnostics: opts.shown(report).diagnostics,
         summary: summary(report, &opts),
     };
     serde_json::to_writer(&mut *out, &doc)?;

@@ -18,7 +18,7 @@ struct Last {
 
 /// Writes one line per diagnostic (at most `--max-diagnostics`) and the summary line.
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
-    for d in opts.shown(report).0 {
+    for d in opts.shown(report).diagnostics {
         serde_json::to_writer(&mut *out, d)?;
         out.write_all(b"\n")?;
     }

@@ -52,7 +52,13 @@ fn plural(n: usize) -> &'static str {
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
     let mut junit = JunitReport::new("availcheck");
     junit.set_time(report.elapsed);
-    let mut budget = opts.max_diagnostics.unwrap_or(usize::MAX);
+    // With --max-diagnostics, the most severe findings are listed.
+    let listed: std::collections::HashSet<*const Diagnostic> = opts
+        .shown(report)
+        .diagnostics
+        .into_iter()
+        .map(std::ptr::from_ref)
+        .collect();
     for (index, f) in report.files.iter().enumerate() {
         let mine = || {
             report
@@ -99,13 +105,14 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
                 .max()
                 .unwrap_or(Severity::Info);
             let mut text: Vec<String> = Vec::new();
-            let take = diags.len().min(budget);
-            budget -= take;
-            text.extend(diags[..take].iter().map(|d| line(d)));
-            if take < diags.len() {
+            let shown = diags
+                .iter()
+                .filter(|d| listed.contains(&std::ptr::from_ref(**d)));
+            text.extend(shown.map(|d| line(d)));
+            if text.len() < diags.len() {
                 text.push(format!(
                     "… {} more not shown (--max-diagnostics); use --format json for all",
-                    diags.len() - take
+                    diags.len() - text.len()
                 ));
             }
             let body = text.join("\n");

@@ -83,10 +83,19 @@ impl FailOn {
 pub struct RenderOptions {
     /// Use colour (human only).
     pub color: bool,
+    /// Human: draw with Unicode glyphs (box lines, `…`); `false` gives
+    /// ASCII only (`--color never`, `TERM=dumb`).
+    pub unicode: bool,
+    /// Human: the most columns a line may take (the terminal's width).
+    pub width: usize,
+    /// Human: report the same finding on many rows once (`--no-group`
+    /// turns it off). Other formats always list every finding.
+    pub group: bool,
     /// Profile name, for the summary.
     pub profile: &'static str,
-    /// Show at most this many diagnostics (`--max-diagnostics`); `None` shows
-    /// all. Summaries and counts always cover every diagnostic.
+    /// Show at most this many diagnostics (`--max-diagnostics`), the most
+    /// severe first; `None` shows all. Summaries and counts always cover
+    /// every diagnostic.
     pub max_diagnostics: Option<usize>,
     /// Human: print only the summary line, and nothing when the run passes.
     pub quiet: bool,
@@ -99,6 +108,9 @@ impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             color: false,
+            unicode: true,
+            width: 100,
+            group: true,
             profile: "cph-svod",
             max_diagnostics: None,
             quiet: false,
@@ -107,13 +119,115 @@ impl Default for RenderOptions {
     }
 }
 
+/// How many findings of each severity a listing left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Errors left out.
+    pub errors: usize,
+    /// Warnings left out.
+    pub warnings: usize,
+    /// Infos left out.
+    pub infos: usize,
+}
+
+impl Hidden {
+    /// Counts one more left-out finding of `severity`.
+    pub fn add(&mut self, severity: Severity, n: usize) {
+        match severity {
+            Severity::Error => self.errors += n,
+            Severity::Warning => self.warnings += n,
+            Severity::Info => self.infos += n,
+        }
+    }
+
+    /// All findings left out.
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+
+    /// `3 errors, 1 info`: the non-zero counts, most severe first.
+    pub fn breakdown(&self) -> String {
+        [
+            (self.errors, "error"),
+            (self.warnings, "warning"),
+            (self.infos, "info"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
+    /// The sentence under a capped listing: `… 5 more diagnostics not shown
+    /// (--max-diagnostics 1): 4 errors, 1 info; use --format json for all`.
+    pub fn sentence(&self, shown: usize, ellipsis: &str) -> String {
+        let n = self.total();
+        format!(
+            "{ellipsis} {n} more diagnostic{} not shown (--max-diagnostics {shown}): {}; use --format json for all",
+            if n == 1 { "" } else { "s" },
+            self.breakdown()
+        )
+    }
+}
+
+/// The diagnostics a capped listing shows.
+#[derive(Debug, Clone, Default)]
+pub struct Shown<'a> {
+    /// The shown diagnostics, in report order (file, sheet, row, column).
+    pub diagnostics: Vec<&'a Diagnostic>,
+    /// What was left out.
+    pub hidden: Hidden,
+}
+
+/// The most severe `max` of `items` (all of them when `max` is `None`):
+/// the errors, then the warnings, then the infos, each in the order given,
+/// until `max` are taken. Gives the indices taken, in the order given, and
+/// what was left out (each item counts `weight` findings).
+pub fn most_severe<T>(
+    items: &[T],
+    severity: impl Fn(&T) -> Severity,
+    weight: impl Fn(&T) -> usize,
+    max: Option<usize>,
+) -> (Vec<usize>, Hidden) {
+    let Some(max) = max.filter(|m| *m < items.len()) else {
+        return ((0..items.len()).collect(), Hidden::default());
+    };
+    let mut taken = vec![false; items.len()];
+    let mut budget = max;
+    for level in [Severity::Error, Severity::Warning, Severity::Info] {
+        for (i, item) in items.iter().enumerate() {
+            if budget == 0 {
+                break;
+            }
+            if severity(item) == level {
+                taken[i] = true;
+                budget -= 1;
+            }
+        }
+    }
+    let mut hidden = Hidden::default();
+    let mut kept = Vec::with_capacity(max);
+    for (i, item) in items.iter().enumerate() {
+        if taken[i] {
+            kept.push(i);
+        } else {
+            hidden.add(severity(item), weight(item));
+        }
+    }
+    (kept, hidden)
+}
+
 impl RenderOptions {
-    /// The diagnostics to show and how many are left out.
-    pub fn shown<'a>(&self, report: &'a Report) -> (&'a [Diagnostic], usize) {
-        let all = &report.diagnostics[..];
-        match self.max_diagnostics {
-            Some(n) if n < all.len() => (&all[..n], all.len() - n),
-            _ => (all, 0),
+    /// The diagnostics to list: with `--max-diagnostics N`, the N most
+    /// severe (errors, then warnings, then infos, each in report order),
+    /// listed in report order; otherwise all.
+    pub fn shown<'a>(&self, report: &'a Report) -> Shown<'a> {
+        let all = &report.diagnostics;
+        let (kept, hidden) = most_severe(all, |d| d.severity, |_| 1, self.max_diagnostics);
+        Shown {
+            diagnostics: kept.into_iter().map(|i| &all[i]).collect(),
+            hidden,
         }
     }
 
@@ -201,18 +315,51 @@ fn normalized(path: &Path) -> Option<PathBuf> {
     Some(dir.canonicalize().ok()?.join(path.file_name()?))
 }
 
+/// The folder an output file goes into (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// An error when `path` cannot be an output file because its folder is
+/// missing or is not a folder, naming that folder (not the temporary file
+/// the write would have used).
+pub fn check_output_folder(path: &Path) -> io::Result<()> {
+    let dir = folder_of(path);
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("`{}` is not a folder", dir.display()),
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "the folder `{}` does not exist; create it first (mkdir -p {})",
+                dir.display(),
+                dir.display()
+            ),
+        )),
+        Err(e) => Err(io::Error::new(
+            e.kind(),
+            format!("the folder `{}` cannot be used: {e}", dir.display()),
+        )),
+    }
+}
+
 /// Writes `path` atomically: `write` fills a temporary file in the same
 /// directory, which is flushed, fsynced and renamed over `path`. On any error
 /// the temporary file is removed and `path` is left as it was (absent, or
-/// its previous content); a half-written report is never in place.
+/// its previous content); a half-written report is never in place. A
+/// missing folder is an error naming it.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    check_output_folder(path)?;
+    let dir = folder_of(path);
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
@@ -320,6 +467,29 @@ mod tests {
     }
 
     #[test]
+    fn the_most_severe_are_kept_in_their_order() {
+        use Severity::*;
+        let items = [Info, Error, Warning, Error, Info, Warning];
+        let (kept, hidden) = most_severe(&items, |s| *s, |_| 1, Some(3));
+        assert_eq!(kept, [1, 2, 3]);
+        assert_eq!(
+            hidden,
+            Hidden {
+                errors: 0,
+                warnings: 1,
+                infos: 2
+            }
+        );
+        assert_eq!(hidden.breakdown(), "1 warning, 2 infos");
+        let (kept, hidden) = most_severe(&items, |s| *s, |_| 2, Some(1));
+        assert_eq!(kept, [1]);
+        assert_eq!(hidden.total(), 10, "each item weighs 2");
+        let (kept, hidden) = most_severe(&items, |s| *s, |_| 1, None);
+        assert_eq!(kept.len(), 6);
+        assert_eq!(hidden, Hidden::default());
+    }
+
+    #[test]
     fn format_names_round_trip() {
         use clap::ValueEnum;
         for f in Format::value_variants() {
@@ -405,10 +575,20 @@ mod tests {
     }
 
     #[test]
-    fn missing_directory_is_an_error() {
+    fn missing_directory_is_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/dir/report.xml");
-        assert!(write_atomically(&path, |w: &mut dyn Write| w.write_all(b"x")).is_err());
+        let err = write_atomically(&path, |w: &mut dyn Write| w.write_all(b"x")).unwrap_err();
+        let folder = dir.path().join("no/such/dir");
+        assert!(
+            err.to_string()
+                .starts_with(&format!("the folder `{}` does not exist", folder.display())),
+            "{err}"
+        );
+        assert!(
+            !err.to_string().contains(".report.xml"),
+            "no temporary file: {err}"
+        );
         assert!(!dir.path().join("no").exists());
     }
 }

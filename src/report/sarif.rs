@@ -240,7 +240,7 @@ fn descriptor(m: &rules::RuleMeta) -> ReportingDescriptor {
 }
 
 /// Writes one SARIF log with one run. With `--max-diagnostics N` only the
-/// first N results are listed (`run.properties.omitted` counts the rest).
+/// N most severe results are listed (`run.properties.omitted` counts the rest).
 pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std::io::Result<()> {
     let mut rules_list: Vec<ReportingDescriptor> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
@@ -248,8 +248,9 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
         index.insert(m.code, rules_list.len());
         rules_list.push(descriptor(m));
     }
-    let (shown, hidden) = opts.shown(report);
-    for d in shown {
+    let shown = opts.shown(report);
+    let (shown, hidden) = (shown.diagnostics, shown.hidden.total());
+    for d in &shown {
         if !index.contains_key(d.code) {
             index.insert(d.code, rules_list.len());
             rules_list.push(ReportingDescriptor::builder().id(d.code).build());

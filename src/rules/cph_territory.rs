@@ -1,5 +1,6 @@
 //! CPH003: only the territories of the CPH agreement.
 
+use super::ema_territory::territory_problem;
 use super::{Context, RowClass, RowFacts, Rule};
 use crate::model::{Avail, Diagnostic};
 
@@ -11,7 +12,10 @@ super::declare_rule! {
     /// `territories = [...]` in availcheck.toml. `ZZ` (worldwide) is never
     /// permitted. `IN` outside the list gets its own help: India needs an
     /// additional agreement with Prime Video. With no list configured, the
-    /// check is skipped and CPH013 says so.
+    /// check is skipped and CPH013 says so. A code is compared upper-cased
+    /// (`gb` is GB: EMA005 asks for the capitals), and a code that is no
+    /// territory at all (`UK`) is left to EMA005, so one cell never gets
+    /// two answers that disagree.
     ///
     /// ## Why is this bad?
     /// Amazon: "Only submit avails for territories supported by your CPH
@@ -58,7 +62,8 @@ impl Rule for TerritoryNotPermitted {
             if t.contains([',', ';', '|']) {
                 continue;
             }
-            if t == "ZZ" {
+            let code = t.to_ascii_uppercase();
+            if code == "ZZ" {
                 out.push(
                     Self::META.at_cell(row, cell, "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
                         .with_help("list the permitted territories instead of ZZ"),
@@ -68,11 +73,11 @@ impl Rule for TerritoryNotPermitted {
             let Some(allowed) = &s.territories else {
                 continue;
             };
-            if allowed.contains(t) {
+            if allowed.contains(&code) || territory_problem(&code).is_some() {
                 continue;
             }
             let list = allowed.iter().cloned().collect::<Vec<_>>().join(", ");
-            let help = if t == "IN" {
+            let help = if code == "IN" {
                 "India requires an additional agreement with Prime Video to avail titles under CPH terms; contact your Prime Video Content Acquisition Manager".to_string()
             } else {
                 format!("remove `{t}`, or get it added to your CPH agreement (permitted: {list})")

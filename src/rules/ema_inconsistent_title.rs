@@ -48,6 +48,15 @@ const FIELDS: [Field; 4] = [
     Field::ExceptionFlag,
 ];
 
+/// A value as a message quotes it: `` `Movie` ``, or `(empty)`.
+fn shown(value: &str) -> String {
+    if value.trim().is_empty() {
+        "(empty)".to_string()
+    } else {
+        format!("`{value}`")
+    }
+}
+
 impl Rule for InconsistentTitle {
     fn set_fields(&self) -> &'static [Field] {
         &FIELDS
@@ -82,7 +91,9 @@ impl Rule for InconsistentTitle {
                                 row,
                                 field,
                                 format!(
-                                    "{field} `{b}` differs from `{a}` in the first row of the same title `{id}`"
+                                    "{field} {} differs from {} in the first row of the same title `{id}`",
+                                    shown(b),
+                                    shown(a)
                                 ),
                             )
                         .with_related(format!("first row of `{id}`"), head.location(field))

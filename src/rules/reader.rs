@@ -244,17 +244,25 @@ super::declare_rule! {
     /// Names a file found in a folder (or given twice) that is not checked as
     /// avails, and why: a file the run reads as a reference (`--licensed`,
     /// `--previous`) or writes (`-o`), a licensed-windows CSV
-    /// (`title_id,territory,start,end` — pass it with `--licensed`), or a
-    /// report availcheck wrote. Hidden files and folders (`.git`, macOS
-    /// `._…`) and Office lock files (`~$…`) are left out without a word.
+    /// (`title_id,territory,start,end` — pass it with `--licensed`), a
+    /// report availcheck wrote, or a file that is clearly not avails: an XML
+    /// document whose root element is not an Avails one (`pom.xml`), a CSV
+    /// none of whose first ten lines holds an EMA field name (a budget). A
+    /// file named on the command line is screened so only with
+    /// `--skip-unrecognized` (which the pre-commit hooks use); without it,
+    /// such a file is an unreadable input (exit 2). Hidden files and folders
+    /// (`.git`, macOS `._…`) and Office lock files (`~$…`) are left out
+    /// without a word.
     ///
     /// ## Why it matters
-    /// A folder of deliveries usually holds more than avails; checking the
-    /// licensed windows or last run's report as avails would fail the run.
+    /// A folder of deliveries, or the files of a commit, usually hold more
+    /// than avails; checking the licensed windows, last run's report or a
+    /// build file as avails would fail the run.
     ///
     /// ## Example
     /// ```text
     /// availcheck check avails/          (avails/licensed-windows.csv is skipped)
+    /// availcheck check --skip-unrecognized pom.xml avails.xlsx   (pom.xml is skipped)
     /// ```
     /// Read as reference windows instead:
     /// ```text
@@ -262,9 +270,10 @@ super::declare_rule! {
     /// ```
     ///
     /// ## Source
-    /// availcheck's own rules for folders (`src/inputs.rs`).
+    /// availcheck's own rules for folders and `--skip-unrecognized`
+    /// (`src/inputs.rs`).
     pub struct FileSkipped = ("AVC010", "file-skipped", Info, Reader,
-        "File in a folder not checked as avails");
+        "File not checked as avails");
 }
 
 /// The AVC010 info that `file` is not checked, and `why`.
