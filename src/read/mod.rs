@@ -6,6 +6,7 @@ pub mod csv;
 pub mod detect;
 pub mod licensed;
 pub mod limits;
+pub mod precheck;
 pub mod sheet;
 pub mod text;
 pub mod workbook;
@@ -125,6 +126,8 @@ pub enum NoteKind {
     XmlStructure,
     /// Constant boolean formulas (`=TRUE()`) were read as the booleans.
     BooleanFormulas,
+    /// A header cell lies past the last column a sheet has (XFD).
+    BeyondLastColumn,
 }
 
 /// A reader's observation, turned into a diagnostic by the pipeline.
@@ -245,6 +248,7 @@ pub fn read_bytes(
             if kind != crate::model::SourceKind::Xls {
                 limits::check_zip(&bytes)?;
             }
+            precheck::check(&bytes, kind)?;
             workbook::read(bytes, kind, display, file_index, opts)
         }
         Format::Csv => csv::read(&bytes, display, file_index, opts),

@@ -65,6 +65,11 @@ pub enum SheetOutcome {
     UnknownVersion(String),
 }
 
+/// Columns of a sheet: Excel's grid ends at XFD. A header cell past it gets
+/// no column (a damaged file could otherwise ask for millions) and is
+/// reported instead.
+pub const MAX_COLUMNS: usize = 16_384;
+
 const MIN_KNOWN_HEADERS: usize = 3;
 /// The header row is looked for in this many first rows.
 const HEADER_SEARCH_ROWS: u32 = 10;
@@ -140,10 +145,29 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         }));
     }
     let categories = header_row.checked_sub(1).and_then(|r| by_number.get(&r));
+    let mut beyond = header.cells.iter().filter(|c| c.column() >= MAX_COLUMNS);
+    if let Some(first) = beyond.next() {
+        let more = beyond.count();
+        notes.push(Note {
+            kind: NoteKind::BeyondLastColumn,
+            location: header_cell(input.file, input.sheet, header_row, first.column(), first.text.trim()),
+            message: format!(
+                "header cell {}{header_row} is past column XFD, the last of the {MAX_COLUMNS} columns a sheet has{}; its column is not checked",
+                column_letter(first.column()),
+                match more {
+                    0 => String::new(),
+                    1 => " (and 1 more header cell)".to_string(),
+                    n => format!(" (and {n} more header cells)"),
+                }
+            ),
+            help: Some("move the column inside A to XFD, or export the sheet again: no spreadsheet application shows it".into()),
+        });
+    }
     let width = header
         .cells
         .iter()
         .map(|c| c.column() + 1)
+        .filter(|&w| w <= MAX_COLUMNS)
         .max()
         .unwrap_or(0);
     let mut columns: Vec<Column> = (0..width)
@@ -157,7 +181,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     let mut header_fields: Vec<Field> = Vec::new();
     // Each header's first column, by field (or header text when unknown).
     let mut first_of: HashMap<&str, usize> = HashMap::new();
-    for c in &header.cells {
+    for c in header.cells.iter().filter(|c| c.column() < width) {
         let name = c.text.trim();
         let field = Field::from_header(name);
         let col = &mut columns[c.column()];

@@ -54,7 +54,8 @@ pub fn read(
     }
 }
 
-fn workbook_error(what: &str, e: &str) -> String {
+/// Why a workbook of kind `what` cannot be opened, from the reader's error `e`.
+pub(super) fn workbook_error(what: &str, e: &str) -> String {
     if e.to_ascii_lowercase().contains("password") {
         return "is a password-protected workbook; remove the password in Excel and save again"
             .into();

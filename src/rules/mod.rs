@@ -523,34 +523,111 @@ pub fn active(profile: Profile) -> Vec<&'static dyn Rule> {
         .collect()
 }
 
-/// Levenshtein distance, for did-you-mean suggestions.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+/// Strings of up to this many characters are compared on the stack.
+const STACK_CHARS: usize = 64;
+
+/// Calls `f` with the characters of `s` (`len` of them): on the stack for a
+/// short string, in one allocation for a longer one.
+fn with_chars<R>(s: &str, len: usize, f: impl FnOnce(&[char]) -> R) -> R {
+    if len <= STACK_CHARS {
+        let mut buf = ['\0'; STACK_CHARS];
+        for (slot, c) in buf.iter_mut().zip(s.chars()) {
+            *slot = c;
         }
-        prev = cur;
+        f(&buf[..len])
+    } else {
+        f(&s.chars().collect::<Vec<char>>())
     }
-    prev[b.len()]
 }
 
-/// The closest candidate within a small distance.
+/// Levenshtein distance between `a` and `b` (ASCII letters compared without
+/// case), or `None` when it is over `limit`: did-you-mean suggestions only
+/// use small distances. Strings whose lengths differ by more than `limit`
+/// are not compared; otherwise only the cells of the table within `limit`
+/// of its diagonal are computed (a path through any other costs more), and
+/// it stops at the first row whose cells all exceed `limit`.
+fn banded_distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > limit {
+        return None;
+    }
+    if la == 0 || lb == 0 {
+        return Some(la.max(lb));
+    }
+    // No distance exceeds the longer length; this keeps `over` small.
+    let limit = limit.min(la.max(lb));
+    // Any value over the limit, standing for the cells outside the band.
+    let over = limit + 1;
+    let mut stack = [[0usize; STACK_CHARS + 1]; 2];
+    let mut heap: [Vec<usize>; 2];
+    let [prev, cur] = if lb <= STACK_CHARS {
+        let [p, c] = &mut stack;
+        [&mut p[..=lb], &mut c[..=lb]]
+    } else {
+        heap = [vec![0; lb + 1], vec![0; lb + 1]];
+        let [p, c] = &mut heap;
+        [&mut p[..], &mut c[..]]
+    };
+    let (mut prev, mut cur) = (prev, cur);
+    for (j, cell) in prev.iter_mut().enumerate() {
+        *cell = j.min(over);
+    }
+    for (i, ca) in a.iter().enumerate() {
+        let i = i + 1;
+        let lo = i.saturating_sub(limit).max(1);
+        let hi = (i + limit).min(lb);
+        cur[lo - 1] = if lo == 1 { i.min(over) } else { over };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
+            let cost = usize::from(!ca.eq_ignore_ascii_case(&b[j - 1]));
+            let d = (prev[j - 1] + cost)
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(over);
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if hi < lb {
+            // The next row reads this cell as the one above its band's end.
+            cur[hi + 1] = over;
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[lb] <= limit).then_some(prev[lb])
+}
+
+/// The closest candidate within a small distance (the first of equally
+/// close ones).
 pub(crate) fn did_you_mean<'a>(
     value: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (value.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(value, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let len = value.chars().count();
+    // Each candidate found lowers the limit: only a closer one can replace it.
+    let mut limit = (len / 3).clamp(1, 3);
+    let mut best = None;
+    with_chars(value, len, |value| {
+        for candidate in candidates {
+            let candidate_len = candidate.chars().count();
+            if candidate_len.abs_diff(len) > limit {
+                continue;
+            }
+            let distance = with_chars(candidate, candidate_len, |c| {
+                banded_distance(value, c, limit)
+            });
+            if let Some(d) = distance {
+                best = Some(candidate);
+                match d.checked_sub(1) {
+                    Some(closer) => limit = closer,
+                    None => break,
+                }
+            }
+        }
+    });
+    best
 }
 
 #[cfg(test)]
@@ -579,5 +656,114 @@ mod tests {
             Some("Territory")
         );
         assert_eq!(did_you_mean("Zzzzzzz", ["Territory"]), None);
+    }
+
+    /// [`banded_distance`] of two strings.
+    fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+        let (la, lb) = (a.chars().count(), b.chars().count());
+        with_chars(a, la, |a| {
+            with_chars(b, lb, |b| banded_distance(a, b, limit))
+        })
+    }
+
+    /// The full Levenshtein table (the implementation before the banded one).
+    fn full_distance(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
+                cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    /// did-you-mean over the full table (the implementation before).
+    fn full_did_you_mean<'a>(value: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let limit = (value.chars().count() / 3).clamp(1, 3);
+        candidates
+            .iter()
+            .map(|c| (full_distance(value, c), *c))
+            .filter(|(d, _)| *d <= limit)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
+    }
+
+    /// Strings near each other: a few letters of either case and non-ASCII
+    /// ones (compared with case), or long enough to pass the stack buffer.
+    fn word() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("[abAB\u{e9}\u{c9}x]{0,8}|[ab]{60,70}").unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        #[test]
+        fn banded_distance_is_the_full_one(a in word(), b in word(), limit in 0usize..12) {
+            let full = full_distance(&a, &b);
+            let expected = (full <= limit).then_some(full);
+            proptest::prop_assert_eq!(edit_distance_within(&a, &b, limit), expected);
+        }
+
+        #[test]
+        fn suggestions_are_the_full_ones(
+            value in word(),
+            candidates in proptest::collection::vec(word(), 0..12),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(
+                did_you_mean(&value, candidates.iter().copied()),
+                full_did_you_mean(&value, &candidates)
+            );
+        }
+    }
+
+    /// Every field name of every dictionary, misspelt the ways people do
+    /// (all lower case, a letter dropped, doubled or swapped), against all
+    /// the names: the same suggestion as the full table's.
+    #[test]
+    fn dictionary_suggestions_are_the_full_ones() {
+        let mut names: Vec<&str> = crate::model::Dictionary::all()
+            .iter()
+            .flat_map(|d| d.fields.iter().map(|f| f.field.name()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in &names {
+            let chars: Vec<char> = name.chars().collect();
+            let (last, mid) = (chars.len() - 1, chars.len() / 2);
+            let edit = |f: &dyn Fn(&mut Vec<char>)| {
+                let mut c = chars.clone();
+                f(&mut c);
+                c.into_iter().collect::<String>()
+            };
+            let variants = [
+                name.to_ascii_lowercase(),
+                edit(&|c| {
+                    c.remove(0);
+                }),
+                edit(&|c| {
+                    c.remove(last);
+                }),
+                edit(&|c| c.insert(mid, chars[mid])),
+                edit(&|c| c.swap(mid - 1, mid)),
+            ];
+            for v in &variants {
+                assert_eq!(
+                    did_you_mean(v, names.iter().copied()),
+                    full_did_you_mean(v, &names),
+                    "{v}"
+                );
+            }
+            // Case alone makes no distance.
+            assert_eq!(
+                did_you_mean(&variants[0], names.iter().copied()),
+                Some(*name)
+            );
+        }
     }
 }

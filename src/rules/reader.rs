@@ -276,6 +276,37 @@ super::declare_rule! {
         "File not checked as avails");
 }
 
+super::declare_rule! {
+    /// ## What it does
+    /// Reports a header cell past column XFD, the last of the 16,384
+    /// columns an Excel sheet has (LibreOffice has as many). The cell's
+    /// column is not read or checked.
+    ///
+    /// ## Why it matters
+    /// No spreadsheet application shows such a column, so its data is lost
+    /// to whoever opens the file; a file holding one was written by a
+    /// faulty export, and other parts of it may be wrong too.
+    ///
+    /// ## Example
+    /// ```text
+    /// header cell LLLLL2 = Territory   (column 5,765,398)
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// header cell B2 = Territory
+    /// ```
+    ///
+    /// ## How to fix
+    /// Export the sheet again from the application that made it, or move
+    /// the column into A to XFD.
+    ///
+    /// ## Source
+    /// Excel specifications and limits (1,048,576 rows by 16,384 columns);
+    /// ECMA-376 Part 1 §18.3.1.4 (`c@r`, a cell reference on that grid).
+    pub struct BeyondLastColumn = ("AVC020", "beyond-last-column", Error, Reader,
+        "Header cell past the last column of a sheet");
+}
+
 /// The AVC010 info that `file` is not checked, and `why`.
 pub fn skipped_file(file: &str, why: &str) -> Diagnostic {
     FileSkipped::META.diag(
@@ -285,7 +316,7 @@ pub fn skipped_file(file: &str, why: &str) -> Diagnostic {
 }
 
 /// Reader findings' metadata, in code order.
-pub static METAS: [&RuleMeta; 10] = [
+pub static METAS: [&RuleMeta; 11] = [
     &VersionUsed::META,
     &EmptyRowsSkipped::META,
     &SheetSkipped::META,
@@ -296,6 +327,7 @@ pub static METAS: [&RuleMeta; 10] = [
     &XmlStructure::META,
     &BooleanFormulas::META,
     &FileSkipped::META,
+    &BeyondLastColumn::META,
 ];
 
 /// The code of a kind of note.
@@ -310,6 +342,7 @@ fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
         NoteKind::DuplicateColumn => &DuplicateColumn::META,
         NoteKind::XmlStructure => &XmlStructure::META,
         NoteKind::BooleanFormulas => &BooleanFormulas::META,
+        NoteKind::BeyondLastColumn => &BeyondLastColumn::META,
     }
 }
 

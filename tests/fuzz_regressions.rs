@@ -1,0 +1,232 @@
+//! The fuzzers' findings (fuzz/regressions/, see fuzz/README.md), each run
+//! through the binary next to a clean workbook, with the outcome it must
+//! have: the exit code, the file's error or finding naming what is wrong, the
+//! clean workbook still checked, no panic, and memory bounded. Each input is
+//! a few hundred bytes, so the fixed reader finishes in milliseconds; a
+//! watchdog kills a run that is still going after a minute, so that a hang
+//! fails the test instead of stalling it.
+//!
+//! `*_parts` inputs are packed into their workbook by the fuzz targets' own
+//! packer (fuzz/fuzz_targets/parts.rs), as the targets do.
+
+#[path = "../fuzz/fuzz_targets/parts.rs"]
+mod parts;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A run still going after this long is a hang.
+const WATCHDOG: Duration = Duration::from_secs(60);
+/// Peak memory any run may use: the binary and two small workbooks take a
+/// few MB; the column blow-up took 676 MB.
+const MAX_RSS_MB: f64 = 256.0;
+
+/// What a run of `availcheck check --json` gave.
+struct Outcome {
+    code: i32,
+    json: Value,
+    stderr: String,
+}
+
+fn regression(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(path)
+}
+
+fn clean_workbook() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cph-1.7.3-movies.xlsx")
+}
+
+/// The workbook an `xlsx_parts` or `ods_parts` input makes, written to `dir`.
+fn packed(dir: &Path, input: &str, name: &str) -> PathBuf {
+    let data = std::fs::read(regression(input)).unwrap();
+    let bytes = match name.rsplit('.').next() {
+        Some("xlsx") => parts::xlsx(&data),
+        Some("ods") => parts::ods(&data),
+        other => panic!("no packer for {other:?}"),
+    };
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Runs `availcheck check --json` on `input` and the clean workbook, under
+/// the watchdog, and checks what every run must: it ended by itself, did
+/// not panic, stayed within [`MAX_RSS_MB`], printed one JSON report, and
+/// checked the clean workbook.
+fn run(input: &Path, extra: &[&str]) -> Outcome {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_availcheck"))
+        .args(["check", "--json", "--profile", "ema"])
+        .args(["--as-of", "2026-11-22T00:00:00Z"])
+        .arg(input)
+        .arg(clean_workbook())
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(out.reopen().unwrap())
+        .stderr(err.reopen().unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let started = Instant::now();
+    let mut status = 0;
+    // SAFETY: rusage is plain old data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        assert_ne!(done, -1, "wait4 failed");
+        if done == pid {
+            break;
+        }
+        if started.elapsed() > WATCHDOG {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            unsafe { libc::waitpid(pid, &mut status, 0) };
+            panic!("{} did not finish in {WATCHDOG:?}: a hang", input.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::mem::forget(child);
+    let stdout = std::fs::read_to_string(out.path()).unwrap();
+    let stderr = std::fs::read_to_string(err.path()).unwrap();
+    assert!(
+        libc::WIFEXITED(status),
+        "killed by a signal; stderr: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    let rss_mb = usage.ru_maxrss as f64 / 1024.0;
+    assert!(rss_mb < MAX_RSS_MB, "used {rss_mb:.0} MB");
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON report ({e}): {stdout}"));
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{json}");
+    let clean = &files[1];
+    assert!(clean["error"].is_null(), "{clean}");
+    assert!(
+        clean["rows"].as_u64() > Some(0),
+        "the clean workbook was checked: {clean}"
+    );
+    Outcome {
+        code: libc::WEXITSTATUS(status),
+        json,
+        stderr,
+    }
+}
+
+/// Asserts the input was refused as unreadable (exit 2) with an error that
+/// names it and says `why`.
+fn assert_unreadable(o: &Outcome, input: &Path, why: &str) {
+    assert_eq!(o.code, 2, "{}", o.json);
+    let err = o.json["files"][0]["error"].as_str().unwrap_or_default();
+    assert!(
+        err.starts_with(&input.display().to_string()),
+        "error does not name the file: {err}"
+    );
+    assert!(err.contains(why), "`{why}` not in: {err}");
+    assert!(
+        o.stderr.contains(&input.display().to_string()),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.json["summary"]["unreadable"], 1);
+}
+
+/// A header cell at column LLLLL (5,765,398) asked for a column entry for
+/// every column before it (676 MB); now the sheet is checked without it and
+/// AVC020 names the cell.
+fn assert_column_past_xfd(o: &Outcome) {
+    assert_eq!(o.code, 1, "{}", o.json);
+    let file = &o.json["files"][0];
+    assert!(file["error"].is_null(), "{file}");
+    let found: Vec<&Value> = o.json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "AVC020")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", o.json["diagnostics"]);
+    let d = found[0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["cell"], "LLLLL2");
+    assert_eq!(d["location"]["field"], "Territory");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("LLLLL2 is past column XFD"),
+        "{d}"
+    );
+    // The column is not checked, so the header lacks Territory.
+    assert!(
+        o.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "EMA001" && d["location"]["field"] == "Territory"),
+        "{}",
+        o.json["diagnostics"]
+    );
+}
+
+#[test]
+fn huge_column_header_is_a_finding_not_an_allocation() {
+    let o = run(&regression("spreadsheet/huge-column-header-oom.xlsx"), &[]);
+    assert_column_past_xfd(&o);
+}
+
+#[test]
+fn huge_column_header_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = packed(dir.path(), "xlsx_parts/huge-column-header-oom", "oom.xlsx");
+    assert_column_past_xfd(&run(&input, &[]));
+}
+
+/// `<dimension ref="vresusH"/>`: calamine's reference parser overflowed on
+/// seven column letters (a panic where overflow is checked). The sheet has
+/// no cells, so whichever reader reads it, the file is refused.
+#[test]
+fn dimension_with_seven_column_letters() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = packed(
+        dir.path(),
+        "xlsx_parts/dimension-column-overflow-panic",
+        "dimension.xlsx",
+    );
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "Sheet1");
+}
+
+/// An xlsb whose sheet's relationship id is missing from
+/// xl/_rels/workbook.bin.rels: calamine panicked, and the CLI exited 101
+/// without reporting the other file.
+#[test]
+fn xlsb_sheet_without_relationship() {
+    let input = regression("spreadsheet/xlsb-sheet-without-relationship-panic");
+    let o = run(&input, &[]);
+    assert_unreadable(
+        &o,
+        &input,
+        "relationship id `rId1` is not in xl/_rels/workbook.bin.rels",
+    );
+}
+
+/// An ods whose content.xml ends inside a `<table:table>`: calamine read
+/// past the end forever.
+#[test]
+fn ods_unclosed_table() {
+    let input = regression("spreadsheet/ods-unclosed-table-hang.ods");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "content.xml is not well-formed XML");
+}
+
+#[test]
+fn ods_unclosed_table_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = packed(dir.path(), "ods_parts/ods-unclosed-table-hang", "hang.ods");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "content.xml is not well-formed XML");
+}
