@@ -50,7 +50,11 @@ pub fn read(
             })
             .collect();
         if !cells.is_empty() {
-            rows.push(RawRow { row: line, cells });
+            rows.push(RawRow {
+                row: line,
+                cells,
+                hidden: false,
+            });
         }
     }
     let input = SheetInput {
@@ -61,6 +65,8 @@ pub fn read(
         source: SourceKind::Csv,
         rows: Box::new(rows.into_iter()),
         faq_version: None,
+        hidden: false,
+        merged: Vec::new(),
     };
     let mut sheets = Vec::new();
     match build(input, opts, &mut notes) {

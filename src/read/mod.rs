@@ -8,6 +8,7 @@ pub mod licensed;
 pub mod limits;
 pub mod sheet;
 pub mod workbook;
+pub mod xlsx;
 pub mod xml;
 
 use std::path::Path;

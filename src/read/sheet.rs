@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, RowCollector, SheetRows};
-use crate::model::avail::{Column, SheetSource};
+use crate::model::avail::{Column, MergedRange, SheetSource};
 use crate::model::{
     Avail, Cell, Field, FieldColumns, FieldSet, Location, SheetInfo, SheetKind, SourceKind,
     column_letter,
@@ -20,6 +20,8 @@ pub struct RawRow {
     /// Non-empty cells in column order; text shared through the reader's
     /// [`Interner`](crate::model::avail::Interner).
     pub cells: Vec<Cell>,
+    /// The row is hidden (`<row hidden="1">`); false for CSV.
+    pub hidden: bool,
 }
 
 impl RawRow {
@@ -51,6 +53,10 @@ pub struct SheetInput<'a> {
     pub rows: Box<dyn Iterator<Item = RawRow> + 'a>,
     /// Version text from the workbook's instructions sheet, if any.
     pub faq_version: Option<String>,
+    /// The sheet is hidden in its workbook (false for CSV).
+    pub hidden: bool,
+    /// The sheet's merged cell ranges (none for CSV).
+    pub merged: Vec<MergedRange>,
 }
 
 /// What reading one sheet gave.
@@ -209,6 +215,8 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         sheet: input.sheet.map(str::to_string),
         sheet_index: input.sheet_index,
         source: input.source,
+        hidden: input.hidden,
+        merged: input.merged,
     };
     let info = Arc::new(SheetInfo::new(
         at,
@@ -281,7 +289,9 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         cells.retain(|c| c.column() < info.columns.len() && !c.text.trim().is_empty());
         // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
-        rows.push(Avail::new(Arc::clone(&info), raw.row, cells));
+        let mut avail = Avail::new(Arc::clone(&info), raw.row, cells);
+        avail.hidden = raw.hidden;
+        rows.push(avail);
     }
     let rows = rows.finish();
     if let Some(&first) = skipped_empty.first() {

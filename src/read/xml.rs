@@ -1520,6 +1520,8 @@ impl<'a> Parser<'a> {
             sheet: None,
             sheet_index: index,
             source: SourceKind::Xml,
+            hidden: false,
+            merged: Vec::new(),
         };
         Arc::new(SheetInfo::new(at, version, kind, columns, 0))
     }
