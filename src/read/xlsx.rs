@@ -464,24 +464,19 @@ fn read_shared_strings(zip: &mut Zip, part: &str) -> Result<SharedStrings> {
     let Some(entry) = open_entry(zip, part)? else {
         return Ok(table);
     };
-    let mut xml = Xml::new(part, BufReader::with_capacity(BUF_BYTES, entry));
+    let mut xml = Scanner::new(part, entry);
     let (mut item, mut run) = (String::new(), String::new());
     loop {
-        let is_item = match xml.next()? {
-            Event::Start(e) => e.local_name().as_ref() == "si",
-            Event::Empty(e) => {
-                if e.local_name().as_ref() == "si" {
-                    table.push("");
+        match xml.next()? {
+            Tok::Start { name, empty, .. } if xml.bytes(name) == b"si" => {
+                item.clear();
+                if !empty {
+                    xml.rich_text(&mut item, &mut run)?;
                 }
-                false
+                table.push(&item);
             }
-            Event::Eof => break,
-            _ => false,
-        };
-        if is_item {
-            item.clear();
-            xml.rich_text(&mut item, &mut run)?;
-            table.push(&item);
+            Tok::Eof => break,
+            _ => {}
         }
     }
     Ok(table)
@@ -760,6 +755,12 @@ impl<R: BufRead> Xml<R> {
                             ),
                         ));
                     }
+                    // Checked wherever they are, read or not.
+                    Event::GeneralRef(r) => {
+                        if let Err(message) = push_ref(r, &mut String::new()) {
+                            return Err(XlsxError::new(&self.part, message));
+                        }
+                    }
                     Event::Eof if self.depth > 0 => {
                         return Err(XlsxError::new(
                             &self.part,
@@ -779,136 +780,46 @@ impl<R: BufRead> Xml<R> {
             )),
         }
     }
-
-    /// Reads past the end of the element whose start was the last event.
-    fn skip(&mut self) -> Result<()> {
-        let depth = self.depth;
-        while self.depth >= depth {
-            if matches!(self.next()?, Event::Eof) {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Appends the text of the element whose start was the last event
-    /// (entities expanded, line ends normalized, child elements skipped)
-    /// and reads past its end.
-    fn text(&mut self, out: &mut String) -> Result<()> {
-        let depth = self.depth;
-        loop {
-            let nested = self.depth > depth;
-            let step = match self.next()? {
-                Event::Text(t) if !nested => {
-                    out.push_str(&t.xml10_content());
-                    Step::Go
-                }
-                Event::CData(t) if !nested => {
-                    out.push_str(&t.xml10_content());
-                    Step::Go
-                }
-                Event::GeneralRef(r) if !nested => match push_ref(&r, out) {
-                    Ok(()) => Step::Go,
-                    Err(message) => Step::Bad(message),
-                },
-                Event::End(_) => Step::End,
-                Event::Eof => Step::Eof,
-                _ => Step::Go,
-            };
-            match step {
-                Step::End if self.depth < depth => return Ok(()),
-                Step::Eof => return Ok(()),
-                Step::Bad(message) => return Err(XlsxError::new(&self.part, message)),
-                _ => {}
-            }
-        }
-    }
-
-    /// Appends the text of the `<si>` or `<is>` whose start was the last
-    /// event: its `<t>`, or its rich text runs' `<t>`s, without phonetic
-    /// runs (`<rPh>`). A `<t>` without `xml:space="preserve"` loses its
-    /// leading and trailing ASCII whitespace, as in Excel; `_xHHHH_` escapes
-    /// are decoded. `run` is scratch space.
-    fn rich_text(&mut self, out: &mut String, run: &mut String) -> Result<()> {
-        let depth = self.depth;
-        loop {
-            let step = match self.next()? {
-                Event::Start(e) => match e.local_name().as_ref() {
-                    "t" => Step::Text(
-                        attr(&e, "xml:space")
-                            .ok()
-                            .flatten()
-                            .is_some_and(|v| v == "preserve"),
-                    ),
-                    // A run: its <t> comes next.
-                    "r" => Step::Go,
-                    // <rPh> (a phonetic run), <rPr>, <phoneticPr>, extensions.
-                    _ => Step::Skip,
-                },
-                Event::End(_) => Step::End,
-                Event::Eof => Step::Eof,
-                _ => Step::Go,
-            };
-            match step {
-                Step::Text(preserve) => {
-                    run.clear();
-                    self.text(run)?;
-                    let kept = if preserve {
-                        run.as_str()
-                    } else {
-                        run.trim_matches([' ', '\t', '\r', '\n'])
-                    };
-                    decode_escapes(kept, out);
-                }
-                Step::Skip => self.skip()?,
-                Step::End if self.depth < depth => return Ok(()),
-                Step::Eof => return Ok(()),
-                _ => {}
-            }
-        }
-    }
-}
-
-/// What an event asks of a reading loop, found while the event borrows the buffer.
-enum Step {
-    Go,
-    End,
-    Eof,
-    Skip,
-    /// A `<t>`, and whether it keeps its whitespace.
-    Text(bool),
-    Bad(String),
 }
 
 /// Appends the character of an entity or character reference; only the
 /// five predefined entities exist in Office parts.
 fn push_ref(r: &BytesRef<'_>, out: &mut String) -> std::result::Result<(), String> {
-    let c = if r.is_char_ref() {
-        match r.resolve_char_ref() {
-            Ok(Some(c)) => c,
-            _ => {
-                return Err(format!(
-                    "has `&{};`, which is not a valid character reference",
-                    &**r
-                ));
-            }
-        }
-    } else {
-        match &**r {
-            "lt" => '<',
-            "gt" => '>',
-            "amp" => '&',
-            "apos" => '\'',
-            "quot" => '"',
-            other => {
-                return Err(format!(
-                    "has the undefined entity `&{other};`; availcheck expands only the five predefined XML entities"
-                ));
-            }
-        }
-    };
-    out.push(c);
+    out.push(resolve_reference(r)?);
     Ok(())
+}
+
+/// The character of reference `&name;`: one of the five predefined
+/// entities, or a character reference (`#38`, `#x26`).
+fn resolve_reference(name: &str) -> std::result::Result<char, String> {
+    let c = match name {
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "amp" => Some('&'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => match name.strip_prefix('#') {
+            Some(num) => {
+                let code = match num.strip_prefix('x') {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse().ok(),
+                };
+                let c = code.and_then(char::from_u32).filter(|&c| c != '\0');
+                if c.is_none() {
+                    return Err(format!(
+                        "has `&{name};`, which is not a valid character reference"
+                    ));
+                }
+                c
+            }
+            None => None,
+        },
+    };
+    c.ok_or_else(|| {
+        format!(
+            "has the undefined entity `&{name};`; availcheck expands only the five predefined XML entities"
+        )
+    })
 }
 
 /// Appends `s` with Excel's `_xHHHH_` escapes decoded (a UTF-16 unit each,
@@ -949,6 +860,483 @@ pub fn decode_escapes(s: &str, out: &mut String) {
         i = next;
     }
     out.push_str(&s[copied..]);
+}
+
+/// A place in a [`Scanner`]'s buffer, valid until its next token.
+type Span = (usize, usize);
+
+/// A token of [`Scanner`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    /// A start tag: its local name and its attributes; `empty` for `<x/>`.
+    Start {
+        name: Span,
+        attrs: Span,
+        empty: bool,
+    },
+    /// An end tag (its name is the open element's).
+    End,
+    /// Character data as written (references not yet expanded).
+    Text(Span),
+    /// A CDATA section's content.
+    CData(Span),
+    /// The end of the part.
+    Eof,
+}
+
+/// A streaming XML tokenizer for the big, regular parts: a worksheet's
+/// cells and the shared strings. quick-xml spends about 450 instructions
+/// on an event, and a cell is five events; this reads the part in chunks
+/// from its zip entry and hands out positions in its buffer, never copying
+/// a token. It knows tags, attributes, text, entity and character
+/// references, CDATA, comments and processing instructions; it refuses a
+/// DOCTYPE, checks that end tags match their start, and bounds nesting
+/// ([`MAX_DEPTH`]) and the size of one token ([`MAX_EVENT_BYTES`]). Text
+/// is checked to be UTF-8 and its references resolved when it is read.
+struct Scanner<R> {
+    src: R,
+    part: String,
+    buf: Vec<u8>,
+    /// The next unread byte, and the end of the bytes read.
+    pos: usize,
+    len: usize,
+    /// The source is read to its end.
+    eof: bool,
+    /// The part's offset of `buf[0]`.
+    base: u64,
+    /// The open elements' names, back to back, and where each starts.
+    names: Vec<u8>,
+    starts: Vec<usize>,
+    /// Nothing was read yet (a byte order mark may come).
+    fresh: bool,
+}
+
+impl<R: Read> Scanner<R> {
+    fn new(part: &str, src: R) -> Self {
+        Scanner {
+            src,
+            part: part.to_string(),
+            buf: vec![0; BUF_BYTES],
+            pos: 0,
+            len: 0,
+            eof: false,
+            base: 0,
+            names: Vec::new(),
+            starts: Vec::new(),
+            fresh: true,
+        }
+    }
+
+    fn error(&self, message: impl Into<String>) -> XlsxError {
+        XlsxError::new(&self.part, message)
+    }
+
+    /// The part's offset of the next unread byte.
+    fn at(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Elements open.
+    fn depth(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The bytes of a span.
+    fn bytes(&self, span: Span) -> &[u8] {
+        &self.buf[span.0..span.1]
+    }
+
+    /// Reads more of the part, keeping the unread bytes; false at its end.
+    fn fill(&mut self) -> Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.base += self.pos as u64;
+            self.len -= self.pos;
+            self.pos = 0;
+        }
+        // Bytes left unread here are one token cut off by the buffer's end.
+        if self.len >= MAX_EVENT_BYTES {
+            return Err(self.error(format!(
+                "has one tag or text that runs past {MAX_EVENT_BYTES} bytes at byte {}",
+                self.base
+            )));
+        }
+        if self.len == self.buf.len() {
+            self.buf
+                .resize((self.buf.len() * 2).min(MAX_EVENT_BYTES), 0);
+        }
+        loop {
+            match self.src.read(&mut self.buf[self.len..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.len += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.error(format!("cannot be inflated ({e})"))),
+            }
+        }
+    }
+
+    /// Reads more for markup cut off at the end of the buffer.
+    fn more(&mut self) -> Result<Option<Tok>> {
+        if self.eof || !self.fill()? {
+            return Err(self.error(format!(
+                "ends inside markup that starts at byte {}; the file is truncated or damaged",
+                self.at()
+            )));
+        }
+        Ok(None)
+    }
+
+    /// The next token; comments, processing instructions and the XML
+    /// declaration are passed over.
+    fn next(&mut self) -> Result<Tok> {
+        if self.fresh {
+            self.fresh = false;
+            while self.len < 3 && self.fill()? {}
+            let head = &self.buf[..self.len];
+            if head.starts_with(b"\xEF\xBB\xBF") {
+                self.pos = 3;
+            } else if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+                return Err(
+                    self.error("is UTF-16; availcheck reads UTF-8 parts (as Excel writes them)")
+                );
+            }
+        }
+        loop {
+            if self.pos == self.len && !self.fill()? {
+                if !self.starts.is_empty() {
+                    return Err(
+                        self.error("ends inside an element; the file is truncated or damaged")
+                    );
+                }
+                return Ok(Tok::Eof);
+            }
+            let rest = &self.buf[self.pos..self.len];
+            if rest[0] != b'<' {
+                match memchr::memchr(b'<', rest) {
+                    Some(n) => {
+                        let span = (self.pos, self.pos + n);
+                        self.pos += n;
+                        return Ok(Tok::Text(span));
+                    }
+                    // The text may go on in the part's next bytes.
+                    None if !self.eof => {
+                        self.fill()?;
+                    }
+                    None => {
+                        let span = (self.pos, self.len);
+                        self.pos = self.len;
+                        return Ok(Tok::Text(span));
+                    }
+                }
+                continue;
+            }
+            if let Some(tok) = self.markup()? {
+                return Ok(tok);
+            }
+        }
+    }
+
+    /// The markup at the next unread byte (a `<`): a token, or `None` when
+    /// it was passed over or cut off (then more was read).
+    fn markup(&mut self) -> Result<Option<Tok>> {
+        let rest = &self.buf[self.pos..self.len];
+        if rest.len() < 2 {
+            return self.more();
+        }
+        match rest[1] {
+            b'/' => {
+                let Some(gt) = memchr::memchr(b'>', rest) else {
+                    return self.more();
+                };
+                let name = rest[2..gt].trim_ascii_end();
+                let Some(&start) = self.starts.last() else {
+                    return Err(self.error(format!(
+                        "closes an element that is not open at byte {}",
+                        self.at()
+                    )));
+                };
+                if self.names[start..] != *name {
+                    return Err(self.error(format!(
+                        "closes <{}> with </{}> at byte {}; the file is damaged",
+                        String::from_utf8_lossy(&self.names[start..]),
+                        String::from_utf8_lossy(name),
+                        self.at()
+                    )));
+                }
+                self.names.truncate(start);
+                self.starts.pop();
+                self.pos += gt + 1;
+                Ok(Some(Tok::End))
+            }
+            b'!' => {
+                if rest.len() < 9 && !self.eof {
+                    return self.more();
+                }
+                if rest.starts_with(b"<!--") {
+                    let Some(end) = memchr::memmem::find(&rest[4..], b"-->") else {
+                        return self.more();
+                    };
+                    self.pos += 4 + end + 3;
+                    Ok(None)
+                } else if rest.starts_with(b"<![CDATA[") {
+                    let Some(end) = memchr::memmem::find(&rest[9..], b"]]>") else {
+                        return self.more();
+                    };
+                    let span = (self.pos + 9, self.pos + 9 + end);
+                    self.pos += 9 + end + 3;
+                    Ok(Some(Tok::CData(span)))
+                } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"<!DOCTYPE") {
+                    Err(self.error(format!(
+                        "has a DOCTYPE at byte {}; Office never writes one, and availcheck refuses DOCTYPEs and entity declarations",
+                        self.at()
+                    )))
+                } else {
+                    Err(self.error(format!(
+                        "has `<!` markup that is no comment or CDATA at byte {}",
+                        self.at()
+                    )))
+                }
+            }
+            b'?' => {
+                let Some(end) = memchr::memmem::find(&rest[2..], b"?>") else {
+                    return self.more();
+                };
+                self.pos += 2 + end + 2;
+                Ok(None)
+            }
+            _ => {
+                // The name, then attributes up to `>` outside quotes.
+                let mut i = 1;
+                while i < rest.len()
+                    && !matches!(rest[i], b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>')
+                {
+                    i += 1;
+                }
+                let name_end = i;
+                loop {
+                    while i < rest.len() && !matches!(rest[i], b'>' | b'"' | b'\'') {
+                        i += 1;
+                    }
+                    let Some(&c) = rest.get(i) else {
+                        return self.more();
+                    };
+                    if c == b'>' {
+                        break;
+                    }
+                    // A quoted value may hold `>`.
+                    match rest[i + 1..].iter().position(|&b| b == c) {
+                        Some(n) => i += n + 2,
+                        None => return self.more(),
+                    }
+                }
+                if name_end == 1 {
+                    return Err(self.error(format!(
+                        "has a `<` that starts no tag at byte {}",
+                        self.at()
+                    )));
+                }
+                let empty = rest[i - 1] == b'/' && i > name_end;
+                let attrs = (self.pos + name_end, self.pos + i - usize::from(empty));
+                let qname = &rest[1..name_end];
+                let local = match memchr::memrchr(b':', qname) {
+                    Some(c) => (self.pos + 2 + c, self.pos + name_end),
+                    None => (self.pos + 1, self.pos + name_end),
+                };
+                if !empty {
+                    if self.starts.len() >= MAX_DEPTH {
+                        return Err(self.error(format!(
+                            "nests elements deeper than {MAX_DEPTH} at byte {}; the file is malformed or hostile",
+                            self.at()
+                        )));
+                    }
+                    self.starts.push(self.names.len());
+                    self.names.extend_from_slice(qname);
+                }
+                self.pos += i + 1;
+                Ok(Some(Tok::Start {
+                    name: local,
+                    attrs,
+                    empty,
+                }))
+            }
+        }
+    }
+
+    /// The attributes in `span`: `(name, value as written)`; `Err` when malformed.
+    fn attrs(&self, span: Span) -> Attrs<'_> {
+        Attrs {
+            rest: self.bytes(span),
+        }
+    }
+
+    /// Appends `raw` (text or an attribute value) with its references
+    /// expanded (not for CDATA) and its line ends normalized to `\n`.
+    fn push_raw(&self, raw: &[u8], out: &mut String, cdata: bool) -> Result<()> {
+        // Short ASCII text without references (cell values, mostly) as it is.
+        if raw.len() <= 16 && raw.iter().all(|&b| b.is_ascii() && b != b'&' && b != b'\r') {
+            out.extend(raw.iter().map(|&b| char::from(b)));
+            return Ok(());
+        }
+        let text = std::str::from_utf8(raw).map_err(|_| {
+            self.error(format!(
+                "has text that is not UTF-8 near byte {}",
+                self.at()
+            ))
+        })?;
+        let special = |b: &u8| *b == b'\r' || (!cdata && *b == b'&');
+        if !raw.iter().any(special) {
+            out.push_str(text);
+            return Ok(());
+        }
+        let mut rest = text;
+        while let Some(i) = rest.bytes().position(|b| special(&b)) {
+            out.push_str(&rest[..i]);
+            if rest.as_bytes()[i] == b'\r' {
+                out.push('\n');
+                rest = &rest[i + 1..];
+                rest = rest.strip_prefix('\n').unwrap_or(rest);
+            } else {
+                let Some(semi) = rest[i..].find(';').filter(|&n| n <= 12) else {
+                    return Err(self.error(format!(
+                        "has a `&` that starts no reference near byte {}",
+                        self.at()
+                    )));
+                };
+                out.push(resolve_reference(&rest[i + 1..i + semi]).map_err(|m| self.error(m))?);
+                rest = &rest[i + semi + 1..];
+            }
+        }
+        out.push_str(rest);
+        Ok(())
+    }
+
+    /// Reads past the end of the element whose start was the last token.
+    fn skip(&mut self) -> Result<()> {
+        let depth = self.depth();
+        while self.depth() >= depth {
+            if self.next()? == Tok::Eof {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the text of the element whose start was the last token
+    /// (child elements skipped) and reads past its end.
+    fn text(&mut self, out: &mut String) -> Result<()> {
+        // Most often plain text, then the element's end tag: read at once.
+        let rest = &self.buf[self.pos..self.len];
+        if let Some(&start) = self.starts.last()
+            && let Some(lt) = memchr::memchr(b'<', rest)
+            && rest.get(lt + 1) == Some(&b'/')
+        {
+            let name = &self.names[start..];
+            let after = lt + 2 + name.len();
+            if rest.get(lt + 2..after) == Some(name) && rest.get(after) == Some(&b'>') {
+                self.push_raw(&rest[..lt], out, false)?;
+                self.names.truncate(start);
+                self.starts.pop();
+                self.pos += after + 1;
+                return Ok(());
+            }
+        }
+        let depth = self.depth();
+        loop {
+            match self.next()? {
+                Tok::Text(span) => self.push_raw(self.bytes(span), out, false)?,
+                Tok::CData(span) => self.push_raw(self.bytes(span), out, true)?,
+                Tok::Start { empty: false, .. } => self.skip()?,
+                Tok::Start { .. } => {}
+                Tok::End if self.depth() < depth => return Ok(()),
+                Tok::End => {}
+                Tok::Eof => return Ok(()),
+            }
+        }
+    }
+
+    /// Appends the text of the `<si>` or `<is>` whose start was the last
+    /// token: its `<t>`, or its rich text runs' `<t>`s, without phonetic
+    /// runs (`<rPh>`). A `<t>` without `xml:space="preserve"` loses its
+    /// leading and trailing ASCII whitespace, as in Excel; `_xHHHH_` escapes
+    /// are decoded. `run` is scratch space.
+    fn rich_text(&mut self, out: &mut String, run: &mut String) -> Result<()> {
+        let depth = self.depth();
+        loop {
+            let (name, attrs) = match self.next()? {
+                Tok::Start {
+                    name,
+                    attrs,
+                    empty: false,
+                } => (name, attrs),
+                Tok::End if self.depth() < depth => return Ok(()),
+                Tok::Eof => return Ok(()),
+                _ => continue,
+            };
+            match self.bytes(name) {
+                b"t" => {
+                    let preserve = self
+                        .attrs(attrs)
+                        .flatten()
+                        .any(|(k, v)| k == b"xml:space" && v == b"preserve");
+                    run.clear();
+                    self.text(run)?;
+                    let kept = if preserve {
+                        run.as_str()
+                    } else {
+                        run.trim_matches([' ', '\t', '\r', '\n'])
+                    };
+                    decode_escapes(kept, out);
+                }
+                // A run: its <t> comes next.
+                b"r" => {}
+                // <rPh> (a phonetic run), <rPr>, <phoneticPr>, extensions.
+                _ => self.skip()?,
+            }
+        }
+    }
+}
+
+/// The attributes of a start tag, as [`Scanner::attrs`] gives them.
+struct Attrs<'b> {
+    rest: &'b [u8],
+}
+
+impl<'b> Iterator for Attrs<'b> {
+    type Item = std::result::Result<(&'b [u8], &'b [u8]), ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.rest.trim_ascii_start();
+        if s.is_empty() {
+            return None;
+        }
+        let parsed = (|| {
+            let eq = s.iter().position(|&b| b == b'=')?;
+            let key = s[..eq].trim_ascii_end();
+            let v = s[eq + 1..].trim_ascii_start();
+            let quote = *v.first().filter(|&&q| q == b'"' || q == b'\'')?;
+            let close = v[1..].iter().position(|&b| b == quote)?;
+            Some((key, &v[1..1 + close], &v[close + 2..]))
+        })();
+        match parsed {
+            Some((key, value, rest)) if !key.is_empty() => {
+                self.rest = rest;
+                Some(Ok((key, value)))
+            }
+            _ => {
+                self.rest = &[];
+                Some(Err(()))
+            }
+        }
+    }
 }
 
 /// A cell's value as stored, before it is rendered.
@@ -1007,7 +1395,7 @@ enum CellType {
     Unknown,
 }
 
-/// What a start tag of the sheet part means at the stream's place.
+/// What a start tag of the sheet part means where the stream is.
 enum Tag {
     Worksheet,
     SheetData,
@@ -1016,7 +1404,8 @@ enum Tag {
         hidden: bool,
     },
     Cell {
-        r: Option<(u32, Option<u32>)>,
+        /// `r`: absent, or `Some(None)` when it is no cell reference.
+        r: Option<Option<(u32, Option<u32>)>>,
         style: usize,
         kind: CellType,
     },
@@ -1044,7 +1433,7 @@ struct SharedFormula {
 /// The cells of one worksheet, streamed from its part in file order; blank
 /// cells (no value, no formula) are left out.
 pub struct SheetCells<'p> {
-    xml: Xml<BufReader<Entry<'p>>>,
+    xml: Scanner<Entry<'p>>,
     shared: &'p SharedStrings,
     formats: &'p [FormatClass],
     place: Place,
@@ -1067,7 +1456,7 @@ impl<'p> SheetCells<'p> {
         formats: &'p [FormatClass],
     ) -> Self {
         SheetCells {
-            xml: Xml::new(&part, BufReader::with_capacity(BUF_BYTES, entry)),
+            xml: Scanner::new(&part, entry),
             shared,
             formats,
             place: Place::BeforeData,
@@ -1082,41 +1471,50 @@ impl<'p> SheetCells<'p> {
     }
 
     fn error(&self, message: impl Into<String>) -> XlsxError {
-        XlsxError::new(&self.xml.part, message)
+        self.xml.error(message)
     }
 
     /// The next cell holding a value or a formula; `None` after `</sheetData>`.
     pub fn next_cell(&mut self) -> Result<Option<XlsxCell<'_>>> {
         loop {
-            if self.place == Place::Done {
-                return Ok(None);
-            }
-            let place = self.place;
-            let (tag, empty) = match self.xml.next()? {
-                Event::Start(e) => (tag(&e, place), false),
-                Event::Empty(e) => (tag(&e, place), true),
-                Event::End(_) => {
+            let (name, attrs, empty) = match self.xml.next()? {
+                Tok::Start { name, attrs, empty } => (name, attrs, empty),
+                Tok::End => {
+                    // Other elements are read to their end, so this ends a
+                    // row, the sheet data or the worksheet.
                     self.place = match self.place {
                         Place::InRow => Place::InData,
                         _ => Place::Done,
                     };
+                    if self.place == Place::Done {
+                        return Ok(None);
+                    }
                     continue;
                 }
-                Event::Eof => {
+                Tok::Eof => {
                     self.place = Place::Done;
-                    continue;
+                    return Ok(None);
                 }
-                _ => continue,
+                Tok::Text(_) | Tok::CData(_) => continue,
+            };
+            let tag = match (self.place, self.xml.bytes(name)) {
+                (Place::BeforeData, b"worksheet") => Tag::Worksheet,
+                (Place::BeforeData, b"sheetData") => Tag::SheetData,
+                (Place::InData, b"row") => self.row_tag(attrs)?,
+                (Place::InRow, b"c") => self.cell_tag(attrs)?,
+                _ => Tag::Other,
             };
             match tag {
                 Tag::Worksheet => {}
-                Tag::SheetData => {
-                    self.place = if empty { Place::Done } else { Place::InData };
+                Tag::SheetData if empty => {
+                    self.place = Place::Done;
+                    return Ok(None);
                 }
+                Tag::SheetData => self.place = Place::InData,
                 Tag::Row { r, hidden } => {
                     self.row = match r {
                         Some(r) => r,
-                        None => self.row + 1,
+                        None => self.row.saturating_add(1),
                     };
                     if self.row == 0 || self.row > MAX_ROWS {
                         return Err(self.error(format!(
@@ -1132,13 +1530,19 @@ impl<'p> SheetCells<'p> {
                 }
                 Tag::Cell { r, style, kind } => {
                     let (column, row) = match r {
-                        Some((column, row)) => (column, row.unwrap_or(self.row)),
+                        Some(Some((column, row))) => (column, row.unwrap_or(self.row)),
+                        Some(None) => {
+                            return Err(self.error(format!(
+                                "has a cell whose reference is no cell (after row {})",
+                                self.row
+                            )));
+                        }
                         None => (self.next_column, self.row),
                     };
                     if column >= MAX_COLUMNS || row == 0 || row > MAX_ROWS {
                         return Err(self.error(format!(
-                            "has a cell outside Excel's grid (row {row}, column {})",
-                            column + 1
+                            "has a cell outside Excel's grid (row {row}, column {}; the grid is {MAX_ROWS} rows by {MAX_COLUMNS} columns)",
+                            u64::from(column) + 1
                         )));
                     }
                     // A row without `r` takes the number its cells give.
@@ -1150,7 +1554,7 @@ impl<'p> SheetCells<'p> {
                     self.read_cell(row, column, kind)?;
                     // Blank cells are left out (decided before the value
                     // borrows `self` for the return).
-                    if self.formula.is_empty() && self.value.trim().is_empty() {
+                    if self.formula.is_empty() && self.value.trim_ascii().is_empty() {
                         continue;
                     }
                     let value = self.value_of(row, column, style, kind)?;
@@ -1172,33 +1576,96 @@ impl<'p> SheetCells<'p> {
         }
     }
 
-    /// Reads a cell's children (its start was the last event): its value
+    /// `<row r hidden>`.
+    fn row_tag(&self, attrs: Span) -> Result<Tag> {
+        let (mut r, mut hidden) = (None, false);
+        for a in self.xml.attrs(attrs) {
+            let (key, value) = a.map_err(|()| self.error("has a malformed <row> tag"))?;
+            match key {
+                b"r" => r = parse_number(value),
+                b"hidden" => hidden = matches!(value.trim_ascii(), b"1" | b"true"),
+                _ => {}
+            }
+        }
+        Ok(Tag::Row { r, hidden })
+    }
+
+    /// `<c r s t>`.
+    fn cell_tag(&self, attrs: Span) -> Result<Tag> {
+        let (mut r, mut style, mut kind) = (None, 0, CellType::Number);
+        for a in self.xml.attrs(attrs) {
+            let (key, value) = a.map_err(|()| self.error("has a malformed <c> tag"))?;
+            match key {
+                b"r" => r = Some(parse_cell_ref(value)),
+                b"s" => style = parse_number(value).unwrap_or(0) as usize,
+                b"t" => {
+                    kind = match value {
+                        b"s" => CellType::Shared,
+                        b"n" => CellType::Number,
+                        b"str" => CellType::Str,
+                        b"inlineStr" => CellType::Inline,
+                        b"b" => CellType::Bool,
+                        b"e" => CellType::Error,
+                        b"d" => CellType::Date,
+                        _ => CellType::Unknown,
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Tag::Cell { r, style, kind })
+    }
+
+    /// `<f t si ref r1 r2>`.
+    fn formula_attrs(&self, attrs: Span) -> Result<FormulaAttrs> {
+        let mut f = FormulaAttrs::default();
+        for a in self.xml.attrs(attrs) {
+            let (key, value) = a.map_err(|()| self.error("has a malformed <f> tag"))?;
+            let text = || -> Result<String> {
+                let mut out = String::new();
+                self.xml.push_raw(value, &mut out, false)?;
+                Ok(out)
+            };
+            match key {
+                b"t" => {
+                    f.shared = value == b"shared";
+                    f.data_table = value == b"dataTable";
+                }
+                b"si" => f.si = parse_number(value),
+                b"ref" => f.has_ref = true,
+                b"r1" => f.r1 = Some(text()?),
+                b"r2" => f.r2 = Some(text()?),
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+
+    /// Reads a cell's children (its start was the last token): its value
     /// (`<v>` or `<is>`) into `value`, its formula into `formula`.
     fn read_cell(&mut self, row: u32, column: u32, kind: CellType) -> Result<()> {
         self.value.clear();
         self.formula.clear();
-        self.scratch.clear();
         let mut formula: Option<FormulaAttrs> = None;
         loop {
             enum Child {
                 Value,
                 Inline,
-                Formula(FormulaAttrs, bool),
+                Formula(Span, bool),
                 Skip,
+                Empty,
             }
             let child = match self.xml.next()? {
-                Event::Start(e) => match e.local_name().as_ref() {
-                    "v" => Child::Value,
-                    "is" => Child::Inline,
-                    "f" => Child::Formula(formula_attrs(&e), false),
+                Tok::Start { name, attrs, empty } => match self.xml.bytes(name) {
+                    b"f" => Child::Formula(attrs, empty),
+                    _ if empty => Child::Empty,
+                    b"v" => Child::Value,
+                    b"is" => Child::Inline,
                     _ => Child::Skip,
                 },
-                Event::Empty(e) if e.local_name().as_ref() == "f" => {
-                    Child::Formula(formula_attrs(&e), true)
-                }
-                Event::End(_) => break,
-                Event::Eof => return Err(self.error("ends inside a cell")),
-                _ => continue,
+                Tok::End => break,
+                Tok::Eof => return Err(self.error("ends inside a cell")),
+                Tok::Text(_) | Tok::CData(_) => continue,
             };
             match child {
                 Child::Value => {
@@ -1215,6 +1682,7 @@ impl<'p> SheetCells<'p> {
                     self.xml.rich_text(&mut self.value, &mut self.scratch)?;
                 }
                 Child::Formula(attrs, empty) => {
+                    let attrs = self.formula_attrs(attrs)?;
                     self.formula.clear();
                     if !empty {
                         self.xml.text(&mut self.formula)?;
@@ -1222,6 +1690,7 @@ impl<'p> SheetCells<'p> {
                     formula = Some(attrs);
                 }
                 Child::Skip => self.xml.skip()?,
+                Child::Empty => {}
             }
         }
         if let Some(attrs) = formula {
@@ -1286,7 +1755,7 @@ impl<'p> SheetCells<'p> {
         let v = self.value.as_str();
         Ok(match kind {
             CellType::Shared => {
-                let v = v.trim();
+                let v = v.trim_ascii();
                 if v.is_empty() {
                     return Ok(CellValue::Empty);
                 }
@@ -1309,7 +1778,7 @@ impl<'p> SheetCells<'p> {
                 }
             }
             CellType::Str | CellType::Inline => CellValue::Text(v),
-            CellType::Bool => match v.trim() {
+            CellType::Bool => match v.trim_ascii() {
                 "" => CellValue::Empty,
                 "1" | "true" | "TRUE" => CellValue::Bool(true),
                 "0" | "false" | "FALSE" => CellValue::Bool(false),
@@ -1323,12 +1792,12 @@ impl<'p> SheetCells<'p> {
                     ));
                 }
             },
-            CellType::Error if v.trim().is_empty() => CellValue::Empty,
-            CellType::Error => CellValue::Error(v.trim()),
-            CellType::Date if v.trim().is_empty() => CellValue::Empty,
-            CellType::Date => CellValue::Iso(v.trim()),
+            CellType::Error if v.trim_ascii().is_empty() => CellValue::Empty,
+            CellType::Error => CellValue::Error(v.trim_ascii()),
+            CellType::Date if v.trim_ascii().is_empty() => CellValue::Empty,
+            CellType::Date => CellValue::Iso(v.trim_ascii()),
             CellType::Number => {
-                let t = v.trim();
+                let t = v.trim_ascii();
                 if t.is_empty() {
                     CellValue::Empty
                 } else {
@@ -1355,104 +1824,65 @@ impl<'p> SheetCells<'p> {
     }
 }
 
-/// What start tag `e` means at `place` (attributes read only for rows and cells).
-fn tag(e: &BytesStart<'_>, place: Place) -> Tag {
-    let name = e.local_name();
-    match (place, name.as_ref()) {
-        (Place::BeforeData, "worksheet") => Tag::Worksheet,
-        (Place::BeforeData, "sheetData") => Tag::SheetData,
-        (Place::InData, "row") => {
-            let (mut r, mut hidden) = (None, false);
-            for a in e.attributes().with_checks(false).flatten() {
-                match a.key.as_ref() {
-                    "r" => r = a.value.trim().parse().ok(),
-                    "hidden" => hidden = is_true(&a.value),
-                    _ => {}
-                }
-            }
-            Tag::Row { r, hidden }
-        }
-        (Place::InRow, "c") => {
-            let (mut r, mut style, mut kind) = (None, 0, CellType::Number);
-            for a in e.attributes().with_checks(false).flatten() {
-                match a.key.as_ref() {
-                    "r" => r = parse_cell_ref(&a.value),
-                    "s" => style = a.value.trim().parse().unwrap_or(0),
-                    "t" => {
-                        kind = match &*a.value {
-                            "s" => CellType::Shared,
-                            "n" => CellType::Number,
-                            "str" => CellType::Str,
-                            "inlineStr" => CellType::Inline,
-                            "b" => CellType::Bool,
-                            "e" => CellType::Error,
-                            "d" => CellType::Date,
-                            _ => CellType::Unknown,
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            Tag::Cell { r, style, kind }
-        }
-        _ => Tag::Other,
-    }
-}
-
-fn formula_attrs(e: &BytesStart<'_>) -> FormulaAttrs {
-    let mut f = FormulaAttrs::default();
-    for a in e.attributes().with_checks(false).flatten() {
-        match a.key.as_ref() {
-            "t" => {
-                f.shared = &*a.value == "shared";
-                f.data_table = &*a.value == "dataTable";
-            }
-            "si" => f.si = a.value.trim().parse().ok(),
-            "ref" => f.has_ref = true,
-            "r1" => f.r1 = Some(a.value.into_owned()),
-            "r2" => f.r2 = Some(a.value.into_owned()),
-            _ => {}
-        }
-    }
-    f
-}
-
-/// A cell reference `B7` (or `B`, `$B$7`): 0-based column and 1-based row.
-pub fn parse_cell_ref(s: &str) -> Option<(u32, Option<u32>)> {
-    let s = s.trim().as_bytes();
-    let mut i = 0;
-    if s.first() == Some(&b'$') {
-        i += 1;
-    }
-    let mut column: u32 = 0;
+/// A cell reference `B7` (or `B`, `$B$7`): 0-based column and 1-based
+/// row; `None` when it is no reference (the grid's bounds are not checked).
+pub fn parse_cell_ref(s: &[u8]) -> Option<(u32, Option<u32>)> {
+    let s = s.trim_ascii();
+    let mut i = usize::from(s.first() == Some(&b'$'));
     let letters = i;
-    while let Some(&c) = s.get(i).filter(|c| c.is_ascii_alphabetic()) {
-        column = column
-            .checked_mul(26)?
-            .checked_add(u32::from(c.to_ascii_uppercase() - b'A') + 1)?;
-        if column > MAX_COLUMNS {
+    let mut column: u32 = 0;
+    while let Some(&c) = s.get(i) {
+        let digit = c.to_ascii_uppercase().wrapping_sub(b'A');
+        if digit >= 26 {
+            break;
+        }
+        // Four letters already pass Excel's last column, XFD.
+        if i - letters == 4 {
             return None;
         }
+        column = column * 26 + u32::from(digit) + 1;
         i += 1;
     }
     if i == letters {
         return None;
     }
-    if s.get(i) == Some(&b'$') {
-        i += 1;
-    }
+    i += usize::from(s.get(i) == Some(&b'$'));
     if i == s.len() {
         return Some((column - 1, None));
     }
-    let row: u32 = std::str::from_utf8(&s[i..]).ok()?.parse().ok()?;
-    Some((column - 1, Some(row)))
+    Some((column - 1, Some(parse_number(&s[i..])?)))
+}
+
+/// A decimal number without sign, as attributes hold them (`r`, `s`, `si`).
+fn parse_number(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 10 {
+        return parse_number_slow(s);
+    }
+    let mut n: u64 = 0;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return parse_number_slow(s);
+        }
+        n = n * 10 + u64::from(d);
+    }
+    u32::try_from(n).ok()
+}
+
+/// [`parse_number`] of a number with surrounding whitespace.
+#[cold]
+fn parse_number_slow(s: &[u8]) -> Option<u32> {
+    let t = s.trim_ascii();
+    (t.len() != s.len() && !t.is_empty())
+        .then(|| parse_number(t))
+        .flatten()
 }
 
 /// A `<mergeCell ref>` (`A1:C2`, or one cell).
 fn parse_range(s: &str) -> Option<MergedRange> {
     let (a, b) = s.split_once(':').unwrap_or((s, s));
-    let (c1, r1) = parse_cell_ref(a)?;
-    let (c2, r2) = parse_cell_ref(b)?;
+    let (c1, r1) = parse_cell_ref(a.as_bytes())?;
+    let (c2, r2) = parse_cell_ref(b.as_bytes())?;
     let (r1, r2) = (r1?, r2?);
     Some(MergedRange {
         first_row: r1.min(r2),
@@ -1551,7 +1981,7 @@ fn shift_reference(token: &str, rows: i64, columns: i64, out: &mut String) {
         let column = if letters.is_empty() {
             None
         } else if letters.len() <= 3 {
-            Some(i64::from(parse_cell_ref(letters)?.0))
+            Some(i64::from(parse_cell_ref(letters.as_bytes())?.0))
         } else {
             return None;
         };
@@ -1697,5 +2127,767 @@ pub fn format_number(f: f64) -> String {
         format!("{}", f as i64)
     } else {
         format!("{f}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+    use std::io::{Read, Write};
+
+    /// The package with part `name` replaced by `edit` of its text.
+    fn edit(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+        let mut zin = ZipArchive::new(Cursor::new(bytes)).expect("zip");
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        let mut found = false;
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).expect("entry");
+            let n = f.name().expect("name").to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("inflate");
+            if n == name {
+                found = true;
+                let new = edit(std::str::from_utf8(&data).expect("UTF-8"));
+                assert_ne!(new.as_bytes(), data, "the edit of {name} changed nothing");
+                data = new.into_bytes();
+            }
+            out.start_file(n, opts).expect("start");
+            out.write_all(&data).expect("write");
+        }
+        assert!(found, "no part {name}");
+        out.finish().expect("finish").into_inner()
+    }
+
+    /// The text of part `name`.
+    fn part(bytes: &[u8], name: &str) -> String {
+        let mut zin = ZipArchive::new(Cursor::new(bytes)).expect("zip");
+        let mut s = String::new();
+        zin.by_name(name)
+            .expect("part")
+            .read_to_string(&mut s)
+            .expect("read");
+        s
+    }
+
+    /// A workbook written by rust_xlsxwriter: `fill` writes its first sheet.
+    fn book(fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        fill(wb.add_worksheet());
+        wb.save_to_buffer().expect("save")
+    }
+
+    /// A workbook whose first sheet's `<sheetData>` is `data` (shared
+    /// strings `zero`, `one`; cell format 1 is `yyyy-mm-dd`).
+    fn with_sheet_data(data: &str) -> Vec<u8> {
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let bytes = book(|ws| {
+            ws.write_string(0, 0, "zero").unwrap();
+            ws.write_string(0, 1, "one").unwrap();
+            ws.write_number_with_format(1, 0, 1.0, &date).unwrap();
+        });
+        edit(&bytes, "xl/worksheets/sheet1.xml", |s| {
+            let start = s.find("<sheetData>").expect("sheetData");
+            let end = s.find("</sheetData>").expect("/sheetData") + "</sheetData>".len();
+            format!("{}<sheetData>{data}</sheetData>{}", &s[..start], &s[end..])
+        })
+    }
+
+    /// One cell as read: (reference, text as shown, kind, formula, row hidden).
+    type Seen = (String, String, CellKind, Option<String>, bool);
+
+    fn show(value: CellValue<'_>, date1904: bool) -> (String, CellKind) {
+        match value {
+            CellValue::Empty => (String::new(), CellKind::Text),
+            CellValue::Shared(_, s) | CellValue::Text(s) => (s.to_string(), CellKind::Text),
+            CellValue::Number(n, class) => render_number(n, class, date1904),
+            CellValue::Bool(b) => (if b { "TRUE" } else { "FALSE" }.into(), CellKind::Boolean),
+            CellValue::Error(e) => (e.to_string(), CellKind::Error),
+            CellValue::Iso(s) => (s.to_string(), CellKind::Date),
+        }
+    }
+
+    fn sheet_cells(bytes: Vec<u8>, sheet: usize) -> Result<Vec<Seen>> {
+        let mut pkg = Package::open(bytes)?;
+        let date1904 = pkg.date1904();
+        let mut cells = pkg.cells(sheet)?;
+        let mut out = Vec::new();
+        while let Some(c) = cells.next_cell()? {
+            let (text, kind) = show(c.value, date1904);
+            let at = format!("{}{}", column_letter(c.column as usize), c.row);
+            out.push((at, text, kind, c.formula.map(str::to_string), c.row_hidden));
+        }
+        Ok(out)
+    }
+
+    fn cells(bytes: Vec<u8>) -> Vec<Seen> {
+        sheet_cells(bytes, 0).expect("readable")
+    }
+
+    /// `(reference, text)` of every cell.
+    fn texts(bytes: Vec<u8>) -> Vec<(String, String)> {
+        cells(bytes).into_iter().map(|c| (c.0, c.1)).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    fn date(s: &str) -> ExcelDateTime {
+        ExcelDateTime::parse_from_str(s).expect("date")
+    }
+
+    #[test]
+    fn a_rows_only_dimension_or_none_is_ignored() {
+        let bytes = book(|ws| {
+            ws.write_string(0, 0, "a").unwrap();
+            ws.write_string(2, 3, "d3").unwrap();
+        });
+        assert!(part(&bytes, "xl/worksheets/sheet1.xml").contains(r#"<dimension ref="A1:D3"/>"#));
+        let want = pairs(&[("A1", "a"), ("D3", "d3")]);
+        // As LibreOffice writes it (calamine fails the sheet on it).
+        let rows_only = edit(&bytes, "xl/worksheets/sheet1.xml", |s| {
+            s.replace(r#"<dimension ref="A1:D3"/>"#, r#"<dimension ref="1:12"/>"#)
+        });
+        assert_eq!(texts(rows_only), want);
+        let none = edit(&bytes, "xl/worksheets/sheet1.xml", |s| {
+            s.replace(r#"<dimension ref="A1:D3"/>"#, "")
+        });
+        assert_eq!(texts(none), want);
+    }
+
+    #[test]
+    fn the_number_format_decides_date_or_date_time() {
+        let date_only = Format::new().set_num_format("yyyy-mm-dd");
+        let date_time = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        let bytes = book(|ws| {
+            ws.write_datetime_with_format(0, 0, date("2027-04-01"), &date_only)
+                .unwrap();
+            ws.write_datetime_with_format(0, 1, date("2027-04-01T12:30:00"), &date_only)
+                .unwrap();
+            ws.write_datetime_with_format(0, 2, date("2027-04-01"), &date_time)
+                .unwrap();
+            ws.write_datetime_with_format(0, 3, date("2027-04-01T12:30:00"), &date_time)
+                .unwrap();
+        });
+        let got: Vec<(String, CellKind)> = cells(bytes).into_iter().map(|c| (c.1, c.2)).collect();
+        assert_eq!(
+            got,
+            [
+                ("2027-04-01".to_string(), CellKind::Date),
+                ("2027-04-01".to_string(), CellKind::Date),
+                ("2027-04-01T00:00:00".to_string(), CellKind::DateTime),
+                ("2027-04-01T12:30:00".to_string(), CellKind::DateTime),
+            ]
+        );
+    }
+
+    #[test]
+    fn custom_and_builtin_formats_render_by_class() {
+        let fmt = |code: &str| Format::new().set_num_format(code);
+        let bytes = book(|ws| {
+            let d = date("2027-04-01T06:05:04");
+            ws.write_datetime_with_format(0, 0, &d, &fmt("yyyy-mm-dd hh:mm"))
+                .unwrap();
+            ws.write_datetime_with_format(0, 1, &d, &fmt("dd/mm/yyyy"))
+                .unwrap();
+            ws.write_number_with_format(0, 2, 1.5, &fmt("[h]:mm:ss"))
+                .unwrap();
+            ws.write_datetime_with_format(0, 3, &d, &fmt("\"Date: \"yyyy"))
+                .unwrap();
+            ws.write_number_with_format(0, 4, 0.75, &fmt("h:mm AM/PM"))
+                .unwrap();
+            ws.write_number_with_format(0, 5, 1234.5, &fmt("#,##0.00"))
+                .unwrap();
+            ws.write_datetime_with_format(0, 6, &d, &Format::new().set_num_format_index(22))
+                .unwrap();
+            ws.write_datetime_with_format(0, 7, &d, &Format::new().set_num_format_index(14))
+                .unwrap();
+            ws.write_number_with_format(0, 8, 42.0, &fmt("@")).unwrap();
+        });
+        let got: Vec<(String, CellKind)> = cells(bytes).into_iter().map(|c| (c.1, c.2)).collect();
+        let want = [
+            ("2027-04-01T06:05:04", CellKind::DateTime),
+            ("2027-04-01", CellKind::Date),
+            ("36:00:00", CellKind::Time),
+            ("2027-04-01", CellKind::Date),
+            ("18:00:00", CellKind::Time),
+            ("1234.5", CellKind::Number),
+            ("2027-04-01T06:05:04", CellKind::DateTime),
+            ("2027-04-01", CellKind::Date),
+            ("42", CellKind::Number),
+        ];
+        let want: Vec<(String, CellKind)> = want.iter().map(|(t, k)| (t.to_string(), *k)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn format_codes_are_classified() {
+        use FormatClass::*;
+        for (code, class) in [
+            ("General", Number),
+            ("GENERAL", Number),
+            ("0", Number),
+            ("0.00E+00", Number),
+            ("#,##0 ;[Red](#,##0)", Number),
+            ("_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)", Number),
+            ("[$€-407] #,##0.00", Number),
+            ("@", Text),
+            ("yyyy-mm-dd", Date),
+            ("YYYY\\-MM\\-DD", Date),
+            ("dd/mm/yyyy", Date),
+            ("\"Date: \"yyyy", Date),
+            ("[$-409]mmmm d, yyyy;@", Date),
+            ("mmm", Date),
+            ("[Red]d-mmm", Date),
+            ("yyyy-mm-dd hh:mm", DateTime),
+            ("yyyy-mm-dd\\Thh:mm:ss", DateTime),
+            ("m/d/yy h:mm AM/PM", DateTime),
+            ("h:mm", Time),
+            ("H:MM:SS", Time),
+            ("mm:ss", Time),
+            ("mmss.0", Time),
+            ("[$-409]h:mm AM/PM", Time),
+            ("h:mm A/P", Time),
+            ("[h]:mm:ss", Elapsed),
+            ("[mm]:ss", Elapsed),
+            ("[s]", Elapsed),
+            ("\"h\"0", Number),
+            ("0\\h", Number),
+        ] {
+            assert_eq!(classify_format_code(code), class, "{code}");
+        }
+        assert_eq!(builtin_format(0), Number);
+        assert_eq!(builtin_format(14), Date);
+        assert_eq!(builtin_format(20), Time);
+        assert_eq!(builtin_format(22), DateTime);
+        assert_eq!(builtin_format(46), Elapsed);
+        assert_eq!(builtin_format(49), Text);
+    }
+
+    #[test]
+    fn fractional_serials_round_to_the_second() {
+        // 2025-01-01 23:59:00 as a file stores it (15 significant digits):
+        // just under the minute, so cutting off the fraction gives 23:58:59.
+        let serial: f64 = 45_658.999_305_555_5;
+        assert_ne!((serial * 86_400.0).floor(), (serial * 86_400.0).round());
+        let fmt = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+        let bytes = book(|ws| {
+            ws.write_number_with_format(0, 0, serial, &fmt).unwrap();
+            ws.write_number_with_format(0, 1, 45_658.999_999_9, &fmt)
+                .unwrap();
+        });
+        assert_eq!(
+            texts(bytes),
+            pairs(&[("A1", "2025-01-01T23:59:00"), ("B1", "2025-01-02T00:00:00")])
+        );
+    }
+
+    #[test]
+    fn serial_dates_follow_excels_calendar() {
+        let d = |v: f64| render_number(v, FormatClass::Date, false).0;
+        assert_eq!(d(1.0), "1900-01-01");
+        assert_eq!(d(59.0), "1900-02-28");
+        assert_eq!(d(60.0), "1900-02-29", "Excel's Lotus 1-2-3 leap day");
+        assert_eq!(d(61.0), "1900-03-01");
+        assert_eq!(d(45_658.0), "2025-01-01");
+        assert_eq!(d(2_958_465.0), "9999-12-31");
+        assert_eq!(
+            render_number(2_958_466.0, FormatClass::Date, false),
+            ("2958466".into(), CellKind::Number)
+        );
+        assert_eq!(
+            render_number(-1.0, FormatClass::Date, false),
+            ("-1".into(), CellKind::Number)
+        );
+        assert_eq!(
+            render_number(0.5, FormatClass::Date, false),
+            ("12:00:00".into(), CellKind::Time)
+        );
+        let d1904 = |v: f64| render_number(v, FormatClass::Date, true).0;
+        assert_eq!(d1904(0.0), "1904-01-01");
+        assert_eq!(d1904(45_658.0 - 1462.0), "2025-01-01");
+        assert_eq!(
+            render_number(-0.25, FormatClass::Elapsed, false).0,
+            "-06:00:00"
+        );
+        assert_eq!(render_number(1.25, FormatClass::Time, false).0, "06:00:00");
+        assert_eq!(render_number(1.5, FormatClass::Number, false).0, "1.5");
+    }
+
+    #[test]
+    fn the_1904_date_system() {
+        let fmt = Format::new().set_num_format("yyyy-mm-dd");
+        let bytes = book(|ws| {
+            ws.write_number_with_format(0, 0, 0.0, &fmt).unwrap();
+            ws.write_number_with_format(0, 1, 45_658.0 - 1462.0, &fmt)
+                .unwrap();
+        });
+        let bytes = edit(&bytes, "xl/workbook.xml", |s| {
+            s.replace("<workbookPr ", r#"<workbookPr date1904="1" "#)
+        });
+        assert!(Package::open(bytes.clone()).unwrap().date1904());
+        assert_eq!(
+            texts(bytes.clone()),
+            pairs(&[("A1", "1904-01-01"), ("B1", "2025-01-01")])
+        );
+        // LibreOffice writes the attribute even when false.
+        let off = edit(&bytes, "xl/workbook.xml", |s| {
+            s.replace(r#"date1904="1""#, r#"date1904="false""#)
+        });
+        assert!(!Package::open(off).unwrap().date1904());
+    }
+
+    #[test]
+    fn shared_strings_keep_rich_text_and_preserved_space() {
+        let bold = Format::new().set_bold();
+        let plain = Format::new();
+        let bytes = book(|ws| {
+            ws.write_rich_string(0, 0, &[(&plain, "Rich "), (&bold, "text")])
+                .unwrap();
+            ws.write_string(0, 1, "  padded  ").unwrap();
+            ws.write_string(0, 2, "phonetic").unwrap();
+            ws.write_string(0, 3, "line\r\nend").unwrap();
+            ws.write_string(0, 5, "raw").unwrap();
+            ws.write_string(0, 4, "trimmed").unwrap();
+        });
+        let sst = part(&bytes, "xl/sharedStrings.xml");
+        assert!(sst.contains("<r>"), "{sst}");
+        assert!(
+            sst.contains(r#"<t xml:space="preserve">  padded  </t>"#),
+            "{sst}"
+        );
+        // A phonetic run is no part of the text; a <t> without
+        // xml:space="preserve" loses its outer whitespace.
+        let bytes = edit(&bytes, "xl/sharedStrings.xml", |s| {
+            s.replace(
+                "<t>phonetic</t>",
+                "<t>phonetic</t><rPh sb=\"0\" eb=\"1\"><t>フォネティック</t></rPh><phoneticPr fontId=\"1\"/>",
+            )
+            .replace("<t>trimmed</t>", "<t>\n  trimmed </t>")
+            .replace("<t>raw</t>", "<t>raw\r\nline</t>")
+        });
+        assert_eq!(
+            texts(bytes),
+            pairs(&[
+                ("A1", "Rich text"),
+                ("B1", "  padded  "),
+                ("C1", "phonetic"),
+                ("D1", "line\r\nend"),
+                ("E1", "trimmed"),
+                ("F1", "raw\nline"),
+            ])
+        );
+    }
+
+    #[test]
+    fn excel_escapes_and_entities_are_decoded() {
+        let mut out = String::new();
+        decode_escapes(
+            "a_x000D_b_x005F_x000D_c_xD83D__xDE00_d_xD83D_e_x12_",
+            &mut out,
+        );
+        assert_eq!(out, "a\rb_x000D_c\u{1F600}d\u{FFFD}e_x12_");
+        let bytes = with_sheet_data(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Tom &amp; Jerry &#x263A; &lt;3</t></is></c></row>"#,
+        );
+        assert_eq!(texts(bytes), pairs(&[("A1", "Tom & Jerry \u{263A} <3")]));
+    }
+
+    #[test]
+    fn inline_strings_are_read() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet_with_constant_memory();
+        ws.write_string(0, 0, "inline").unwrap();
+        ws.write_string(0, 1, " spaced ").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert!(part(&bytes, "xl/worksheets/sheet1.xml").contains("inlineStr"));
+        assert_eq!(texts(bytes), pairs(&[("A1", "inline"), ("B1", " spaced ")]));
+        let rich = with_sheet_data(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><r><t>a </t></r><r><rPr><b/></rPr><t xml:space="preserve"> b</t></r></is></c></row>"#,
+        );
+        assert_eq!(texts(rich), pairs(&[("A1", "a b")]));
+    }
+
+    #[test]
+    fn booleans_are_true_or_false() {
+        let bytes = book(|ws| {
+            ws.write_boolean(0, 0, true).unwrap();
+            ws.write_boolean(0, 1, false).unwrap();
+            ws.write_formula(0, 2, Formula::new("=TRUE()").set_result("TRUE"))
+                .unwrap();
+        });
+        let got = cells(bytes);
+        let shown: Vec<(&str, CellKind, Option<&str>)> = got
+            .iter()
+            .map(|c| (c.1.as_str(), c.2, c.3.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("TRUE", CellKind::Boolean, None),
+                ("FALSE", CellKind::Boolean, None),
+                ("TRUE", CellKind::Boolean, Some("TRUE()")),
+            ]
+        );
+    }
+
+    const ERRORS: [&str; 8] = [
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#GETTING_DATA",
+    ];
+
+    #[test]
+    fn error_values_as_values_and_as_formula_results() {
+        let bytes = book(|ws| {
+            for (i, e) in ERRORS.iter().enumerate() {
+                ws.write_formula(0, i as u16, Formula::new("=NA()").set_result(*e))
+                    .unwrap();
+                ws.write_formula(1, i as u16, Formula::new("=NA()").set_result(*e))
+                    .unwrap();
+            }
+        });
+        // Row 2's cells hold the error values without their formulas.
+        let bytes = edit(&bytes, "xl/worksheets/sheet1.xml", |s| {
+            let at = s.find("<row r=\"2\"").expect("row 2");
+            format!("{}{}", &s[..at], s[at..].replace("<f>NA()</f>", ""))
+        });
+        let got = cells(bytes);
+        assert_eq!(got.len(), 16);
+        for (i, e) in ERRORS.iter().enumerate() {
+            let (f, v) = (&got[i], &got[8 + i]);
+            assert_eq!(
+                (f.1.as_str(), f.2, f.3.as_deref()),
+                (*e, CellKind::Error, Some("NA()"))
+            );
+            assert_eq!(
+                (v.1.as_str(), v.2, v.3.as_deref()),
+                (*e, CellKind::Error, None)
+            );
+        }
+    }
+
+    #[test]
+    fn a_formula_without_a_cached_value_is_still_a_cell() {
+        let bytes = book(|ws| {
+            ws.write_formula(0, 0, Formula::new("=B1+1")).unwrap();
+        });
+        let bytes = edit(&bytes, "xl/worksheets/sheet1.xml", |s| {
+            s.replace("<f>B1+1</f><v>0</v>", "<f>B1+1</f>")
+        });
+        let got = cells(bytes);
+        assert_eq!(got.len(), 1);
+        assert_eq!((got[0].1.as_str(), got[0].3.as_deref()), ("", Some("B1+1")));
+    }
+
+    #[test]
+    fn shared_formulas_give_each_dependent_its_own_text() {
+        let bytes = with_sheet_data(concat!(
+            r#"<row r="1"><c r="A1"><v>1</v></c><c r="B1"><f t="shared" ref="B1:C3" si="0">A1*2+$A$1+SUM(A$1:A1)&amp;"A1"</f><v>2</v></c>"#,
+            r#"<c r="C1"><f t="shared" si="0"/><v>4</v></c></row>"#,
+            r#"<row r="2"><c r="B2"><f t="shared" si="0"/><v>4</v></c>"#,
+            r#"<c r="D2"><f t="shared" si="7"/><v>0</v></c>"#,
+            r#"<c r="E2"><f t="array" ref="E2:E3">{1;2}</f><v>1</v></c></row>"#,
+        ));
+        let formulas: Vec<(String, Option<String>)> =
+            cells(bytes).into_iter().map(|c| (c.0, c.3)).collect();
+        let want = [
+            ("A1", None),
+            ("B1", Some(r#"A1*2+$A$1+SUM(A$1:A1)&"A1""#)),
+            ("C1", Some(r#"B1*2+$A$1+SUM(B$1:B1)&"A1""#)),
+            ("B2", Some(r#"A2*2+$A$1+SUM(A$1:A2)&"A1""#)),
+            (
+                "D2",
+                Some("(shared formula 7; its first cell was not found)"),
+            ),
+            ("E2", Some("{1;2}")),
+        ];
+        let want: Vec<(String, Option<String>)> = want
+            .iter()
+            .map(|(a, f)| (a.to_string(), f.map(str::to_string)))
+            .collect();
+        assert_eq!(formulas, want);
+    }
+
+    #[test]
+    fn shifted_references() {
+        let shift = |f: &str, r: i64, c: i64| {
+            let mut out = String::new();
+            shift_formula(f, r, c, &mut out);
+            out
+        };
+        assert_eq!(shift("A1+$B2+C$3+$D$4", 1, 1), "B2+$B3+D$3+$D$4");
+        assert_eq!(
+            shift("SUM(A:B)+SUM(1:2)+LOG10(A1)", 2, 1),
+            "SUM(B:C)+SUM(3:4)+LOG10(B3)"
+        );
+        assert_eq!(
+            shift("'My A1'!A1&\"B2\"&Table1[[#This Row],[C1]]", 1, 0),
+            "'My A1'!A2&\"B2\"&Table1[[#This Row],[C1]]"
+        );
+        assert_eq!(shift("Sheet2!A1*1.5", 0, 2), "Sheet2!C1*1.5");
+        assert_eq!(shift("A1", -1, 0), "#REF!");
+        assert_eq!(shift("TRUE()+ABCD1", 3, 3), "TRUE()+ABCD1");
+    }
+
+    #[test]
+    fn cells_without_r_follow_the_previous_one() {
+        let bytes = with_sheet_data(concat!(
+            r#"<row r="2"><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c r="E2" t="s"><v>0</v></c><c t="s"><v>1</v></c></row>"#,
+            r#"<row><c t="s"><v>0</v></c></row>"#,
+            r#"<row><c r="C7" t="s"><v>1</v></c></row>"#,
+            r#"<row><c t="s"><v>0</v></c></row>"#,
+        ));
+        assert_eq!(
+            texts(bytes),
+            pairs(&[
+                ("A2", "zero"),
+                ("B2", "one"),
+                ("E2", "zero"),
+                ("F2", "one"),
+                ("A3", "zero"),
+                ("C7", "one"),
+                ("A8", "zero"),
+            ])
+        );
+    }
+
+    #[test]
+    fn blank_cells_and_unknown_children_are_skipped() {
+        let bytes = with_sheet_data(concat!(
+            r#"<row r="1" spans="1:4"><c r="A1" s="1"/><c r="B1" t="s"><v>1</v><extLst><ext><x/></ext></extLst></c>"#,
+            r#"<c r="C1" t="str"><v>  </v></c><c r="D1" s="1"><v>2</v></c></row>"#,
+        ));
+        assert_eq!(texts(bytes), pairs(&[("B1", "one"), ("D1", "1900-01-02")]));
+    }
+
+    #[test]
+    fn hidden_rows_hidden_sheets_and_merged_ranges() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "shown").unwrap();
+        ws.write_string(1, 0, "hidden").unwrap();
+        ws.set_row_hidden(1).unwrap();
+        ws.merge_range(2, 1, 3, 2, "merged", &Format::new())
+            .unwrap();
+        ws.merge_range(5, 0, 5, 3, "wide", &Format::new()).unwrap();
+        wb.add_worksheet()
+            .set_name("Hidden")
+            .unwrap()
+            .set_hidden(true);
+        wb.add_worksheet()
+            .set_name("VeryHidden")
+            .unwrap()
+            .set_hidden(true);
+        let bytes = wb.save_to_buffer().unwrap();
+        let bytes = edit(&bytes, "xl/workbook.xml", |s| {
+            s.replace(
+                r#"<sheet name="VeryHidden" sheetId="3" state="hidden""#,
+                r#"<sheet name="VeryHidden" sheetId="3" state="veryHidden""#,
+            )
+        });
+        let mut pkg = Package::open(bytes.clone()).unwrap();
+        let states: Vec<(&str, SheetState)> = pkg
+            .sheets()
+            .iter()
+            .map(|s| (s.name.as_str(), s.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("Sheet1", SheetState::Visible),
+                ("Hidden", SheetState::Hidden),
+                ("VeryHidden", SheetState::VeryHidden),
+            ]
+        );
+        let range = |first_row, last_row, first_column, last_column| MergedRange {
+            first_row,
+            last_row,
+            first_column,
+            last_column,
+        };
+        assert_eq!(
+            pkg.merged_ranges(0).unwrap(),
+            [range(3, 4, 1, 2), range(6, 6, 0, 3)]
+        );
+        assert_eq!(pkg.merged_ranges(1).unwrap(), []);
+        let hidden: Vec<(String, bool)> = cells(bytes)
+            .into_iter()
+            .filter(|c| c.0.starts_with('A'))
+            .map(|c| (c.1, c.4))
+            .collect();
+        assert_eq!(
+            hidden,
+            [
+                ("shown".to_string(), false),
+                ("hidden".to_string(), true),
+                ("wide".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_word_search_finds_a_word_across_chunks() {
+        let mut text = vec![b' '; BUF_BYTES - 4];
+        text.extend_from_slice(b"<mergeCell ref=\"A1:B1\"/>");
+        assert!(contains_word(&mut &text[..], b"mergeCell").unwrap());
+        assert!(!contains_word(&mut &text[..BUF_BYTES], b"mergeCell").unwrap());
+    }
+
+    #[test]
+    fn sheet_parts_are_found_through_relationships() {
+        let bytes = book(|ws| {
+            ws.write_string(0, 0, "moved").unwrap();
+        });
+        // A sheet part elsewhere, named from the workbook's folder with `..`.
+        let moved = {
+            let mut zin = ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+            let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            for i in 0..zin.len() {
+                let mut f = zin.by_index(i).unwrap();
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).unwrap();
+                let name = match &*f.name().unwrap() {
+                    "xl/worksheets/sheet1.xml" => "data/Sheet One.xml".to_string(),
+                    "xl/_rels/workbook.xml.rels" => {
+                        let s = String::from_utf8(data.clone()).unwrap();
+                        data = s
+                            .replace("worksheets/sheet1.xml", "../data/Sheet One.xml")
+                            .into_bytes();
+                        "xl/_rels/workbook.xml.rels".to_string()
+                    }
+                    n => n.to_string(),
+                };
+                out.start_file(name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                out.write_all(&data).unwrap();
+            }
+            out.finish().unwrap().into_inner()
+        };
+        assert_eq!(texts(moved), pairs(&[("A1", "moved")]));
+    }
+
+    /// Every malformed or hostile package fails with the part at fault.
+    #[test]
+    fn malformed_packages_are_errors_naming_the_part() {
+        let sheet = "xl/worksheets/sheet1.xml";
+        let base = with_sheet_data(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#);
+        let cases: Vec<(Vec<u8>, &str, &str)> = vec![
+            (
+                edit(&base, sheet, |s| {
+                    s.replacen(
+                        "<worksheet",
+                        "<!DOCTYPE x [<!ENTITY a \"b\">]><worksheet",
+                        1,
+                    )
+                }),
+                sheet,
+                "DOCTYPE",
+            ),
+            (
+                with_sheet_data(
+                    r#"<row r="1"><c r="A1" t="inlineStr"><is><t>&bomb;</t></is></c></row>"#,
+                ),
+                sheet,
+                "undefined entity",
+            ),
+            (
+                edit(&base, sheet, |s| {
+                    s[..s.find("</sheetData>").unwrap()].to_string()
+                }),
+                sheet,
+                "ends inside",
+            ),
+            (
+                with_sheet_data(&format!(
+                    r#"<row r="1"><c r="A1" t="s"><v>0</v><extLst>{}{}</extLst></c></row>"#,
+                    "<x>".repeat(200),
+                    "</x>".repeat(200)
+                )),
+                sheet,
+                "deeper than",
+            ),
+            (
+                with_sheet_data(r#"<row r="1"><c r="A1" t="s"><v>99</v></c></row>"#),
+                sheet,
+                "shared string `99`",
+            ),
+            (
+                with_sheet_data(r#"<row r="1"><c r="A1" t="b"><v>maybe</v></c></row>"#),
+                sheet,
+                "boolean",
+            ),
+            (
+                with_sheet_data(r#"<row r="1"><c r="A1" t="q"><v>1</v></c></row>"#),
+                sheet,
+                "unknown type",
+            ),
+            (
+                with_sheet_data(r#"<row r="1"><c r="XFE1"><v>1</v></c></row>"#),
+                sheet,
+                "outside Excel's grid",
+            ),
+            (
+                with_sheet_data(r#"<row r="1048577"><c><v>1</v></c></row>"#),
+                sheet,
+                "outside Excel's 1 to",
+            ),
+            (
+                with_sheet_data(r#"<row r="1"><c r="1A"><v>1</v></c></row>"#),
+                sheet,
+                "reference is no cell",
+            ),
+            (
+                with_sheet_data(r#"<row r="1"><c r="A1"><v>1</v></c></x></row>"#),
+                sheet,
+                "closes <row> with </x>",
+            ),
+            (
+                edit(&base, "xl/sharedStrings.xml", |s| {
+                    s.replace("<t>zero</t>", "<t>zero</u>")
+                }),
+                "xl/sharedStrings.xml",
+                "closes <t> with </u>",
+            ),
+            (
+                edit(&base, "xl/workbook.xml", |s| {
+                    s.replace("<sheets>", "<sheets>&#xFFFFFFFF;")
+                }),
+                "xl/workbook.xml",
+                "not a valid character reference",
+            ),
+        ];
+        for (bytes, at, what) in cases {
+            let Err(err) = sheet_cells(bytes, 0) else {
+                panic!("read although {what}");
+            };
+            assert_eq!(err.part, at, "{err}");
+            assert!(err.to_string().contains(what), "{what}: {err}");
+        }
+        let err = Package::open(b"PK\x03\x04 not really".to_vec())
+            .err()
+            .expect("not a zip");
+        assert!(err.to_string().contains("zip"), "{err}");
+    }
+
+    #[test]
+    fn a_huge_single_text_is_refused() {
+        let big = "x".repeat(MAX_EVENT_BYTES);
+        let bytes = with_sheet_data(&format!(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>{big}</t></is></c></row>"#
+        ));
+        let Err(err) = sheet_cells(bytes, 0) else {
+            panic!("a text over {MAX_EVENT_BYTES} bytes was read");
+        };
+        assert!(err.to_string().contains("runs past"), "{err}");
     }
 }
