@@ -986,12 +986,14 @@ impl<R: Read> Scanner<R> {
 
     /// Reads more for markup cut off at the end of the buffer.
     fn more(&mut self) -> Result<Option<Tok>> {
-        if self.eof || !self.fill()? {
+        // At the part's end the markup is looked at once more, then refused.
+        if self.eof {
             return Err(self.error(format!(
                 "ends inside markup that starts at byte {}; the file is truncated or damaged",
                 self.at()
             )));
         }
+        self.fill()?;
         Ok(None)
     }
 
@@ -2133,6 +2135,7 @@ pub fn format_number(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quick_xml::Reader;
     use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
     use std::io::{Read, Write};
 
@@ -2889,5 +2892,236 @@ mod tests {
             panic!("a text over {MAX_EVENT_BYTES} bytes was read");
         };
         assert!(err.to_string().contains("runs past"), "{err}");
+    }
+
+    /// A source handing out at most `step` bytes a read, so tokens are cut
+    /// at every place a chunk boundary can fall.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    /// The tokens of `xml` as [`Scanner`] reads it `step` bytes at a time:
+    /// `<name attrs>` (`/>` when empty), `</>`, and the text between tags
+    /// (references expanded, line ends normalized, CDATA included).
+    fn scanned(xml: &[u8], step: usize) -> Result<Vec<String>> {
+        let mut sc = Scanner::new("t.xml", Trickle { data: xml, step });
+        let (mut out, mut text) = (Vec::new(), String::new());
+        loop {
+            let tok = sc.next()?;
+            match tok {
+                Tok::Text(span) => sc.push_raw(sc.bytes(span), &mut text, false)?,
+                Tok::CData(span) => sc.push_raw(sc.bytes(span), &mut text, true)?,
+                _ => {
+                    if !text.is_empty() {
+                        out.push(format!("T{text:?}"));
+                        text.clear();
+                    }
+                    match tok {
+                        Tok::Start { name, attrs, empty } => {
+                            let attrs: Vec<String> = sc
+                                .attrs(attrs)
+                                .map(|a| {
+                                    let (k, v) = a.expect("attribute");
+                                    format!(
+                                        "{}={}",
+                                        String::from_utf8_lossy(k),
+                                        String::from_utf8_lossy(v)
+                                    )
+                                })
+                                .collect();
+                            let name = String::from_utf8_lossy(sc.bytes(name));
+                            let close = if empty { "/" } else { "" };
+                            out.push(format!("<{name} {}{close}>", attrs.join(" ")));
+                        }
+                        Tok::End => out.push("</>".into()),
+                        _ => return Ok(out),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The same tokens as quick-xml reads them.
+    fn quick(xml: &str) -> Vec<String> {
+        let mut reader = Reader::from_str(xml);
+        reader.config_mut().trim_text(false);
+        let (mut out, mut text) = (Vec::new(), String::new());
+        loop {
+            let event = reader.read_event().expect("well-formed");
+            let tag = match &event {
+                Event::Text(t) => {
+                    text.push_str(&t.xml10_content());
+                    continue;
+                }
+                Event::CData(t) => {
+                    text.push_str(&t.xml10_content());
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    text.push(resolve_reference(r).expect("reference"));
+                    continue;
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
+                Event::Start(e) | Event::Empty(e) => {
+                    let attrs: Vec<String> = e
+                        .attributes()
+                        .map(|a| {
+                            let a = a.expect("attribute");
+                            format!("{}={}", a.key.as_ref(), a.value)
+                        })
+                        .collect();
+                    let close = if matches!(event, Event::Empty(_)) {
+                        "/"
+                    } else {
+                        ""
+                    };
+                    let name = e.local_name();
+                    Some(format!("<{} {}{close}>", name.as_ref(), attrs.join(" ")))
+                }
+                Event::End(_) => Some("</>".to_string()),
+                Event::Eof => None,
+                Event::DocType(_) => panic!("no DOCTYPE is generated"),
+            };
+            if !text.is_empty() {
+                out.push(format!("T{text:?}"));
+                text.clear();
+            }
+            match tag {
+                Some(t) => out.push(t),
+                None => return out,
+            }
+        }
+    }
+
+    /// A well-formed document of random elements (some prefixed, some
+    /// empty), attributes (quotes and `>` inside values), text with
+    /// references and line ends, comments, CDATA and processing instructions.
+    fn random_document(seed: u64) -> String {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut pick = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        const NAMES: [&str; 5] = ["a", "x:b", "row", "c", "t"];
+        const VALUES: [&str; 6] = [
+            "\"1\"",
+            "'a>b'",
+            "\"it's\"",
+            "'say \"hi\"'",
+            "\"&amp;&#65;\"",
+            "\" \"",
+        ];
+        const TEXTS: [&str; 9] = [
+            "plain",
+            " ",
+            "a &amp; b &lt;c&gt;",
+            "&#65;&#x42;&#x65E5;",
+            "line\r\nend",
+            "cr\ronly",
+            "é ü 日本",
+            ">",
+            "&quot;&apos;",
+        ];
+        const OTHER: [&str; 3] = [
+            "<!-- note <x> & -->",
+            "<![CDATA[<raw> & ]]]]>",
+            "<?pi some data?>",
+        ];
+        fn element(out: &mut String, depth: usize, pick: &mut dyn FnMut(usize) -> usize) {
+            let name = NAMES[pick(NAMES.len())];
+            out.push('<');
+            out.push_str(name);
+            for i in 0..pick(4) {
+                out.push_str(&format!(" k{i}={}", VALUES[pick(VALUES.len())]));
+            }
+            if depth > 3 || pick(5) == 0 {
+                out.push_str(if pick(2) == 0 { "/>" } else { " />" });
+                return;
+            }
+            out.push('>');
+            for _ in 0..pick(5) {
+                match pick(6) {
+                    0 | 1 => element(out, depth + 1, pick),
+                    2 => out.push_str(OTHER[pick(OTHER.len())]),
+                    _ => out.push_str(TEXTS[pick(TEXTS.len())]),
+                }
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        let mut out = String::new();
+        if pick(2) == 0 {
+            out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        }
+        out.push_str("<root>");
+        element(&mut out, 0, &mut pick);
+        out.push_str("</root>");
+        out
+    }
+
+    #[test]
+    fn the_scanner_reads_as_quick_xml_does_wherever_chunks_end() {
+        for seed in 0..300 {
+            let doc = random_document(seed);
+            let want = quick(&doc);
+            for step in [1, 2, 3, 5, 8, 64, 1 << 16] {
+                let got = scanned(doc.as_bytes(), step).unwrap_or_else(|e| panic!("{e}\n{doc}"));
+                assert_eq!(got, want, "step {step}\n{doc}");
+            }
+            // A byte order mark is passed over.
+            let bom = [b"\xEF\xBB\xBF".as_slice(), doc.as_bytes()].concat();
+            assert_eq!(scanned(&bom, 7).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn the_scanner_refuses_what_is_not_well_formed() {
+        for seed in 0..40 {
+            let doc = random_document(seed);
+            let root = doc.find("<root>").unwrap();
+            // Every cut inside the root element is an error, never a panic.
+            for cut in root + 1..doc.len() {
+                assert!(
+                    scanned(&doc.as_bytes()[..cut], 3).is_err(),
+                    "cut at {cut}:\n{doc}"
+                );
+            }
+        }
+        for (doc, what) in [
+            ("<!DOCTYPE r [<!ENTITY e \"x\">]><r>&e;</r>", "DOCTYPE"),
+            ("<r><a></b></r>", "closes <a> with </b>"),
+            ("<r></r></r>", "not open"),
+            ("<r>&bomb;</r>", "undefined entity"),
+            ("<r>&#0;</r>", "not a valid character reference"),
+            ("<r>a & b</r>", "starts no reference"),
+            ("<r><!x></r>", "no comment or CDATA"),
+            ("<r>< a/></r>", "starts no tag"),
+            ("\u{FEFF}<r/>", ""),
+        ] {
+            let err = scanned(doc.as_bytes(), 2).err();
+            match err {
+                Some(e) => assert!(
+                    !what.is_empty() && e.to_string().contains(what),
+                    "{doc}: {e}"
+                ),
+                None => assert!(what.is_empty(), "{doc} read"),
+            }
+        }
+        let utf16: Vec<u8> = [0xFF, 0xFE, b'<', 0, b'r', 0, b'/', 0, b'>', 0].to_vec();
+        let err = scanned(&utf16, 4).expect_err("UTF-16");
+        assert!(err.to_string().contains("UTF-16"), "{err}");
+        let err = scanned(b"<r>\xFF\xFE</r>", 4).expect_err("not UTF-8");
+        assert!(err.to_string().contains("not UTF-8"), "{err}");
     }
 }
