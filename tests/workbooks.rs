@@ -491,3 +491,34 @@ fn a_damaged_sheet_part_is_an_error_naming_it() {
         "{error}"
     );
 }
+
+#[test]
+fn the_instructions_sheet_names_the_version_when_the_header_cannot() {
+    // Fields every template has: the header alone names no version.
+    let rec = Rec::new(&[
+        ("DisplayName", "acme"),
+        ("Territory", "US"),
+        ("WorkType", "Movie"),
+        ("EntryType", "Full Extract"),
+        ("LicenseType", "SVOD"),
+        ("FormatProfile", "HD"),
+    ]);
+    let mut wb = Workbook::new();
+    movies_sheet(&mut wb, "Movies", &[rec]);
+    let faq = wb.add_worksheet();
+    faq.set_name("General Instructions and FAQ").unwrap();
+    faq.write_string(0, 0, "EMA Avails").unwrap();
+    // The label, an empty cell, then the version (as the 1.7.2 template).
+    faq.write_string(6, 1, "Template Version:").unwrap();
+    faq.write_string(6, 3, "v1.7.2").unwrap();
+    let (_, report, stderr) = check_bytes(&wb.save_to_buffer().unwrap(), "t.xlsx", "ema");
+    assert_eq!(report["files"][0]["template_version"], "1.7.2", "{stderr}");
+    let used = one(&report, "AVC001");
+    assert!(
+        used["message"]
+            .as_str()
+            .unwrap()
+            .contains("the instructions sheet names template version `v1.7.2`"),
+        "{used}"
+    );
+}

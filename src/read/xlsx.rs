@@ -216,11 +216,6 @@ impl Package {
         &self.shared
     }
 
-    /// The number format class of cell format `style` (a cell's `s`).
-    pub fn format_class(&self, style: usize) -> FormatClass {
-        self.formats.get(style).copied().unwrap_or_default()
-    }
-
     /// Streams the cells of worksheet `sheet` (an index into [`Package::sheets`]).
     pub fn cells(&mut self, sheet: usize) -> Result<SheetCells<'_>> {
         let Package {
@@ -235,19 +230,31 @@ impl Package {
     }
 
     /// The merged ranges of worksheet `sheet`. `<mergeCells>` follows the
-    /// cells, so this reads the sheet's part once more; a part without the
-    /// word `mergeCell` (most) is only inflated and searched, not parsed.
+    /// cells, so this inflates the sheet's part once more, keeps only what
+    /// follows `</sheetData>` (a few elements) and parses that when it
+    /// mentions `mergeCell`.
     pub fn merged_ranges(&mut self, sheet: usize) -> Result<Vec<MergedRange>> {
         let (part, mut entry) = sheet_entry(&mut self.zip, &self.sheets, sheet)?;
-        if !contains_word(&mut entry, b"mergeCell").map_err(|e| read_error(&part, &e))? {
+        let tail = after_sheet_data(&mut entry).map_err(|e| XlsxError::new(&part, e))?;
+        let Some(tail) = tail.filter(|t| memchr::memmem::find(t, b"mergeCell").is_some()) else {
             return Ok(Vec::new());
-        }
-        drop(entry);
-        let (part, entry) = sheet_entry(&mut self.zip, &self.sheets, sheet)?;
-        let mut xml = Xml::new(&part, BufReader::with_capacity(BUF_BYTES, entry));
+        };
+        let text = std::str::from_utf8(&tail)
+            .map_err(|_| XlsxError::new(&part, "has text that is not UTF-8 after its cells"))?;
+        let mut reader = Reader::from_str(text);
+        let cfg = reader.config_mut();
+        cfg.trim_text(false);
+        // The tail starts inside <worksheet>: its end tag closes nothing seen.
+        cfg.allow_unmatched_ends = true;
         let mut out = Vec::new();
         loop {
-            match xml.next()? {
+            let event = reader.read_event().map_err(|e| {
+                XlsxError::new(
+                    &part,
+                    format!("is not well-formed XML after its cells ({e})"),
+                )
+            })?;
+            match event {
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {
                     // A malformed ref is skipped: merges only inform messages.
                     if let Some(range) =
@@ -262,6 +269,89 @@ impl Package {
         }
         Ok(out)
     }
+}
+
+/// What follows the worksheet's `</sheetData>` (or `<sheetData/>`) in
+/// `entry`, read in chunks; `None` when the part has no sheet data.
+fn after_sheet_data(entry: &mut impl Read) -> std::result::Result<Option<Vec<u8>>, String> {
+    // Longest tag looked for, with a namespace prefix and spaces.
+    const OVERLAP: usize = 64;
+    let mut chunk = vec![0u8; BUF_BYTES];
+    // Until the end of the sheet data is found: the last bytes read, for a
+    // tag cut by a chunk's end; then everything after it.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut tail: Option<Vec<u8>> = None;
+    loop {
+        let n = match entry.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("cannot be inflated ({e})")),
+        };
+        let data = &chunk[..n];
+        match &mut tail {
+            Some(tail) => {
+                let from = tail.len().saturating_sub(OVERLAP);
+                tail.extend_from_slice(data);
+                if let Some(end) = sheet_data_end(&tail[from..]) {
+                    tail.drain(..from + end);
+                }
+                if tail.len() > MAX_EVENT_BYTES {
+                    return Err(format!(
+                        "has more than {MAX_EVENT_BYTES} bytes after its cells; the file is malformed or hostile"
+                    ));
+                }
+            }
+            None => {
+                let joint_len = carry.len();
+                carry.extend_from_slice(&data[..n.min(OVERLAP)]);
+                let end = sheet_data_end(data)
+                    .or_else(|| sheet_data_end(&carry).and_then(|e| e.checked_sub(joint_len)));
+                if let Some(end) = end {
+                    tail = Some(data[end..].to_vec());
+                }
+                // The last bytes of all read so far.
+                if n >= OVERLAP {
+                    carry.clear();
+                    carry.extend_from_slice(&data[n - OVERLAP..]);
+                } else {
+                    carry.drain(..carry.len().saturating_sub(OVERLAP));
+                }
+            }
+        }
+    }
+    Ok(tail)
+}
+
+/// Where the last `</sheetData>` or `<sheetData/>` in `text` ends (a
+/// namespace prefix and spaces allowed).
+fn sheet_data_end(text: &[u8]) -> Option<usize> {
+    let name = b"sheetData";
+    let mut last = None;
+    for at in memchr::memmem::find_iter(text, name) {
+        // Back over a prefix (`x:`) to the `<` or `</`.
+        let mut start = at;
+        if start > 0 && text[start - 1] == b':' {
+            start -= 1;
+            while start > 0 && text[start - 1].is_ascii_alphanumeric() {
+                start -= 1;
+            }
+        }
+        let closing = text[..start].ends_with(b"</");
+        if !closing && !text[..start].ends_with(b"<") {
+            continue;
+        }
+        let mut end = at + name.len();
+        while text.get(end).is_some_and(u8::is_ascii_whitespace) {
+            end += 1;
+        }
+        match (closing, text.get(end), text.get(end + 1)) {
+            (true, Some(b'>'), _) => last = Some(end + 1),
+            (false, Some(b'/'), Some(b'>')) => last = Some(end + 2),
+            _ => {}
+        }
+    }
+    last
 }
 
 /// The zip entry of sheet `sheet`, with its part name.
@@ -282,34 +372,6 @@ fn sheet_entry<'z>(
     match open_entry(zip, &part)? {
         Some(entry) => Ok((part, entry)),
         None => Err(XlsxError::new(&part, "is missing from the package")),
-    }
-}
-
-fn read_error(part: &str, e: &io::Error) -> XlsxError {
-    XlsxError::new(part, format!("cannot be inflated ({e})"))
-}
-
-/// True when `word` occurs in the inflated `entry` (read in chunks).
-fn contains_word(entry: &mut impl Read, word: &[u8]) -> io::Result<bool> {
-    let finder = memchr::memmem::Finder::new(word);
-    let mut buf = vec![0u8; BUF_BYTES];
-    let mut kept = 0;
-    loop {
-        let n = match entry.read(&mut buf[kept..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if n == 0 {
-            return Ok(false);
-        }
-        let end = kept + n;
-        if finder.find(&buf[..end]).is_some() {
-            return Ok(true);
-        }
-        // Keep a tail shorter than the word: it may continue in the next chunk.
-        kept = (word.len() - 1).min(end);
-        buf.copy_within(end - kept..end, 0);
     }
 }
 
@@ -2739,11 +2801,34 @@ mod tests {
     }
 
     #[test]
-    fn the_word_search_finds_a_word_across_chunks() {
-        let mut text = vec![b' '; BUF_BYTES - 4];
-        text.extend_from_slice(b"<mergeCell ref=\"A1:B1\"/>");
-        assert!(contains_word(&mut &text[..], b"mergeCell").unwrap());
-        assert!(!contains_word(&mut &text[..BUF_BYTES], b"mergeCell").unwrap());
+    fn the_end_of_the_sheet_data_is_found_across_chunks() {
+        assert_eq!(sheet_data_end(b"<row/></sheetData><m/>"), Some(18));
+        assert_eq!(sheet_data_end(b"</x:sheetData >"), Some(15));
+        assert_eq!(sheet_data_end(b"<sheetData/>"), Some(12));
+        assert_eq!(sheet_data_end(b"<sheetData>"), None);
+        assert_eq!(sheet_data_end(b"<t>sheetData</t>"), None);
+        for cut in [BUF_BYTES - 14, BUF_BYTES - 5, BUF_BYTES] {
+            let mut part = vec![b' '; cut];
+            part.extend_from_slice(
+                b"</sheetData><mergeCells><mergeCell ref=\"A1:B1\"/></mergeCells>",
+            );
+            let tail = after_sheet_data(&mut &part[..]).unwrap().unwrap();
+            assert!(
+                tail.starts_with(b"<mergeCells>"),
+                "{}",
+                String::from_utf8_lossy(&tail)
+            );
+        }
+        assert_eq!(after_sheet_data(&mut &b"<worksheet/>"[..]).unwrap(), None);
+        let part = b"<worksheet><sheetData><row/></x:sheetData><mergeCells/></worksheet>";
+        for step in 1..12 {
+            let tail = after_sheet_data(&mut Trickle { data: part, step }).unwrap();
+            assert_eq!(
+                tail.as_deref(),
+                Some(&b"<mergeCells/></worksheet>"[..]),
+                "step {step}"
+            );
+        }
     }
 
     #[test]
