@@ -93,11 +93,15 @@ trait RowSource {
     ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String>;
 }
 
-/// .xls, .xlsb, .ods: calamine materialises each sheet as a range. Dates
-/// come as calamine classes them: the number format's code is not given,
-/// so a date-time format cannot be told from a date format, and a serial
-/// date is read as a date when it is a whole day and as a date-time when it
-/// has a time of day (a date-time format at midnight reads as a date).
+/// .xls, .xlsb, .ods: calamine materialises each sheet as a range.
+///
+/// What cannot be known through it: for .xls and .xlsb a date cell comes
+/// as a serial flagged date-or-duration, without its number format's code,
+/// so a date-time format cannot be told from a date format; a whole-day
+/// serial reads as a date and one with a time of day as a date-time (a
+/// date-time format at midnight reads as a date). .ods dates come as ISO
+/// text, and a time part makes a date-time. No reader here says which rows
+/// are hidden or which cells are merged.
 struct Ranged<R>(R);
 
 impl<R> Ranged<R>

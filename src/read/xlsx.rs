@@ -1,5 +1,5 @@
-//! .xlsx workbooks, read straight from their Office Open XML package (the
-//! `zip` crate for the package, quick-xml for its parts):
+//! .xlsx workbooks, read straight from their Office Open XML package with
+//! the `zip` crate:
 //! * `xl/workbook.xml`: the sheets in order with their `state`, and
 //!   `workbookPr date1904`; its relationships give each sheet's part;
 //! * `xl/sharedStrings.xml`: the shared-string table;
@@ -7,6 +7,11 @@
 //!   number, text, date, date-time, time of day or elapsed time;
 //! * a worksheet's `<sheetData>`, streamed cell by cell from its zip entry
 //!   (never inflated whole), and its `<mergeCells>`.
+//!
+//! The small structural parts (workbook, relationships, styles, what
+//! follows a sheet's cells) are parsed with quick-xml; the big regular ones
+//! (the cells, the shared strings) with [`Scanner`], a chunked tokenizer
+//! that costs a fraction of quick-xml's per-event price.
 //!
 //! `<dimension>` is ignored: cells carry their own positions (or follow the
 //! previous one). Hostile parts are refused, never expanded: a DOCTYPE, an
@@ -81,7 +86,7 @@ pub enum SheetState {
     /// Shown (no `state`, or `state="visible"`).
     #[default]
     Visible,
-    /// `state="hidden"`: unhidden from Excel's menu.
+    /// `state="hidden"`: shown again from Excel's Unhide menu.
     Hidden,
     /// `state="veryHidden"`: only a macro can show it.
     VeryHidden,
@@ -96,8 +101,9 @@ pub struct SheetEntry {
     pub state: SheetState,
     /// A worksheet (cells), not a chartsheet, dialog sheet or macro sheet.
     pub is_worksheet: bool,
-    /// The sheet's part in the package, when its relationship names one.
-    part: Option<String>,
+    /// The sheet's part in the package, or, when no relationship names
+    /// one, the relationships part that should.
+    part: std::result::Result<String, String>,
 }
 
 /// What a cell's number format shows a number as (ECMA-376 §18.8.30/31).
@@ -180,7 +186,9 @@ impl Package {
                     // A sheet without a relationship is read as a worksheet
                     // so the error names its missing part.
                     is_worksheet: rel.is_none_or(|r| r.kind == "worksheet"),
-                    part: rel.map(|r| r.target.clone()),
+                    part: rel
+                        .map(|r| r.target.clone())
+                        .ok_or_else(|| rels_part(&workbook)),
                 }
             })
             .collect();
@@ -363,11 +371,14 @@ fn sheet_entry<'z>(
     let Some(s) = sheets.get(sheet) else {
         return Err(XlsxError::new("", format!("has no sheet {sheet}")));
     };
-    let Some(part) = s.part.clone() else {
-        return Err(XlsxError::new(
-            "xl/_rels/workbook.xml.rels",
-            format!("has no relationship for sheet `{}`", s.name),
-        ));
+    let part = match &s.part {
+        Ok(part) => part.clone(),
+        Err(rels) => {
+            return Err(XlsxError::new(
+                rels,
+                format!("has no relationship for sheet `{}`", s.name),
+            ));
+        }
     };
     match open_entry(zip, &part)? {
         Some(entry) => Ok((part, entry)),
@@ -412,15 +423,18 @@ struct Relationship {
     target: String,
 }
 
-/// The relationships of `part` (from `dir/_rels/name.rels`).
+/// The relationships part of `part` (`dir/_rels/name.rels`).
+fn rels_part(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/_rels/{name}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// The relationships of `part`.
 fn relationships(zip: &mut Zip, part: &str) -> Result<Vec<Relationship>> {
-    let (dir, name) = part.rsplit_once('/').unwrap_or(("", part));
-    let rels = if dir.is_empty() {
-        format!("_rels/{name}.rels")
-    } else {
-        format!("{dir}/_rels/{name}.rels")
-    };
-    read_rels(zip, &rels, dir)
+    let dir = part.rsplit_once('/').map_or("", |(dir, _)| dir);
+    read_rels(zip, &rels_part(part), dir)
 }
 
 fn read_rels(zip: &mut Zip, rels: &str, dir: &str) -> Result<Vec<Relationship>> {
@@ -484,15 +498,18 @@ fn read_workbook(zip: &mut Zip, part: &str) -> Result<(Vec<ListedSheet>, bool)> 
     let mut xml = Xml::new(part, BufReader::new(entry));
     let mut sheets = Vec::new();
     let mut date1904 = false;
+    let mut in_sheets = false;
     loop {
         match xml.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "sheets" => in_sheets = true,
+            Event::End(e) if e.local_name().as_ref() == "sheets" => in_sheets = false,
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "workbookPr" => {
                     date1904 = attr(&e, "date1904")
                         .map_err(|m| XlsxError::new(part, m))?
                         .is_some_and(|v| is_true(&v));
                 }
-                "sheet" => {
+                "sheet" if in_sheets => {
                     let at = |k| attr(&e, k).map_err(|m| XlsxError::new(part, m));
                     let Some(name) = at("name")? else {
                         return Err(XlsxError::new(part, "has a <sheet> without a name"));
