@@ -2219,7 +2219,7 @@ mod tests {
     use std::io::{Read, Write};
 
     /// The package with part `name` replaced by `edit` of its text.
-    fn edit(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    fn edit(bytes: &[u8], name: &str, mut edit: impl FnMut(&str) -> String) -> Vec<u8> {
         let mut zin = ZipArchive::new(Cursor::new(bytes)).expect("zip");
         let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default();
@@ -3225,5 +3225,74 @@ mod tests {
         assert!(err.to_string().contains("UTF-16"), "{err}");
         let err = scanned(b"<r>\xFF\xFE</r>", 4).expect_err("not UTF-8");
         assert!(err.to_string().contains("not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn damaged_parts_are_errors_or_read_never_a_panic() {
+        let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        let base = book(|ws| {
+            for r in 0..20 {
+                ws.write_string(r, 0, format!("title {r} & co")).unwrap();
+                ws.write_number_with_format(r, 1, 45_000.5 + f64::from(r), &date)
+                    .unwrap();
+                ws.write_formula(r, 2, Formula::new("=A1&B1").set_result("x"))
+                    .unwrap();
+                ws.write_boolean(r, 3, r % 2 == 0).unwrap();
+            }
+            ws.merge_range(21, 0, 22, 3, "merged", &Format::new())
+                .unwrap();
+        });
+        const PIECES: [&str; 12] = [
+            "<",
+            ">",
+            "/>",
+            "&",
+            "&amp;",
+            "\"",
+            "<c r=\"ZZZZ1\">",
+            "<row r=\"0\">",
+            "</row>",
+            "<f t=\"shared\" si=\"4294967295\"/>",
+            "<![CDATA[",
+            "\u{FFFD}",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut pick = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for round in 0..200 {
+            let name = if round % 3 == 0 {
+                "xl/sharedStrings.xml"
+            } else {
+                "xl/worksheets/sheet1.xml"
+            };
+            let damaged = edit(&base, name, |s| {
+                let mut s = s.to_string();
+                for _ in 0..1 + pick(3) {
+                    let mut at = pick(s.len());
+                    while !s.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    if pick(2) == 0 && at < s.len() {
+                        let mut end = (at + 1 + pick(40)).min(s.len());
+                        while !s.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        s.replace_range(at..end, "");
+                    } else {
+                        s.insert_str(at, PIECES[pick(PIECES.len())]);
+                    }
+                }
+                s
+            });
+            // An error or cells: both fine; a panic fails the test.
+            let _ = sheet_cells(damaged.clone(), 0);
+            if let Ok(mut pkg) = Package::open(damaged) {
+                let _ = pkg.merged_ranges(0);
+            }
+        }
     }
 }
