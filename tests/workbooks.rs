@@ -522,3 +522,107 @@ fn the_instructions_sheet_names_the_version_when_the_header_cannot() {
         "{used}"
     );
 }
+
+/// A one-table OpenDocument spreadsheet of rows of `(attributes, text)` cells.
+fn ods(rows: &[Vec<(&str, &str)>]) -> Vec<u8> {
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for (attrs, text) in row {
+            table.push_str(&format!(
+                "<table:table-cell {attrs}><text:p>{text}</text:p></table:table-cell>"
+            ));
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            r#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+            r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" "#,
+            r#"xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">"#,
+            r#"<office:body><office:spreadsheet><table:table table:name="Movies">{}</table:table>"#,
+            r#"</office:spreadsheet></office:body></office:document-content>"#
+        ),
+        table
+    );
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    out.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    out.write_all(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            r#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">"#,
+            r#"<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>"#,
+            r#"<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>"#,
+            r#"</manifest:manifest>"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    out.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_formulas_and_date_times() {
+    let rec = movies_1_7_3();
+    let fields = rec.fields();
+    let mut rows: Vec<Vec<(&str, &str)>> = vec![
+        fields
+            .iter()
+            .map(|_| (r#"office:value-type="string""#, "AvailTrans"))
+            .collect(),
+        fields
+            .iter()
+            .map(|f| (r#"office:value-type="string""#, f.as_str()))
+            .collect(),
+        vec![(r#"office:value-type="string""#, "// note")],
+    ];
+    let values = rec.values_for(&fields);
+    let mut data: Vec<(&str, &str)> = values
+        .iter()
+        .map(|v| (r#"office:value-type="string""#, v.as_str()))
+        .collect();
+    let (start, caption) = (
+        col(&fields, "Start") as usize,
+        col(&fields, "CaptionIncluded") as usize,
+    );
+    data[start] = (
+        r#"office:value-type="date" office:date-value="2030-01-01T00:00:00""#,
+        "01/01/30 00:00",
+    );
+    // How LibreOffice saves an Excel boolean.
+    data[caption] = (
+        r#"table:formula="of:=TRUE()" office:value-type="boolean" office:boolean-value="true""#,
+        "TRUE",
+    );
+    rows.push(data);
+    let bytes = ods(&rows);
+    let out = read(bytes.clone());
+    let row = first_row(&out);
+    assert_eq!(
+        cell(row, start as u16),
+        ("2030-01-01T00:00:00".into(), CellKind::DateTime, None)
+    );
+    assert_eq!(
+        cell(row, caption as u16),
+        ("TRUE".into(), CellKind::Boolean, Some("TRUE()".into()))
+    );
+    let (_, report, _) = check_bytes(&bytes, "t.ods", "ema");
+    let formula = one(&report, "EMA011");
+    assert_eq!(
+        formula["message"],
+        "cell holds the formula `=TRUE()` (shown as `TRUE`)"
+    );
+}

@@ -571,3 +571,44 @@ pub fn render(d: &Data) -> Option<(String, CellKind)> {
         Data::Error(e) => (format!("{e}"), CellKind::Error),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ods_formulas_lose_their_namespace_and_equals_sign() {
+        assert_eq!(formula_text("of:=TRUE()"), "TRUE()");
+        assert_eq!(formula_text("of:=[.A1]+1"), "[.A1]+1");
+        assert_eq!(formula_text("SUM(A1:A2)"), "SUM(A1:A2)");
+    }
+
+    #[test]
+    fn ods_times_and_dates() {
+        assert_eq!(
+            iso_duration_clock("PT12H30M00S").as_deref(),
+            Some("12:30:00")
+        );
+        assert_eq!(
+            iso_duration_clock("PT01H02M03.6S").as_deref(),
+            Some("01:02:04")
+        );
+        assert_eq!(iso_duration_clock("P1DT2H").as_deref(), Some("26:00:00"));
+        assert_eq!(iso_duration_clock("-PT1H").as_deref(), Some("-01:00:00"));
+        assert_eq!(iso_duration_clock("12:30"), None);
+        assert_eq!(iso_duration_clock("PT1X"), None);
+        let shown = |d: Data| render(&d).unwrap();
+        assert_eq!(
+            shown(Data::DurationIso("PT23H59M00S".into())),
+            ("23:59:00".into(), CellKind::Time)
+        );
+        assert_eq!(
+            shown(Data::DateTimeIso("2027-04-01T00:00:00".into())),
+            ("2027-04-01T00:00:00".into(), CellKind::DateTime)
+        );
+        assert_eq!(
+            shown(Data::DateTimeIso("2027-04-01".into())),
+            ("2027-04-01".into(), CellKind::Date)
+        );
+    }
+}
