@@ -34,7 +34,8 @@ fn main() {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .chain(f.get("required_unless").filter(|c| !c.is_null()));
+                .chain(f.get("required_unless").filter(|c| !c.is_null()))
+                .chain(f.get("decimal_when").filter(|c| !c.is_null()));
             for c in conditions {
                 referenced.insert(c["field"].as_str().expect("condition field").to_string());
             }

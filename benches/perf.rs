@@ -10,7 +10,10 @@
 //! - `availcheck check --format json` of the same file, as a whole process
 //!   (for XML also the CPU time of all its threads, for MB/s per core);
 //! - a batch: 200 workbooks of 300 rows in one folder, checked in one call,
-//!   against one workbook holding all 60,000 rows.
+//!   against one workbook holding all 60,000 rows;
+//! - the reports for people of the 60,000-row workbook: `--format html`
+//!   (time, memory and the page's size) and `--annotate`, against `--format
+//!   json`.
 //!
 //! The commands of one row take turns, AVAILCHECK_BENCH_REPEAT rounds
 //! (default 5), and each time shown is that command's fastest run.
@@ -147,6 +150,20 @@ fn availcheck(path: &Path) -> Command {
     c
 }
 
+/// `availcheck check` of `path` writing `--format FORMAT` to `out`, plus `extra`.
+fn availcheck_to(path: &Path, format: &str, out: &Path, extra: &[&Path]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_availcheck"));
+    c.arg("check")
+        .args(&CHECK_ARGS[2..])
+        .args(["--format", format, "-o"])
+        .arg(out)
+        .arg(path);
+    for e in extra {
+        c.arg("--annotate").arg(e);
+    }
+    c
+}
+
 fn ensure(kind: generate::Kind, rows: usize, path: &Path) {
     if !path.exists() {
         generate::write(kind, rows, SEED, path.to_str().expect("utf-8 path")).expect("generate");
@@ -268,5 +285,29 @@ fn main() {
         single.secs,
         single.max_rss_mb,
         folder.secs / single.secs
+    );
+
+    println!("\nReports of the 60,000-row workbook");
+    let json_out = dir.join("report-60000.json");
+    let html_out = dir.join("report-60000.html");
+    let annotated = dir.join("annotated-60000.xlsx");
+    let [json, html, annotate] = measure([
+        availcheck_to(&one, "json", &json_out, &[]),
+        availcheck_to(&one, "html", &html_out, &[]),
+        availcheck_to(&one, "json", &json_out, &[&annotated]),
+    ]);
+    println!(
+        "json: {:.2} s, {:.0} MB, {:.1} MB file; html: {:.2} s, {:.0} MB, {:.1} MB page; \
+         json and --annotate: {:.2} s, {:.0} MB, {:.1} MB copy ({:.1} MB input)",
+        json.secs,
+        json.max_rss_mb,
+        mb(&json_out),
+        html.secs,
+        html.max_rss_mb,
+        mb(&html_out),
+        annotate.secs,
+        annotate.max_rss_mb,
+        mb(&annotated),
+        mb(&one)
     );
 }

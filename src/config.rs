@@ -35,6 +35,9 @@ pub struct Config {
     /// Licensed SVOD reference files (relative to the config file).
     #[serde(default)]
     pub licensed: Vec<PathBuf>,
+    /// Previous deliveries, what Amazon already has (relative to the config file).
+    #[serde(default)]
+    pub previous: Vec<PathBuf>,
     /// Row limit per file (default 60000).
     pub max_rows: Option<usize>,
     /// CPH markers by template family: `1.6`, `1.7.3`, `xml-2.1`, `xml-2.3`.
@@ -124,9 +127,18 @@ pub struct CheckFlags {
     /// title_id,territory,start,end). Repeatable.
     #[arg(long, value_name = "FILE")]
     pub licensed: Vec<PathBuf>,
+    /// The previous delivery: what Amazon already has (any avails file).
+    /// Unchanged live windows are then exempt from the forward-looking
+    /// Start, and a Full Extract that drops a window is an error. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Vec<PathBuf>,
     /// Zone for date-times without offset: UTC or +hh:mm [default: UTC].
     #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub time_zone: Option<String>,
+    /// Check only this sheet of a workbook, as an avails sheet whatever its
+    /// header looks like. Repeatable.
+    #[arg(long = "sheet", value_name = "NAME")]
+    pub sheets: Vec<String>,
 }
 
 /// Everything the flags and the config file decide.
@@ -136,8 +148,12 @@ pub struct Resolved {
     pub settings: Settings,
     /// `--template-version`, when given.
     pub template_version: Option<TemplateVersion>,
+    /// `--sheet` names.
+    pub sheets: Vec<String>,
     /// Licensed SVOD reference files: the config file's, then the flags'.
     pub licensed: Vec<PathBuf>,
+    /// Previous deliveries: the config file's, then the flags'.
+    pub previous: Vec<PathBuf>,
 }
 
 impl CheckFlags {
@@ -246,12 +262,16 @@ impl CheckFlags {
                 flag: "--template-version",
                 message,
             })?;
-        let mut licensed = file.licensed_paths();
+        let mut licensed = file.relative_paths(&file.licensed);
         licensed.extend(self.licensed.iter().cloned());
+        let mut previous = file.relative_paths(&file.previous);
+        previous.extend(self.previous.iter().cloned());
         Ok(Resolved {
             settings: s,
             template_version,
+            sheets: self.sheets.clone(),
             licensed,
+            previous,
         })
     }
 }
@@ -410,15 +430,15 @@ impl Config {
         Ok(m)
     }
 
-    /// Licensed files, resolved against the config file's folder.
-    pub fn licensed_paths(&self) -> Vec<PathBuf> {
+    /// `paths` of this file, resolved against its folder.
+    pub fn relative_paths(&self, paths: &[PathBuf]) -> Vec<PathBuf> {
         let base = self
             .path
             .as_ref()
             .and_then(|p| p.parent())
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        self.licensed
+        paths
             .iter()
             .map(|p| {
                 if p.is_absolute() {

@@ -8,25 +8,23 @@
 //! territory), and hand a [`Report`] to a renderer ([`report`]).
 
 pub mod config;
+pub mod inputs;
 pub mod model;
 pub mod read;
 pub mod report;
 pub mod rules;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::model::{Diagnostic, Severity};
+use crate::model::{Diagnostic, Field, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::rules::{Context, RowFacts, RuleInput, Settings};
-
-/// File extensions picked up when a directory is given.
-pub const AVAILS_EXTENSIONS: [&str; 6] = ["xlsx", "xls", "xlsb", "ods", "csv", "xml"];
+use crate::rules::{Context, RowFacts, RuleInput, Settings, Stats};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +37,10 @@ pub struct CheckOptions {
     pub settings: Settings,
     /// Reference files of Licensed SVOD windows (`--licensed`).
     pub licensed: Vec<PathBuf>,
+    /// Files the run writes (`-o`): never read as inputs.
+    pub outputs: Vec<PathBuf>,
+    /// What Amazon already has (`--previous`): earlier deliveries.
+    pub previous: Vec<PathBuf>,
     /// Counts files as they finish reading, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
 }
@@ -64,14 +66,17 @@ pub struct FileReport {
     pub infos: usize,
     /// Why the file could not be read, if it could not.
     pub error: Option<String>,
-    /// True for `--licensed` reference files (read for windows, not checked).
-    pub licensed_reference: bool,
+    /// Why the file was read: checked, or a reference file.
+    pub role: Role,
     /// Time spent reading and checking it.
     pub elapsed: Duration,
+    /// The text the file was read from, when its findings point into it by
+    /// byte span (XML), for showing their lines; not serialized.
+    pub source: Option<Arc<model::SourceText>>,
 }
 
 /// Everything a renderer needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Report {
     /// One entry per input file, in input order.
     pub files: Vec<FileReport>,
@@ -79,6 +84,78 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Wall time of the whole check.
     pub elapsed: Duration,
+    /// CPH windows exempt from the forward-looking Start because the
+    /// previous delivery has them (`None` without `--previous`).
+    pub exempt_windows: Option<usize>,
+    /// Licensed SVOD windows compared with CPH windows (`None` when the run
+    /// had none to compare).
+    pub licensed_compared: Option<usize>,
+    /// The settings the files were checked with.
+    pub settings: Settings,
+    /// The windows of the checked and `--licensed` files, for reports that
+    /// draw them (not part of the JSON contract).
+    pub windows: Windows,
+}
+
+/// The rows of the checked and `--licensed` files that have a window: a
+/// title, a territory, and an End that is a date, a date-time or a
+/// condition (open).
+#[derive(Debug, Clone, Default)]
+pub struct Windows {
+    /// The sheets the rows are on.
+    pub sheets: Vec<WindowSheet>,
+    /// One entry per row, in file, sheet and row order.
+    pub rows: Vec<WindowRow>,
+}
+
+/// A sheet (or XML document) holding windows.
+#[derive(Debug, Clone)]
+pub struct WindowSheet {
+    /// Index of its file in [`Report::files`].
+    pub file: usize,
+    /// Sheet name; `None` for XML and CSV.
+    pub sheet: Option<String>,
+    /// Position of the sheet in its workbook.
+    pub index: usize,
+    /// Column letters of Start and End (`None` for XML, or no such column).
+    pub columns: (Option<String>, Option<String>),
+    /// True for XML: rows are the lines of their Transactions.
+    pub xml: bool,
+}
+
+/// One row with a window. Texts share the cells' text (no copy).
+#[derive(Debug, Clone)]
+pub struct WindowRow {
+    /// Index into [`Windows::sheets`].
+    pub sheet: u32,
+    /// 1-based row (XML: the Transaction's line).
+    pub row: u32,
+    /// The title id cell's text ([`model::Avail::title_id`]), untrimmed.
+    pub title: model::Text,
+    /// Territories covered (Territory items minus TerritoryExclusion).
+    pub territories: Box<[Box<str>]>,
+    /// TerritoryExclusion items, which matter for a `ZZ` row.
+    pub excluded: Box<[Box<str>]>,
+    /// Lane: CPH, Licensed SVOD or another LicenseType.
+    pub lane: model::time::Lane,
+    /// LicenseType as written.
+    pub kind: model::Text,
+    /// Windows of one offer must be discrete (CPH006); `None` for
+    /// `--licensed` rows.
+    pub offer: Option<u32>,
+    /// Start instant; `None` when it is a condition or empty.
+    pub start: Option<chrono::DateTime<chrono::Utc>>,
+    /// End instant; `None` when open-ended.
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start and End as written.
+    pub written: (model::Text, model::Text),
+}
+
+impl WindowRow {
+    /// The title id, trimmed.
+    pub fn title(&self) -> &str {
+        self.title.trim()
+    }
 }
 
 impl Report {
@@ -94,7 +171,7 @@ impl Report {
     pub fn rows(&self) -> usize {
         self.files
             .iter()
-            .filter(|f| !f.licensed_reference)
+            .filter(|f| f.role == Role::Checked)
             .map(|f| f.rows)
             .sum()
     }
@@ -102,55 +179,6 @@ impl Report {
     /// True when some input could not be read.
     pub fn has_unreadable(&self) -> bool {
         self.files.iter().any(|f| f.error.is_some())
-    }
-}
-
-/// Lists the files to check: given files as they are, directories searched
-/// recursively for avails extensions (sorted, so runs are reproducible). A
-/// directory without any is listed itself, so it is reported as unreadable.
-pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(p, &mut found, 0);
-            found.sort();
-            if found.is_empty() {
-                // Reported as unreadable: a folder with nothing to check is a mistake.
-                out.push(p.clone());
-            }
-            out.extend(found);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        let Ok(kind) = e.file_type() else { continue };
-        if kind.is_dir() {
-            walk(&path, out, depth + 1);
-        } else if kind.is_file()
-            && path
-                .extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| AVAILS_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
-            && !path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("~$"))
-        {
-            out.push(path);
-        }
     }
 }
 
@@ -162,15 +190,38 @@ pub struct Loaded {
     pub result: Result<ReadOutput, ReadError>,
     /// Time spent reading.
     pub elapsed: Duration,
-    /// True for `--licensed` reference files.
-    pub licensed_reference: bool,
+    /// Why the file was read.
+    pub role: Role,
+}
+
+/// Why a file was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// An input: checked.
+    #[default]
+    Checked,
+    /// A `--licensed` file: its Licensed SVOD windows, not itself checked.
+    Licensed,
+    /// A `--previous` file: what Amazon already has.
+    Previous,
+}
+
+impl Role {
+    /// The name in the JSON report (`role`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Checked => "checked",
+            Role::Licensed => "licensed",
+            Role::Previous => "previous",
+        }
+    }
 }
 
 fn load(
     paths: &[PathBuf],
     first_index: usize,
     opts: &ReadOptions,
-    licensed: bool,
+    role: Role,
     progress: Option<&AtomicUsize>,
 ) -> Vec<Loaded> {
     paths
@@ -179,10 +230,11 @@ fn load(
         .map(|(i, p)| {
             let t = Instant::now();
             let display = p.display().to_string();
-            let result = if licensed {
-                read::licensed::read_path(p, &display, first_index + i, opts)
-            } else {
-                read::read_path(p, &display, first_index + i, opts)
+            let result = match role {
+                Role::Checked => read::read_path(p, &display, first_index + i, opts),
+                Role::Licensed | Role::Previous => {
+                    read::licensed::read_path(p, &display, first_index + i, opts)
+                }
             };
             if let Some(p) = progress {
                 p.fetch_add(1, Ordering::Relaxed);
@@ -191,7 +243,7 @@ fn load(
                 path: display,
                 result,
                 elapsed: t.elapsed(),
-                licensed_reference: licensed,
+                role,
             }
         })
         .collect()
@@ -201,10 +253,29 @@ fn load(
 /// reported in their [`FileReport`]).
 pub fn check(opts: &CheckOptions) -> Report {
     let started = Instant::now();
-    let inputs = expand_paths(&opts.paths);
+    let references: Vec<PathBuf> = opts
+        .licensed
+        .iter()
+        .chain(&opts.previous)
+        .cloned()
+        .collect();
+    let found = inputs::discover(&opts.paths, &references, &opts.outputs);
+    let inputs = found.checked;
     let progress = opts.progress.as_deref();
     let active = rules::active(opts.settings.profile);
-    let ctx = Context::new(&opts.settings);
+    let stats = Stats::default();
+    // The previous deliveries first: row rules compare with them.
+    let first_previous = inputs.len() + opts.licensed.len();
+    let previous_loaded = load(
+        &opts.previous,
+        first_previous,
+        &opts.read,
+        Role::Previous,
+        progress,
+    );
+    let previous = rules::delivery::Delivery::of_loaded(&previous_loaded, &opts.settings);
+    let mut ctx = Context::new(&opts.settings, &stats);
+    ctx.previous = (!opts.previous.is_empty()).then_some(&previous);
     // Row rules run on chunks of rows while the rest of the file is still
     // being read (readers hand finished chunks to the sink); the checked
     // rows keep only what the set rules read.
@@ -247,13 +318,13 @@ pub fn check(opts: &CheckOptions) -> Report {
             }
             early
         });
-        let mut loaded = load(&inputs, 0, &read, false, progress);
+        let mut loaded = load(&inputs, 0, &read, Role::Checked, progress);
         drop(read); // closes the channel: the checker ends with the last chunk
         loaded.extend(load(
             &opts.licensed,
             inputs.len(),
             &opts.read,
-            true,
+            Role::Licensed,
             progress,
         ));
         (
@@ -271,7 +342,14 @@ pub fn check(opts: &CheckOptions) -> Report {
             }
         }
     }
-    let mut report = check_loaded_with(&loaded, &opts.settings, early);
+    loaded.extend(previous_loaded);
+    let mut report = check_loaded_with(&loaded, &ctx, early);
+    for (i, skipped) in found.skipped.iter().enumerate() {
+        report.diagnostics.push(
+            rules::reader::skipped_file(&skipped.path.display().to_string(), &skipped.reason)
+                .with_order((loaded.len() + i, 0, 0, 0)),
+        );
+    }
     report.elapsed = started.elapsed();
     // Freeing millions of cells takes tens of milliseconds: done on the
     // side while the caller renders the report (inline if no thread starts).
@@ -314,25 +392,40 @@ struct Early {
     facts: HashMap<(usize, usize), Vec<RowFacts>>,
 }
 
-/// Checks inputs that are already read (their position is their file index).
+/// Checks inputs that are already read (their position is their file
+/// index); reference files among them are used as their role says.
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
-    check_loaded_with(loaded, settings, Early::default())
+    let stats = Stats::default();
+    let previous = rules::delivery::Delivery::of_loaded(loaded, settings);
+    let mut ctx = Context::new(settings, &stats);
+    if loaded.iter().any(|l| l.role == Role::Previous) {
+        ctx.previous = Some(&previous);
+    }
+    check_loaded_with(loaded, &ctx, Early::default())
 }
 
 /// [`check_loaded`], given what was found on the sheets whose rows were
 /// checked while they were read.
-fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Report {
+fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Report {
     let started = Instant::now();
-    let ctx = Context::new(settings);
+    let settings = ctx.settings;
     let active = rules::active(settings.profile);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut checked: Vec<&SheetRows> = Vec::new();
     let mut licensed: Vec<&SheetRows> = Vec::new();
+    let mut previous: Vec<&SheetRows> = Vec::new();
     for (index, l) in loaded.iter().enumerate() {
         let Ok(out) = &l.result else { continue };
-        if l.licensed_reference {
-            licensed.extend(out.sheets.iter());
-            continue;
+        match l.role {
+            Role::Licensed => {
+                licensed.extend(out.sheets.iter());
+                continue;
+            }
+            Role::Previous => {
+                previous.extend(out.sheets.iter());
+                continue;
+            }
+            Role::Checked => {}
         }
         for note in &out.notes {
             let sheet_index = note
@@ -356,7 +449,21 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
     }
     for sheet in &checked {
         for rule in &active {
-            rule.check_sheet(sheet, &ctx, &mut diagnostics);
+            rule.check_sheet(sheet, ctx, &mut diagnostics);
+        }
+    }
+    // Licensed windows are read with the checks that place them on a
+    // timeline (territories, dates, error values).
+    let reference_rules: Vec<&dyn rules::Rule> = active
+        .iter()
+        .copied()
+        .filter(|r| r.checks_references())
+        .collect();
+    for sheet in &licensed {
+        let checker = rules::RowChecker::new(&reference_rules, &sheet.info);
+        for row in &sheet.rows {
+            let facts = RowFacts::of(row, settings);
+            checker.check(row, &facts, ctx, &mut diagnostics);
         }
     }
     // Rows of a file that then failed to read are not reported on.
@@ -376,7 +483,7 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
         .zip(known)
         .map(|(s, known)| {
             let Some(facts) = known else {
-                return check_rows(&s.rows, &active, &ctx);
+                return check_rows(&s.rows, &active, ctx);
             };
             debug_assert_eq!(facts.len(), s.rows.len(), "chunks are the sheet's rows");
             if facts.len() == s.rows.len() {
@@ -393,15 +500,21 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
         sheets: &checked,
         facts: &facts,
         licensed: &licensed,
+        previous: &previous,
     };
-    let set_diags: Vec<Diagnostic> = active
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            rule.check_set(&input, &ctx, &mut out);
-            out
-        })
-        .collect();
+    let (set_diags, windows): (Vec<Diagnostic>, Windows) = rayon::join(
+        || {
+            active
+                .par_iter()
+                .flat_map_iter(|rule| {
+                    let mut out = Vec::new();
+                    rule.check_set(&input, ctx, &mut out);
+                    out
+                })
+                .collect()
+        },
+        || collect_windows(&input, settings),
+    );
     diagnostics.extend(set_diags);
     diagnostics.sort_by(|a, b| {
         a.order
@@ -438,8 +551,9 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                     warnings,
                     infos,
                     error: None,
-                    licensed_reference: l.licensed_reference,
+                    role: l.role,
                     elapsed: l.elapsed,
+                    source: out.text.clone(),
                 },
                 Err(e) => FileReport {
                     path: l.path.clone(),
@@ -451,15 +565,133 @@ fn check_loaded_with(loaded: &[Loaded], settings: &Settings, early: Early) -> Re
                     warnings,
                     infos,
                     error: Some(format!("{}: {e}", l.path)),
-                    licensed_reference: l.licensed_reference,
+                    role: l.role,
                     elapsed: l.elapsed,
+                    source: None,
                 },
             }
         })
         .collect();
+    let licensed_windows = settings.profile == rules::Profile::CphSvod
+        && (!licensed.is_empty()
+            || !previous.is_empty()
+            || facts
+                .iter()
+                .flatten()
+                .any(|f| f.class == rules::RowClass::LicensedSvod));
     Report {
         files,
         diagnostics,
         elapsed: started.elapsed(),
+        exempt_windows: ctx.previous.map(|_| {
+            ctx.stats
+                .exempt_windows
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }),
+        licensed_compared: licensed_windows.then(|| {
+            ctx.stats
+                .licensed_compared
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }),
+        settings: settings.clone(),
+        windows,
     }
+}
+
+/// The windows of the checked rows (with their facts) and of the
+/// `--licensed` rows (facts worked out here), for [`Report::windows`].
+fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
+    use model::time::Lane;
+    use rules::{End, RowClass};
+    let mut out = Windows::default();
+    let mut offers: rustc_hash::FxHashMap<(&str, &str, &str), u32> = Default::default();
+    let sources = input
+        .with_facts()
+        .map(|(s, f)| (s, Some(f)))
+        .chain(input.licensed.iter().map(|s| (*s, None)));
+    for (sheet, known) in sources {
+        let info = &sheet.info;
+        let sheet_index = u32::try_from(out.sheets.len()).expect("fewer than 2^32 sheets");
+        let mut used = false;
+        for (i, row) in sheet.rows.iter().enumerate() {
+            let worked_out;
+            let facts = match known {
+                Some(f) => &f[i],
+                None => {
+                    worked_out = RowFacts::of(row, settings);
+                    &worked_out
+                }
+            };
+            let Some(title) = facts.title_cell(row) else {
+                continue;
+            };
+            let end = match facts.end {
+                End::Open => None,
+                End::At(t) => Some(t),
+                End::Unusable => continue,
+            };
+            let territories: Box<[Box<str>]> = facts.territories(row).map(Box::from).collect();
+            if territories.is_empty() {
+                continue;
+            }
+            let reference = known.is_none();
+            let lane = match facts.class {
+                RowClass::Cph => Lane::Cph,
+                RowClass::LicensedSvod => Lane::Licensed,
+                // Reference rows may have no LicenseType: they are licensed.
+                RowClass::Other if reference && !row.has_column(Field::LicenseType) => {
+                    Lane::Licensed
+                }
+                _ => Lane::Other,
+            };
+            let text = |f: Field| row.get(f).map(|c| c.text.clone()).unwrap_or_default();
+            // CPH006's key: licensor, license kind, FormatProfile (title and
+            // territory are the timeline's own).
+            let offer = (!reference && facts.class != RowClass::MisplacedCph).then(|| {
+                let kind = match facts.class {
+                    RowClass::Cph => "SVOD (CPH)",
+                    _ => row.text(Field::LicenseType),
+                };
+                let key = (
+                    row.text(Field::DisplayName),
+                    kind,
+                    row.text(Field::FormatProfile),
+                );
+                let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
+                *offers.entry(key).or_insert(next)
+            });
+            out.rows.push(WindowRow {
+                sheet: sheet_index,
+                row: row.row,
+                title: title.text.clone(),
+                territories,
+                excluded: row
+                    .items(Field::TerritoryExclusion)
+                    .map(|(_, t)| Box::from(t))
+                    .collect(),
+                lane,
+                kind: text(Field::LicenseType),
+                offer,
+                start: facts.start,
+                end,
+                written: (text(Field::Start), text(Field::End)),
+            });
+            used = true;
+        }
+        if used {
+            let letter = |f: Field| {
+                info.column_of(f)
+                    .filter(|_| info.source != model::SourceKind::Xml)
+                    .map(|c| info.columns[c].letter.clone())
+            };
+            out.sheets.push(WindowSheet {
+                file: info.file_index,
+                sheet: info.sheet.clone(),
+                index: info.sheet_index,
+                columns: (letter(Field::Start), letter(Field::End)),
+                xml: info.source == model::SourceKind::Xml,
+            });
+        }
+    }
+    out
 }

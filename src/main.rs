@@ -81,6 +81,13 @@ struct CheckArgs {
     /// on stderr. `-` means stdout. FILE may not be an input.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write a copy of the checked .xlsx workbook in which every cell
+    /// with a finding is filled (red error, amber warning, blue info) and
+    /// commented, with a first sheet "availcheck" listing every finding
+    /// with a link to its cell. Needs exactly one .xlsx input; OUT may not
+    /// be an input, and is written atomically.
+    #[arg(long, value_name = "OUT.xlsx")]
+    annotate: Option<PathBuf>,
     /// Show at most N diagnostics, the first N in file, sheet, row, column
     /// order. Human and github then say "K more not shown"; junit lists at
     /// most N locations (every rule still gets its test case); json, jsonl
@@ -266,21 +273,42 @@ impl Progress {
 
 fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let resolved = args.flags.resolve().map_err(|e| e.to_string())?;
-    let inputs = availcheck::expand_paths(&args.paths);
-    let files = inputs.len() + resolved.licensed.len();
-    if let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") {
-        let read: Vec<PathBuf> = inputs.iter().chain(&resolved.licensed).cloned().collect();
+    let output = args.output.clone().filter(|p| p.as_os_str() != "-");
+    // The output may not be any file the run would read (checked first, so
+    // an avails file named as the output is refused, not skipped).
+    let references: Vec<PathBuf> = resolved
+        .licensed
+        .iter()
+        .chain(&resolved.previous)
+        .cloned()
+        .collect();
+    let inputs = availcheck::inputs::discover(&args.paths, &references, &[]).checked;
+    let files = inputs.len() + references.len();
+    let read: Vec<PathBuf> = inputs.iter().chain(&references).cloned().collect();
+    if let Some(path) = &output {
         report::guard_output(path, &read).map_err(|e| e.to_string())?;
+    }
+    if let Some(path) = &args.annotate {
+        report::guard_output(path, &read).map_err(|e| {
+            e.to_string()
+                .replacen("the report", "the annotated copy", 1)
+        })?;
+        if args.output.as_ref().is_some_and(|o| o == path) {
+            return Err("--annotate and --output name the same file".into());
+        }
     }
     let done = Arc::new(AtomicUsize::new(0));
     let opts = CheckOptions {
         paths: args.paths.clone(),
         read: ReadOptions {
             template_version: resolved.template_version,
+            sheets: resolved.sheets,
             ..Default::default()
         },
         settings: resolved.settings,
         licensed: resolved.licensed,
+        previous: resolved.previous,
+        outputs: output.iter().cloned().collect(),
         progress: Some(Arc::clone(&done)),
     };
     let progress = Progress::start(files, done);
@@ -320,6 +348,21 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         {
             eprintln!("error: cannot write the report: {e}");
             return Ok(ExitCode::from(2));
+        }
+    }
+    if let Some(path) = &args.annotate {
+        match report::annotate::write(&report, path) {
+            Ok(s) => eprintln!(
+                "annotated copy: {} ({} findings, {} cells marked; list on sheet \"{}\")",
+                path.display(),
+                s.findings,
+                s.cells,
+                s.sheet
+            ),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
         }
     }
     if report.has_unreadable() {

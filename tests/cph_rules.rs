@@ -1166,20 +1166,20 @@ fn episodes_without_episode_altid_are_not_duplicates_on_1_6() {
 
 #[test]
 fn cph005_unusable_licensed_reference_rows_are_reported() {
-    // A reference file is not itself checked; a window it cannot compare is
-    // said, not silently dropped.
+    // A reference file's window that cannot be compared is an error (the
+    // conflict check did not run), with what is wrong with its cells.
     let (code, report, _) = check_licensed_csv(format!(
         "title_id,territory,start,end\n{id},US,2027-01-01,2027-13-01\n{id},,2027-01-01,2027-06-01\n",
         id = alid(1)
     ));
-    assert_eq!(code, 0, "warnings only: {report:#}");
+    assert_eq!(code, 1, "{report:#}");
     let skipped: Vec<(String, u64)> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|d| d["code"] == "CPH016")
         .map(|d| {
-            assert_eq!(d["severity"], "warning");
+            assert_eq!(d["severity"], "error");
             (
                 d["location"]["field"].as_str().unwrap().to_string(),
                 d["location"]["row"].as_u64().unwrap(),
@@ -1190,4 +1190,61 @@ fn cph005_unusable_licensed_reference_rows_are_reported() {
         skipped,
         vec![("End".to_string(), 2), ("Territory".to_string(), 3)]
     );
+    let bad_date = one(&report, "EMA008");
+    assert_eq!(bad_date["location"]["cell"], "D2", "{bad_date:#}");
+}
+
+/// Licensed windows are never skipped silently: `us` is compared as US,
+/// `UK` is an error naming GB, an End in a local form is an error with its
+/// cell, and the summary counts the licensed windows compared (before: the
+/// first two were never compared and the third was a warning: exit 0).
+#[test]
+fn licensed_reference_rows_are_read_like_checked_ones() {
+    let (code, report, _) = check_licensed_csv(format!(
+        "title_id,territory,start,end\n{id},us,2025-01-01,Open\n{id},UK,2025-01-01,Open\n{id},US,2025-01-01,30/06/2030\n",
+        id = alid(1)
+    ));
+    assert_eq!(code, 1, "{report:#}");
+    let licensed = |code: &str| -> Vec<(String, String)> {
+        with_code(&report, code)
+            .iter()
+            .map(|d| {
+                (
+                    d["location"]["cell"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // `us` overlaps the CPH window of the same title in US.
+    assert_eq!(licensed("CPH005").len(), 1, "{report:#}");
+    let uk = licensed("EMA005");
+    assert!(
+        uk.iter()
+            .any(|(cell, m)| cell == "B3" && m.contains("`UK`")),
+        "{uk:?}"
+    );
+    assert!(
+        with_code(&report, "EMA005")
+            .iter()
+            .any(|d| d["help"].as_str().unwrap().contains("`GB`")),
+        "{report:#}"
+    );
+    // `us` is read as US, with the same finding a checked file gets.
+    assert!(
+        uk.iter()
+            .any(|(cell, m)| cell == "B2" && m.contains("upper-case"))
+    );
+    let end = licensed("EMA008");
+    assert!(
+        end.iter()
+            .any(|(cell, m)| cell == "D4" && m.contains("`2030-06-30`")),
+        "{end:?}"
+    );
+    assert!(licensed("CPH016").iter().any(|(cell, _)| cell == "D4"));
+    // Only `us` meets a CPH window: UK has none, and the third End is unusable.
+    assert_eq!(report["summary"]["licensed_compared"], 1, "{report:#}");
 }

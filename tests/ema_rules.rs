@@ -528,7 +528,10 @@ fn ema008_dates() {
     let v = with_code(&report, "EMA008");
     assert_eq!(cell(v[0]), "M7");
     assert!(
-        v[0]["message"].as_str().unwrap().contains("joined by `T`"),
+        v[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("local form; write `2026-01-05T10:00:00`"),
         "{:#}",
         v[0]
     );
@@ -544,7 +547,12 @@ fn ema008_dates() {
         "{:#}",
         v[1]
     );
-    assert!(v[2]["message"].as_str().unwrap().contains("slashes"));
+    assert!(
+        v[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("local form; write `2031-01-20`")
+    );
 }
 
 #[test]
@@ -1005,6 +1013,14 @@ fn csv_multiline_value_is_not_an_empty_row() {
         all_diags(&report),
         set(&[
             t("AVC001", "info", None, None, None),
+            // A line break inside a title is itself worth a warning.
+            t(
+                "EMA016",
+                "warning",
+                None,
+                Some(4),
+                Some("TitleDisplayUnlimited")
+            ),
             t("EMA005", "error", None, Some(6), Some("Territory")),
         ])
     );
@@ -1082,4 +1098,193 @@ fn ema014_list_with_another_separator() {
         "{territory:#}"
     );
     assert_eq!(territory["help"], "write `US, GB`");
+}
+
+// ---------------------------------------------------------------- values as the partner sees them
+
+/// An error value is a finding of its own code, never a filled value and
+/// never a second finding on its cell (before: `#N/A` in ContentID passed,
+/// elsewhere it was an ordinary bad value).
+#[test]
+fn ema015_error_values() {
+    let recs = [
+        movies_1_7_3().with(&[("ContentID", "#N/A")]),
+        movies_1_7_3().with(&[("Territory", "#REF!"), ("ALID", "md:alid:org:acme:m2")]),
+        movies_1_7_3().with(&[
+            ("TitleDisplayUnlimited", "#VALUE!"),
+            ("ALID", "md:alid:org:acme:m3"),
+        ]),
+    ];
+    let (code, report) = ema("Movies", &recs);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        set(&[
+            at("EMA015", "error", "Movies", 4, "ContentID"),
+            at("EMA015", "error", "Movies", 5, "Territory"),
+            at("EMA015", "error", "Movies", 6, "TitleDisplayUnlimited"),
+        ]),
+        "{report:#}"
+    );
+    let d = &with_code(&report, "EMA015")[0];
+    assert!(d["message"].as_str().unwrap().contains("`#N/A`"), "{d:#}");
+}
+
+/// Invisible characters: a warning naming the character and where it is,
+/// shown escaped; the value is read without them at the edges, and a value
+/// made only of them is empty (before: `US` + no-break space passed, a
+/// zero-width title counted as filled, and messages showed them invisibly).
+#[test]
+fn ema016_invisible_characters() {
+    let recs = [
+        movies_1_7_3().with(&[("Territory", "US\u{a0}")]),
+        movies_1_7_3().with(&[
+            ("EntryType", "Full\u{200b}Extract"),
+            ("ALID", "md:alid:org:acme:m2"),
+        ]),
+        movies_1_7_3().with(&[
+            ("TitleInternalAlias", "\u{200b}"),
+            ("ALID", "md:alid:org:acme:m3"),
+        ]),
+        movies_1_7_3().with(&[
+            ("TitleDisplayUnlimited", " The Example "),
+            ("ALID", "md:alid:org:acme:m4"),
+        ]),
+    ];
+    let (code, report) = ema("Movies", &recs);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        set(&[
+            at("EMA016", "warning", "Movies", 4, "Territory"),
+            at("EMA016", "warning", "Movies", 5, "EntryType"),
+            at("EMA004", "error", "Movies", 5, "EntryType"),
+            at("EMA003", "error", "Movies", 6, "TitleInternalAlias"),
+            at("EMA016", "warning", "Movies", 7, "TitleDisplayUnlimited"),
+        ]),
+        "{report:#}"
+    );
+    let nbsp = &with_code(&report, "EMA016")[0];
+    assert_eq!(
+        nbsp["message"],
+        "Territory `US\\u{a0}` holds U+00A0 (no-break space) at the end"
+    );
+    let entry = one(&report, "EMA004");
+    let m = entry["message"].as_str().unwrap();
+    assert!(m.contains("`Full\\u{200b}Extract`"), "escaped: {m}");
+    assert!(!m.contains('\u{200b}'));
+    let spaces = &with_code(&report, "EMA016")[2];
+    assert!(
+        spaces["message"]
+            .as_str()
+            .unwrap()
+            .contains("U+0020 (space) at the start, U+0020 (space) at the end"),
+        "{spaces:#}"
+    );
+}
+
+/// A number of more than 15 digits in an ID field has been rounded by Excel
+/// (before: silent).
+#[test]
+fn ema017_rounded_numbers() {
+    let recs = [
+        movies_1_7_3().with(&[("ContentID", "@num:1234567890123456789")]),
+        movies_1_7_3().with(&[
+            ("ContentID", "@num:123456789012345"),
+            ("ALID", "md:alid:org:acme:m2"),
+        ]),
+    ];
+    let (_, report) = ema("Movies", &recs);
+    assert_eq!(
+        findings(&report),
+        set(&[at("EMA017", "warning", "Movies", 4, "ContentID")]),
+        "{report:#}"
+    );
+}
+
+/// PriceValue is a decimal amount when PriceType needs one (before: `4,99`,
+/// `$4.99`, `4.99 USD` and `Tier 1` with WSP passed).
+#[test]
+fn ema018_price_values() {
+    let est = |value: &str, n: usize| {
+        movies_1_7_3().with(&[
+            ("GroupIdentity", ""),
+            ("LicenseType", "EST"),
+            ("PriceType", "WSP"),
+            ("PriceValue", value),
+            ("PriceCurrency", "USD"),
+            ("ALID", &format!("md:alid:org:acme:m{n}")),
+        ])
+    };
+    let recs = [
+        est("4,99", 1),
+        est("$4.99", 2),
+        est("4.99 USD", 3),
+        est("Tier 1", 4),
+        est("4.99", 5),
+        est("@num:4.99", 6),
+        movies_1_7_3().with(&[
+            ("GroupIdentity", ""),
+            ("LicenseType", "EST"),
+            ("PriceType", "Tier"),
+            ("PriceValue", "Tier 1"),
+            ("ALID", "md:alid:org:acme:m7"),
+        ]),
+    ];
+    let (_, report) = ema("Movies", &recs);
+    assert_eq!(
+        findings(&report),
+        set(&[
+            at("EMA018", "error", "Movies", 4, "PriceValue"),
+            at("EMA018", "error", "Movies", 5, "PriceValue"),
+            at("EMA018", "error", "Movies", 6, "PriceValue"),
+            at("EMA018", "error", "Movies", 7, "PriceValue"),
+        ]),
+        "{report:#}"
+    );
+    assert_eq!(
+        with_code(&report, "EMA018")[0]["help"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .nth(1),
+        Some("`4.99`")
+    );
+}
+
+/// Constant boolean formulas are read as the booleans, with one info per
+/// sheet; any other formula stays EMA011 (before: each was an EMA011 error).
+#[test]
+fn constant_boolean_formulas_are_booleans() {
+    let recs = [
+        movies_1_7_3().with(&[
+            ("HDR", "@formula:=TRUE()|TRUE"),
+            ("WCG", "@formula:FALSE()|FALSE"),
+        ]),
+        movies_1_7_3().with(&[
+            ("HDR", "@formula:=TRUE|TRUE"),
+            ("ALID", "md:alid:org:acme:m2"),
+        ]),
+        movies_1_7_3().with(&[
+            ("WCG", "@formula:=NOT(TRUE())|FALSE"),
+            ("ALID", "md:alid:org:acme:m3"),
+        ]),
+    ];
+    let (code, report) = ema("Movies", &recs);
+    assert_eq!(code, 1);
+    assert_eq!(
+        all_diags(&report),
+        set(&[
+            t("AVC001", "info", Some("Movies"), None, None),
+            t("AVC009", "info", Some("Movies"), None, None),
+            t("EMA011", "error", Some("Movies"), Some(6), Some("WCG")),
+        ]),
+        "{report:#}"
+    );
+    assert!(
+        one(&report, "AVC009")["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 cells hold the constant formula")
+    );
 }

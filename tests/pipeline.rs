@@ -39,7 +39,7 @@ fn streamed_checks_equal_checks_after_reading() {
             path: display.clone(),
             result: read_path(&path, &display, 0, &ReadOptions::default()),
             elapsed: Duration::ZERO,
-            licensed_reference: false,
+            role: availcheck::Role::Checked,
         }],
         &settings,
     );

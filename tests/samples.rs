@@ -123,16 +123,18 @@ const SHEETS: &[Expect] = &[
         cph_codes: &["CPH007", "CPH011", "EMA003"],
     },
     // Official 1.9 Movies layout (A3 = `1.9`). Exclusive/BrandingRights hold
-    // `=TRUE()`/`=FALSE()` formulas in MovieLabs' own sample → EMA011 ×4
-    // (MovieLabs' converter itself reports "Excel Formulas not supported").
+    // `=TRUE()`/`=FALSE()` formulas in MovieLabs' own sample: how LibreOffice
+    // saves Excel booleans, read as the booleans with one AVC009 info
+    // (MovieLabs' converter reports "Excel Formulas not supported"; they
+    // used to be EMA011 ×4 here).
     Expect {
         file: "mddf_Movies_v1.9.xlsx",
         version: "1.9",
         rows: 26,
-        ema_exit: 1,
-        ema_codes: &["EMA011"],
+        ema_exit: 0,
+        ema_codes: &[],
         cph_exit: 1,
-        cph_codes: &["CPH006", "CPH007", "CPH011", "EMA011"],
+        cph_codes: &["CPH006", "CPH007", "CPH011"],
     },
 ];
 

@@ -284,15 +284,17 @@ fn formulas_are_reported_with_or_without_a_cached_value() {
             format!("cell holds the formula `={s}5+730` (shown as `48214`)"),
         ),
         (
+            format!("{e}6"),
+            format!("cell holds the formula `={s}6+730` (shown as ``)"),
+        ),
+        (
             format!("{s}4"),
             "cell holds the formula `=DATE(2030,1,1)` (shown as `2030-01-01T00:00:00`)".to_string(),
         ),
     ];
     want.sort();
     assert_eq!(messages, want);
-    // The dependent without a cached value is read as a cell with its
-    // formula and no value (as calamine gave it); the sheet's rows, as
-    // before, keep only cells that show something, so no rule sees it yet.
+    // The dependent without a cached value: a cell with its formula and no value.
     let mut pkg = Package::open(bytes).expect("package");
     let mut cells = pkg.cells(0).expect("sheet");
     let mut found = None;
@@ -500,8 +502,11 @@ fn the_instructions_sheet_names_the_version_when_the_header_cannot() {
         ("Territory", "US"),
         ("WorkType", "Movie"),
         ("EntryType", "Full Extract"),
+        ("TitleInternalAlias", "The Example Movie"),
         ("LicenseType", "SVOD"),
         ("FormatProfile", "HD"),
+        ("Start", "2030-01-01"),
+        ("End", "2031-12-31"),
     ]);
     let mut wb = Workbook::new();
     movies_sheet(&mut wb, "Movies", &[rec]);
@@ -576,6 +581,7 @@ fn ods(rows: &[Vec<(&str, &str)>]) -> Vec<u8> {
 
 #[test]
 fn ods_formulas_and_date_times() {
+    // Formulas come as `of:=...`; the reader drops the namespace and `=`.
     let rec = movies_1_7_3();
     let fields = rec.fields();
     let mut rows: Vec<Vec<(&str, &str)>> = vec![
@@ -607,6 +613,11 @@ fn ods_formulas_and_date_times() {
         r#"table:formula="of:=TRUE()" office:value-type="boolean" office:boolean-value="true""#,
         "TRUE",
     );
+    let price = col(&fields, "PriceValue") as usize;
+    data[price] = (
+        r#"table:formula="of:=[.A4]&amp;&quot;x&quot;" office:value-type="string" office:string-value="acmex""#,
+        "acmex",
+    );
     rows.push(data);
     let bytes = ods(&rows);
     let out = read(bytes.clone());
@@ -615,14 +626,19 @@ fn ods_formulas_and_date_times() {
         cell(row, start as u16),
         ("2030-01-01T00:00:00".into(), CellKind::DateTime, None)
     );
+    // A constant boolean formula is read as the boolean (with a note).
     assert_eq!(
         cell(row, caption as u16),
-        ("TRUE".into(), CellKind::Boolean, Some("TRUE()".into()))
+        ("TRUE".into(), CellKind::Boolean, None)
+    );
+    assert_eq!(
+        cell(row, price as u16),
+        ("acmex".into(), CellKind::Text, Some("[.A4]&\"x\"".into()))
     );
     let (_, report, _) = check_bytes(&bytes, "t.ods", "ema");
     let formula = one(&report, "EMA011");
     assert_eq!(
         formula["message"],
-        "cell holds the formula `=TRUE()` (shown as `TRUE`)"
+        "cell holds the formula `=[.A4]&\"x\"` (shown as `acmex`)"
     );
 }

@@ -305,9 +305,17 @@ fn sample_no_errors_v2_3() {
     assert_eq!(file["template_version"], "2.3");
     assert_eq!(file["rows"], 24);
     assert!(file["error"].is_null());
+    // The sample's collection titles are wrapped inside their elements
+    // (lines 273 and 275: a line break and five tabs in the middle of the
+    // title), which xs:string keeps: EMA016 warns (MovieLabs calls the file
+    // valid; the title Amazon shows would hold those characters).
     assert_eq!(
         run.codes(),
-        BTreeSet::from(["AVC001".to_string(), "EMA003".to_string()]),
+        BTreeSet::from([
+            "AVC001".to_string(),
+            "EMA003".to_string(),
+            "EMA016".to_string()
+        ]),
         "{}",
         run.dump()
     );
@@ -338,7 +346,7 @@ fn sample_no_errors_v2_3() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.codes(),
-        ["AVC001", "CPH007", "CPH011", "EMA003"]
+        ["AVC001", "CPH007", "CPH011", "EMA003", "EMA016"]
             .map(String::from)
             .into(),
         "{}",

@@ -6,7 +6,9 @@ use chrono::FixedOffset;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     let utc = FixedOffset::east_opt(0).unwrap();
     let w = When::parse(s);
     let start = w.start_instant(utc);

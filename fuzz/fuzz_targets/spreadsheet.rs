@@ -7,6 +7,5 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let opts = availcheck::read::ReadOptions::default();
-    common::check(availcheck::read::read_bytes(data.to_vec(), "fuzz", 0, &opts));
+    common::check(data, common::Reader::Sniffed);
 });

@@ -8,6 +8,7 @@ use super::diagnostic::RowExcerpt;
 use super::dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 use super::field::{Field, FieldColumns, FieldSet};
 use super::location::Location;
+use super::value::{escape_invisible, is_error_value, trim_value};
 use super::version::{SheetKind, TemplateVersion};
 
 /// The container a file was read from.
@@ -357,6 +358,18 @@ impl Cell {
     pub fn formula(&self) -> Option<&str> {
         self.text.0.formula.as_deref()
     }
+
+    /// The value the cell's text stands for: without leading and trailing
+    /// spaces and invisible characters ([`trim_value`]).
+    pub fn value(&self) -> &str {
+        trim_value(&self.text)
+    }
+
+    /// True when the cell holds a spreadsheet error value (`#N/A`, ...), as
+    /// a native error or as the text an export wrote: not a value.
+    pub fn is_error(&self) -> bool {
+        self.kind == CellKind::Error || is_error_value(&self.text)
+    }
 }
 
 /// A cell's text: one pointer wide, and shared by equal cells through
@@ -537,7 +550,9 @@ impl Avail {
         xml: Option<Box<XmlPlaces>>,
     ) -> Self {
         debug_assert!(
-            cells.iter().all(|c| !c.text.trim().is_empty()),
+            cells
+                .iter()
+                .all(|c| !c.value().is_empty() || c.formula().is_some()),
             "readers leave blank cells out"
         );
         if !cells.is_sorted_by_key(Cell::column) {
@@ -653,12 +668,14 @@ impl Avail {
         self.get_all(field).next()
     }
 
-    /// Every cell of a field (XML repeats elements such as Territory).
-    pub fn get_all(&self, field: Field) -> std::slice::Iter<'_, Cell> {
-        match self.sheet.column_of(field) {
-            Some(col) => self.cells_of(col).iter(),
-            None => [].iter(),
-        }
+    /// Every cell of a field holding a value (XML repeats elements such as
+    /// Territory); error values are no values.
+    pub fn get_all(&self, field: Field) -> impl Iterator<Item = &Cell> + '_ {
+        let cells = match self.sheet.column_of(field) {
+            Some(col) => self.cells_of(col),
+            None => &[],
+        };
+        cells.iter().filter(|c| !c.is_error())
     }
 
     /// Each cell with its dictionary definition (cells of unknown or
@@ -681,9 +698,9 @@ impl Avail {
             .flat_map(move |&(def, col)| self.cells_of(col).iter().map(move |c| (def, c)))
     }
 
-    /// The trimmed text of a field, `""` when absent.
+    /// The value of a field ([`Cell::value`]), `""` when absent.
     pub fn text(&self, field: Field) -> &str {
-        self.get(field).map_or("", |c| c.text.trim())
+        self.get(field).map_or("", Cell::value)
     }
 
     /// True when the sheet has a column for `field`.
@@ -781,7 +798,7 @@ impl Avail {
                         col.letter.clone(),
                         col.field
                             .map_or_else(|| col.header.clone(), |f| f.name().to_string()),
-                        c.text.to_string(),
+                        escape_invisible(&c.text).into_owned(),
                     )
                 })
                 .collect(),
@@ -802,17 +819,18 @@ impl Avail {
         };
         order
             .iter()
-            .find_map(|f| self.get(*f).filter(|c| !c.text.trim().is_empty()))
+            .find_map(|f| self.get(*f).filter(|c| !c.value().is_empty()))
     }
 }
 
 /// The items of a list value: `text` split on `separator` (one item when the
-/// field is no list), trimmed, empty items dropped.
+/// field is no list), trimmed of spaces and invisible characters, empty
+/// items dropped.
 pub fn split_items(text: &str, separator: Option<char>) -> impl Iterator<Item = &str> {
     // No separator: `splitn(1, _)` yields the whole text.
     let n = if separator.is_some() { usize::MAX } else { 1 };
     text.splitn(n, separator.unwrap_or(','))
-        .map(str::trim)
+        .map(trim_value)
         .filter(|s| !s.is_empty())
 }
 

@@ -6,6 +6,15 @@ use serde::Serialize;
 
 use super::location::Location;
 
+/// `text` with invisible characters escaped: a message quotes values, and a
+/// value's no-break space or zero-width character must show.
+fn escaped(text: String) -> String {
+    match super::value::escape_invisible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(e) => e,
+    }
+}
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +88,7 @@ impl Diagnostic {
         Diagnostic {
             code,
             severity,
-            message: message.into(),
+            message: escaped(message.into()),
             help: None,
             location,
             related: Vec::new(),
@@ -90,7 +99,7 @@ impl Diagnostic {
 
     /// Adds the fix hint.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(escaped(help.into()));
         self
     }
 

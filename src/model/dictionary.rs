@@ -131,6 +131,10 @@ pub struct FieldDef {
     /// Language items may carry `:audio`, `:subtitle`, `:subdub`.
     #[serde(default)]
     pub asset_suffix: bool,
+    /// When this condition holds, the value is a decimal amount (PriceValue
+    /// of a money PriceType such as WSP).
+    #[serde(default)]
+    pub decimal_when: Option<Condition>,
     /// Extra literal values accepted besides the kind's syntax (`N/A`).
     #[serde(default)]
     pub also: Vec<String>,

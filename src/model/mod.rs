@@ -8,7 +8,9 @@ pub mod diagnostic;
 pub mod dictionary;
 pub mod field;
 pub mod location;
+pub mod source;
 pub mod time;
+pub mod value;
 pub mod version;
 
 pub use avail::{Avail, Cell, CellKind, MergedRange, SheetInfo, SourceKind, Text};
@@ -16,4 +18,5 @@ pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};
 pub use dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 pub use field::{Field, FieldColumns, FieldSet};
 pub use location::{Location, column_letter};
+pub use source::SourceText;
 pub use version::{SheetKind, TemplateVersion};

@@ -128,6 +128,160 @@ impl Window {
     }
 }
 
+/// The lane a window is drawn in on a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// A Licensed SVOD window: an SVOD row without the CPH marker, or a
+    /// row of a `--licensed` file.
+    Licensed,
+    /// A CPH SVOD window.
+    Cph,
+    /// A window of another LicenseType (EST, TVOD, ...).
+    Other,
+}
+
+/// One window of a title and territory, as a timeline draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    /// Its lane.
+    pub lane: Lane,
+    /// Windows of one offer (licensor, license kind, FormatProfile) must be
+    /// discrete (CPH006); `None` is not compared (`--licensed` rows).
+    pub offer: Option<u32>,
+    /// First instant; `None` when unknown (drawn open to the left).
+    pub start: Option<DateTime<Utc>>,
+    /// Last instant; `None` when open-ended.
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// How two windows of one title and territory meet, as CPH005, CPH015 and
+/// CPH006 judge them. Indices are into the slice given to [`relations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// `a` and `b` share the instants from `from` to `to` (`None`: open).
+    Overlap {
+        /// The earlier (licensed, or reaching further) window.
+        a: usize,
+        /// The later (CPH, or overlapping) window.
+        b: usize,
+        /// First shared instant.
+        from: DateTime<Utc>,
+        /// Last shared instant; `None` when both are open-ended.
+        to: Option<DateTime<Utc>>,
+    },
+    /// The licensed window ends `length` before the CPH window starts (not
+    /// exactly one minute): the offer is not continuous.
+    Gap {
+        /// The licensed window.
+        licensed: usize,
+        /// The CPH window.
+        cph: usize,
+        /// CPH Start minus licensed End.
+        length: Duration,
+    },
+    /// The licensed window ends exactly one minute before the CPH Start.
+    Handover {
+        /// The licensed window.
+        licensed: usize,
+        /// The CPH window.
+        cph: usize,
+    },
+}
+
+/// The relations among the windows of one title and territory: for each CPH
+/// window with a Start, every licensed window overlapping it, and how the
+/// latest licensed window ending before it hands over ([`handover`]; a
+/// licensed window starting after the CPH window ends is not compared);
+/// then, per offer, each window that overlaps the one reaching furthest
+/// before it in Start order. The same judgement as the rules, for drawing.
+pub fn relations(bars: &[Bar]) -> Vec<Relation> {
+    let mut out = Vec::new();
+    for (c, cph) in bars.iter().enumerate() {
+        let (Lane::Cph, Some(cph_start)) = (cph.lane, cph.start) else {
+            continue;
+        };
+        let mut nearest: Option<(usize, Duration)> = None;
+        for (l, lic) in bars.iter().enumerate() {
+            if lic.lane != Lane::Licensed
+                || matches!((lic.start, cph.end), (Some(s), Some(e)) if s > e)
+            {
+                continue;
+            }
+            let gap = match handover(lic.end, cph_start) {
+                Handover::Overlap => {
+                    let from = lic.start.map_or(cph_start, |s| s.max(cph_start));
+                    out.push(Relation::Overlap {
+                        a: l,
+                        b: c,
+                        from,
+                        to: earlier_end(lic.end, cph.end),
+                    });
+                    continue;
+                }
+                Handover::Continuous => Duration::minutes(1),
+                Handover::Gap(g) => g,
+            };
+            if nearest.is_none_or(|(_, best)| gap < best) {
+                nearest = Some((l, gap));
+            }
+        }
+        match nearest {
+            Some((licensed, g)) if g == Duration::minutes(1) => {
+                out.push(Relation::Handover { licensed, cph: c });
+            }
+            Some((licensed, length)) => out.push(Relation::Gap {
+                licensed,
+                cph: c,
+                length,
+            }),
+            None => {}
+        }
+    }
+    let mut order: Vec<usize> = (0..bars.len())
+        .filter(|&i| bars[i].offer.is_some() && bars[i].start.is_some())
+        .collect();
+    order.sort_by_key(|&i| (bars[i].offer, bars[i].start, i));
+    for offer in order.chunk_by(|&a, &b| bars[a].offer == bars[b].offer) {
+        // The window reaching furthest so far, as CPH006 keeps it.
+        let mut reach: Option<usize> = None;
+        for &i in offer {
+            let cur = &bars[i];
+            let span = |b: &Bar| Window {
+                start: b.start.expect("filtered on a Start"),
+                end: b.end,
+            };
+            if let Some(p) = reach {
+                let prev = &bars[p];
+                if span(prev).overlaps(&span(cur)) {
+                    out.push(Relation::Overlap {
+                        a: p,
+                        b: i,
+                        from: span(cur).start.max(span(prev).start),
+                        to: earlier_end(prev.end, cur.end),
+                    });
+                }
+            }
+            let further = reach.is_none_or(|p| match (bars[p].end, cur.end) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b > a,
+            });
+            if further {
+                reach = Some(i);
+            }
+        }
+    }
+    out
+}
+
+/// The earlier of two Ends, `None` being open-ended.
+fn earlier_end(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (x, None) | (None, x) => x,
+    }
+}
+
 /// Strict `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
@@ -227,11 +381,8 @@ fn invalid_reason(s: &str) -> String {
         }
         return "it is a plain number, not a date".into();
     }
-    if s.get(..10).and_then(parse_date).is_some() && s.as_bytes().get(10) == Some(&b' ') {
-        return "date and time must be joined by `T` (YYYY-MM-DDThh:mm:ss)".into();
-    }
-    if s.contains('/') {
-        return "dates are written YYYY-MM-DD, not with slashes".into();
+    if let Some(iso) = local_date(s) {
+        return format!("it is written in a local form; write {iso}");
     }
     if s.get(..4)
         .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
@@ -242,6 +393,61 @@ fn invalid_reason(s: &str) -> String {
         "`{s}` is neither a date nor a known condition ({})",
         CONDITIONS.join(", ")
     )
+}
+
+/// The ISO value a date written in a local form stands for, quoted for a
+/// message: `2027-01-01 00:00` → `` `2027-01-01T00:00:00` ``, `31/12/2027`
+/// → `` `2027-12-31` ``, and both readings of an ambiguous `1/2/2027`.
+/// `None` when `s` is no such form.
+pub fn local_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    // `2027-01-01 00:00[:00]`: a space instead of `T`.
+    if let (Some(d), Some(b' ')) = (s.get(..10).and_then(parse_date), s.as_bytes().get(10)) {
+        let time = s[11..].trim();
+        let t = NaiveTime::parse_from_str(time, "%H:%M:%S")
+            .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
+            .ok()?;
+        return Some(format!("`{}T{}`", d, t.format("%H:%M:%S")));
+    }
+    // `2027/01/01`.
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y/%m/%d") {
+        return Some(format!("`{d}`"));
+    }
+    // `1-Jan-27`, `01-Jan-2027`, `1 Jan 2027`, `Jan 1, 2027`.
+    for f in [
+        "%d-%b-%y",
+        "%d-%b-%Y",
+        "%d %b %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%B %d, %Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+            return Some(format!("`{d}`"));
+        }
+    }
+    // `31.12.2027` (day first, as written in Europe).
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%d.%m.%Y") {
+        return Some(format!("`{d}`"));
+    }
+    // `1/2/2027`: month first (US) or day first (most elsewhere).
+    let parts: Vec<&str> = s.split('/').collect();
+    if let [a, b, y] = parts[..]
+        && y.len() == 4
+    {
+        let (a, b, y): (u32, u32, i32) = (a.parse().ok()?, b.parse().ok()?, y.parse().ok()?);
+        let month_first = NaiveDate::from_ymd_opt(y, a, b);
+        let day_first = NaiveDate::from_ymd_opt(y, b, a);
+        return match (month_first, day_first) {
+            (Some(m), Some(d)) if m != d => Some(format!(
+                "`{m}` if it means month/day, or `{d}` if it means day/month"
+            )),
+            (Some(m), _) => Some(format!("`{m}`")),
+            (None, Some(d)) => Some(format!("`{d}`")),
+            (None, None) => None,
+        };
+    }
+    None
 }
 
 /// Converts an Excel 1900-system serial (`41439`) to a date, for hints.
@@ -404,6 +610,26 @@ mod tests {
     }
 
     #[test]
+    fn local_dates_name_their_iso_value() {
+        assert_eq!(
+            local_date("2027-01-01 00:00").as_deref(),
+            Some("`2027-01-01T00:00:00`")
+        );
+        assert_eq!(local_date("31/12/2027").as_deref(), Some("`2027-12-31`"));
+        assert_eq!(local_date("12/31/2027").as_deref(), Some("`2027-12-31`"));
+        assert_eq!(
+            local_date("1/2/2027").as_deref(),
+            Some("`2027-01-02` if it means month/day, or `2027-02-01` if it means day/month")
+        );
+        assert_eq!(local_date("1/1/2027").as_deref(), Some("`2027-01-01`"));
+        assert_eq!(local_date("01.01.2027").as_deref(), Some("`2027-01-01`"));
+        assert_eq!(local_date("1-Jan-27").as_deref(), Some("`2027-01-01`"));
+        assert_eq!(local_date("2027/01/31").as_deref(), Some("`2027-01-31`"));
+        assert_eq!(local_date("soon"), None);
+        assert!(matches!(When::parse("1/20/2018"), When::Invalid(w) if w.contains("`2018-01-20`")));
+    }
+
+    #[test]
     fn multibyte_text_never_splits_a_character() {
         // Fuzz crashes: slicing at byte 4 or 10 inside a multi-byte character.
         for s in [
@@ -414,6 +640,117 @@ mod tests {
         ] {
             assert!(matches!(When::parse(s), When::Invalid(_)), "{s:?}");
         }
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn bar(lane: Lane, offer: Option<u32>, start: &str, end: Option<&str>) -> Bar {
+        Bar {
+            lane,
+            offer,
+            start: Some(at(start)),
+            end: end.map(at),
+        }
+    }
+
+    #[test]
+    fn relations_mirror_the_window_rules() {
+        let cph = bar(Lane::Cph, Some(0), "2027-01-01T00:00:00Z", None);
+        // Open licensed window: overlap from the CPH Start, open.
+        let open = bar(Lane::Licensed, Some(1), "2025-01-01T00:00:00Z", None);
+        assert_eq!(
+            relations(&[open, cph]),
+            [Relation::Overlap {
+                a: 0,
+                b: 1,
+                from: at("2027-01-01T00:00:00Z"),
+                to: None
+            }]
+        );
+        // One minute before: a handover; a day before: a gap of a day.
+        let handed = bar(
+            Lane::Licensed,
+            Some(1),
+            "2025-01-01T00:00:00Z",
+            Some("2026-12-31T23:59:00Z"),
+        );
+        assert_eq!(
+            relations(&[handed, cph]),
+            [Relation::Handover {
+                licensed: 0,
+                cph: 1
+            }]
+        );
+        let early = bar(
+            Lane::Licensed,
+            Some(1),
+            "2025-01-01T00:00:00Z",
+            Some("2026-12-31T00:00:00Z"),
+        );
+        assert_eq!(
+            relations(&[early, cph]),
+            [Relation::Gap {
+                licensed: 0,
+                cph: 1,
+                length: Duration::hours(24)
+            }]
+        );
+        // Only the latest licensed window before the CPH Start hands over
+        // (the two licensed windows are other offers: they overlap).
+        let other = Bar {
+            offer: Some(2),
+            ..early
+        };
+        assert_eq!(
+            relations(&[other, handed, cph]),
+            [Relation::Handover {
+                licensed: 1,
+                cph: 2
+            }]
+        );
+        // A licensed window after a bounded CPH window is not compared.
+        let bounded = bar(
+            Lane::Cph,
+            Some(0),
+            "2027-01-01T00:00:00Z",
+            Some("2027-06-30T23:59:59Z"),
+        );
+        let later = bar(Lane::Licensed, Some(1), "2028-01-01T00:00:00Z", None);
+        assert!(relations(&[bounded, later]).is_empty());
+    }
+
+    #[test]
+    fn windows_of_one_offer_must_be_discrete() {
+        let a = bar(
+            Lane::Cph,
+            Some(0),
+            "2027-01-01T00:00:00Z",
+            Some("2027-06-30T23:59:59Z"),
+        );
+        let b = bar(
+            Lane::Cph,
+            Some(0),
+            "2027-06-01T00:00:00Z",
+            Some("2027-12-31T23:59:59Z"),
+        );
+        let other_offer = Bar {
+            offer: Some(1),
+            ..b
+        };
+        assert_eq!(
+            relations(&[b, a]),
+            [Relation::Overlap {
+                a: 1,
+                b: 0,
+                from: at("2027-06-01T00:00:00Z"),
+                to: Some(at("2027-06-30T23:59:59Z"))
+            }]
+        );
+        assert!(relations(&[a, other_offer]).is_empty());
+        let unkeyed = Bar { offer: None, ..b };
+        assert!(relations(&[a, unkeyed]).is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Windows-1252 are decoded with a warning).
 
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
+use super::text::decode_lenient;
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput};
 use crate::model::avail::Interner;
 use crate::model::{Cell, CellKind, Location, SourceKind};
@@ -14,7 +15,7 @@ pub fn read(
     opts: &ReadOptions,
 ) -> Result<ReadOutput, ReadError> {
     let mut notes = Vec::new();
-    let (text, encoding) = decode(bytes);
+    let (text, encoding) = decode_lenient(bytes);
     if let Some(enc) = encoding {
         notes.push(Note {
             kind: NoteKind::Encoding,
@@ -67,6 +68,7 @@ pub fn read(
         faq_version: None,
         hidden: false,
         merged: Vec::new(),
+        forced: false,
     };
     let mut sheets = Vec::new();
     match build(input, opts, &mut notes) {
@@ -83,47 +85,8 @@ pub fn read(
         source: SourceKind::Csv,
         sheets,
         notes,
+        text: None,
     })
-}
-
-/// Decodes the bytes; the second value names a non-UTF-8 encoding used.
-fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return (String::from_utf8_lossy(rest).into_owned(), None);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return (
-            utf16(rest, u16::from_le_bytes),
-            Some("UTF-16 (little-endian)"),
-        );
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return (utf16(rest, u16::from_be_bytes), Some("UTF-16 (big-endian)"));
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), None),
-        Err(_) => (
-            bytes.iter().map(|&b| windows_1252(b)).collect(),
-            Some("Windows-1252"),
-        ),
-    }
-}
-
-fn utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> String {
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| f([c[0], c[1]])).collect();
-    String::from_utf16_lossy(&units)
-}
-
-fn windows_1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[(b - 0x80) as usize],
-        _ => b as char,
-    }
 }
 
 /// Blank lines starting at `byte`: the csv crate skips them but gives the
@@ -147,18 +110,5 @@ fn sniff_delimiter(text: &str) -> u8 {
         b'\t'
     } else {
         b','
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_encodings() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b").0, "a,b");
-        assert_eq!(decode(b"caf\xE9 \x80").0, "café €");
-        assert_eq!(decode(b"caf\xE9").1, Some("Windows-1252"));
-        assert_eq!(decode(&[0xFF, 0xFE, b'a', 0, b',', 0]).0, "a,");
     }
 }

@@ -103,5 +103,6 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         source: SourceKind::Csv,
         sheets: vec![SheetRows { info, rows }],
         notes: Vec::new(),
+        text: None,
     })
 }

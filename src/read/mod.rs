@@ -7,6 +7,7 @@ pub mod detect;
 pub mod licensed;
 pub mod limits;
 pub mod sheet;
+pub mod text;
 pub mod workbook;
 pub mod xlsx;
 pub mod xml;
@@ -14,7 +15,7 @@ pub mod xml;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::model::{Avail, Location, SheetInfo, SourceKind, TemplateVersion};
+use crate::model::{Avail, Location, SheetInfo, SourceKind, SourceText, TemplateVersion};
 
 pub use detect::{Format, sniff};
 
@@ -26,6 +27,9 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 pub struct ReadOptions {
     /// `--template-version`: skip detection and use this version.
     pub template_version: Option<TemplateVersion>,
+    /// `--sheet`: check only these sheets of a workbook, as avails sheets
+    /// whatever their header looks like (empty: every avails sheet).
+    pub sheets: Vec<String>,
     /// Receives finished rows while the rest of the sheet is still being
     /// read, so a caller can work on them meanwhile (every checked input
     /// kind); the sheets then come back without rows.
@@ -120,6 +124,8 @@ pub enum NoteKind {
     DuplicateColumn,
     /// A structural problem in XML (missing/empty required element, order, syntax).
     XmlStructure,
+    /// Constant boolean formulas (`=TRUE()`) were read as the booleans.
+    BooleanFormulas,
 }
 
 /// A reader's observation, turned into a diagnostic by the pipeline.
@@ -153,6 +159,8 @@ pub struct ReadOutput {
     pub sheets: Vec<SheetRows>,
     /// Observations.
     pub notes: Vec<Note>,
+    /// The decoded text, when locations point into it by byte span (XML).
+    pub text: Option<Arc<SourceText>>,
 }
 
 /// Why a file could not be read at all. Each message names what was found and what to do.
@@ -241,6 +249,6 @@ pub fn read_bytes(
             workbook::read(bytes, kind, display, file_index, opts)
         }
         Format::Csv => csv::read(&bytes, display, file_index, opts),
-        Format::Xml => xml::read(&bytes, display, file_index, opts),
+        Format::Xml => xml::read(bytes, display, file_index, opts),
     }
 }

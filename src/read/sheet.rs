@@ -8,8 +8,8 @@ use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, RowCollector, SheetRows};
 use crate::model::avail::{Column, MergedRange, SheetSource};
 use crate::model::{
-    Avail, Cell, Field, FieldColumns, FieldSet, Location, SheetInfo, SheetKind, SourceKind,
-    column_letter,
+    Avail, Cell, CellKind, Dictionary, Field, FieldColumns, FieldSet, Location, Requirement,
+    SheetInfo, SheetKind, SourceKind, TemplateVersion, Text, column_letter,
 };
 
 /// One row as read from the container.
@@ -26,10 +26,7 @@ pub struct RawRow {
 
 impl RawRow {
     fn first_text(&self) -> Option<&str> {
-        self.cells
-            .iter()
-            .map(|c| c.text.trim())
-            .find(|t| !t.is_empty())
+        self.cells.iter().map(Cell::value).find(|t| !t.is_empty())
     }
 
     fn cell(&self, col: usize) -> Option<&Cell> {
@@ -57,6 +54,9 @@ pub struct SheetInput<'a> {
     pub hidden: bool,
     /// The sheet's merged cell ranges (none for CSV).
     pub merged: Vec<MergedRange>,
+    /// Named with `--sheet`: checked even when its header does not look like
+    /// an EMA template's.
+    pub forced: bool,
 }
 
 /// What reading one sheet gave.
@@ -131,6 +131,18 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         }
     };
     let header = by_number[&header_row];
+    if !input.forced
+        && let Some(skip) = not_a_template(header, header_row)
+    {
+        return SheetOutcome::Skipped(Box::new(Note {
+            kind: NoteKind::SheetSkipped,
+            location: sheet_loc(),
+            message: skip,
+            help: input.sheet.map(|name| {
+                format!("if it holds avails, check it with --sheet '{name}' (repeatable; only the named sheets are checked)")
+            }),
+        }));
+    }
     let categories = header_row.checked_sub(1).and_then(|r| by_number.get(&r));
     let width = header
         .cells
@@ -193,7 +205,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         Ok(d) => d,
         Err(e) => return SheetOutcome::UnknownVersion(e),
     };
-    let sheet_kind = sheet_kind(input.sheet, fields);
+    let sheet_kind = sheet_kind(detected.version, input.sheet, fields);
     notes.push(Note {
         kind: NoteKind::VersionUsed,
         location: sheet_loc(),
@@ -227,6 +239,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     ));
 
     let mut rows = RowCollector::new(opts);
+    let mut boolean_formulas = 0usize;
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -286,7 +299,16 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         }
         skipped_empty.append(&mut empty_run);
         let mut cells = raw.cells;
-        cells.retain(|c| c.column() < info.columns.len() && !c.text.trim().is_empty());
+        for cell in &mut cells {
+            if let Some(b) = cell.formula().and_then(constant_boolean) {
+                *cell = Cell::new(cell.column(), Text::from(b), CellKind::Boolean);
+                boolean_formulas += 1;
+            }
+        }
+        // Blank cells are no cells; a formula without a cached value is one.
+        cells.retain(|c| {
+            c.column() < info.columns.len() && (!c.value().is_empty() || c.formula().is_some())
+        });
         // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
         let mut avail = Avail::new(Arc::clone(&info), raw.row, cells);
@@ -294,6 +316,17 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         rows.push(avail);
     }
     let rows = rows.finish();
+    if boolean_formulas > 0 {
+        notes.push(Note {
+            kind: NoteKind::BooleanFormulas,
+            location: sheet_loc(),
+            message: format!(
+                "{boolean_formulas} cell{} hold the constant formula =TRUE() or =FALSE() (how LibreOffice saves Excel booleans); they were read as TRUE and FALSE",
+                if boolean_formulas == 1 { "" } else { "s" }
+            ),
+            help: Some("type the booleans as values (or Yes/No) so every tool reads them the same".into()),
+        });
+    }
     if let Some(&first) = skipped_empty.first() {
         let mut l = sheet_loc();
         l.row = Some(first);
@@ -311,6 +344,65 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     SheetOutcome::Data(SheetRows { info, rows })
 }
 
+/// Why the header row `row` does not look like an EMA template's, or
+/// `None` when it does: it must name more than half of the fields every row
+/// of some template version and sheet kind needs (a helper sheet such as a
+/// pivot or a list of allowed values names only a few).
+fn not_a_template(header: &RawRow, row: u32) -> Option<String> {
+    let fields: FieldSet = header
+        .cells
+        .iter()
+        .filter_map(|c| Field::from_header(c.value()))
+        .collect();
+    let (covered, needed, dictionary) = Dictionary::all()
+        .iter()
+        .map(|d| {
+            let needed: Vec<Field> = d
+                .fields
+                .iter()
+                .filter(|f| f.required == Requirement::Always)
+                .map(|f| f.field)
+                .collect();
+            let covered = needed.iter().filter(|f| fields.contains(**f)).count();
+            (covered, needed, d)
+        })
+        .max_by_key(|(covered, needed, _)| (covered * 1000) / needed.len().max(1))?;
+    if covered * 2 > needed.len() {
+        return None;
+    }
+    let named: Vec<&str> = fields.iter().map(Field::name).collect();
+    let missing: Vec<&str> = needed
+        .iter()
+        .filter(|f| !fields.contains(**f))
+        .map(|f| f.name())
+        .take(6)
+        .collect();
+    Some(format!(
+        "not an avails sheet: its header (row {row}: {}) names {covered} of the {} fields every EMA {} {} row needs (it lacks {}…); sheet not checked",
+        named.join(", "),
+        needed.len(),
+        dictionary.version,
+        dictionary.sheet,
+        missing.join(", ")
+    ))
+}
+
+/// `TRUE` or `FALSE` when `formula` is a constant boolean: `=TRUE()`,
+/// `TRUE`, LibreOffice's `of:=FALSE()`, in any case.
+fn constant_boolean(formula: &str) -> Option<&'static str> {
+    let f = formula.trim();
+    let f = f.strip_prefix("of:").unwrap_or(f);
+    let f = f.strip_prefix('=').unwrap_or(f).trim();
+    let f = f.strip_suffix("()").unwrap_or(f);
+    if f.eq_ignore_ascii_case("TRUE") {
+        Some("TRUE")
+    } else if f.eq_ignore_ascii_case("FALSE") {
+        Some("FALSE")
+    } else {
+        None
+    }
+}
+
 fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &str) -> Location {
     let mut l = Location::file(file);
     l.sheet = sheet.map(str::to_string);
@@ -326,21 +418,28 @@ fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &st
     l
 }
 
-/// Movies or TV, from the sheet name, else from TV-only header fields.
-pub fn sheet_kind(name: Option<&str>, fields: FieldSet) -> SheetKind {
-    let lower = name.unwrap_or_default().to_ascii_lowercase();
-    if lower.contains("tv") || lower.contains("episod") || lower.contains("series") {
-        return SheetKind::Tv;
-    }
-    if lower.contains("movie") || lower.contains("film") {
-        return SheetKind::Movies;
-    }
-    if fields.contains(Field::SeriesTitleInternalAlias)
-        || fields.contains(Field::EpisodeNumber)
-        || fields.contains(Field::SeasonNumber)
-    {
-        SheetKind::Tv
-    } else {
-        SheetKind::Movies
+/// Movies or TV, from the header: the kind whose dictionary (of `version`)
+/// has more of the header's fields that the other kind lacks. The sheet's
+/// name decides only a header that fits both alike ("Movies & TV" or
+/// "Movies TVOD" says nothing).
+pub fn sheet_kind(version: TemplateVersion, name: Option<&str>, fields: FieldSet) -> SheetKind {
+    let movies = Dictionary::for_version(version, SheetKind::Movies);
+    let tv = Dictionary::for_version(version, SheetKind::Tv);
+    let only =
+        |a: &Dictionary, b: &Dictionary| fields.iter().filter(|f| a.has(*f) && !b.has(*f)).count();
+    match only(tv, movies).cmp(&only(movies, tv)) {
+        std::cmp::Ordering::Greater => SheetKind::Tv,
+        std::cmp::Ordering::Less => SheetKind::Movies,
+        std::cmp::Ordering::Equal => {
+            let lower = name.unwrap_or_default().to_ascii_lowercase();
+            if lower
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == "tv")
+            {
+                SheetKind::Tv
+            } else {
+                SheetKind::Movies
+            }
+        }
     }
 }

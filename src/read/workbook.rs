@@ -334,9 +334,21 @@ fn read_sheets(
     let mut notes: Vec<Note> = Vec::new();
     let mut out = Vec::new();
     let mut version_errors = Vec::new();
+    if let Some(missing) = opts
+        .sheets
+        .iter()
+        .find(|n| !sheets.iter().any(|s| &s.name == *n))
+    {
+        let names: Vec<String> = sheets.iter().map(|s| format!("`{}`", s.name)).collect();
+        return Err(ReadError::UnknownFormat(format!(
+            "has no sheet `{missing}` (named with --sheet); its sheets are {}",
+            names.join(", ")
+        )));
+    }
     for (index, meta) in sheets.iter().enumerate() {
         let name = &meta.name;
-        if !meta.is_worksheet || is_documentation(name) {
+        let forced = opts.sheets.iter().any(|n| n == name);
+        if !forced && (!opts.sheets.is_empty() || !meta.is_worksheet || is_documentation(name)) {
             continue;
         }
         let mut err = None;
@@ -353,6 +365,7 @@ fn read_sheets(
             faq_version: faq_version.clone(),
             hidden: meta.hidden,
             merged,
+            forced,
         };
         let outcome = build(input, opts, &mut notes);
         if let Some(e) = err {
@@ -390,6 +403,7 @@ fn read_sheets(
         source: kind,
         sheets: out,
         notes,
+        text: None,
     })
 }
 

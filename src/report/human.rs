@@ -13,9 +13,9 @@ use miette::{
 };
 
 use super::RenderOptions;
-use crate::Report;
-use crate::model::{Diagnostic, RowExcerpt, Severity};
+use crate::model::{Diagnostic, RowExcerpt, Severity, SourceText};
 use crate::rules;
+use crate::{Report, Role};
 
 /// Cells shown either side of the bad one.
 const CONTEXT_CELLS: usize = 3;
@@ -50,38 +50,11 @@ impl SourceCode for RowSource {
 /// An XML file under one of its findings. miette finds a span's lines by
 /// scanning its source from the start, which made a report of a large file
 /// quadratic; it is given only the lines around the span instead, numbered
-/// from an index of the file's line ends.
+/// from the line index of the text the reader decoded.
 struct XmlSource {
     name: String,
-    /// The whole file and the offsets of its `\n`s, shared by its findings.
-    file: Arc<XmlFile>,
-}
-
-/// An XML file's text and the offsets of its `\n`s, read once per report.
-struct XmlFile {
-    text: String,
-    newlines: Vec<usize>,
-}
-
-impl XmlFile {
-    fn read(path: &str) -> Option<Arc<XmlFile>> {
-        let text = std::fs::read_to_string(path).ok()?;
-        let newlines = newline_offsets(text.as_bytes());
-        Some(Arc::new(XmlFile { text, newlines }))
-    }
-
-    /// 0-based line of byte `pos`.
-    fn line_of(&self, pos: usize) -> usize {
-        self.newlines.partition_point(|&n| n < pos)
-    }
-}
-
-fn newline_offsets(bytes: &[u8]) -> Vec<usize> {
-    bytes
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &b)| (b == b'\n').then_some(i))
-        .collect()
+    /// The file's text and line index, shared by its findings.
+    file: Arc<SourceText>,
 }
 
 impl SourceCode for XmlSource {
@@ -92,22 +65,16 @@ impl SourceCode for XmlSource {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = &self.file;
-        let bytes = file.text.as_bytes();
+        let text = file.text();
+        let bytes = text.as_bytes();
         let (start, end) = (span.offset(), span.offset() + span.len());
         if end > bytes.len() {
             return Err(MietteError::OutOfBounds);
         }
         // Where the line holding `p` starts, and just past its end (its `\n`
         // included), from the index.
-        let line_start = |p: usize| match file.line_of(p) {
-            0 => 0,
-            k => file.newlines[k - 1] + 1,
-        };
-        let line_end = |p: usize| {
-            file.newlines
-                .get(file.line_of(p))
-                .map_or(bytes.len(), |n| n + 1)
-        };
+        let line_start = |p: usize| file.line_start(file.line_of(p));
+        let line_end = |p: usize| file.line_end(file.line_of(p));
         let mut lo = line_start(start);
         for _ in 0..before {
             if lo == 0 {
@@ -122,7 +89,7 @@ impl SourceCode for XmlSource {
             }
             hi = line_end(hi);
         }
-        let window = &file.text[lo..hi];
+        let window = &text[lo..hi];
         let inner = window.read_span(
             &SourceSpan::new((start - lo).into(), span.len()),
             before,
@@ -272,26 +239,21 @@ fn line_longer_than(text: &str, at: usize, max: usize) -> bool {
     !bytes[at..hi].contains(&b'\n') && hi - start > max
 }
 
-fn build<'a>(
-    d: &'a Diagnostic,
-    xml_sources: &mut HashMap<String, Option<Arc<XmlFile>>>,
-) -> Human<'a> {
+fn build<'a>(d: &'a Diagnostic, sources: &HashMap<&str, &Arc<SourceText>>) -> Human<'a> {
     let loc = &d.location;
-    if let (Some((start, end)), Some(_)) = (loc.span, loc.line) {
-        let file = xml_sources
-            .entry(loc.file.clone())
-            .or_insert_with(|| XmlFile::read(&loc.file))
-            .clone();
-        if let Some(file) = file.filter(|f| {
-            end <= f.text.len()
-                && f.text.is_char_boundary(start)
-                && !line_longer_than(&f.text, start, MAX_SOURCE_LINE)
-        }) {
+    if let (Some((start, end)), Some(_)) = (loc.span, loc.line)
+        && let Some(&file) = sources.get(loc.file.as_str())
+    {
+        let text = file.text();
+        if end <= text.len()
+            && text.is_char_boundary(start)
+            && !line_longer_than(text, start, MAX_SOURCE_LINE)
+        {
             return Human {
                 d,
                 source: Some(Source::Xml(XmlSource {
                     name: loc.file.clone(),
-                    file,
+                    file: Arc::clone(file),
                 })),
                 label: Some((start, end.saturating_sub(start).max(1))),
             };
@@ -337,7 +299,13 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(120);
-    let mut xml_sources = HashMap::new();
+    // The text each file was read from (the first of a path given twice).
+    let mut sources = HashMap::new();
+    for f in &report.files {
+        if let Some(text) = &f.source {
+            sources.entry(f.path.as_str()).or_insert(text);
+        }
+    }
     for f in report.files.iter().filter(|f| f.error.is_some()) {
         writeln!(
             out,
@@ -347,7 +315,7 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
     }
     let (shown, hidden) = opts.shown(report);
     for d in shown {
-        let h = build(d, &mut xml_sources);
+        let h = build(d, &sources);
         let mut s = String::new();
         if handler.render_report(&mut s, &h).is_err() {
             s = format!("{}[{}]: {h}\n", d.severity.as_str(), d.code);
@@ -385,7 +353,7 @@ pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std
     }
     writeln!(out, "Summary ({} profile)", opts.profile)?;
     for f in &report.files {
-        if f.licensed_reference {
+        if f.role != Role::Checked {
             let status = if f.error.is_some() {
                 "UNREADABLE"
             } else {
@@ -393,8 +361,14 @@ pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std
             };
             writeln!(
                 out,
-                "  {}: licensed windows reference, {status}, {} rows",
-                f.path, f.rows
+                "  {}: {}, {status}, {} rows",
+                f.path,
+                if f.role == Role::Licensed {
+                    "licensed windows reference"
+                } else {
+                    "previous delivery"
+                },
+                f.rows
             )?;
             continue;
         }
@@ -448,6 +422,15 @@ pub fn summary(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std
             )?;
         }
     }
+    if let Some(n) = report.licensed_compared {
+        writeln!(out, "Licensed SVOD windows compared with CPH windows: {n}")?;
+    }
+    if let Some(n) = report.exempt_windows {
+        writeln!(
+            out,
+            "CPH windows the previous delivery has (a past Start is fine): {n}"
+        )?;
+    }
     writeln!(out)?;
     totals(report, out)
 }
@@ -462,7 +445,7 @@ fn totals(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let checked = report
         .files
         .iter()
-        .filter(|f| !f.licensed_reference)
+        .filter(|f| f.role == Role::Checked)
         .count();
     writeln!(
         out,

@@ -7,8 +7,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::RenderOptions;
-use crate::Report;
 use crate::model::{Diagnostic, Severity};
+use crate::{Report, Role};
 
 /// Version of the JSON report contract.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -47,6 +47,13 @@ pub(crate) struct Summary {
     /// Diagnostics left out by `--max-diagnostics` (absent when none were).
     #[serde(skip_serializing_if = "is_zero")]
     omitted: usize,
+    /// CPH windows exempt from the forward-looking Start as Amazon has
+    /// them (with `--previous` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exempted: Option<usize>,
+    /// Licensed SVOD windows compared with CPH windows (when there were any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    licensed_compared: Option<usize>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -59,7 +66,7 @@ pub(crate) fn summary(report: &Report, opts: &RenderOptions) -> Summary {
         files: report
             .files
             .iter()
-            .filter(|f| !f.licensed_reference)
+            .filter(|f| f.role == Role::Checked)
             .count(),
         rows: report.rows(),
         errors: report.count(Severity::Error),
@@ -67,6 +74,8 @@ pub(crate) fn summary(report: &Report, opts: &RenderOptions) -> Summary {
         infos: report.count(Severity::Info),
         unreadable: report.files.iter().filter(|f| f.error.is_some()).count(),
         omitted: opts.shown(report).1,
+        exempted: report.exempt_windows,
+        licensed_compared: report.licensed_compared,
     }
 }
 
@@ -89,11 +98,7 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
                 errors: f.errors,
                 warnings: f.warnings,
                 error: f.error.as_deref(),
-                role: if f.licensed_reference {
-                    "licensed"
-                } else {
-                    "checked"
-                },
+                role: f.role.as_str(),
             })
             .collect(),
         diagnostics: opts.shown(report).0,

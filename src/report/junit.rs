@@ -21,9 +21,9 @@ use quick_junit::{
 };
 
 use super::RenderOptions;
-use crate::Report;
 use crate::model::{Diagnostic, Severity};
 use crate::rules;
+use crate::{Report, Role};
 
 fn line(d: &Diagnostic) -> String {
     let loc = &d.location;
@@ -60,7 +60,7 @@ pub fn render(report: &Report, opts: RenderOptions, out: &mut dyn Write) -> std:
                 .iter()
                 .filter(move |d| d.order.0 == index)
         };
-        if f.licensed_reference && f.error.is_none() && mine().next().is_none() {
+        if f.role != Role::Checked && f.error.is_none() && mine().next().is_none() {
             continue;
         }
         let mut suite = TestSuite::new(f.path.as_str());
@@ -164,8 +164,9 @@ mod tests {
             warnings: 0,
             infos: 0,
             error: error.map(str::to_string),
-            licensed_reference: false,
+            role: crate::Role::Checked,
             elapsed: Duration::from_millis(5),
+            source: None,
         }
     }
 
@@ -184,6 +185,7 @@ mod tests {
             ],
             diagnostics: Vec::new(),
             elapsed: Duration::from_millis(9),
+            ..Report::default()
         };
         let x = xml(&report, RenderOptions::default());
         assert!(
@@ -219,6 +221,7 @@ mod tests {
             files: vec![file("a.csv", None)],
             diagnostics: diags,
             elapsed: Duration::ZERO,
+            ..Report::default()
         };
         let x = xml(
             &report,

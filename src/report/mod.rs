@@ -6,9 +6,14 @@
 //! Stability: `json`, `jsonl`, `sarif` and `junit` are machine-readable
 //! contracts (fields may be added, never renamed or removed without a new
 //! `schema_version`); `github` follows GitHub's workflow-command syntax;
-//! `human` is for people and may change at any time: do not parse it.
+//! `csv` keeps its columns; `human` and `html` are for people and may change
+//! at any time: do not parse them. `annotate` is not a format: it writes an
+//! annotated copy of a checked workbook (`--annotate`).
 
+pub mod annotate;
+pub mod csv;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod jsonl;
@@ -36,6 +41,17 @@ pub enum Format {
     Junit,
     /// GitHub Actions annotations (::error file=…,line=…::…).
     Github,
+    /// One self-contained HTML page: findings table and window timelines.
+    Html,
+    /// One CSV row per finding (UTF-8 with BOM, formulas neutralised).
+    Csv,
+}
+
+impl Format {
+    /// Every format, in `--format` order.
+    pub fn all() -> &'static [Format] {
+        <Format as clap::ValueEnum>::value_variants()
+    }
 }
 
 /// The lowest severity that fails a run (`--fail-on`).
@@ -125,6 +141,8 @@ pub fn render(
         Format::Sarif => sarif::render(report, opts, out),
         Format::Junit => junit::render(report, opts, out),
         Format::Github => github::render(report, opts, out),
+        Format::Html => html::render(report, opts, out),
+        Format::Csv => csv::render(report, opts, out),
     }
 }
 

@@ -11,10 +11,11 @@ use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
     /// ## What it does
-    /// Groups every row of the checked files by Licensor (`DisplayName`),
-    /// title (ALID; AltID on 1.6), territory, license kind and FormatProfile,
-    /// and reports windows that duplicate or overlap an earlier one of the
-    /// group. CPH and Licensed SVOD are different license kinds (CPH005
+    /// Groups the rows of each checked file (all its sheets: one delivery)
+    /// by Licensor (`DisplayName`), title (ALID; AltID on 1.6), territory,
+    /// license kind and FormatProfile, and reports windows that duplicate or
+    /// overlap an earlier one of the group. Files are separate deliveries:
+    /// two monthly files in one folder are not compared with each other. CPH and Licensed SVOD are different license kinds (CPH005
     /// compares those); other rows use their LicenseType. Rows that differ
     /// only in FormatProfile are separate offers (EMA's one-row-per-format
     /// rule), so FormatProfile is part of the key. Open Ends run forever.
@@ -48,8 +49,9 @@ super::declare_rule! {
         "Duplicate or overlapping windows for the same Licensor, title, territory and license kind");
 }
 
-/// (Licensor, title, territory, license kind, FormatProfile), borrowed from the rows.
-type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+/// (file, Licensor, title, territory, license kind, FormatProfile), borrowed
+/// from the rows: windows are compared within one delivered file.
+type Key<'a> = (usize, &'a str, &'a str, &'a str, &'a str, &'a str);
 
 struct Window<'a> {
     row: &'a Avail,
@@ -101,7 +103,7 @@ impl Rule for OverlappingWindows {
                 let (licensor, format) =
                     (row.text(Field::DisplayName), row.text(Field::FormatProfile));
                 for t in facts.territories(row) {
-                    let key = (licensor, id, t, kind, format);
+                    let key = (sheet.info.file_index, licensor, id, t, kind, format);
                     let hash = FxBuildHasher.hash_one(key);
                     if !seen.insert(hash) {
                         shared.insert(hash);
@@ -144,7 +146,7 @@ impl Rule for OverlappingWindows {
 /// Reports each window of one key's group (sorted by Start) that
 /// duplicates or overlaps an earlier one.
 fn report(group: &[&(u64, Key<'_>, Window<'_>)], out: &mut Vec<Diagnostic>) {
-    let (_, title, territory, kind, _) = group[0].1;
+    let (_, _, title, territory, kind, _) = group[0].1;
     let windows: Vec<&Window<'_>> = group.iter().map(|(_, _, w)| w).collect();
     // The window reaching furthest so far.
     let mut reach: Option<usize> = None;

@@ -7,11 +7,13 @@ super::declare_rule! {
     /// A row of a `--licensed` reference file without a title id, a
     /// territory, or an End that is a date, date-time or condition cannot be
     /// placed on a timeline, so CPH005 cannot compare it with the CPH
-    /// windows. Reference files are not checked otherwise, so this says what
-    /// was skipped. Found in the same pass as CPH005.
+    /// windows: an error, because the conflict check did not run for it
+    /// (EMA005 and EMA008 also say what is wrong with its territory or
+    /// dates). Found in the same pass as CPH005.
     ///
     /// ## Why is this bad?
-    /// A conflict with that window goes unnoticed.
+    /// A conflict with that window would go unnoticed: the check cannot pass
+    /// while a licensed window is left out.
     ///
     /// ## Example
     /// A licensed-windows CSV:
@@ -26,7 +28,7 @@ super::declare_rule! {
     ///
     /// ## Source
     /// `cph-svod-rules.md` rule 5 (licensed windows from `--licensed`).
-    pub struct LicensedWindowUnused = ("CPH016", "licensed-window-not-compared", Warning, Cph,
+    pub struct LicensedWindowUnused = ("CPH016", "licensed-window-not-compared", Error, Cph,
         "A Licensed SVOD window of a reference file is not compared");
 }
 

@@ -1,14 +1,15 @@
 //! CPH005: no overlap with Licensed SVOD windows; licensed End one minute before.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Duration, Utc};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::cph_licensed_gap::LicensedWindowGap;
 use super::cph_licensed_unused::LicensedWindowUnused;
 use super::facts::Form;
-use super::{Context, End, RowClass, RowFacts, Rule, RuleInput};
+use super::{Context, End, RowClass, RowFacts, Rule, RuleInput, Stats};
 use crate::model::time::{Handover, format_instant, handover, human_duration};
 use crate::model::{Avail, Diagnostic, Field, Location};
 
@@ -57,6 +58,8 @@ super::declare_rule! {
 /// A Licensed SVOD window, as much as the comparison needs.
 struct Licensed<'a> {
     row: &'a Avail,
+    /// Compared with a CPH window (for the summary's count).
+    compared: std::cell::Cell<bool>,
     start: Option<DateTime<Utc>>,
     /// `None` = open-ended (`Open` or another condition).
     end: Option<DateTime<Utc>>,
@@ -96,15 +99,27 @@ impl Rule for LicensedWindowConflict {
         // large map rehashes it each time.
         let rows = input.rows_of(RowClass::LicensedSvod).count()
             + input.licensed.iter().map(|s| s.rows.len()).sum::<usize>();
-        let mut index: FxHashMap<(&str, &str), Windows<'_>> =
+        let mut index: FxHashMap<(&str, Cow<'_, str>), Windows<'_>> =
             FxHashMap::with_capacity_and_hasher(rows, Default::default());
+        // A previous delivery's windows count where the checked files do not
+        // send the scope again (a Full Extract replaces what it sends).
+        let sent: FxHashSet<ScopeKey<'_>> = if input.previous.is_empty() {
+            FxHashSet::default()
+        } else {
+            input
+                .rows()
+                .filter_map(|(row, f)| Some((row, f, f.title(row)?)))
+                .flat_map(|(row, f, id)| f.territories(row).map(move |t| scope_key(row, id, t)))
+                .collect()
+        };
         // Checked rows come with their facts; reference rows are worked out here.
         let sources = input
             .with_facts()
-            .map(|(s, f)| (s, Some(f)))
-            .chain(input.licensed.iter().map(|s| (*s, None)));
-        for (sheet, known) in sources {
-            let reference = known.is_none();
+            .map(|(s, f)| (s, Some(f), Role::Checked))
+            .chain(input.licensed.iter().map(|s| (*s, None, Role::Licensed)))
+            .chain(input.previous.iter().map(|s| (*s, None, Role::Previous)));
+        for (sheet, known, role) in sources {
+            let reference = role == Role::Licensed;
             for (i, row) in sheet.rows.iter().enumerate() {
                 let worked_out;
                 let facts = match known {
@@ -114,7 +129,7 @@ impl Rule for LicensedWindowConflict {
                         &worked_out
                     }
                 };
-                if !is_licensed(row, facts.class, reference) {
+                if !is_licensed(row, facts.class, role != Role::Checked) {
                     continue;
                 }
                 // Rows of checked files get EMA003/EMA008 for these; a
@@ -149,13 +164,18 @@ impl Rule for LicensedWindowConflict {
                 }
                 let start = facts.start;
                 for t in facts.territories(row) {
+                    let key = (id, upper(t));
+                    if role == Role::Previous && sent.contains(&scope_key(row, id, t)) {
+                        continue;
+                    }
                     let window = Licensed {
                         row,
+                        compared: std::cell::Cell::new(false),
                         start,
                         end,
                         date_only: facts.end_form == Form::Date,
                     };
-                    match index.entry((id, t)) {
+                    match index.entry(key) {
                         Entry::Vacant(e) => {
                             e.insert(Windows {
                                 first: window,
@@ -182,11 +202,11 @@ impl Rule for LicensedWindowConflict {
             for territory in facts.territories(row) {
                 // The territory's own windows, then worldwide (ZZ) windows
                 // that do not exclude it (looked up once when it is ZZ).
-                let own = index.get(&(id, territory));
+                let own = index.get(&(id, upper(territory)));
                 let zz = if territory == "ZZ" {
                     None
                 } else {
-                    index.get(&(id, "ZZ"))
+                    index.get(&(id, Cow::Borrowed("ZZ")))
                 };
                 let worldwide = zz.into_iter().flat_map(Windows::iter).filter(|l| {
                     !l.row
@@ -203,6 +223,7 @@ impl Rule for LicensedWindowConflict {
                 // the CPH Start only the latest hands over to it.
                 let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
                 for l in windows {
+                    l.compared.set(true);
                     let g = match handover(l.end, cph_start) {
                         Handover::Overlap => {
                             out.push(overlap(row, id, l, territory, cph_start, ctx));
@@ -223,6 +244,43 @@ impl Rule for LicensedWindowConflict {
                 }
             }
         }
+        let compared = index
+            .values()
+            .flat_map(Windows::iter)
+            .filter(|l| l.compared.get())
+            .count();
+        Stats::add(&ctx.stats.licensed_compared, compared);
+    }
+}
+
+/// A scope (licensor, title id, territory upper-case, LicenseType), as
+/// [`super::delivery::Scope`] without the copies.
+type ScopeKey<'a> = (&'a str, &'a str, Cow<'a, str>, &'a str);
+
+fn scope_key<'a>(row: &'a Avail, id: &'a str, territory: &'a str) -> ScopeKey<'a> {
+    (
+        row.text(Field::DisplayName),
+        id,
+        upper(territory),
+        row.text(Field::LicenseType),
+    )
+}
+
+/// Which input a window comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Checked,
+    Licensed,
+    Previous,
+}
+
+/// A territory code compared case-insensitively (`us` is US): upper-cased,
+/// borrowed when it is already.
+fn upper(t: &str) -> Cow<'_, str> {
+    if t.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(t.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(t)
     }
 }
 

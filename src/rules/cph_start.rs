@@ -1,7 +1,8 @@
 //! CPH004: forward-looking Start.
 
+use super::delivery::{Change, Scope, Window};
 use super::facts::Form;
-use super::{Context, RowClass, RowFacts, Rule};
+use super::{Context, RowClass, RowFacts, Rule, Stats};
 use crate::model::time::format_instant;
 use crate::model::{Avail, Diagnostic, Field};
 
@@ -12,7 +13,9 @@ super::declare_rule! {
     /// without time means `T00:00:00`; a date-time without offset is read in
     /// the configured time zone (`time_zone` in availcheck.toml, default
     /// UTC). A condition (`Immediate`, `Open`, ...) is not forward-looking.
-    /// A Start sooner than `--min-lead` is CPH014.
+    /// A Start sooner than `--min-lead` is CPH014. With `--previous`, a
+    /// window Amazon already has with this Start (unchanged, or only its
+    /// End moved) is exempt: a live window keeps its past Start.
     ///
     /// ## Why is this bad?
     /// Amazon: deliver CPH avails "with a forward-looking date and timestamp
@@ -33,10 +36,34 @@ super::declare_rule! {
     /// Set Start to a future date-time.
     ///
     /// ## Source
-    /// Amazon "Cost Per Hour SVOD" page; `cph-svod-rules.md` rule 4.
+    /// Amazon "Cost Per Hour SVOD" page; `cph-svod-rules.md` rule 4; Amazon's
+    /// Avails FAQ ("no need to update the start date when you are only
+    /// extending the end date").
     /// Assumption: setting `time_zone` for date-times without offset.
     pub struct StartNotForward = ("CPH004", "start-not-forward-looking", Error, Cph,
         "CPH Start is not a forward-looking date and time");
+}
+
+/// True when Amazon has this window already with this Start, in each of
+/// the row's territories (a live window keeps its past Start when only its
+/// End moves); counted as exempt.
+fn already_delivered(row: &Avail, facts: &RowFacts, ctx: &Context<'_>) -> bool {
+    let (Some(previous), Some(title)) = (ctx.previous, facts.title(row)) else {
+        return false;
+    };
+    let window = Window::of(row, facts);
+    let mut territories = 0;
+    for t in facts.territories(row) {
+        territories += 1;
+        let kept = previous
+            .matching(&Scope::of(row, title, t), &window)
+            .is_some_and(|(_, change)| matches!(change, Change::Unchanged | Change::EndMoved));
+        if !kept {
+            return false;
+        }
+    }
+    Stats::add(&ctx.stats.exempt_windows, territories);
+    territories > 0
 }
 
 impl Rule for StartNotForward {
@@ -73,6 +100,9 @@ impl Rule for StartNotForward {
         }
         // Empty or invalid: EMA003/EMA008 report it.
         let Some(start) = facts.start else { return };
+        if start <= s.as_of && already_delivered(row, facts, ctx) {
+            return;
+        }
         if start <= s.as_of {
             out.push(
                 Self::META
@@ -85,9 +115,11 @@ impl Rule for StartNotForward {
                             as_of()
                         ),
                     )
-                    .with_help(
-                        "CPH avails need a forward-looking Start; set a future date and time",
-                    ),
+                    .with_help(if ctx.previous.is_some() {
+                        "CPH avails need a forward-looking Start; set a future date and time (Amazon does not have this window with this Start)"
+                    } else {
+                        "CPH avails need a forward-looking Start; set a future date and time — or, if Amazon already has this window live, pass the previous delivery with --previous: an unchanged live window keeps its past Start"
+                    }),
             );
         }
     }

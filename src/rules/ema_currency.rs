@@ -44,7 +44,7 @@ impl Rule for InvalidCurrency {
         cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        let v = cell.text.trim();
+        let v = cell.value();
         if v.is_empty() || currency_name(v).is_some() {
             return;
         }

@@ -50,7 +50,7 @@ fn date_problem(v: &str) -> Option<String> {
 }
 
 fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Diagnostic>) {
-    let v = cell.text.trim();
+    let v = cell.value();
     let help = if f.kind == FieldKind::Date {
         "write YYYY-MM-DD (e.g. 2026-03-01) or give the cell a date format".to_string()
     } else if let Some(d) = excel_serial_date(v).filter(|_| cell.kind.is_native()) {
@@ -67,6 +67,10 @@ fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Dia
 }
 
 impl Rule for InvalidDate {
+    fn checks_references(&self) -> bool {
+        true
+    }
+
     fn value_kinds(&self) -> &'static [FieldKind] {
         &[FieldKind::Start, FieldKind::End, FieldKind::Date]
     }
@@ -78,7 +82,7 @@ impl Rule for InvalidDate {
         cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        let v = cell.text.trim();
+        let v = cell.value();
         if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
             return;
         }

@@ -82,7 +82,7 @@ impl Rule for InvalidEnumeration {
         out: &mut Vec<Diagnostic>,
     ) {
         let info = &row.sheet;
-        let v = cell.text.trim();
+        let v = cell.value();
         if v.is_empty() || allowed(f, v) {
             return;
         }

@@ -39,7 +39,12 @@ impl Rule for ExcelFormula {
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        for cell in row.cells().iter().filter(|c| c.formula().is_some()) {
+        // A formula giving an error value is EMA015's finding.
+        for cell in row
+            .cells()
+            .iter()
+            .filter(|c| c.formula().is_some() && !c.is_error())
+        {
             let formula = cell.formula().unwrap_or_default();
             let shown = if formula.starts_with('=') {
                 formula.to_string()
@@ -53,7 +58,7 @@ impl Rule for ExcelFormula {
                         cell,
                         format!(
                             "cell holds the formula `{shown}` (shown as `{}`)",
-                            cell.text.trim()
+                            cell.value()
                         ),
                     )
                     .with_help(

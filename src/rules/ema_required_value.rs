@@ -41,7 +41,7 @@ super::declare_rule! {
 fn holds(row: &Avail, cond: &Condition) -> bool {
     let is = |v: &str| cond.values.iter().any(|c| c == v);
     match row.separator(cond.field) {
-        None => row.get_all(cond.field).any(|c| is(c.text.trim())),
+        None => row.get_all(cond.field).any(|c| is(c.value())),
         Some(_) => row.items(cond.field).any(|(_, v)| is(v)),
     }
 }

@@ -71,6 +71,10 @@ pub fn territory_problem(code: &str) -> Option<(String, Option<String>)> {
 }
 
 impl Rule for InvalidTerritory {
+    fn checks_references(&self) -> bool {
+        true
+    }
+
     fn value_kinds(&self) -> &'static [FieldKind] {
         &[FieldKind::Territory]
     }
@@ -102,7 +106,7 @@ impl Rule for InvalidTerritory {
                 );
                 return;
             }
-            check(row, f, cell, cell.text.trim(), out);
+            check(row, f, cell, cell.value(), out);
             return;
         };
         for code in split_items(&cell.text, Some(sep)) {
@@ -121,7 +125,9 @@ fn check(row: &Avail, f: &FieldDef, cell: &Cell, code: &str, out: &mut Vec<Diagn
     }
     if let Some((message, help)) = territory_problem(code) {
         let mut d = InvalidTerritory::META.at_cell(row, cell, format!("{}: {message}", f.name()));
-        d.help = help;
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
         out.push(d);
     }
 }

@@ -46,7 +46,7 @@ impl Rule for UnknownColumn {
             }
             let names = info.dictionary.fields.iter().map(|f| f.name());
             let suggestion = did_you_mean(&col.header, names);
-            let mut d = Self::META
+            let d = Self::META
                 .diag(
                     info.header_location(i),
                     format!(
@@ -57,11 +57,10 @@ impl Rule for UnknownColumn {
                     ),
                 )
                 .with_order((info.file_index, info.sheet_index, info.header_row, i));
-            d.help = Some(match suggestion {
+            out.push(d.with_help(match suggestion {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "rename it to a field of the template or delete the column".into(),
-            });
-            out.push(d);
+            }));
         }
     }
 }

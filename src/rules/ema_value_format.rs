@@ -45,7 +45,9 @@ const KINDS: [FieldKind; 6] = [
     FieldKind::Runtime,
 ];
 
-fn is_number(v: &str, allow_fraction: bool) -> bool {
+/// A plain number: digits, an optional `-`, and with `allow_fraction` one `.`
+/// followed by digits (no currency sign, no thousands separator).
+pub(super) fn is_number(v: &str, allow_fraction: bool) -> bool {
     let body = v.strip_prefix('-').unwrap_or(v);
     let mut parts = body.split('.');
     let int = parts.next().unwrap_or("");
@@ -111,7 +113,7 @@ impl Rule for InvalidValueFormat {
         cell: &Cell,
         out: &mut Vec<Diagnostic>,
     ) {
-        let v = cell.text.trim();
+        let v = cell.value();
         if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
             return;
         }

@@ -106,9 +106,7 @@ impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
         let zone = settings.zone;
-        let title = row
-            .title_id()
-            .map(|cell| Span::of(row, cell, cell.text.trim()));
+        let title = row.title_id().map(|cell| Span::of(row, cell, cell.value()));
         let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
         let territory = spans.next();
         let more_territories = spans.collect();
@@ -162,6 +160,12 @@ impl RowFacts {
     /// be the row these facts were worked out from.
     pub fn title<'a>(&self, row: &'a Avail) -> Option<&'a str> {
         Some(self.title?.text(row))
+    }
+
+    /// The cell holding the row's title identity; `row` must be the row
+    /// these facts were worked out from.
+    pub fn title_cell<'a>(&self, row: &'a Avail) -> Option<&'a Cell> {
+        Some(&row.cells()[self.title?.cell as usize])
     }
 
     /// The row's territories ([`Avail::territories`], without their cells);

@@ -5,12 +5,15 @@
 //! Three scopes: sheet rules (headers), row rules (run in parallel) and set
 //! rules (cross-row: they build one hash index over all rows).
 
+pub mod delivery;
 pub mod facts;
 pub mod profile;
 pub mod reader;
 
 pub mod cph_dab;
+pub mod cph_deleted_live_scope;
 pub mod cph_discrete_windows;
+pub mod cph_dropped_window;
 pub mod cph_entry_type;
 pub mod cph_inputs;
 pub mod cph_licensed_gap;
@@ -26,28 +29,35 @@ pub mod cph_row_limit;
 pub mod cph_start;
 pub mod cph_territories_unset;
 pub mod cph_territory;
+pub mod cph_window_into_past;
 pub mod ema_currency;
 pub mod ema_date;
 pub mod ema_end_before_start;
 pub mod ema_enum;
+pub mod ema_error_value;
 pub mod ema_formula;
 pub mod ema_inconsistent_title;
+pub mod ema_invisible;
 pub mod ema_language;
 pub mod ema_list_separator;
 pub mod ema_missing_column;
 pub mod ema_missing_conditional_column;
+pub mod ema_price_value;
 pub mod ema_required_value;
+pub mod ema_rounded_number;
 pub mod ema_territory;
 pub mod ema_unknown_column;
 pub mod ema_value_format;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::model::{
     Avail, Cell, Diagnostic, Field, FieldDef, FieldKind, Location, Severity, SheetInfo,
 };
 use crate::read::SheetRows;
 
+pub use delivery::Delivery;
 pub use facts::{End, RowFacts};
 pub use profile::{Profile, RowClass, Settings};
 
@@ -198,12 +208,37 @@ impl RuleMeta {
 pub struct Context<'a> {
     /// Profile and its settings.
     pub settings: &'a Settings,
+    /// What Amazon already has (`--previous`), when given.
+    pub previous: Option<&'a Delivery>,
+    /// Counts rules keep for the summary.
+    pub stats: &'a Stats,
 }
 
 impl<'a> Context<'a> {
     /// The context of a check with `settings`.
-    pub fn new(settings: &'a Settings) -> Self {
-        Context { settings }
+    pub fn new(settings: &'a Settings, stats: &'a Stats) -> Self {
+        Context {
+            settings,
+            previous: None,
+            stats,
+        }
+    }
+}
+
+/// Counts that rules keep while they check, for the summary.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// CPH windows exempt from CPH004 because Amazon has them already
+    /// (unchanged, or only their End moved).
+    pub exempt_windows: AtomicUsize,
+    /// Licensed SVOD windows compared with CPH windows.
+    pub licensed_compared: AtomicUsize,
+}
+
+impl Stats {
+    /// Adds `n` to a counter.
+    pub fn add(counter: &AtomicUsize, n: usize) {
+        counter.fetch_add(n, Ordering::Relaxed);
     }
 }
 
@@ -215,6 +250,8 @@ pub struct RuleInput<'a> {
     pub facts: &'a [Vec<RowFacts>],
     /// Sheets of `--licensed` reference files (windows only; not themselves checked).
     pub licensed: &'a [&'a SheetRows],
+    /// Sheets of `--previous` deliveries (what Amazon already has).
+    pub previous: &'a [&'a SheetRows],
 }
 
 impl<'a> RuleInput<'a> {
@@ -277,6 +314,12 @@ pub trait Rule: HasMeta + Sync + Send {
         _ctx: &Context<'_>,
         _out: &mut Vec<Diagnostic>,
     ) {
+    }
+
+    /// True when the rule also checks the rows of `--licensed` reference
+    /// files (their windows must be read right to be compared).
+    fn checks_references(&self) -> bool {
+        false
     }
 
     /// The fields whose cells [`Rule::check_set`] reads from rows, besides
@@ -348,6 +391,10 @@ impl<'a> RowChecker<'a> {
             let Some(Some((def, rules))) = self.values.get(cell.column()) else {
                 continue;
             };
+            // An error value is no value: EMA015 reports it, nothing else.
+            if cell.is_error() {
+                continue;
+            }
             // Definitions are aligned: the low bit is free for the XML flag.
             let key = std::ptr::from_ref::<FieldDef>(def).addr() | self.xml;
             if cell.text.is_clean(key) {
@@ -384,6 +431,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ema_inconsistent_title::InconsistentTitle,
         &ema_missing_conditional_column::MissingConditionalColumn,
         &ema_list_separator::ListSeparator,
+        &ema_error_value::ErrorValue,
+        &ema_invisible::InvisibleCharacter,
+        &ema_rounded_number::RoundedNumber,
+        &ema_price_value::PriceValue,
         &cph_inputs::CphInputs,
         &cph_dab::DabVersion,
         &cph_territory::TerritoryNotPermitted,
@@ -401,6 +452,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &cph_licensed_gap::LicensedWindowGap,
         &cph_licensed_unused::LicensedWindowUnused,
         &cph_localization_reminder::LocalizationReminder,
+        &cph_dropped_window::DroppedWindow,
+        &cph_deleted_live_scope::DeletedLiveScope,
+        &cph_window_into_past::WindowIntoPast,
     ]
 }
 
@@ -419,8 +473,22 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.code.eq_ignore_ascii_case(code) || m.name.eq_ignore_ascii_case(code))
 }
 
-/// Per column of `sheet`: whether a set rule of `rules` reads its cells, or
-/// it holds a CPH marker (kept so that findings show why a row is CPH).
+/// The fields of a row's window (its scope, offer, span and EntryType),
+/// kept whatever rules are active: the report draws windows
+/// ([`crate::Windows`]) and deliveries compare them ([`delivery`]).
+pub const WINDOW_FIELDS: [Field; 7] = [
+    Field::Start,
+    Field::End,
+    Field::LicenseType,
+    Field::DisplayName,
+    Field::FormatProfile,
+    Field::TerritoryExclusion,
+    Field::EntryType,
+];
+
+/// Per column of `sheet`: whether a set rule of `rules` reads its cells, it
+/// holds a CPH marker (kept so that findings show why a row is CPH), or it
+/// is one of the [`WINDOW_FIELDS`].
 pub fn kept_columns(rules: &[&dyn Rule], settings: &Settings, sheet: &SheetInfo) -> Vec<bool> {
     let markers = settings
         .markers
@@ -431,6 +499,7 @@ pub fn kept_columns(rules: &[&dyn Rule], settings: &Settings, sheet: &SheetInfo)
         .iter()
         .flat_map(|r| r.set_fields().iter().copied())
         .chain(markers)
+        .chain(WINDOW_FIELDS)
         .collect();
     // Rules read a field's first column.
     (0..sheet.columns.len())

@@ -212,8 +212,71 @@ super::declare_rule! {
         "Avails XML structure problem");
 }
 
+super::declare_rule! {
+    /// ## What it does
+    /// Says how many cells of a sheet hold a constant boolean formula —
+    /// `=TRUE()`, `=FALSE()`, `=TRUE`, LibreOffice's `of:=TRUE()` — which
+    /// were read as the booleans TRUE and FALSE. Any other formula is EMA011.
+    ///
+    /// ## Why it matters
+    /// LibreOffice saves Excel booleans this way (the official 1.9 templates
+    /// hold them): they are values in all but form, so they are not errors,
+    /// but other tools may read the formula instead.
+    ///
+    /// ## Example
+    /// ```text
+    /// HDR = =TRUE()
+    /// ```
+    /// Read as:
+    /// ```text
+    /// HDR = TRUE
+    /// ```
+    ///
+    /// ## Source
+    /// MovieLabs' Movies_v1.9.xlsx sample (ema-avails-format.md §1.10);
+    /// OpenFormula `TRUE()` (LibreOffice's `of:` namespace).
+    pub struct BooleanFormulas = ("AVC009", "boolean-formulas", Info, Reader,
+        "Constant boolean formulas were read as booleans");
+}
+
+super::declare_rule! {
+    /// ## What it does
+    /// Names a file found in a folder (or given twice) that is not checked as
+    /// avails, and why: a file the run reads as a reference (`--licensed`,
+    /// `--previous`) or writes (`-o`), a licensed-windows CSV
+    /// (`title_id,territory,start,end` — pass it with `--licensed`), or a
+    /// report availcheck wrote. Hidden files and folders (`.git`, macOS
+    /// `._…`) and Office lock files (`~$…`) are left out without a word.
+    ///
+    /// ## Why it matters
+    /// A folder of deliveries usually holds more than avails; checking the
+    /// licensed windows or last run's report as avails would fail the run.
+    ///
+    /// ## Example
+    /// ```text
+    /// availcheck check avails/          (avails/licensed-windows.csv is skipped)
+    /// ```
+    /// Read as reference windows instead:
+    /// ```text
+    /// availcheck check avails/ --licensed avails/licensed-windows.csv
+    /// ```
+    ///
+    /// ## Source
+    /// availcheck's own rules for folders (`src/inputs.rs`).
+    pub struct FileSkipped = ("AVC010", "file-skipped", Info, Reader,
+        "File in a folder not checked as avails");
+}
+
+/// The AVC010 info that `file` is not checked, and `why`.
+pub fn skipped_file(file: &str, why: &str) -> Diagnostic {
+    FileSkipped::META.diag(
+        crate::model::Location::file(file),
+        format!("{file} {why}; it is not checked as avails"),
+    )
+}
+
 /// Reader findings' metadata, in code order.
-pub static METAS: [&RuleMeta; 8] = [
+pub static METAS: [&RuleMeta; 10] = [
     &VersionUsed::META,
     &EmptyRowsSkipped::META,
     &SheetSkipped::META,
@@ -222,6 +285,8 @@ pub static METAS: [&RuleMeta; 8] = [
     &Encoding::META,
     &DuplicateColumn::META,
     &XmlStructure::META,
+    &BooleanFormulas::META,
+    &FileSkipped::META,
 ];
 
 /// The code of a kind of note.
@@ -235,14 +300,17 @@ fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
         NoteKind::Encoding => &Encoding::META,
         NoteKind::DuplicateColumn => &DuplicateColumn::META,
         NoteKind::XmlStructure => &XmlStructure::META,
+        NoteKind::BooleanFormulas => &BooleanFormulas::META,
     }
 }
 
 /// Turns a reader note into a diagnostic. `order` places it among the file's diagnostics.
 pub fn diagnostic(note: &Note, order: (usize, usize, u32, usize)) -> Diagnostic {
-    let mut d = meta_of(&note.kind)
+    let d = meta_of(&note.kind)
         .diag(note.location.clone(), note.message.clone())
         .with_order(order);
-    d.help = note.help.clone();
-    d
+    match &note.help {
+        Some(h) => d.with_help(h.clone()),
+        None => d,
+    }
 }

@@ -268,6 +268,11 @@ fn huge_dimensions_and_cells() {
         "LicenseType",
         "ALID",
         "GroupIdentity",
+        // Enough of a template's fields to be an avails sheet.
+        "TitleInternalAlias",
+        "FormatProfile",
+        "Start",
+        "End",
     ]
     .iter()
     .enumerate()
@@ -301,8 +306,9 @@ fn huge_dimensions_and_cells() {
 #[test]
 fn megabyte_cell_in_csv() {
     let d = tempfile::tempdir().unwrap();
-    let mut text =
-        String::from("DisplayName,Territory,WorkType,EntryType,ALID,GroupIdentity\n//c\nacme,\"");
+    let mut text = String::from(
+        "DisplayName,Territory,WorkType,EntryType,ALID,GroupIdentity,TitleInternalAlias,LicenseType,FormatProfile\n//c\nacme,\"",
+    );
     text.push_str(&"x".repeat(1 << 20));
     text.push_str("\",Movie,Full Extract,a1,CPH\n");
     let p = write(d.path(), "big.csv", text.as_bytes());

@@ -1,0 +1,623 @@
+//! Where each EMA field comes from in Avails XML, as one table ([`MAP`]):
+//! for every field, the elements it is read from, which rows the value goes
+//! to and how it is taken. The synthetic sheet header of XML rows (one
+//! column per field, headed by the place of its first source) is derived
+//! from the same table, and so are the column numbers. Stateful cases are
+//! [`Named`] functions (see `named.rs`); the table still says where their
+//! values are.
+
+use std::sync::{Arc, OnceLock};
+
+use super::names::{N, NameSet};
+use super::{Frame, Parser, xs};
+use crate::model::avail::{Column, SheetSource, XmlPos};
+use crate::model::{Dictionary, Field, SheetInfo, SheetKind, SourceKind, TemplateVersion};
+
+/// Which rows a value goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Level {
+    /// Every row of the Avail.
+    AvailRows,
+    /// Every row of the Avail, from its first Asset only.
+    FirstAsset,
+    /// The row of the open Transaction.
+    TransactionRow,
+    /// The open Transaction's row, else every row of the Avail.
+    TransactionRowElseAvail,
+}
+
+/// How a value is taken from its element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Take {
+    /// The text.
+    Text,
+    /// The text; noted when not an xs:dateTime.
+    XsDateTime,
+    /// The text; noted when not an xs:duration.
+    XsDuration,
+    /// The year of a date: its first four characters when they are digits.
+    Year,
+    /// An xs:boolean as `Yes` or `No`; noted (and not taken) when not one.
+    YesNo,
+    /// The text, followed by `:` and the named attribute when both are
+    /// non-empty (`en:audio`).
+    WithSuffix(&'static str),
+    /// The text, when the named xs:boolean attribute is true.
+    TextIf(&'static str),
+    /// The named attribute of the element that opens the row, when it opens.
+    OpeningAttr(&'static str),
+    /// The named attribute; noted when not an xs:duration.
+    AttrDuration(&'static str),
+    /// The named xs:boolean attribute as `True` or `False` (anything else
+    /// as written).
+    AttrTrueFalse(&'static str),
+    /// By a named function.
+    By(Named),
+}
+
+/// The stateful mappings, each a function of `named.rs`. All but the last
+/// three run when their element closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Named {
+    /// `AltIdentifier`: the field by parent and grandparent, or the one a
+    /// `Field:value` identifier names.
+    AltId,
+    /// `ReleaseHistory`: the date of an `original` or `DVD` release.
+    ReleaseHistory,
+    /// `USACaptionsExemptionReason`: captions not included, and why.
+    Captions,
+    /// `GroupingEntity`: a channel's name or identity.
+    GroupingEntity,
+    /// `People`: the name of a `Director`.
+    People,
+    /// `Term`: price type, value and currency, or a same-named term.
+    Term,
+    /// `SharedEntitlement`: the ID by its `ecosystem`.
+    Ecosystem,
+    /// `Asset/@contentID`, in the ContentID column of the WorkType (run
+    /// when the Avail closes).
+    ContentId,
+    /// Avails 2.1 movies: the ALID as AltID when none is given (run when
+    /// the Avail closes).
+    AlidAsAltId,
+    /// TV: captions included when no exemption is given (run when the
+    /// Avail closes).
+    CaptionsIncluded,
+}
+
+impl Named {
+    /// True for the functions run when their element closes.
+    fn at_close(self) -> bool {
+        !matches!(
+            self,
+            Named::ContentId | Named::AlidAsAltId | Named::CaptionsIncluded
+        )
+    }
+}
+
+/// One place a field's value is read from.
+pub(super) struct Source {
+    /// The parent elements under which it is read.
+    parents: NameSet,
+    /// The elements it is read from.
+    elements: NameSet,
+    /// Which rows the value goes to.
+    level: Level,
+    /// How the value is taken.
+    take: Take,
+    /// Where it is, as shown in the synthetic header.
+    path: &'static str,
+}
+
+const fn at(
+    parents: NameSet,
+    elements: &[N],
+    level: Level,
+    take: Take,
+    path: &'static str,
+) -> Source {
+    Source {
+        parents,
+        elements: NameSet::of(elements),
+        level,
+        take,
+        path,
+    }
+}
+
+const fn of(names: &[N]) -> NameSet {
+    NameSet::of(names)
+}
+
+/// Each field read from Avails XML with its sources, in column order. The
+/// first source of a field heads its column.
+#[rustfmt::skip]
+pub(super) const MAP: &[(Field, &[Source])] = {
+    use Level::*;
+    use N::*;
+    use Take::*;
+    const UNITS: NameSet = N::UNITS;
+    const TITLE_UNITS: NameSet = of(&[Metadata, SeasonMetadata, SeriesMetadata, VolumeMetadata]);
+    const EPISODE: NameSet = of(&[EpisodeMetadata]);
+    const SEASON_SERIES: NameSet = of(&[SeasonMetadata, SeriesMetadata]);
+    const AVAIL: NameSet = of(&[Avail]);
+    const TRANSACTION: NameSet = of(&[Transaction]);
+    const CONTENT_ID: Source = at(AVAIL, &[Asset], FirstAsset, By(Named::ContentId), "Asset/@contentID");
+    const TERM: &[Source] = &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term), "Term")];
+    const ECOSYSTEM: &[Source] = &[at(of(&[SharedEntitlement]), &[EcosystemId], AvailRows,
+        By(Named::Ecosystem), "SharedEntitlement/EcosystemID")];
+    const fn tx(elements: &[N], take: Take, path: &'static str) -> Source {
+        at(TRANSACTION, elements, TransactionRow, take, path)
+    }
+    &[
+        (Field::ALID, &[at(AVAIL, &[Alid], AvailRows, Text, "ALID")]),
+        (Field::EntryType, &[at(of(&[Disposition]), &[EntryType], AvailRows, Text, "EntryType")]),
+        (Field::DisplayName, &[at(of(&[Licensor]), &[DisplayName], AvailRows, Text, "Licensor/md:DisplayName")]),
+        (Field::ServiceProvider, &[at(of(&[ServiceProvider]), &[DisplayName], AvailRows, Text,
+            "ServiceProvider/md:DisplayName")]),
+        (Field::WorkType, &[at(of(&[Asset]), &[WorkType], FirstAsset, Text, "WorkType")]),
+        (Field::ContentID, &[CONTENT_ID]),
+        (Field::SeriesContentID, &[at(SEASON_SERIES, &[SeriesContentId], FirstAsset, Text, "SeriesContentID"),
+            CONTENT_ID]),
+        (Field::SeasonContentID, &[at(SEASON_SERIES, &[SeasonContentId], FirstAsset, Text, "SeasonContentID"),
+            CONTENT_ID]),
+        (Field::EpisodeContentID, &[CONTENT_ID]),
+        (Field::VolumeContentID, &[CONTENT_ID]),
+        (Field::TitleDisplayUnlimited, &[at(TITLE_UNITS, &[TitleDisplayUnlimited], FirstAsset, Text,
+            "TitleDisplayUnlimited")]),
+        (Field::TitleInternalAlias, &[at(TITLE_UNITS, &[TitleInternalAlias], FirstAsset, Text,
+            "TitleInternalAlias")]),
+        (Field::EpisodeTitleDisplayUnlimited, &[at(EPISODE, &[TitleDisplayUnlimited], FirstAsset, Text,
+            "TitleDisplayUnlimited")]),
+        (Field::EpisodeTitleInternalAlias, &[at(EPISODE, &[TitleInternalAlias], FirstAsset, Text,
+            "TitleInternalAlias")]),
+        (Field::SeasonTitleDisplayUnlimited, &[at(SEASON_SERIES, &[SeasonTitleDisplayUnlimited], FirstAsset,
+            Text, "SeasonTitleDisplayUnlimited")]),
+        (Field::SeasonTitleInternalAlias, &[at(SEASON_SERIES, &[SeasonTitleInternalAlias], FirstAsset, Text,
+            "SeasonTitleInternalAlias")]),
+        (Field::SeriesTitleDisplayUnlimited, &[at(SEASON_SERIES, &[SeriesTitleDisplayUnlimited], FirstAsset,
+            Text, "SeriesTitleDisplayUnlimited")]),
+        (Field::SeriesTitleInternalAlias, &[at(SEASON_SERIES, &[SeriesTitleInternalAlias], FirstAsset, Text,
+            "SeriesTitleInternalAlias")]),
+        (Field::EpisodeNumber, &[at(of(&[EpisodeNumber]), &[Number], FirstAsset, Text, "EpisodeNumber/md:Number")]),
+        (Field::SeasonNumber, &[at(of(&[SeasonNumber]), &[Number], FirstAsset, Text, "SeasonNumber/md:Number")]),
+        (Field::EpisodeCount, &[at(of(&[SeasonMetadata]), &[NumberOfEpisodes], FirstAsset, Text,
+            "NumberOfEpisodes")]),
+        (Field::SeasonCount, &[at(of(&[SeriesMetadata]), &[NumberOfSeasons], FirstAsset, Text,
+            "NumberOfSeasons")]),
+        (Field::EditID, &[at(TITLE_UNITS, &[EditEidrUrn], FirstAsset, Text, "EditEIDR-URN")]),
+        (Field::TitleID, &[at(TITLE_UNITS, &[TitleEidrUrn], FirstAsset, Text, "TitleEIDR-URN")]),
+        (Field::EpisodeID, &[at(EPISODE, &[EditEidrUrn], FirstAsset, Text, "EditEIDR-URN")]),
+        (Field::EpisodeTitleID, &[at(EPISODE, &[TitleEidrUrn], FirstAsset, Text, "TitleEIDR-URN")]),
+        (Field::SeasonID, &[at(of(&[SeasonMetadata]), &[SeasonEidrUrn], FirstAsset, Text, "SeasonEIDR-URN")]),
+        (Field::SeriesID, &[at(of(&[SeriesMetadata]), &[SeriesEidrUrn], FirstAsset, Text, "SeriesEIDR-URN")]),
+        (Field::AltID, &[at(of(&[AltIdentifier]), &[Identifier], FirstAsset, By(Named::AltId),
+            "AltIdentifier/md:Identifier"),
+            at(AVAIL, &[Alid], AvailRows, By(Named::AlidAsAltId), "ALID")]),
+        (Field::EpisodeAltID, &[at(of(&[AltIdentifier]), &[Identifier], FirstAsset, By(Named::AltId),
+            "AltIdentifier/md:Identifier")]),
+        (Field::SeasonAltID, &[at(of(&[SeasonAltIdentifier]), &[Identifier], FirstAsset, By(Named::AltId),
+            "SeasonAltIdentifier/md:Identifier")]),
+        (Field::SeriesAltID, &[at(of(&[SeriesAltIdentifier]), &[Identifier], FirstAsset, By(Named::AltId),
+            "SeriesAltIdentifier/md:Identifier")]),
+        (Field::ReleaseYear, &[at(UNITS, &[ReleaseDate], FirstAsset, Year, "ReleaseDate")]),
+        (Field::TotalRunTime, &[at(UNITS, &[RunLength], FirstAsset, XsDuration, "RunLength")]),
+        (Field::ReleaseHistoryOriginal, &[at(NameSet::ALL, &[ReleaseHistory], FirstAsset,
+            By(Named::ReleaseHistory), "ReleaseHistory/md:Date")]),
+        (Field::ReleaseHistoryPhysicalHV, &[at(NameSet::ALL, &[ReleaseHistory], FirstAsset,
+            By(Named::ReleaseHistory), "ReleaseHistory/md:Date")]),
+        (Field::CaptionIncluded, &[at(UNITS, &[UsaCaptionsExemptionReason], FirstAsset, By(Named::Captions),
+            "USACaptionsExemptionReason"),
+            at(of(&[Asset]), &[Metadata, EpisodeMetadata, SeasonMetadata, SeriesMetadata, VolumeMetadata],
+            FirstAsset, By(Named::CaptionsIncluded), "Metadata")]),
+        (Field::CaptionExemption, &[at(UNITS, &[UsaCaptionsExemptionReason], FirstAsset, By(Named::Captions),
+            "USACaptionsExemptionReason")]),
+        (Field::RatingSystem, &[at(of(&[Rating]), &[System], FirstAsset, Text, "md:Rating/md:System")]),
+        (Field::RatingValue, &[at(of(&[Rating]), &[Value], FirstAsset, Text, "md:Rating/md:Value")]),
+        (Field::RatingReason, &[at(of(&[Rating]), &[Reason], FirstAsset, Text, "md:Rating/md:Reason")]),
+        (Field::LocalizationType, &[at(UNITS, &[LocalizationOffering], FirstAsset, Text, "LocalizationOffering")]),
+        (Field::GroupIdentity, &[at(NameSet::ALL, &[GroupingEntity], FirstAsset, By(Named::GroupingEntity),
+            "GroupingEntity")]),
+        (Field::CompanyDisplayCredit, &[at(of(&[CompanyDisplayCredit]), &[DisplayString], FirstAsset, Text,
+            "CompanyDisplayCredit/md:DisplayString")]),
+        (Field::Director, &[at(NameSet::ALL, &[People], FirstAsset, By(Named::People), "People")]),
+        (Field::BundledALIDs, &[at(of(&[BundledAsset]), &[BundledAlid], FirstAsset, Text,
+            "BundledAsset/BundledALID")]),
+        (Field::AvailID, &[at(AVAIL, &[Transaction], TransactionRow, OpeningAttr("TransactionID"),
+            "Transaction/@TransactionID")]),
+        (Field::Licensee, &[at(of(&[Licensee]), &[DisplayName], TransactionRowElseAvail, Text,
+            "Licensee/md:DisplayName")]),
+        (Field::LicenseType, &[tx(&[LicenseType], Text, "LicenseType")]),
+        (Field::Description, &[tx(&[Description], Text, "Description")]),
+        (Field::Territory, &[at(of(&[Territory]), &[Country, CountryRegion], TransactionRow, Text,
+            "Territory")]),
+        (Field::TerritoryExclusion, &[at(of(&[TerritoryExcluded]), &[Country, CountryRegion], TransactionRow,
+            Text, "TerritoryExcluded")]),
+        (Field::Start, &[tx(&[Start], XsDateTime, "Start"), tx(&[StartCondition], Text, "StartCondition")]),
+        (Field::StartLag, &[tx(&[StartCondition], AttrDuration("lag"), "StartCondition/@lag")]),
+        (Field::End, &[tx(&[End], XsDateTime, "End"), tx(&[EndCondition], Text, "EndCondition")]),
+        (Field::EndLag, &[tx(&[EndCondition], AttrDuration("lag"), "EndCondition/@lag")]),
+        (Field::WindowDuration, &[tx(&[WindowDuration, Duration], XsDuration, "WindowDuration")]),
+        (Field::StoreLanguage, &[tx(&[StoreLanguage], Text, "StoreLanguage")]),
+        (Field::AllowedLanguages, &[tx(&[AllowedLanguage], WithSuffix("asset"), "AllowedLanguage")]),
+        (Field::AssetLanguage, &[tx(&[AssetLanguage], WithSuffix("asset"), "AssetLanguage")]),
+        (Field::RequiredFulfillmentLanguages, &[tx(&[AssetLanguage], TextIf("assetProvided"),
+            "AssetLanguage/@assetProvided")]),
+        (Field::HoldbackLanguage, &[tx(&[HoldbackLanguage], WithSuffix("asset"), "HoldbackLanguage")]),
+        (Field::LicenseRightsDescription, &[tx(&[LicenseRightsDescription], Text,
+            "LicenseRightsDescription")]),
+        (Field::FormatProfile, &[tx(&[FormatProfile], Text, "FormatProfile")]),
+        (Field::HDR, &[tx(&[FormatProfile], AttrTrueFalse("HDR"), "FormatProfile/@HDR")]),
+        (Field::WCG, &[tx(&[FormatProfile], AttrTrueFalse("WCG"), "FormatProfile/@WCG")]),
+        (Field::HFR, &[tx(&[FormatProfile], AttrTrueFalse("HFR"), "FormatProfile/@HFR")]),
+        (Field::NGAudio, &[tx(&[FormatProfile], AttrTrueFalse("NGAudio"), "FormatProfile/@NGAudio")]),
+        (Field::ContractID, &[tx(&[ContractId], Text, "ContractID")]),
+        (Field::ReportingID, &[tx(&[ReportingId], Text, "ReportingID")]),
+        (Field::OtherInstructions, &[tx(&[OtherInstructions], Text, "OtherInstructions")]),
+        (Field::PriceType, &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term), "Term/@termName")]),
+        (Field::PriceValue, TERM),
+        (Field::PriceCurrency, &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term),
+            "Term/Money/@currency")]),
+        (Field::SRP, TERM),
+        (Field::SuppressionLiftDate, TERM),
+        (Field::AnnounceDate, TERM),
+        (Field::SpecialPreOrderFulfillDate, TERM),
+        (Field::FixedEndDate, TERM),
+        (Field::RentalDuration, TERM),
+        (Field::WatchDuration, TERM),
+        (Field::Download, TERM),
+        (Field::Exclusive, TERM),
+        (Field::ExclusiveAttributes, TERM),
+        (Field::BrandingRights, TERM),
+        (Field::BrandingRightsAttributes, TERM),
+        (Field::TitleStatus, TERM),
+        (Field::TPRType, TERM),
+        (Field::CampaignID, TERM),
+        (Field::UV_ID, ECOSYSTEM),
+        (Field::DMA_ID, ECOSYSTEM),
+        (Field::AssociatedALID, &[at(AVAIL, &[AssociatedAlid], AvailRows, Text, "AssociatedALID")]),
+        (Field::ExceptionFlag, &[at(AVAIL, &[ExceptionFlag], AvailRows, YesNo, "ExceptionFlag")]),
+    ]
+};
+
+/// The column of `field` in the XML sheet, at compile time: `c!(Territory)`
+/// (a field without a column fails the build).
+macro_rules! c {
+    ($field:ident) => {
+        const { $crate::read::xml::map::col_of($crate::model::Field::$field) }
+    };
+}
+pub(super) use c;
+
+/// The column of a field of [`MAP`]; only for [`c!`].
+pub(super) const fn col_of(field: Field) -> usize {
+    let mut i = 0;
+    while i < MAP.len() {
+        if MAP[i].0 as u8 == field as u8 {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a field of MAP")
+}
+
+/// The column of `field`, when the XML sheet has one.
+pub(super) fn column(field: Field) -> Option<usize> {
+    static COLUMNS: OnceLock<crate::model::FieldColumns> = OnceLock::new();
+    COLUMNS
+        .get_or_init(|| crate::model::FieldColumns::new(MAP.iter().map(|(f, _)| Some(*f))))
+        .get(field)
+}
+
+/// A source of [`MAP`] taken when its element closes (not when its row
+/// opens or its Avail closes), with the field's column.
+#[derive(Clone, Copy)]
+struct Entry {
+    parents: NameSet,
+    col: usize,
+    field: Field,
+    level: Level,
+    take: Take,
+}
+
+/// The [`Entry`]s of each element name, in column order; a named function
+/// is listed once per element and parents.
+fn entries(name: N) -> &'static [Entry] {
+    static BY_NAME: OnceLock<Vec<Vec<Entry>>> = OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut by_name: Vec<Vec<Entry>> = vec![Vec::new(); N::COUNT];
+        for (col, (field, sources)) in MAP.iter().enumerate() {
+            for s in *sources {
+                if matches!(s.take, Take::OpeningAttr(_))
+                    || matches!(s.take, Take::By(n) if !n.at_close())
+                {
+                    continue;
+                }
+                for name in s.elements.iter() {
+                    let list = &mut by_name[name as usize];
+                    let named_again = matches!(s.take, Take::By(_))
+                        && list
+                            .iter()
+                            .any(|e| e.take == s.take && e.parents == s.parents);
+                    if !named_again {
+                        list.push(Entry {
+                            parents: s.parents,
+                            col,
+                            field: *field,
+                            level: s.level,
+                            take: s.take,
+                        });
+                    }
+                }
+            }
+        }
+        by_name
+    });
+    &by_name[name as usize]
+}
+
+/// True for an element whose attributes are read: the table or a named
+/// function takes one of them.
+pub(super) fn reads_attributes(name: N) -> bool {
+    static NAMES: OnceLock<NameSet> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut set = super::named::ATTRIBUTES_READ;
+            for s in MAP.iter().flat_map(|(_, sources)| sources.iter()) {
+                if matches!(
+                    s.take,
+                    Take::WithSuffix(_)
+                        | Take::TextIf(_)
+                        | Take::OpeningAttr(_)
+                        | Take::AttrDuration(_)
+                        | Take::AttrTrueFalse(_)
+                ) {
+                    for n in s.elements.iter() {
+                        set.add(n);
+                    }
+                }
+            }
+            set
+        })
+        .has(name)
+}
+
+/// The synthetic header of an XML sheet: one column per field of [`MAP`],
+/// headed by the place of its first source, lettered by that place's last
+/// step.
+pub(super) fn sheet_info(
+    source: SheetSource,
+    version: TemplateVersion,
+    kind: SheetKind,
+) -> Arc<SheetInfo> {
+    let dictionary = Dictionary::for_version(version, kind);
+    let columns = MAP
+        .iter()
+        .map(|(field, sources)| {
+            let path = sources[0].path;
+            Column {
+                letter: path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(path)
+                    .trim_start_matches("md:")
+                    .to_string(),
+                header: path.to_string(),
+                field: Some(*field),
+                category: dictionary
+                    .field(*field)
+                    .map(|f| f.category.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    debug_assert_eq!(source.source, SourceKind::Xml);
+    Arc::new(SheetInfo::new(source, version, kind, columns, 0))
+}
+
+impl<'a> Parser<'a> {
+    /// Takes the values of the table's sources that `frame` (closing under
+    /// `parent`) is, with `value` its trimmed text at `span`.
+    pub(super) fn take(
+        &mut self,
+        frame: &Frame<'a>,
+        parent: N,
+        grand: N,
+        value: &str,
+        span: (usize, usize),
+    ) {
+        let lines = self.lines;
+        let pos = || lines.pos(span);
+        for e in entries(frame.name) {
+            if !e.parents.has(parent) {
+                continue;
+            }
+            match e.take {
+                Take::Text => self.cell(e.level, e.col, value, pos()),
+                Take::XsDateTime => {
+                    if !value.is_empty() && !xs::is_date_time(value) {
+                        let local = frame.name.as_str();
+                        self.structure(
+                            pos(),
+                            Some(e.field),
+                            Some(value.to_string()),
+                            format!("<{}> `{value}` is not an xs:dateTime", frame.qname),
+                            Some(format!(
+                                "write YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm (e.g. 2026-03-01T00:00:00Z), or use <{local}Condition> for a condition"
+                            )),
+                        );
+                    }
+                    self.cell(e.level, e.col, value, pos());
+                }
+                Take::XsDuration => {
+                    self.check_duration(value, pos(), Some(e.field), frame.name.as_str());
+                    self.cell(e.level, e.col, value, pos());
+                }
+                Take::Year => {
+                    let year = match value.as_bytes().get(..4) {
+                        Some(y) if y.iter().all(u8::is_ascii_digit) => &value[..4],
+                        _ => value,
+                    };
+                    self.cell(e.level, e.col, year, pos());
+                }
+                Take::YesNo => match xs::boolean(value) {
+                    Some(b) => self.cell(e.level, e.col, if b { "Yes" } else { "No" }, pos()),
+                    None => self.structure(
+                        pos(),
+                        Some(e.field),
+                        Some(value.to_string()),
+                        format!("{} `{value}` is not an xs:boolean", e.field),
+                        Some("write `true` or `false`".into()),
+                    ),
+                },
+                Take::WithSuffix(attr) => match frame.attr(attr) {
+                    Some(a) if !a.value.trim().is_empty() && !value.is_empty() => {
+                        let mut text = std::mem::take(&mut self.scratch);
+                        text.clear();
+                        text.push_str(value);
+                        text.push(':');
+                        text.push_str(a.value.trim());
+                        self.cell(e.level, e.col, &text, pos());
+                        self.scratch = text;
+                    }
+                    _ => self.cell(e.level, e.col, value, pos()),
+                },
+                Take::TextIf(attr) => {
+                    if frame
+                        .attr(attr)
+                        .is_some_and(|a| xs::boolean(&a.value) == Some(true))
+                    {
+                        self.cell(e.level, e.col, value, pos());
+                    }
+                }
+                Take::AttrDuration(attr) => {
+                    if let Some(a) = frame.attr(attr) {
+                        let p = frame.attr_pos(lines, a);
+                        self.check_duration(&a.value, p, Some(e.field), &format!("@{attr}"));
+                        self.cell(e.level, e.col, &a.value, p);
+                    }
+                }
+                Take::AttrTrueFalse(attr) => {
+                    if let Some(a) = frame.attr(attr) {
+                        let p = frame.attr_pos(lines, a);
+                        let v = match a.value.trim() {
+                            "true" => "True",
+                            "false" => "False",
+                            other => other,
+                        };
+                        self.cell(e.level, e.col, v, p);
+                    }
+                }
+                Take::By(named) => self.named(named, frame, parent, grand, value, span),
+                Take::OpeningAttr(_) => {}
+            }
+        }
+    }
+
+    /// Takes the attributes of `frame`, which has just opened a row.
+    pub(super) fn take_opening(&mut self, frame: &Frame<'a>, parent: N) {
+        static OPENING: OnceLock<Vec<(usize, &'static Source)>> = OnceLock::new();
+        let opening = OPENING.get_or_init(|| {
+            let sources = MAP
+                .iter()
+                .enumerate()
+                .flat_map(|(col, (_, sources))| sources.iter().map(move |s| (col, s)));
+            sources
+                .filter(|(_, s)| matches!(s.take, Take::OpeningAttr(_)))
+                .collect()
+        });
+        for &(col, s) in opening {
+            if let Take::OpeningAttr(attr) = s.take
+                && s.elements.has(frame.name)
+                && s.parents.has(parent)
+                && let Some(a) = frame.attr(attr)
+            {
+                let p = frame.attr_pos(self.lines, a);
+                self.cell(s.level, col, &a.value, p);
+            }
+        }
+    }
+
+    /// Notes `value` (of `field`, in `element`) when it is not an xs:duration.
+    pub(super) fn check_duration(
+        &mut self,
+        value: &str,
+        pos: XmlPos,
+        field: Option<Field>,
+        element: &str,
+    ) {
+        if value.is_empty() || xs::is_duration(value) {
+            return;
+        }
+        self.structure(
+            pos,
+            field,
+            Some(value.to_string()),
+            format!("{element} `{value}` is not an xs:duration"),
+            Some("write an ISO 8601 duration such as P180D, PT2H30M or -P5DT10H".into()),
+        );
+    }
+
+    /// Adds `value` to column `col` of the rows of `level`.
+    pub(super) fn cell(&mut self, level: Level, col: usize, value: &str, pos: XmlPos) {
+        match level {
+            Level::AvailRows => self.avail_cell(col, value, pos),
+            Level::FirstAsset => {
+                if self.first_asset() {
+                    self.avail_cell(col, value, pos);
+                }
+            }
+            Level::TransactionRow => self.trans_cell(col, value, pos),
+            Level::TransactionRowElseAvail => {
+                if self.trans.is_some() {
+                    self.trans_cell(col, value, pos);
+                } else {
+                    self.avail_cell(col, value, pos);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_column_per_field_headed_by_its_first_source() {
+        let mut seen = crate::model::FieldSet::default();
+        for (field, sources) in MAP {
+            assert!(!seen.contains(*field), "{field} twice");
+            seen.insert(*field);
+            assert!(!sources.is_empty());
+        }
+        assert_eq!(MAP[c!(Territory)].1[0].path, "Territory");
+        assert_eq!(column(Field::Territory), Some(c!(Territory)));
+        assert_eq!(column(Field::ProductID), None);
+    }
+
+    #[test]
+    fn attributes_are_read_from_these_elements() {
+        let read: Vec<&str> = NameSet::ALL
+            .iter()
+            .filter(|n| reads_attributes(*n))
+            .map(N::as_str)
+            .collect();
+        assert_eq!(
+            read,
+            [
+                "Asset",
+                "Transaction",
+                "SharedEntitlement",
+                "StartCondition",
+                "EndCondition",
+                "AllowedLanguage",
+                "AssetLanguage",
+                "HoldbackLanguage",
+                "FormatProfile",
+                "Term",
+                "Money"
+            ]
+        );
+    }
+}
