@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::time::{parse_lead, parse_offset};
+use crate::model::time::parse_lead;
+use crate::model::zone::Zones;
 use crate::model::{Dictionary, Field, FieldSet, TemplateVersion};
 use crate::rules::profile::{Marker, Markers, Profile, Settings};
 
@@ -28,7 +29,8 @@ pub struct Config {
     pub partner: Option<String>,
     /// Territories of the CPH agreement.
     pub territories: Option<Spanned<Vec<Spanned<String>>>>,
-    /// Zone for date-times without offset: `UTC` or `+hh:mm`.
+    /// Zone for dates and date-times without offset, for every territory:
+    /// an IANA name, `UTC` or `+hh:mm` (default: each territory's own).
     pub time_zone: Option<Spanned<String>>,
     /// Minimum lead before a CPH Start (`14d`).
     pub min_lead: Option<Spanned<String>>,
@@ -132,7 +134,9 @@ pub struct CheckFlags {
     /// Start, and a Full Extract that drops a window is an error. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub previous: Vec<PathBuf>,
-    /// Zone for date-times without offset: UTC or +hh:mm [default: UTC].
+    /// Read dates and date-times without offset in ZONE for every territory:
+    /// an IANA name (Europe/London), UTC, or +hh:mm [default: each
+    /// territory's eastern-most zone, where Amazon publishes].
     #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
     pub time_zone: Option<String>,
     /// Check only this sheet of a workbook, as an avails sheet whatever its
@@ -209,13 +213,13 @@ impl CheckFlags {
         };
         match (&self.time_zone, &file.time_zone) {
             (Some(zone), _) => {
-                s.zone = parse_offset(zone).ok_or_else(|| SettingsError::Flag {
+                s.zones = Zones::parse(zone).ok_or_else(|| SettingsError::Flag {
                     flag: "--time-zone",
                     message: zone_help(zone),
                 })?;
             }
             (None, Some(zone)) => {
-                s.zone = parse_offset(zone.get_ref()).ok_or_else(|| {
+                s.zones = Zones::parse(zone.get_ref()).ok_or_else(|| {
                     file.error_at(
                         zone.span().start,
                         format!("time_zone: {}", zone_help(zone.get_ref())),
@@ -323,7 +327,9 @@ fn parse_as_of(t: &str) -> Option<DateTime<Utc>> {
 }
 
 fn zone_help(zone: &str) -> String {
-    format!("`{zone}` is not a time zone; use UTC or an offset such as +01:00")
+    format!(
+        "`{zone}` is not a time zone; use an IANA name such as Europe/London, UTC, an offset such as +01:00, or `territory` (each territory's eastern-most zone, the default)"
+    )
 }
 
 fn lead_help(lead: &str) -> String {
@@ -529,7 +535,7 @@ mod tests {
             .map(String::as_str)
             .collect();
         assert_eq!(t, ["GB", "US"]);
-        assert_eq!(r.settings.zone.local_minus_utc(), 3600);
+        assert_eq!(r.settings.zones.to_string(), "UTC+01:00");
         assert_eq!(r.settings.min_lead, Some(chrono::Duration::days(14)));
         assert_eq!(r.settings.max_rows, 10);
         let f = CheckFlags {
@@ -549,7 +555,7 @@ mod tests {
             r.settings.territories,
             Some(["DE".to_string()].into_iter().collect())
         );
-        assert_eq!(r.settings.zone.local_minus_utc(), 0);
+        assert!(r.settings.zones.of("US").is_utc());
         assert_eq!(r.settings.min_lead, Some(chrono::Duration::days(2)));
         assert_eq!(r.settings.as_of.to_rfc3339(), "2027-01-01T00:00:00+00:00");
         assert_eq!(r.template_version, Some(TemplateVersion::V1_6));
@@ -602,7 +608,10 @@ mod tests {
             in_file("profile = \"cph\"\n")
                 .starts_with("availcheck.toml:1:11: unknown profile `cph`")
         );
-        assert!(in_file("time_zone = \"CET\"\n").starts_with("availcheck.toml:1:13: time_zone:"));
+        assert!(
+            in_file("time_zone = \"Mars/Olympus\"\n")
+                .starts_with("availcheck.toml:1:13: time_zone:")
+        );
         assert!(
             in_file("min_lead = \"two weeks\"\n").starts_with("availcheck.toml:1:12: min_lead:")
         );

@@ -132,7 +132,8 @@ pub struct WindowRow {
     pub row: u32,
     /// The title id cell's text ([`model::Avail::title_id`]), untrimmed.
     pub title: model::Text,
-    /// Territories covered (Territory items minus TerritoryExclusion).
+    /// Territories covered (Territory items minus TerritoryExclusion) whose
+    /// dates are read in one zone (a row in several zones has an entry each).
     pub territories: Box<[Box<str>]>,
     /// TerritoryExclusion items, which matter for a `ZZ` row.
     pub excluded: Box<[Box<str>]>,
@@ -249,6 +250,63 @@ fn load(
         .collect()
 }
 
+/// What `availcheck diff` compares: the delivery Amazon has and the one
+/// about to be sent.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {
+    /// Files (or folders) of the previous delivery.
+    pub previous: Vec<PathBuf>,
+    /// Files (or folders) of the current delivery.
+    pub current: Vec<PathBuf>,
+    /// How files are read.
+    pub read: ReadOptions,
+    /// The check time (live windows) and how dates are read.
+    pub settings: Settings,
+}
+
+/// A file `availcheck diff` could not read.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {error}")]
+pub struct DiffError {
+    /// The file.
+    pub path: String,
+    /// Why.
+    pub error: ReadError,
+}
+
+/// What the current delivery changes at Amazon, against the previous one
+/// (see [`rules::delivery::DeliveryDiff`]). Fails on the first file that
+/// cannot be read: a diff of part of a delivery would mislead.
+pub fn diff(opts: &DiffOptions) -> Result<rules::delivery::DeliveryDiff, DiffError> {
+    use rules::delivery::{Delivery, DeliveryDiff};
+    let files = |paths: &[PathBuf]| inputs::discover(paths, &[], &[]).checked;
+    let previous = files(&opts.previous);
+    let current = files(&opts.current);
+    let mut loaded = load(&previous, 0, &opts.read, Role::Previous, None);
+    loaded.extend(load(
+        &current,
+        previous.len(),
+        &opts.read,
+        Role::Checked,
+        None,
+    ));
+    if let Some(i) = loaded.iter().position(|l| l.result.is_err()) {
+        let l = loaded.swap_remove(i);
+        if let Err(error) = l.result {
+            return Err(DiffError {
+                path: l.path,
+                error,
+            });
+        }
+    }
+    let settings = &opts.settings;
+    Ok(DeliveryDiff::new(
+        &Delivery::of_loaded(&loaded, Role::Previous, settings),
+        &Delivery::of_loaded(&loaded, Role::Checked, settings),
+        settings.as_of,
+    ))
+}
+
 /// Reads and checks every input; never fails as a whole (unreadable files are
 /// reported in their [`FileReport`]).
 pub fn check(opts: &CheckOptions) -> Report {
@@ -273,7 +331,8 @@ pub fn check(opts: &CheckOptions) -> Report {
         Role::Previous,
         progress,
     );
-    let previous = rules::delivery::Delivery::of_loaded(&previous_loaded, &opts.settings);
+    let previous =
+        rules::delivery::Delivery::of_loaded(&previous_loaded, Role::Previous, &opts.settings);
     let mut ctx = Context::new(&opts.settings, &stats);
     ctx.previous = (!opts.previous.is_empty()).then_some(&previous);
     // Row rules run on chunks of rows while the rest of the file is still
@@ -396,7 +455,7 @@ struct Early {
 /// index); reference files among them are used as their role says.
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
     let stats = Stats::default();
-    let previous = rules::delivery::Delivery::of_loaded(loaded, settings);
+    let previous = rules::delivery::Delivery::of_loaded(loaded, Role::Previous, settings);
     let mut ctx = Context::new(settings, &stats);
     if loaded.iter().any(|l| l.role == Role::Previous) {
         ctx.previous = Some(&previous);
@@ -625,13 +684,21 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             let Some(title) = facts.title_cell(row) else {
                 continue;
             };
-            let end = match facts.end {
-                End::Open => None,
-                End::At(t) => Some(t),
-                End::Unusable => continue,
-            };
-            let territories: Box<[Box<str>]> = facts.territories(row).map(Box::from).collect();
-            if territories.is_empty() {
+            if facts.end == End::Unusable {
+                continue;
+            }
+            // One entry per zone the row's territories read dates in (most
+            // rows: one territory, one entry), so each is drawn where its
+            // rules judge it.
+            let mut by_zone: Vec<(model::zone::Zone, Vec<Box<str>>)> = Vec::new();
+            for t in facts.territories(row) {
+                let zone = settings.zones.of(t);
+                match by_zone.iter_mut().find(|(z, _)| *z == zone) {
+                    Some((_, list)) => list.push(t.into()),
+                    None => by_zone.push((zone, vec![t.into()])),
+                }
+            }
+            if by_zone.is_empty() {
                 continue;
             }
             let reference = known.is_none();
@@ -660,22 +727,27 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
                 let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
                 *offers.entry(key).or_insert(next)
             });
-            out.rows.push(WindowRow {
-                sheet: sheet_index,
-                row: row.row,
-                title: title.text.clone(),
-                territories,
-                excluded: row
-                    .items(Field::TerritoryExclusion)
-                    .map(|(_, t)| Box::from(t))
-                    .collect(),
-                lane,
-                kind: text(Field::LicenseType),
-                offer,
-                start: facts.start,
-                end,
-                written: (text(Field::Start), text(Field::End)),
-            });
+            for (zone, territories) in by_zone {
+                out.rows.push(WindowRow {
+                    sheet: sheet_index,
+                    row: row.row,
+                    title: title.text.clone(),
+                    territories: territories.into(),
+                    excluded: row
+                        .items(Field::TerritoryExclusion)
+                        .map(|(_, t)| Box::from(t))
+                        .collect(),
+                    lane,
+                    kind: text(Field::LicenseType),
+                    offer,
+                    start: facts.start.and_then(|s| s.in_zone(zone)),
+                    end: match facts.end {
+                        End::At(e) => e.in_zone(zone),
+                        End::Open | End::Unusable => None,
+                    },
+                    written: (text(Field::Start), text(Field::End)),
+                });
+            }
             used = true;
         }
         if used {

@@ -31,6 +31,14 @@ enum Command {
     /// Exit codes: 0 no errors (or nothing at the --fail-on level), 1 findings
     /// at or above --fail-on, 2 usage error, unreadable or unsupported input.
     Check(CheckArgs),
+    /// Show what a delivery changes at Amazon: per scope (licensor, title,
+    /// territory, LicenseType) the windows added, changed and removed, and
+    /// the scopes deleted, with counts per territory.
+    ///
+    /// Exit codes: 0 nothing live removed or ended, 1 the delivery removes
+    /// or ends a window live at Amazon or changes more than --max-change
+    /// (unless --fail-on never), 2 usage error or unreadable file.
+    Diff(DiffArgs),
     /// List every rule: code, severity, title.
     Rules,
     /// Print a rule's documentation.
@@ -108,6 +116,37 @@ struct CheckArgs {
     fail_on: FailOn,
 }
 
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The delivery Amazon has (avails file or folder).
+    previous: PathBuf,
+    /// The delivery about to be sent (avails file or folder).
+    current: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: report::diff::DiffFormat,
+    /// When to exit 1.
+    #[arg(long, value_enum, default_value = "concern")]
+    fail_on: report::diff::DiffFailOn,
+    /// Exit 1 when more than PERCENT of the previous delivery's windows are
+    /// added, changed or removed.
+    #[arg(long, value_name = "PERCENT")]
+    max_change: Option<f64>,
+    /// Time the live windows are judged at: RFC 3339 or a date [default: now].
+    #[arg(long, value_name = "TIME")]
+    as_of: Option<String>,
+    /// Zone for date-times without offset (see `check --time-zone`).
+    #[arg(long, value_name = "ZONE", allow_hyphen_values = true)]
+    time_zone: Option<String>,
+    /// Config file for CPH markers and the time zone [default:
+    /// ./availcheck.toml if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Write the diff to FILE instead of stdout, atomically.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -173,6 +212,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Diff(args) => match run_diff(args) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
+            }
+        },
         Command::Check(args) => match run(args) {
             Ok(code) => code,
             Err(message) => {
@@ -374,6 +420,65 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(2));
     }
     Ok(if render.run_fails(&report) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_diff(args: DiffArgs) -> Result<ExitCode, String> {
+    if let Some(max) = args.max_change.filter(|m| !m.is_finite() || *m < 0.0) {
+        return Err(format!(
+            "--max-change: `{max}` is not a percentage (0 or more)"
+        ));
+    }
+    let flags = CheckFlags {
+        as_of: args.as_of,
+        time_zone: args.time_zone,
+        config: args.config,
+        ..CheckFlags::default()
+    };
+    let resolved = flags.resolve().map_err(|e| e.to_string())?;
+    let output = args.output.filter(|p| p.as_os_str() != "-");
+    if let Some(path) = &output {
+        report::guard_output(path, &[args.previous.clone(), args.current.clone()])
+            .map_err(|e| e.to_string())?;
+    }
+    let opts = availcheck::DiffOptions {
+        previous: vec![args.previous],
+        current: vec![args.current],
+        read: ReadOptions::default(),
+        settings: resolved.settings,
+    };
+    let diff = availcheck::diff(&opts).map_err(|e| e.to_string())?;
+    let view = report::diff::DiffView {
+        schema_version: report::diff::SCHEMA_VERSION,
+        previous: &opts.previous,
+        current: &opts.current,
+        max_change: args.max_change,
+        concerns: diff.concerns(args.max_change),
+        diff: &diff,
+    };
+    let written = match &output {
+        Some(path) => {
+            report::write_atomically(path, |w| report::diff::render(&view, args.format, w))
+                .map_err(|e| format!("cannot write the diff to {}: {e}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match report::diff::render(&view, args.format, &mut stdout)
+                .and_then(|()| stdout.flush())
+            {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the diff: {e}"))
+                }
+                _ => Ok(()),
+            }
+        }
+    };
+    written?;
+    let fails = args.fail_on == report::diff::DiffFailOn::Concern && !view.concerns.is_empty();
+    Ok(if fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -156,7 +156,9 @@ fn findings_fire_with_their_codes_severity() {
     let licensed = dir.path().join("licensed.csv");
     std::fs::write(
         &licensed,
-        "title_id,territory,start,end\nmd:alid:org:acme:movie-0001,US,2027-01-01,2029-12-31\n,US,2027-01-01,Open\nmd:alid:x,US,2027-01-01,30/06/2030\n",
+        // 2029-12-30 ends at 23:59:59 New York time, a gap before the
+        // fixtures' CPH Start 2030-01-01T00:00:00Z (CPH015).
+        "title_id,territory,start,end\nmd:alid:org:acme:movie-0001,US,2027-01-01,2029-12-30\n,US,2027-01-01,Open\nmd:alid:x,US,2027-01-01,30/06/2030\n",
     )
     .unwrap();
     let tv = workbook(

@@ -116,13 +116,12 @@ fn multi_row_1_6_movies_exact_findings() {
     let recs = vec![
         // 4: clean CPH row (title 1).
         movies_1_6(),
-        // 5: Licensed SVOD row of title 1 (no marker) ending 2029-12-31
-        //    (date-only = 23:59:59): a one-second gap before row 4 → CPH005
-        //    warning at row 4's Start.
+        // 5: Licensed SVOD row of title 1 (no marker) ending one second
+        //    before row 4's Start → CPH015 warning at row 4's Start.
         movies_1_6().with(&[
             ("LicenseRightsDescription", ""),
             ("Start", "2027-01-01"),
-            ("End", "2029-12-31"),
+            ("End", "2029-12-31T23:59:59Z"),
         ]),
         // 6: two territories in one 1.6 cell → EMA005 (both are in the
         //    agreement, so no CPH003).
@@ -476,13 +475,20 @@ fn cph004_start_equal_to_as_of_is_an_error() {
         set(&[at("CPH004", "error", "Movies", 4, "Start")])
     );
     assert_eq!(cell(one(&report, "CPH004")), "M4");
-    // One second later is forward-looking; a date-only Start means 00:00:00.
+    // One second later is forward-looking; a date-only Start means 00:00:00
+    // in its territory's eastern-most zone: in GB (UTC in November) the
+    // check time itself, in the US (New York) five hours later.
     let (code, report) = cph(
         "Movies",
         &[
             movies_1_7_3().set("Start", "2026-11-22T00:00:01Z"),
-            movies_1_7_3().with(&[("Start", "2026-11-22"), ("ALID", &alid(2))]),
+            movies_1_7_3().with(&[
+                ("Start", "2026-11-22"),
+                ("Territory", "GB"),
+                ("ALID", &alid(2)),
+            ]),
             movies_1_7_3().with(&[("Start", "2026-11-23"), ("ALID", &alid(3))]),
+            movies_1_7_3().with(&[("Start", "2026-11-22"), ("ALID", &alid(4))]),
         ],
         &AGREEMENT,
     );
@@ -565,11 +571,19 @@ fn cph005_exactly_one_minute_before_is_continuous() {
 
 #[test]
 fn cph005_gaps_are_warnings() {
-    for (end, gap) in [
-        ("2029-12-31T23:58:59Z", "1 minute 1 second"), // 61 s before the CPH Start
-        ("2029-12-31T23:59:01Z", "59 seconds"),        // 59 s before
-        ("2029-12-31", "1 second"),                    // date-only: 23:59:59
-        ("2029-06-30T00:00:00Z", "185 days"),
+    // The fix is written as the licensed End is: in UTC, or for a date in
+    // US local time (New York, where the date is read).
+    for (end, gap, fix) in [
+        // 61 s before the CPH Start 2030-01-01T00:00:00Z.
+        (
+            "2029-12-31T23:58:59Z",
+            "1 minute 1 second",
+            "2029-12-31T23:59:00Z",
+        ),
+        ("2029-12-31T23:59:01Z", "59 seconds", "2029-12-31T23:59:00Z"),
+        // Date-only: 23:59:59 in New York, 04:59:59 UTC.
+        ("2029-12-30", "19 hours 1 second", "2029-12-31T18:59:00"),
+        ("2029-06-30T00:00:00Z", "185 days", "2029-12-31T23:59:00Z"),
     ] {
         let (code, report) = licensed_case(end);
         assert_eq!(code, 0, "{end}: {report:#}");
@@ -582,7 +596,10 @@ fn cph005_gaps_are_warnings() {
         let m = d["message"].as_str().unwrap();
         assert!(m.contains(gap), "{end}: {m}");
         assert!(
-            d["help"].as_str().unwrap().contains("2029-12-31T23:59:00Z"),
+            d["help"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("set the licensed End to {fix} ")),
             "{d:#}"
         );
         assert_eq!(d["related"][0]["location"]["cell"], "N5");

@@ -12,6 +12,7 @@ pub mod source;
 pub mod time;
 pub mod value;
 pub mod version;
+pub mod zone;
 
 pub use avail::{Avail, Cell, CellKind, MergedRange, SheetInfo, SourceKind, Text};
 pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};

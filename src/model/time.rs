@@ -2,9 +2,12 @@
 //!
 //! A date-only Start means `T00:00:00` and a date-only End `T23:59:59`
 //! (EMA 1.7.2 dictionary; MovieLabs `FormatConverter.dateTimeToXml`). A
-//! date-time without offset is read in the configured zone (UTC by default).
+//! date or date-time without offset is a local [`Stamp`], placed on the
+//! time line in its territory's zone ([`super::zone`]).
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+use super::zone::Zone;
 
 /// Conditions EMA allows in Start/End instead of a date (XML vocab 2.1–2.5).
 pub const CONDITIONS: [&str; 9] = [
@@ -51,29 +54,26 @@ impl When {
         When::Invalid(invalid_reason(s))
     }
 
-    /// The instant a Start means (date → `T00:00:00`), in `zone` when no offset is given.
-    pub fn start_instant(&self, zone: FixedOffset) -> Option<DateTime<Utc>> {
-        self.instant(zone, NaiveTime::MIN)
+    /// Where a Start is on the time line (a date means its `T00:00:00`).
+    pub fn start_stamp(&self) -> Option<Stamp> {
+        self.stamp(NaiveTime::MIN)
     }
 
-    /// The instant an End means (date → `T23:59:59`).
-    pub fn end_instant(&self, zone: FixedOffset) -> Option<DateTime<Utc>> {
-        self.instant(
-            zone,
-            NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"),
-        )
+    /// Where an End is on the time line (a date means its `T23:59:59`).
+    pub fn end_stamp(&self) -> Option<Stamp> {
+        self.stamp(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"))
     }
 
-    fn instant(&self, zone: FixedOffset, date_time: NaiveTime) -> Option<DateTime<Utc>> {
-        let (naive, offset) = match self {
-            When::Date(d) => (d.and_time(date_time), None),
-            When::DateTime(dt, off) => (*dt, *off),
-            _ => return None,
-        };
-        let off = offset.unwrap_or(zone);
-        off.from_local_datetime(&naive)
-            .single()
-            .map(|d| d.with_timezone(&Utc))
+    fn stamp(&self, date_time: NaiveTime) -> Option<Stamp> {
+        match self {
+            When::Date(d) => Some(Stamp::Local(d.and_time(date_time))),
+            When::DateTime(dt, None) => Some(Stamp::Local(*dt)),
+            When::DateTime(dt, Some(off)) => off
+                .from_local_datetime(dt)
+                .single()
+                .map(|t| Stamp::At(t.with_timezone(&Utc))),
+            _ => None,
+        }
     }
 
     /// The condition word (canonical spelling), for a condition.
@@ -87,6 +87,46 @@ impl When {
     /// True for a date-only value.
     pub fn is_date_only(&self) -> bool {
         matches!(self, When::Date(_))
+    }
+}
+
+/// A Start or End as far as its cell places it on the time line: an
+/// instant when it has an offset, else a local date-time that its
+/// territory's zone (or the `time_zone` setting) places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// An instant (the value had `Z` or an offset).
+    At(DateTime<Utc>),
+    /// A local date-time (a date, or a date-time without offset).
+    Local(NaiveDateTime),
+}
+
+impl Stamp {
+    /// The instant, reading a local value in `zone`.
+    pub fn in_zone(self, zone: Zone) -> Option<DateTime<Utc>> {
+        match self {
+            Stamp::At(t) => Some(t),
+            Stamp::Local(local) => zone.instant(local),
+        }
+    }
+
+    /// `t` written the way this value is: a local date-time without offset
+    /// (read back in `zone`, it is `t`) for a local value, UTC with `Z`
+    /// otherwise. For suggestions a user copies into a cell.
+    pub fn write_like(self, t: DateTime<Utc>, zone: Zone) -> String {
+        match self {
+            Stamp::At(_) => Zone::UTC.format(t),
+            Stamp::Local(_) => zone.local_text(t),
+        }
+    }
+
+    /// The zone a message shows the instant in: `zone` for a local value,
+    /// UTC for one written with an offset.
+    pub fn shown_in(self, zone: Zone) -> Zone {
+        match self {
+            Stamp::At(_) => Zone::UTC,
+            Stamp::Local(_) => zone,
+        }
     }
 }
 
@@ -552,10 +592,6 @@ pub fn human_duration(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    fn utc() -> FixedOffset {
-        FixedOffset::east_opt(0).unwrap()
-    }
-
     #[test]
     fn parses_start_end_forms() {
         assert!(matches!(When::parse("2026-01-31"), When::Date(_)));
@@ -584,14 +620,35 @@ mod tests {
 
     #[test]
     fn date_only_end_is_last_second() {
-        let end = When::parse("2026-01-31").end_instant(utc()).unwrap();
-        assert_eq!(end.to_rfc3339(), "2026-01-31T23:59:59+00:00");
-        let start = When::parse("2026-01-31").start_instant(utc()).unwrap();
-        assert_eq!(start.to_rfc3339(), "2026-01-31T00:00:00+00:00");
+        let in_utc = |s: Option<Stamp>| s.unwrap().in_zone(Zone::UTC).unwrap().to_rfc3339();
+        assert_eq!(
+            in_utc(When::parse("2026-01-31").end_stamp()),
+            "2026-01-31T23:59:59+00:00"
+        );
+        assert_eq!(
+            in_utc(When::parse("2026-01-31").start_stamp()),
+            "2026-01-31T00:00:00+00:00"
+        );
+        // An offset places the value whatever the zone.
         let off = When::parse("2026-01-31T10:00:00+02:00")
-            .start_instant(utc())
+            .start_stamp()
             .unwrap();
-        assert_eq!(off.to_rfc3339(), "2026-01-31T08:00:00+00:00");
+        assert!(matches!(off, Stamp::At(_)));
+        assert_eq!(
+            off.in_zone(Zone::Named(chrono_tz::Tz::Asia__Tokyo))
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-31T08:00:00+00:00"
+        );
+        // A local value is read in the zone given.
+        let local = When::parse("2026-01-31T10:00:00").start_stamp().unwrap();
+        assert_eq!(
+            local
+                .in_zone(Zone::Named(chrono_tz::Tz::Asia__Tokyo))
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-31T01:00:00+00:00"
+        );
     }
 
     #[test]

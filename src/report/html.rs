@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::RenderOptions;
 use crate::model::time::{self, Bar, Lane, Relation};
+use crate::model::zone::Zone;
 use crate::model::{RowExcerpt, Severity};
 use crate::rules;
 use crate::{Report, Role};
@@ -226,8 +227,8 @@ fn settings(report: &Report, opts: &RenderOptions, page: &mut String) {
             "partner",
             s.partner.clone().unwrap_or_else(|| "not set".into()),
         ),
-        ("as of", time::format_instant(s.as_of, s.zone)),
-        ("time zone", s.zone.to_string()),
+        ("as of", Zone::UTC.format(s.as_of)),
+        ("dates without offset read in", s.zones.to_string()),
         (
             "minimum lead",
             s.min_lead

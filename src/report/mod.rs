@@ -12,6 +12,7 @@
 
 pub mod annotate;
 pub mod csv;
+pub mod diff;
 pub mod github;
 pub mod html;
 pub mod human;

@@ -79,7 +79,7 @@ impl Rule for OverlappingWindows {
         ]
     }
 
-    fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // One entry per row and territory, with its key's hash.
         let rows = input.sheets.iter().map(|s| s.rows.len()).sum();
         let mut entries: Vec<(u64, Key<'_>, Window<'_>)> = Vec::with_capacity(rows);
@@ -95,14 +95,21 @@ impl Rule for OverlappingWindows {
                 };
                 let Some(id) = facts.title(row) else { continue };
                 let Some(start) = facts.start else { continue };
-                let end = match facts.end {
-                    End::Open => None,
-                    End::At(e) => Some(e),
-                    End::Unusable => continue,
-                };
+                if facts.end == End::Unusable {
+                    continue;
+                }
                 let (licensor, format) =
                     (row.text(Field::DisplayName), row.text(Field::FormatProfile));
                 for t in facts.territories(row) {
+                    // Placed in the territory's zone.
+                    let zone = ctx.settings.zones.of(t);
+                    let Some(start) = start.in_zone(zone) else {
+                        continue;
+                    };
+                    let end = match facts.end {
+                        End::At(e) => e.in_zone(zone),
+                        End::Open | End::Unusable => None,
+                    };
                     let key = (sheet.info.file_index, licensor, id, t, kind, format);
                     let hash = FxBuildHasher.hash_one(key);
                     if !seen.insert(hash) {

@@ -6,7 +6,7 @@ use super::cph_window_into_past::WindowIntoPast;
 use super::delivery::{Change, Delivery, diff};
 use super::{Context, Rule, RuleInput};
 use crate::model::Diagnostic;
-use crate::model::time::format_instant;
+use crate::model::zone::Zone;
 
 super::declare_rule! {
     /// ## What it does
@@ -57,7 +57,7 @@ impl Rule for DroppedWindow {
                 .with_facts()
                 .filter(|(sheet, _)| sheet.info.file_index == file)
                 .flat_map(|(sheet, facts)| sheet.rows.iter().zip(facts));
-            let current = Delivery::of(rows);
+            let current = Delivery::of(rows, s.zones);
             for (scope, change) in diff(previous, &current) {
                 let Some(first) = current.scopes.get(&scope).and_then(|w| w.first()) else {
                     continue;
@@ -139,7 +139,7 @@ impl Rule for DroppedWindow {
                                     scope.describe(),
                                     before.span(),
                                     now.span(),
-                                    format_instant(s.as_of, s.zone)
+                                    Zone::UTC.format(s.as_of)
                                 ),
                             )
                             .with_related("the window Amazon has", before.start_location.clone())

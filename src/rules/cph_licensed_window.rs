@@ -10,7 +10,7 @@ use super::cph_licensed_gap::LicensedWindowGap;
 use super::cph_licensed_unused::LicensedWindowUnused;
 use super::facts::Form;
 use super::{Context, End, RowClass, RowFacts, Rule, RuleInput, Stats};
-use crate::model::time::{Handover, format_instant, handover, human_duration};
+use crate::model::time::{Handover, Stamp, handover, human_duration};
 use crate::model::{Avail, Diagnostic, Field, Location};
 
 super::declare_rule! {
@@ -60,9 +60,9 @@ struct Licensed<'a> {
     row: &'a Avail,
     /// Compared with a CPH window (for the summary's count).
     compared: std::cell::Cell<bool>,
-    start: Option<DateTime<Utc>>,
+    start: Option<Stamp>,
     /// `None` = open-ended (`Open` or another condition).
-    end: Option<DateTime<Utc>>,
+    end: Option<Stamp>,
     /// The End is a date without time (it means 23:59:59).
     date_only: bool,
 }
@@ -147,7 +147,7 @@ impl Rule for LicensedWindowConflict {
                 };
                 let end = match facts.end {
                     End::Open => None,
-                    End::At(t) => Some(t),
+                    End::At(stamp) => Some(stamp),
                     End::Unusable => {
                         if reference {
                             let why = format!(
@@ -190,16 +190,24 @@ impl Rule for LicensedWindowConflict {
         if index.is_empty() {
             return;
         }
+        let zones = ctx.settings.zones;
         for (row, facts) in input.rows_of(RowClass::Cph) {
             let Some(id) = facts.title(row) else { continue };
-            let Some(cph_start) = facts.start else {
-                continue;
-            };
-            let cph_end = match facts.end {
-                End::At(t) => Some(t),
-                End::Open | End::Unusable => None,
-            };
             for territory in facts.territories(row) {
+                // Both windows are placed in the CPH territory's zone.
+                let zone = zones.of(territory);
+                let Some(cph_start) = facts.start_in(territory, zones) else {
+                    continue;
+                };
+                let cph_end = facts.end_in(territory, zones);
+                let at = |s: Option<Stamp>| s.and_then(|s| s.in_zone(zone));
+                let cph = CphWindow {
+                    row,
+                    facts,
+                    title: id,
+                    territory,
+                    start: cph_start,
+                };
                 // The territory's own windows, then worldwide (ZZ) windows
                 // that do not exclude it (looked up once when it is ZZ).
                 let own = index.get(&(id, upper(territory)));
@@ -218,15 +226,15 @@ impl Rule for LicensedWindowConflict {
                     .into_iter()
                     .flat_map(Windows::iter)
                     .chain(worldwide)
-                    .filter(|l| !matches!((l.start, cph_end), (Some(ls), Some(ce)) if ls > ce));
+                    .filter(|l| !matches!((at(l.start), cph_end), (Some(ls), Some(ce)) if ls > ce));
                 // Every overlap is reported; of the windows ending before
                 // the CPH Start only the latest hands over to it.
                 let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
                 for l in windows {
                     l.compared.set(true);
-                    let g = match handover(l.end, cph_start) {
+                    let g = match handover(at(l.end), cph_start) {
                         Handover::Overlap => {
-                            out.push(overlap(row, id, l, territory, cph_start, ctx));
+                            out.push(overlap(&cph, l, ctx));
                             continue;
                         }
                         Handover::Continuous => Duration::minutes(1),
@@ -239,8 +247,8 @@ impl Rule for LicensedWindowConflict {
                 if let Some((l, g)) = nearest_before
                     && g != Duration::minutes(1)
                 {
-                    let end = l.end.expect("a gap has an End");
-                    out.push(gap(row, id, l, territory, end, cph_start, ctx));
+                    let end = at(l.end).expect("a gap has an End");
+                    out.push(gap(&cph, l, end, ctx));
                 }
             }
         }
@@ -288,16 +296,28 @@ fn licensed_end_location(l: &Licensed<'_>) -> Location {
     l.row.location(Field::End)
 }
 
-fn overlap(
-    row: &Avail,
-    title: &str,
-    l: &Licensed<'_>,
-    territory: &str,
-    cph_start: DateTime<Utc>,
-    ctx: &Context<'_>,
-) -> Diagnostic {
-    let zone = ctx.settings.zone;
-    let wanted = cph_start - Duration::minutes(1);
+/// A CPH window in one territory, as a finding describes it.
+struct CphWindow<'a> {
+    row: &'a Avail,
+    facts: &'a RowFacts,
+    title: &'a str,
+    territory: &'a str,
+    /// The Start, placed in the territory's zone.
+    start: DateTime<Utc>,
+}
+
+impl CphWindow<'_> {
+    /// The licensed End that hands over to this Start, written as the
+    /// licensed End is (or, when that is open, as the CPH Start is).
+    fn wanted_end(&self, l: &Licensed<'_>, ctx: &Context<'_>) -> String {
+        let wanted = self.start - Duration::minutes(1);
+        let like = l.end.or(self.facts.start).unwrap_or(Stamp::At(self.start));
+        like.write_like(wanted, ctx.settings.zones.of(self.territory))
+    }
+}
+
+fn overlap(cph: &CphWindow<'_>, l: &Licensed<'_>, ctx: &Context<'_>) -> Diagnostic {
+    let wanted = cph.wanted_end(l, ctx);
     let end_text = l.row.text(Field::End);
     let what = match l.end {
         None => format!("is open-ended (End `{end_text}`)"),
@@ -305,48 +325,41 @@ fn overlap(
     };
     let where_ = licensed_end_location(l).display();
     LicensedWindowConflict::META.at_field(
-        row,
+        cph.row,
         Field::Start,
         format!(
-            "CPH window for `{title}` in {territory} starting `{}` overlaps a Licensed SVOD window that {what} ({where_})",
-            row.text(Field::Start)
+            "CPH window for `{}` in {} starting `{}` overlaps a Licensed SVOD window that {what} ({where_})",
+            cph.title,
+            cph.territory,
+            cph.row.text(Field::Start)
         ),
     )
     .with_related("Licensed SVOD window ends here", licensed_end_location(l))
-    .with_help(format!("set the licensed End to {} (one minute before the CPH Start)", format_instant(wanted, zone)))
+    .with_help(format!("set the licensed End to {wanted} (one minute before the CPH Start)"))
 }
 
-fn gap(
-    row: &Avail,
-    title: &str,
-    l: &Licensed<'_>,
-    territory: &str,
-    end: DateTime<Utc>,
-    cph_start: DateTime<Utc>,
-    ctx: &Context<'_>,
-) -> Diagnostic {
-    let zone = ctx.settings.zone;
-    let wanted = cph_start - Duration::minutes(1);
+fn gap(cph: &CphWindow<'_>, l: &Licensed<'_>, end: DateTime<Utc>, ctx: &Context<'_>) -> Diagnostic {
+    let wanted = cph.wanted_end(l, ctx);
     let end_text = l.row.text(Field::End);
-    let date_only = l.date_only;
-    let note = if date_only {
+    let note = if l.date_only {
         " (a date-only End means 23:59:59)"
     } else {
         ""
     };
     LicensedWindowGap::META
         .at_field(
-            row,
+            cph.row,
             Field::Start,
             format!(
-                "the Licensed SVOD window for `{title}` in {territory} ends `{end_text}`{note}, {} before the CPH Start `{}`; the offer is not continuous",
-                human_duration(cph_start - end),
-                row.text(Field::Start),
+                "the Licensed SVOD window for `{}` in {} ends `{end_text}`{note}, {} before the CPH Start `{}`; the offer is not continuous",
+                cph.title,
+                cph.territory,
+                human_duration(cph.start - end),
+                cph.row.text(Field::Start),
             ),
         )
         .with_related("Licensed SVOD window ends here", licensed_end_location(l))
         .with_help(format!(
-            "for a continuous offer set the licensed End to {} (exactly one minute before the CPH Start)",
-            format_instant(wanted, zone)
+            "for a continuous offer set the licensed End to {wanted} (exactly one minute before the CPH Start)"
         ))
 }

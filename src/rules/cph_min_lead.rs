@@ -1,7 +1,9 @@
 //! CPH014: a CPH Start sooner than the minimum lead.
 
+use super::cph_start::earliest_start;
 use super::{Context, RowClass, RowFacts, Rule};
-use crate::model::time::{format_instant, human_duration};
+use crate::model::time::human_duration;
+use crate::model::zone::Zone;
 use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
@@ -40,13 +42,18 @@ impl Rule for StartWithinLead {
         out: &mut Vec<Diagnostic>,
     ) {
         let s = ctx.settings;
-        let (Some(lead), Some(start)) = (s.min_lead, facts.start) else {
-            return;
-        };
-        if facts.class != RowClass::Cph || start <= s.as_of || start - s.as_of >= lead {
+        let Some(lead) = s.min_lead else { return };
+        if facts.class != RowClass::Cph {
             return;
         }
-        let as_of = format_instant(s.as_of, s.zone);
+        let Some((territory, start)) = earliest_start(row, facts, s) else {
+            return;
+        };
+        if start <= s.as_of || start - s.as_of >= lead {
+            return;
+        }
+        let as_of = Zone::UTC.format(s.as_of);
+        let zone = facts.start_zone(territory, s.zones);
         out.push(
             Self::META
                 .at_field(
@@ -63,7 +70,7 @@ impl Rule for StartWithinLead {
                     "publishing can take up to 14 days; start at {} or later",
                     s.as_of.checked_add_signed(lead).map_or_else(
                         || "a later date".to_string(),
-                        |t| format_instant(t, s.zone)
+                        |t| zone.format(t)
                     )
                 )),
         );

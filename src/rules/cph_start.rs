@@ -2,17 +2,20 @@
 
 use super::delivery::{Change, Scope, Window};
 use super::facts::Form;
-use super::{Context, RowClass, RowFacts, Rule, Stats};
-use crate::model::time::format_instant;
+use super::{Context, RowClass, RowFacts, Rule, Settings, Stats};
+use crate::model::zone::Zone;
 use crate::model::{Avail, Diagnostic, Field};
+use chrono::{DateTime, Utc};
 
 super::declare_rule! {
     /// ## What it does
     /// A CPH row's `Start` must be a date or date-time strictly later than
     /// the check time (`--as-of`, RFC 3339; default: now, UTC). A date
-    /// without time means `T00:00:00`; a date-time without offset is read in
-    /// the configured time zone (`time_zone` in availcheck.toml, default
-    /// UTC). A condition (`Immediate`, `Open`, ...) is not forward-looking.
+    /// without time means `T00:00:00`; a date or date-time without offset
+    /// is read in the eastern-most zone of each of the row's territories,
+    /// where Amazon publishes (or in `time_zone` when set), and the
+    /// territory whose day starts first decides. A condition (`Immediate`,
+    /// `Open`, ...) is not forward-looking.
     /// A Start sooner than `--min-lead` is CPH014. With `--previous`, a
     /// window Amazon already has with this Start (unchanged, or only its
     /// End moved) is exempt: a live window keeps its past Start.
@@ -39,7 +42,10 @@ super::declare_rule! {
     /// Amazon "Cost Per Hour SVOD" page; `cph-svod-rules.md` rule 4; Amazon's
     /// Avails FAQ ("no need to update the start date when you are only
     /// extending the end date").
-    /// Assumption: setting `time_zone` for date-times without offset.
+    /// Amazon's Content rights page: "content is published at the start of
+    /// the day in the eastern-most time zone of the territory indicated"
+    /// (the zones: `schemas/codes/territory-zones.json`). Setting
+    /// `time_zone` overrides them.
     pub struct StartNotForward = ("CPH004", "start-not-forward-looking", Error, Cph,
         "CPH Start is not a forward-looking date and time");
 }
@@ -51,10 +57,10 @@ fn already_delivered(row: &Avail, facts: &RowFacts, ctx: &Context<'_>) -> bool {
     let (Some(previous), Some(title)) = (ctx.previous, facts.title(row)) else {
         return false;
     };
-    let window = Window::of(row, facts);
     let mut territories = 0;
     for t in facts.territories(row) {
         territories += 1;
+        let window = Window::of(row, facts, t, ctx.settings.zones);
         let kept = previous
             .matching(&Scope::of(row, title, t), &window)
             .is_some_and(|(_, change)| matches!(change, Change::Unchanged | Change::EndMoved));
@@ -64,6 +70,25 @@ fn already_delivered(row: &Avail, facts: &RowFacts, ctx: &Context<'_>) -> bool {
     }
     Stats::add(&ctx.stats.exempt_windows, territories);
     territories > 0
+}
+
+/// The row's Start where it comes first: in the territory whose day starts
+/// earliest (in UTC when the row has no territory), with that territory.
+pub(crate) fn earliest_start<'a>(
+    row: &'a Avail,
+    facts: &RowFacts,
+    s: &Settings,
+) -> Option<(&'a str, DateTime<Utc>)> {
+    let stamp = facts.start?;
+    let mut earliest: Option<(&str, DateTime<Utc>)> = None;
+    for t in facts.territories(row) {
+        if let Some(at) = stamp.in_zone(s.zones.of(t))
+            && earliest.is_none_or(|(_, e)| at < e)
+        {
+            earliest = Some((t, at));
+        }
+    }
+    earliest.or_else(|| Some(("", stamp.in_zone(Zone::UTC)?)))
 }
 
 impl Rule for StartNotForward {
@@ -80,7 +105,7 @@ impl Rule for StartNotForward {
         }
         let text = row.text(Field::Start);
         // Formatted only for a message: this runs for every CPH row.
-        let as_of = || format_instant(s.as_of, s.zone);
+        let as_of = || Zone::UTC.format(s.as_of);
         if facts.start_form == Form::Condition {
             out.push(
                 Self::META
@@ -99,7 +124,9 @@ impl Rule for StartNotForward {
             return;
         }
         // Empty or invalid: EMA003/EMA008 report it.
-        let Some(start) = facts.start else { return };
+        let Some((territory, start)) = earliest_start(row, facts, s) else {
+            return;
+        };
         if start <= s.as_of && already_delivered(row, facts, ctx) {
             return;
         }
@@ -111,7 +138,7 @@ impl Rule for StartNotForward {
                         Field::Start,
                         format!(
                             "CPH Start `{text}` ({}) is not after the check time {}",
-                            format_instant(start, s.zone),
+                            facts.start_zone(territory, s.zones).describe(start),
                             as_of()
                         ),
                     )

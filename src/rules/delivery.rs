@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::facts::{End, RowFacts};
 use super::profile::{RowClass, Settings};
+use crate::model::zone::Zones;
 use crate::model::{Avail, Field, Location};
 
 /// A scope as Amazon defines it: licensor, title id, territory and rights
@@ -110,13 +111,14 @@ pub struct Window {
 }
 
 impl Window {
-    /// The window of `row`.
-    pub fn of(row: &Avail, facts: &RowFacts) -> Window {
+    /// The window of `row` in `territory` (its dates placed in the
+    /// territory's zone under `zones`).
+    pub fn of(row: &Avail, facts: &RowFacts, territory: &str, zones: Zones) -> Window {
         Window {
             offer: Offer::of(facts.class),
             format: row.text(Field::FormatProfile).to_string(),
-            start: facts.start,
-            end: facts.end_instant(),
+            start: facts.start_in(territory, zones),
+            end: facts.end_in(territory, zones),
             open: facts.end == End::Open,
             start_text: row.text(Field::Start).to_string(),
             end_text: row.text(Field::End).to_string(),
@@ -158,32 +160,38 @@ pub struct Delivery {
 impl Delivery {
     /// The windows of `rows` (each with its facts): one per row and
     /// territory, for rows with a title id.
-    pub fn of<'a>(rows: impl IntoIterator<Item = (&'a Avail, &'a RowFacts)>) -> Delivery {
+    pub fn of<'a>(
+        rows: impl IntoIterator<Item = (&'a Avail, &'a RowFacts)>,
+        zones: Zones,
+    ) -> Delivery {
         let mut d = Delivery::default();
         for (row, facts) in rows {
             let Some(title) = facts.title(row) else {
                 continue;
             };
-            let window = Window::of(row, facts);
             for territory in facts.territories(row) {
                 let scope = Scope::of(row, title, territory);
-                d.scopes.entry(scope).or_default().push(window.clone());
+                let window = Window::of(row, facts, territory, zones);
+                d.scopes.entry(scope).or_default().push(window);
             }
         }
         d
     }
 
-    /// The delivery of the `--previous` files among `loaded`, their rows'
+    /// The delivery of the files of `role` among `loaded`, their rows'
     /// facts worked out with `settings`.
-    pub fn of_loaded(loaded: &[crate::Loaded], settings: &Settings) -> Delivery {
+    pub fn of_loaded(loaded: &[crate::Loaded], role: crate::Role, settings: &Settings) -> Delivery {
         let rows: Vec<(&Avail, RowFacts)> = loaded
             .iter()
-            .filter(|l| l.role == crate::Role::Previous)
+            .filter(|l| l.role == role)
             .filter_map(|l| l.result.as_ref().ok())
             .flat_map(|out| out.sheets.iter().flat_map(|s| s.rows.iter()))
             .map(|row| (row, RowFacts::of(row, settings)))
             .collect();
-        Delivery::of(rows.iter().map(|(row, facts)| (*row, facts)))
+        Delivery::of(
+            rows.iter().map(|(row, facts)| (*row, facts)),
+            settings.zones,
+        )
     }
 
     /// The previous window a current one continues, with how it changed:
@@ -314,4 +322,203 @@ pub fn diff(previous: &Delivery, current: &Delivery) -> BTreeMap<Scope, ScopeDif
         out.insert(scope.clone(), d);
     }
     out
+}
+
+/// What a delivery changes at Amazon, for `availcheck diff`: the scopes it
+/// changes, counts per territory, and totals.
+#[derive(Debug, Serialize)]
+pub struct DeliveryDiff {
+    /// The check time the live windows are judged at.
+    pub as_of: DateTime<Utc>,
+    /// Every scope the delivery changes, in scope order (scopes it sends
+    /// unchanged are only counted).
+    pub scopes: Vec<ScopeChange>,
+    /// Windows added, changed and removed, and scopes deleted, per territory.
+    pub territories: Vec<TerritoryCount>,
+    /// Totals over every scope.
+    pub totals: Totals,
+}
+
+/// One changed scope.
+#[derive(Debug, Serialize)]
+pub struct ScopeChange {
+    /// Licensor, title id, territory and LicenseType.
+    #[serde(flatten)]
+    pub scope: Scope,
+    /// The delivery deletes the scope (Full Delete).
+    pub deleted: bool,
+    /// Windows Amazon does not have.
+    pub added: Vec<Seen>,
+    /// Windows that moved.
+    pub changed: Vec<Moved>,
+    /// Windows Amazon has that the delivery no longer sends (or deletes).
+    pub removed: Vec<Seen>,
+    /// Windows sent as Amazon has them.
+    pub unchanged: usize,
+}
+
+/// A window and whether it is live at the check time.
+#[derive(Debug, Serialize)]
+pub struct Seen {
+    /// The window.
+    #[serde(flatten)]
+    pub window: Window,
+    /// Started and not ended at the check time.
+    pub live: bool,
+}
+
+/// A window Amazon has, as the delivery moves it.
+#[derive(Debug, Serialize)]
+pub struct Moved {
+    /// As Amazon has it.
+    pub before: Seen,
+    /// As the delivery sends it.
+    pub after: Seen,
+    /// What moved.
+    pub change: Change,
+    /// Amazon stops showing a live window (its End moved into the past, or
+    /// its Start later than now).
+    pub ends_live: bool,
+}
+
+/// Counts of one territory.
+#[derive(Debug, Default, Serialize)]
+pub struct TerritoryCount {
+    /// ISO code, upper-case.
+    pub territory: String,
+    /// Windows added.
+    pub added: usize,
+    /// Windows moved.
+    pub changed: usize,
+    /// Windows removed (dropped or deleted).
+    pub removed: usize,
+    /// Scopes deleted.
+    pub deleted: usize,
+}
+
+/// Totals of a [`DeliveryDiff`].
+#[derive(Debug, Default, Serialize)]
+pub struct Totals {
+    /// Windows the previous delivery has, in all its scopes.
+    pub previous_windows: usize,
+    /// Windows added.
+    pub added: usize,
+    /// Windows moved.
+    pub changed: usize,
+    /// Windows sent as Amazon has them.
+    pub unchanged: usize,
+    /// Windows removed (dropped or deleted).
+    pub removed: usize,
+    /// Of those, windows live at the check time.
+    pub removed_live: usize,
+    /// Live windows the delivery moves so that Amazon stops showing them.
+    pub ended_live: usize,
+    /// Scopes deleted (Full Delete).
+    pub deleted_scopes: usize,
+    /// Added, changed and removed windows, in percent of the previous
+    /// delivery's windows (100 when it had none and something is added).
+    pub change_percent: f64,
+}
+
+impl DeliveryDiff {
+    /// What `current` changes of `previous`, live windows judged at `as_of`.
+    pub fn new(previous: &Delivery, current: &Delivery, as_of: DateTime<Utc>) -> DeliveryDiff {
+        let seen = |w: &Window| Seen {
+            window: w.clone(),
+            live: w.live(as_of),
+        };
+        let mut totals = Totals {
+            previous_windows: previous.scopes.values().map(Vec::len).sum(),
+            ..Totals::default()
+        };
+        let mut territories: BTreeMap<String, TerritoryCount> = BTreeMap::new();
+        let mut scopes = Vec::new();
+        for (scope, d) in diff(previous, current) {
+            totals.unchanged += d.unchanged;
+            if d.added.is_empty() && d.changed.is_empty() && d.removed.is_empty() && !d.deleted {
+                continue;
+            }
+            let count = territories
+                .entry(scope.territory.clone())
+                .or_insert_with(|| TerritoryCount {
+                    territory: scope.territory.clone(),
+                    ..TerritoryCount::default()
+                });
+            count.added += d.added.len();
+            count.changed += d.changed.len();
+            count.removed += d.removed.len();
+            count.deleted += usize::from(d.deleted);
+            let changed: Vec<Moved> = d
+                .changed
+                .iter()
+                .map(|(before, after, change)| Moved {
+                    ends_live: before.live(as_of) && !after.live(as_of),
+                    before: seen(before),
+                    after: seen(after),
+                    change: *change,
+                })
+                .collect();
+            let removed: Vec<Seen> = d.removed.iter().map(seen).collect();
+            totals.added += d.added.len();
+            totals.changed += changed.len();
+            totals.removed += removed.len();
+            totals.removed_live += removed.iter().filter(|w| w.live).count();
+            totals.ended_live += changed.iter().filter(|m| m.ends_live).count();
+            totals.deleted_scopes += usize::from(d.deleted);
+            scopes.push(ScopeChange {
+                scope,
+                deleted: d.deleted,
+                added: d.added.iter().map(seen).collect(),
+                changed,
+                removed,
+                unchanged: d.unchanged,
+            });
+        }
+        let moved = totals.added + totals.changed + totals.removed;
+        totals.change_percent = match (totals.previous_windows, moved) {
+            (_, 0) => 0.0,
+            (0, _) => 100.0,
+            (n, m) => m as f64 * 100.0 / n as f64,
+        };
+        DeliveryDiff {
+            as_of,
+            scopes,
+            territories: territories.into_values().collect(),
+            totals,
+        }
+    }
+
+    /// Why the delivery needs a person's yes (exit 1 unless `--fail-on
+    /// never`): it removes or ends live windows, or changes more than
+    /// `max_change` percent of the windows.
+    pub fn concerns(&self, max_change: Option<f64>) -> Vec<String> {
+        let t = &self.totals;
+        let mut out = Vec::new();
+        if t.removed_live > 0 {
+            out.push(format!(
+                "removes {} window{} live at Amazon",
+                t.removed_live,
+                plural(t.removed_live)
+            ));
+        }
+        if t.ended_live > 0 {
+            out.push(format!(
+                "moves {} live window{} so that Amazon stops showing {}",
+                t.ended_live,
+                plural(t.ended_live),
+                if t.ended_live == 1 { "it" } else { "them" }
+            ));
+        }
+        if let Some(max) = max_change.filter(|m| t.change_percent > *m) {
+            out.push(format!(
+                "changes {:.1}% of the previous delivery's {} windows, more than --max-change {max}%",
+                t.change_percent, t.previous_windows
+            ));
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -1,7 +1,6 @@
 //! EMA010: End is not after Start.
 
 use super::{Context, RowFacts, Rule};
-use crate::model::time::format_instant;
 use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
@@ -41,10 +40,15 @@ impl Rule for EndNotAfterStart {
         ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        let zone = ctx.settings.zone;
-        if let (Some(s), Some(e)) = (facts.start, facts.end_instant())
-            && e <= s
+        // Both read in the first territory's zone: one zone for both.
+        let territory = facts.first_territory(row);
+        let zones = ctx.settings.zones;
+        if let (Some(s), Some(e)) = (
+            facts.start_in(territory, zones),
+            facts.end_in(territory, zones),
+        ) && e <= s
         {
+            let zone = facts.start_zone(territory, zones);
             out.push(
                 Self::META
                     .at_field(
@@ -53,9 +57,9 @@ impl Rule for EndNotAfterStart {
                         format!(
                             "End `{}` ({}) is not after Start `{}` ({})",
                             row.text(Field::End),
-                            format_instant(e, zone),
+                            zone.format(e),
                             row.text(Field::Start),
-                            format_instant(s, zone)
+                            zone.format(s)
                         ),
                     )
                     .with_related("Start of this row", row.location(Field::Start))

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{RowClass, Settings};
-use crate::model::time::When;
+use crate::model::time::{Stamp, When};
+use crate::model::zone::{Zone, Zones};
 use crate::model::{Avail, Cell, Field};
 
 /// What a Start or End cell holds.
@@ -42,7 +43,7 @@ pub enum End {
     /// A condition such as `Open`: the window has no end.
     Open,
     /// The last instant of the window (a date-only End is 23:59:59).
-    At(DateTime<Utc>),
+    At(Stamp),
     /// Empty or not a date: the row cannot be placed on a timeline.
     Unusable,
 }
@@ -87,11 +88,12 @@ pub struct RowFacts {
     pub class: RowClass,
     /// The title identity, trimmed.
     title: Option<Span>,
-    /// Start as an instant, when it is a date or date-time.
-    pub start: Option<DateTime<Utc>>,
+    /// Start, when it is a date or date-time ([`RowFacts::start_in`]
+    /// places it for a territory).
+    pub start: Option<Stamp>,
     /// What the Start cell holds.
     pub start_form: Form,
-    /// End as an instant, open or unusable.
+    /// End: a date or date-time, open, or unusable.
     pub end: End,
     /// What the End cell holds.
     pub end_form: Form,
@@ -105,7 +107,6 @@ pub struct RowFacts {
 impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
-        let zone = settings.zone;
         let title = row.title_id().map(|cell| Span::of(row, cell, cell.value()));
         let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
         let territory = spans.next();
@@ -115,11 +116,11 @@ impl RowFacts {
         RowFacts {
             class: settings.classify(row),
             title,
-            start: start.start_instant(zone),
+            start: start.start_stamp(),
             start_form: Form::of(start_text, &start),
             end: match &end {
                 When::Condition(_) => End::Open,
-                w => w.end_instant(zone).map_or(End::Unusable, End::At),
+                w => w.end_stamp().map_or(End::Unusable, End::At),
             },
             end_form: Form::of(end_text, &end),
             territory,
@@ -148,12 +149,31 @@ impl RowFacts {
             .map(|s| s.cell as usize)
     }
 
-    /// The End as an instant, when it is a date or date-time.
-    pub fn end_instant(&self) -> Option<DateTime<Utc>> {
+    /// The Start as an instant in `territory` (its zone under `zones`),
+    /// when it is a date or date-time.
+    pub fn start_in(&self, territory: &str, zones: Zones) -> Option<DateTime<Utc>> {
+        self.start?.in_zone(zones.of(territory))
+    }
+
+    /// The End as an instant in `territory`, when it is a date or date-time.
+    pub fn end_in(&self, territory: &str, zones: Zones) -> Option<DateTime<Utc>> {
         match self.end {
-            End::At(t) => Some(t),
+            End::At(t) => t.in_zone(zones.of(territory)),
             End::Open | End::Unusable => None,
         }
+    }
+
+    /// The zone messages show the Start of `territory` in: the territory's
+    /// for a local value, UTC for one written with an offset.
+    pub fn start_zone(&self, territory: &str, zones: Zones) -> Zone {
+        self.start
+            .map_or(Zone::UTC, |s| s.shown_in(zones.of(territory)))
+    }
+
+    /// The row's first territory (`""` when it has none): where rules that
+    /// look at a row as a whole place its dates.
+    pub fn first_territory<'a>(&self, row: &'a Avail) -> &'a str {
+        self.territory.map_or("", |s| s.text(row))
     }
 
     /// The row's title identity ([`Avail::title_id`]), trimmed; `row` must

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
 
+use crate::model::zone::Zones;
 use crate::model::{Avail, Field, TemplateVersion};
 
 /// Which rule set runs.
@@ -136,8 +137,9 @@ pub struct Settings {
     pub territories: Option<BTreeSet<String>>,
     /// The check time (`--as-of`, default now).
     pub as_of: DateTime<Utc>,
-    /// Zone for date-times without offset (default UTC).
-    pub zone: FixedOffset,
+    /// Where dates and date-times without offset are placed: each
+    /// territory's eastern-most zone unless `time_zone` forces one.
+    pub zones: Zones,
     /// Warn when a CPH Start is sooner than this after `as_of`.
     pub min_lead: Option<Duration>,
     /// CPH markers.
@@ -153,7 +155,7 @@ impl Default for Settings {
             partner: None,
             territories: None,
             as_of: Utc::now(),
-            zone: FixedOffset::east_opt(0).expect("UTC"),
+            zones: Zones::ByTerritory,
             min_lead: None,
             markers: Markers::default(),
             max_rows: 60_000,

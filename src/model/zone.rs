@@ -1,0 +1,272 @@
+//! Time zones: where a Start or End without an offset is placed on the time
+//! line. Amazon publishes "at the start of the day in the eastern-most time
+//! zone of the territory indicated (e.g., at 12:01 a.m. Eastern time in the
+//! US)", so by default each territory reads its dates in its eastern-most
+//! zone (`schemas/codes/territory-zones.json`); the `time_zone` setting
+//! forces one zone for everything.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+/// How local dates and date-times are placed on the time line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Zones {
+    /// Each territory's eastern-most zone (Amazon's rule); UTC for a code
+    /// the table does not know.
+    #[default]
+    ByTerritory,
+    /// One zone for every territory (`time_zone` / `--time-zone`).
+    Forced(Zone),
+}
+
+impl Zones {
+    /// The zone local values of `territory` are read in.
+    pub fn of(self, territory: &str) -> Zone {
+        match self {
+            Zones::Forced(z) => z,
+            Zones::ByTerritory => territory_zone(territory).map_or(Zone::UTC, Zone::Named),
+        }
+    }
+
+    /// Parses a `time_zone` setting: `UTC`, an offset (`+01:00`), an IANA
+    /// name (`Europe/London`), or `territory` for the default.
+    pub fn parse(s: &str) -> Option<Zones> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("territory") {
+            return Some(Zones::ByTerritory);
+        }
+        if let Some(offset) = super::time::parse_offset(s) {
+            return Some(Zones::Forced(Zone::Fixed(offset)));
+        }
+        s.parse::<Tz>()
+            .ok()
+            .map(|tz| Zones::Forced(Zone::Named(tz)))
+    }
+}
+
+impl fmt::Display for Zones {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Zones::ByTerritory => f.write_str("each territory's eastern-most zone"),
+            Zones::Forced(z) => write!(f, "{z}"),
+        }
+    }
+}
+
+/// One time zone: a fixed offset or a named IANA zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// A fixed offset from UTC.
+    Fixed(FixedOffset),
+    /// An IANA zone, with its daylight-saving rules.
+    Named(Tz),
+}
+
+impl Zone {
+    /// UTC.
+    pub const UTC: Zone = Zone::Named(Tz::UTC);
+
+    /// The instant `local` names in this zone. A local time that does not
+    /// exist (skipped by a daylight-saving change, e.g. midnight in
+    /// America/Santiago in September) is the first instant after the gap,
+    /// where the day starts; a repeated one is its first occurrence.
+    pub fn instant(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self {
+            Zone::Fixed(o) => o.from_local_datetime(&local).single().map(|t| t.to_utc()),
+            Zone::Named(tz) => tz
+                .from_local_datetime(&local)
+                .earliest()
+                .or_else(|| {
+                    // Gaps are at most an hour in the zones the table names.
+                    tz.from_local_datetime(&(local + Duration::hours(1)))
+                        .earliest()
+                })
+                .map(|t| t.to_utc()),
+        }
+    }
+
+    /// True when the zone is UTC all year.
+    pub fn is_utc(self) -> bool {
+        match self {
+            Zone::Fixed(o) => o.local_minus_utc() == 0,
+            Zone::Named(tz) => matches!(tz, Tz::UTC | Tz::Etc__UTC | Tz::GMT | Tz::Etc__GMT),
+        }
+    }
+
+    /// `t` as a local date-time with its offset (`2027-01-01T00:00:00-05:00`).
+    pub fn format(self, t: DateTime<Utc>) -> String {
+        let offset: FixedOffset = match self {
+            Zone::Fixed(o) => o,
+            Zone::Named(tz) => tz.offset_from_utc_datetime(&t.naive_utc()).fix(),
+        };
+        super::time::format_instant(t, offset)
+    }
+
+    /// `t` as a local date-time in this zone without its offset
+    /// (`2026-12-31T23:59:00`).
+    pub fn local_text(self, t: DateTime<Utc>) -> String {
+        let local = match self {
+            Zone::Fixed(o) => t.with_timezone(&o).naive_local(),
+            Zone::Named(tz) => t.with_timezone(&tz).naive_local(),
+        };
+        local.format("%Y-%m-%dT%H:%M:%S").to_string()
+    }
+
+    /// `t` for a message: UTC, and the local time in this zone when that
+    /// differs (`2027-01-01T05:00:00Z, 2027-01-01T00:00:00-05:00 in
+    /// America/New_York`).
+    pub fn describe(self, t: DateTime<Utc>) -> String {
+        let utc = Zone::UTC.format(t);
+        let local = self.format(t);
+        if local == utc {
+            utc
+        } else {
+            format!("{utc}, {local} in {self}")
+        }
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Zone::Fixed(o) if o.local_minus_utc() == 0 => f.write_str("UTC"),
+            Zone::Fixed(o) => write!(f, "UTC{o}"),
+            Zone::Named(tz) => f.write_str(tz.name()),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TerritoryZones {
+    zones: FxHashMap<String, String>,
+}
+
+/// The eastern-most zone of a territory code (exact case), from
+/// `schemas/codes/territory-zones.json`.
+pub fn territory_zone(territory: &str) -> Option<Tz> {
+    static MAP: OnceLock<FxHashMap<String, Tz>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let table: TerritoryZones = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/codes/territory-zones.json"
+        )))
+        .expect("embedded territory zones are valid JSON");
+        table
+            .zones
+            .into_iter()
+            .map(|(code, name)| {
+                let tz = name.parse::<Tz>().unwrap_or_else(|_| {
+                    panic!("territory-zones.json: `{name}` ({code}) is not a zone chrono-tz knows")
+                });
+                (code, tz)
+            })
+            .collect()
+    })
+    .get(territory)
+    .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn every_territory_has_a_zone_chrono_tz_knows() {
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/codes/iso3166-1.json"
+        ));
+        let codes: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut missing = Vec::new();
+        for section in ["codes", "ema_extras"] {
+            for code in codes[section].as_object().unwrap().keys() {
+                if territory_zone(code).is_none() {
+                    missing.push(code.clone());
+                }
+            }
+        }
+        // Territories without a zone of their own in the tz database's
+        // zone.tab: Bouvet Island (uninhabited) and Heard and McDonald
+        // Islands; their dates are read in UTC.
+        missing.sort();
+        assert_eq!(missing, ["BV", "HM"]);
+    }
+
+    #[test]
+    fn amazon_s_example_and_the_eastern_most_zones() {
+        // "12:01 a.m. Eastern time in the US".
+        let us = Zones::ByTerritory.of("US");
+        assert_eq!(us.to_string(), "America/New_York");
+        assert_eq!(
+            us.instant(local(2027, 1, 1, 0, 1)).unwrap().to_rfc3339(),
+            "2027-01-01T05:01:00+00:00"
+        );
+        // Summer time.
+        assert_eq!(
+            us.instant(local(2027, 7, 1, 0, 0)).unwrap().to_rfc3339(),
+            "2027-07-01T04:00:00+00:00"
+        );
+        assert_eq!(Zones::ByTerritory.of("GB").to_string(), "Europe/London");
+        assert_eq!(Zones::ByTerritory.of("CA").to_string(), "America/St_Johns");
+        assert_eq!(
+            Zones::ByTerritory.of("ZZ").to_string(),
+            "Pacific/Kiritimati"
+        );
+        // Unknown codes (EMA005 reports them) are read in UTC.
+        assert!(Zones::ByTerritory.of("UK").is_utc());
+    }
+
+    #[test]
+    fn a_skipped_midnight_is_where_the_day_starts() {
+        // America/Santiago skips 2026-09-06T00:00 (clocks go to 01:00, -03).
+        let cl = Zone::Named(Tz::America__Santiago);
+        assert_eq!(
+            cl.instant(local(2026, 9, 6, 0, 0)).unwrap().to_rfc3339(),
+            "2026-09-06T04:00:00+00:00"
+        );
+        // A repeated hour: the first one.
+        let ny = Zone::Named(Tz::America__New_York);
+        assert_eq!(
+            ny.instant(local(2026, 11, 1, 1, 30)).unwrap().to_rfc3339(),
+            "2026-11-01T05:30:00+00:00"
+        );
+    }
+
+    #[test]
+    fn settings_and_messages() {
+        assert_eq!(Zones::parse("territory"), Some(Zones::ByTerritory));
+        assert_eq!(Zones::parse("UTC").map(|z| z.of("US").is_utc()), Some(true));
+        assert_eq!(Zones::parse("+01:00").unwrap().to_string(), "UTC+01:00");
+        assert_eq!(
+            Zones::parse("Europe/Paris").unwrap().of("US").to_string(),
+            "Europe/Paris"
+        );
+        assert_eq!(Zones::parse("CET+1"), None);
+        let t = DateTime::parse_from_rfc3339("2027-01-01T05:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            Zones::ByTerritory.of("US").describe(t),
+            "2027-01-01T05:00:00Z, 2027-01-01T00:00:00-05:00 in America/New_York"
+        );
+        assert_eq!(Zone::UTC.describe(t), "2027-01-01T05:00:00Z");
+        // London in winter is UTC: said once.
+        assert_eq!(
+            Zones::ByTerritory.of("GB").describe(t),
+            "2027-01-01T05:00:00Z"
+        );
+    }
+}
