@@ -136,53 +136,29 @@ fn assert_unreadable(o: &Outcome, input: &Path, why: &str) {
 }
 
 /// A header cell at column LLLLL (5,765,398) asked for a column entry for
-/// every column before it (676 MB); now the sheet is checked without it and
-/// AVC020 names the cell.
-fn assert_column_past_xfd(o: &Outcome) {
-    assert_eq!(o.code, 1, "{}", o.json);
-    let file = &o.json["files"][0];
-    assert!(file["error"].is_null(), "{file}");
-    let found: Vec<&Value> = o.json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "AVC020")
-        .collect();
-    assert_eq!(found.len(), 1, "{}", o.json["diagnostics"]);
-    let d = found[0];
-    assert_eq!(d["severity"], "error");
-    assert_eq!(d["location"]["cell"], "LLLLL2");
-    assert_eq!(d["location"]["field"], "Territory");
-    assert!(
-        d["message"]
-            .as_str()
-            .unwrap()
-            .contains("LLLLL2 is past column XFD"),
-        "{d}"
-    );
-    // The column is not checked, so the header lacks Territory.
-    assert!(
-        o.json["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["code"] == "EMA001" && d["location"]["field"] == "Territory"),
-        "{}",
-        o.json["diagnostics"]
+/// every column before it (676 MB). The xlsx reader refuses a cell outside
+/// Excel's grid (Excel does not open such a file either) and names it; the
+/// readers of other containers drop such a header cell with AVC020
+/// (`read::sheet`'s unit tests).
+fn assert_column_past_xfd(o: &Outcome, input: &Path) {
+    assert_unreadable(
+        o,
+        input,
+        "has a cell `LLLLL2` that is no cell of Excel's grid",
     );
 }
 
 #[test]
 fn huge_column_header_is_a_finding_not_an_allocation() {
-    let o = run(&regression("spreadsheet/huge-column-header-oom.xlsx"), &[]);
-    assert_column_past_xfd(&o);
+    let input = regression("spreadsheet/huge-column-header-oom.xlsx");
+    assert_column_past_xfd(&run(&input, &[]), &input);
 }
 
 #[test]
 fn huge_column_header_parts() {
     let dir = tempfile::tempdir().unwrap();
     let input = packed(dir.path(), "xlsx_parts/huge-column-header-oom", "oom.xlsx");
-    assert_column_past_xfd(&run(&input, &[]));
+    assert_column_past_xfd(&run(&input, &[]), &input);
 }
 
 /// `<dimension ref="vresusH"/>`: calamine's reference parser overflowed on

@@ -14,7 +14,7 @@ pub mod value;
 pub mod version;
 pub mod zone;
 
-pub use avail::{Avail, Cell, CellKind, SheetInfo, SourceKind, Text};
+pub use avail::{Avail, Cell, CellKind, MergedRange, SheetInfo, SourceKind, Text};
 pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};
 pub use dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 pub use field::{Field, FieldColumns, FieldSet};

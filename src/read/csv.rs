@@ -49,7 +49,12 @@ pub fn read(
             })
             .collect();
         if !cells.is_empty() {
-            rows.push(RawRow { row, line, cells });
+            rows.push(RawRow {
+                row,
+                line,
+                cells,
+                hidden: false,
+            });
         }
     }
     let input = SheetInput {
@@ -60,6 +65,8 @@ pub fn read(
         source: SourceKind::Csv,
         rows: Box::new(rows.into_iter()),
         faq_version: None,
+        hidden: false,
+        merged: Vec::new(),
         forced: false,
     };
     let mut sheets = Vec::new();

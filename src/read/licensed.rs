@@ -73,6 +73,8 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         sheet: None,
         sheet_index: 0,
         source: SourceKind::Csv,
+        hidden: false,
+        merged: Vec::new(),
     };
     let info = Arc::new(SheetInfo::new(
         at,

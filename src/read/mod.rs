@@ -10,6 +10,7 @@ pub mod precheck;
 pub mod sheet;
 pub mod text;
 pub mod workbook;
+pub mod xlsx;
 pub mod xml;
 
 use std::path::Path;

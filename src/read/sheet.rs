@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::detect::detect_version;
 use super::{Note, NoteKind, ReadOptions, RowCollector, SheetRows};
-use crate::model::avail::{Column, SheetSource};
+use crate::model::avail::{Column, MergedRange, SheetSource};
 use crate::model::{
     Avail, Cell, CellKind, Dictionary, Field, FieldColumns, FieldSet, Location, Requirement,
     SheetInfo, SheetKind, SourceKind, TemplateVersion, Text, column_letter,
@@ -22,6 +22,8 @@ pub struct RawRow {
     /// Non-empty cells in column order; text shared through the reader's
     /// [`Interner`](crate::model::avail::Interner).
     pub cells: Vec<Cell>,
+    /// The row is hidden (`<row hidden="1">`); false for CSV.
+    pub hidden: bool,
 }
 
 impl RawRow {
@@ -50,6 +52,10 @@ pub struct SheetInput<'a> {
     pub rows: Box<dyn Iterator<Item = RawRow> + 'a>,
     /// Version text from the workbook's instructions sheet, if any.
     pub faq_version: Option<String>,
+    /// The sheet is hidden in its workbook (false for CSV).
+    pub hidden: bool,
+    /// The sheet's merged cell ranges (none for CSV).
+    pub merged: Vec<MergedRange>,
     /// Named with `--sheet`: checked even when its header does not look like
     /// an EMA template's.
     pub forced: bool,
@@ -247,6 +253,8 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         sheet: input.sheet.map(str::to_string),
         sheet_index: input.sheet_index,
         source: input.source,
+        hidden: input.hidden,
+        merged: input.merged,
     };
     let info = Arc::new(SheetInfo::new(
         at,
@@ -329,7 +337,9 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
         // Sized exactly: a sheet holds many rows.
         cells.shrink_to_fit();
-        rows.push(Avail::new(Arc::clone(&info), raw.row, cells).with_line(raw.line));
+        let mut avail = Avail::new(Arc::clone(&info), raw.row, cells).with_line(raw.line);
+        avail.hidden = raw.hidden;
+        rows.push(avail);
     }
     let rows = rows.finish();
     if boolean_formulas > 0 {
@@ -457,5 +467,72 @@ pub fn sheet_kind(version: TemplateVersion, name: Option<&str>, fields: FieldSet
                 SheetKind::Movies
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::avail::{CellKind, Interner};
+
+    /// A header cell past column XFD (a damaged ods or xls can hold one) is
+    /// dropped with AVC020 naming it; the sheet is read without it.
+    #[test]
+    fn a_header_cell_past_xfd_is_a_note_not_a_column() {
+        let names = [
+            "DisplayName",
+            "StoreLanguage",
+            "Territory",
+            "WorkType",
+            "EntryType",
+            "TitleInternalAlias",
+            "LicenseType",
+            "LicenseRightsDescription",
+            "FormatProfile",
+            "Start",
+            "End",
+            "PriceType",
+            "PriceValue",
+            "ContentID",
+            "TerritoryExclusion",
+        ];
+        let mut text = Interner::default();
+        let mut header: Vec<Cell> = names
+            .iter()
+            .enumerate()
+            .map(|(c, n)| Cell::new(c, text.intern(n), CellKind::Text))
+            .collect();
+        header.push(Cell::new(
+            5_765_397,
+            text.intern("Territory"),
+            CellKind::Text,
+        ));
+        let row = |row, cells| RawRow {
+            row,
+            line: 0,
+            cells,
+            hidden: false,
+        };
+        let data = vec![Cell::new(0, text.intern("A title"), CellKind::Text)];
+        let input = SheetInput {
+            file: "damaged.ods",
+            file_index: 0,
+            sheet: Some("Movies"),
+            sheet_index: 0,
+            source: SourceKind::Ods,
+            rows: Box::new(vec![row(1, header), row(2, data)].into_iter()),
+            faq_version: None,
+            hidden: false,
+            merged: Vec::new(),
+            forced: false,
+        };
+        let mut notes = Vec::new();
+        let outcome = build(input, &ReadOptions::default(), &mut notes);
+        assert!(matches!(outcome, SheetOutcome::Data(_)));
+        let note = notes
+            .iter()
+            .find(|n| n.kind == NoteKind::BeyondLastColumn)
+            .expect("AVC020");
+        assert!(note.message.contains("past column XFD"), "{}", note.message);
     }
 }

@@ -1,20 +1,25 @@
-//! Workbooks (.xlsx, .xlsb, .xls, .ods) through calamine.
+//! Workbooks: .xlsx through our own streaming reader ([`super::xlsx`]);
+//! .xlsb, .xls and .ods through calamine's ranges.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{
-    Data, DataRef, Ods, Range, Reader, SheetType, Xls, Xlsb, Xlsx, open_workbook_from_rs,
+    Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, open_workbook_from_rs,
 };
 
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
+use super::xlsx::{self, CellValue, Package, SheetState, format_number};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
-use crate::model::avail::Interner;
+use crate::model::avail::{Interner, MergedRange};
 use crate::model::{Cell, CellKind, SourceKind, Text};
 
 /// Sheets whose names contain these words are documentation, not data
 /// (Google's emavalidator skips the same ones).
 const NON_DATA_SHEETS: [&str; 3] = ["dictionary", "faq", "instructions"];
+
+/// Rows of an instructions sheet searched for its version cell.
+const FAQ_ROWS: u32 = 60;
 
 type Cur = Cursor<Vec<u8>>;
 
@@ -26,27 +31,25 @@ pub fn read(
     file_index: usize,
     opts: &ReadOptions,
 ) -> Result<ReadOutput, ReadError> {
-    let cursor = Cursor::new(bytes);
     let what = kind.as_str();
     let fail = |e: String| ReadError::Workbook(workbook_error(what, &e));
     match kind {
         SourceKind::Xlsx => {
-            let wb: Xlsx<Cur> = open_workbook_from_rs(cursor)
-                .map_err(|e: calamine::XlsxError| fail(e.to_string()))?;
-            read_sheets(Streamed(wb), kind, file, file_index, opts)
+            let pkg = Package::open(bytes).map_err(|e| fail(e.to_string()))?;
+            read_sheets(Streamed(pkg), kind, file, file_index, opts)
         }
         SourceKind::Xlsb => {
-            let wb: Xlsb<Cur> = open_workbook_from_rs(cursor)
+            let wb: Xlsb<Cur> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::XlsbError| fail(e.to_string()))?;
             read_sheets(Ranged(wb), kind, file, file_index, opts)
         }
         SourceKind::Xls => {
-            let wb: Xls<Cur> = open_workbook_from_rs(cursor)
+            let wb: Xls<Cur> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::XlsError| fail(e.to_string()))?;
             read_sheets(Ranged(wb), kind, file, file_index, opts)
         }
         SourceKind::Ods => {
-            let wb: Ods<Cur> = open_workbook_from_rs(cursor)
+            let wb: Ods<Cur> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::OdsError| fail(e.to_string()))?;
             read_sheets(Ranged(wb), kind, file, file_index, opts)
         }
@@ -65,95 +68,163 @@ pub(super) fn workbook_error(what: &str, e: &str) -> String {
     )
 }
 
-/// A workbook that can hand out its sheets' rows one at a time.
+/// One sheet of a workbook, as listed in it.
+struct SheetMeta {
+    name: String,
+    /// A worksheet (cells), not a chart or macro sheet.
+    is_worksheet: bool,
+    /// Hidden or very hidden.
+    hidden: bool,
+}
+
+/// A workbook that can hand out its sheets' rows one at a time. Sheets are
+/// named by their index in [`RowSource::sheet_list`].
 trait RowSource {
-    /// `(name, is a worksheet)` in workbook order.
-    fn sheet_list(&self) -> Vec<(String, bool)>;
-    /// A whole sheet as a range (used for the small instructions sheet).
-    fn range(&mut self, name: &str) -> Option<Range<Data>>;
+    /// The sheets in workbook order.
+    fn sheet_list(&self) -> Vec<SheetMeta>;
+    /// The version written on an instructions sheet, if any.
+    fn faq_version(&mut self, sheet: usize) -> Option<String>;
+    /// The sheet's merged ranges.
+    fn merged(&mut self, sheet: usize) -> Result<Vec<MergedRange>, String>;
     /// The rows of a sheet in order; a read error mid-sheet is put in `err`.
     fn rows<'s>(
         &'s mut self,
-        name: &str,
+        sheet: usize,
         err: &'s mut Option<String>,
     ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String>;
 }
 
 /// .xls, .xlsb, .ods: calamine materialises each sheet as a range.
+///
+/// What cannot be known through it: for .xls and .xlsb a date cell comes
+/// as a serial flagged date-or-duration, without its number format's code,
+/// so a date-time format cannot be told from a date format; a whole-day
+/// serial reads as a date and one with a time of day as a date-time (a
+/// date-time format at midnight reads as a date). .ods dates come as ISO
+/// text, and a time part makes a date-time. No reader here says which rows
+/// are hidden or which cells are merged.
 struct Ranged<R>(R);
+
+impl<R> Ranged<R>
+where
+    R: Reader<Cur>,
+{
+    fn name(&self, sheet: usize) -> String {
+        self.0
+            .sheets_metadata()
+            .get(sheet)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+}
 
 impl<R> RowSource for Ranged<R>
 where
     R: Reader<Cur>,
     R::Error: std::fmt::Display,
 {
-    fn sheet_list(&self) -> Vec<(String, bool)> {
-        sheet_list(self.0.sheets_metadata())
+    fn sheet_list(&self) -> Vec<SheetMeta> {
+        self.0
+            .sheets_metadata()
+            .iter()
+            .map(|s| SheetMeta {
+                name: s.name.clone(),
+                is_worksheet: matches!(s.typ, SheetType::WorkSheet),
+                hidden: s.visible != SheetVisible::Visible,
+            })
+            .collect()
     }
 
-    fn range(&mut self, name: &str) -> Option<Range<Data>> {
-        self.0.worksheet_range(name).ok()
+    fn faq_version(&mut self, sheet: usize) -> Option<String> {
+        let name = self.name(sheet);
+        self.0
+            .worksheet_range(&name)
+            .ok()
+            .and_then(|r| faq_version_of_range(&r))
+    }
+
+    /// calamine gives merged cells for .xlsx only; none are reported here.
+    fn merged(&mut self, _sheet: usize) -> Result<Vec<MergedRange>, String> {
+        Ok(Vec::new())
     }
 
     fn rows<'s>(
         &'s mut self,
-        name: &str,
+        sheet: usize,
         _err: &'s mut Option<String>,
     ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String> {
-        let range = self.0.worksheet_range(name).map_err(|e| e.to_string())?;
-        let formulas = self.0.worksheet_formula(name).ok();
+        let name = self.name(sheet);
+        let range = self.0.worksheet_range(&name).map_err(|e| e.to_string())?;
+        let formulas = self.0.worksheet_formula(&name).ok();
         Ok(Box::new(raw_rows(&range, formulas.as_ref()).into_iter()))
     }
 }
 
-/// .xlsx: cells stream from the sheet XML with their formulas, one row at a
-/// time, so memory does not grow with the sheet (no range is built).
-struct Streamed(Xlsx<Cur>);
+/// .xlsx: cells stream from the sheet's part with their formulas and number
+/// formats, one row at a time, so memory does not grow with the sheet.
+struct Streamed(Package);
 
 impl RowSource for Streamed {
-    fn sheet_list(&self) -> Vec<(String, bool)> {
-        sheet_list(self.0.sheets_metadata())
+    fn sheet_list(&self) -> Vec<SheetMeta> {
+        self.0
+            .sheets()
+            .iter()
+            .map(|s| SheetMeta {
+                name: s.name.clone(),
+                is_worksheet: s.is_worksheet,
+                hidden: s.state != SheetState::Visible,
+            })
+            .collect()
     }
 
-    fn range(&mut self, name: &str) -> Option<Range<Data>> {
-        self.0.worksheet_range(name).ok()
+    fn faq_version(&mut self, sheet: usize) -> Option<String> {
+        let mut err = None;
+        let rows = self.rows(sheet, &mut err).ok()?;
+        let mut first = None;
+        let rows = rows.take_while(|r| {
+            let first = *first.get_or_insert(r.row);
+            r.row < first + FAQ_ROWS
+        });
+        faq_version(rows)
+    }
+
+    fn merged(&mut self, sheet: usize) -> Result<Vec<MergedRange>, String> {
+        self.0.merged_ranges(sheet).map_err(|e| e.to_string())
     }
 
     fn rows<'s>(
         &'s mut self,
-        name: &str,
+        sheet: usize,
         err: &'s mut Option<String>,
     ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String> {
-        let mut cells = self
-            .0
-            .worksheet_cells_reader(name)
-            .map_err(|e| e.to_string())?;
+        let mut text = CellText::new(self.0.shared_strings().len(), self.0.date1904());
+        let mut cells = self.0.cells(sheet).map_err(|e| e.to_string())?;
         let mut pending: Option<RawRow> = None;
         let mut done = false;
-        let mut text = CellText::default();
         // Rows of a sheet are mostly the same width: sized once, not grown.
         let mut width = 0;
         Ok(Box::new(std::iter::from_fn(move || {
             while !done {
-                match cells.next_cell_with_formula() {
+                match cells.next_cell() {
                     Ok(Some(c)) => {
-                        let (r, col) = c.pos;
-                        let formula = c.formula.filter(|f| !f.is_empty());
-                        let Some((text, kind)) = text.render(c.value).or_else(|| {
-                            formula.as_ref().map(|_| (Text::default(), CellKind::Text))
-                        }) else {
+                        let Some((text, kind)) = text
+                            .render(c.value)
+                            .or_else(|| c.formula.map(|_| (Text::default(), CellKind::Text)))
+                        else {
                             continue;
                         };
-                        let cell = Cell::new(col as usize, text, kind).with_formula(formula);
+                        let formula = c.formula.map(str::to_string);
+                        let cell = Cell::new(c.column as usize, text, kind).with_formula(formula);
                         match &mut pending {
-                            Some(p) if p.row == r + 1 => p.cells.push(cell),
+                            Some(p) if p.row == c.row => p.cells.push(cell),
                             _ => {
                                 let mut cells = Vec::with_capacity(width.max(1));
                                 cells.push(cell);
                                 let next = RawRow {
-                                    row: r + 1,
+                                    row: c.row,
                                     line: 0,
                                     cells,
+                                    hidden: c.row_hidden,
                                 };
                                 if let Some(done_row) = pending.replace(next) {
                                     width = done_row.cells.len();
@@ -175,64 +246,78 @@ impl RowSource for Streamed {
 }
 
 /// Renders a streamed sheet's values, sharing equal texts.
-#[derive(Default)]
 struct CellText {
     interner: Interner,
-    /// Shared-string table entries already rendered, by address and length:
-    /// the table does not change while a sheet is read, so the same entry
-    /// always has the same address, and no text needs hashing.
-    shared: rustc_hash::FxHashMap<(usize, usize), Option<Text>>,
-    /// Native numbers, dates and booleans already rendered, by kind and bits:
-    /// a sheet repeats the same few dates on many rows.
+    /// Shared-string table entries already rendered, by index (`None`: not
+    /// yet; `Some(None)`: blank): each is interned once, and no text needs hashing.
+    shared: Vec<Option<Option<Text>>>,
+    /// Numbers and booleans already rendered, by format class and bits: a
+    /// sheet repeats the same few dates on many rows.
     native: rustc_hash::FxHashMap<(u8, u64), (Text, CellKind)>,
+    date1904: bool,
 }
 
 impl CellText {
-    /// [`render`] for the streaming reader's borrowed values; `None` for blank cells.
-    fn render(&mut self, d: DataRef<'_>) -> Option<(Text, CellKind)> {
-        let (text, kind) = match d {
-            DataRef::SharedString(s) => {
+    fn new(shared_strings: usize, date1904: bool) -> Self {
+        CellText {
+            interner: Interner::default(),
+            shared: vec![None; shared_strings],
+            native: rustc_hash::FxHashMap::default(),
+            date1904,
+        }
+    }
+
+    /// A cell value's text and kind; `None` for blank cells.
+    fn render(&mut self, value: CellValue<'_>) -> Option<(Text, CellKind)> {
+        match value {
+            CellValue::Empty => None,
+            CellValue::Shared(index, s) => {
+                let slot = &mut self.shared[index];
                 let interner = &mut self.interner;
-                let text = self
-                    .shared
-                    .entry((s.as_ptr() as usize, s.len()))
-                    .or_insert_with(|| (!s.trim().is_empty()).then(|| interner.intern(s)));
-                return Some((text.clone()?, CellKind::Text));
+                let text = slot
+                    .get_or_insert_with(|| (!s.trim().is_empty()).then(|| interner.intern(s)))
+                    .clone()?;
+                Some((text, CellKind::Text))
             }
-            DataRef::String(s) if s.trim().is_empty() => return None,
-            DataRef::String(s) => return Some((self.interner.intern(&s), CellKind::Text)),
-            DataRef::DateTimeIso(s) => render(&Data::DateTimeIso(s))?,
-            DataRef::DurationIso(s) => render(&Data::DurationIso(s))?,
-            DataRef::Empty => return None,
-            DataRef::Error(e) => render(&Data::Error(e))?,
-            DataRef::Int(i) => return Some(self.native((0, i as u64), Data::Int(i))),
-            DataRef::Float(f) => return Some(self.native((1, f.to_bits()), Data::Float(f))),
-            DataRef::Bool(b) => return Some(self.native((2, u64::from(b)), Data::Bool(b))),
-            DataRef::DateTime(dt) => {
-                let kind = if dt.is_duration() { 4 } else { 3 };
-                return Some(self.native((kind, dt.as_f64().to_bits()), Data::DateTime(dt)));
+            CellValue::Text(s) if s.trim().is_empty() => None,
+            CellValue::Text(s) => Some((self.interner.intern(s), CellKind::Text)),
+            CellValue::Number(n, class) => {
+                let date1904 = self.date1904;
+                Some(self.native((class as u8, n.to_bits()), || {
+                    xlsx::render_number(n, class, date1904)
+                }))
             }
-        };
-        Some((self.interner.intern(&text), kind))
+            CellValue::Bool(b) => Some(self.native((u8::MAX, u64::from(b)), || {
+                let text = if b { "TRUE" } else { "FALSE" };
+                (text.to_string(), CellKind::Boolean)
+            })),
+            CellValue::Error(e) => Some((self.interner.intern(e), CellKind::Error)),
+            CellValue::Iso(s) => {
+                let kind = if s.contains('T') {
+                    CellKind::DateTime
+                } else {
+                    CellKind::Date
+                };
+                Some((self.interner.intern(s), kind))
+            }
+        }
     }
 
     /// A native value's text, rendered the first time its `key` is seen.
-    fn native(&mut self, key: (u8, u64), data: Data) -> (Text, CellKind) {
+    fn native(
+        &mut self,
+        key: (u8, u64),
+        render: impl FnOnce() -> (String, CellKind),
+    ) -> (Text, CellKind) {
         let interner = &mut self.interner;
         self.native
             .entry(key)
             .or_insert_with(|| {
-                let (text, kind) = render(&data).unwrap_or_default();
+                let (text, kind) = render();
                 (interner.intern(&text), kind)
             })
             .clone()
     }
-}
-
-fn sheet_list(meta: &[calamine::Sheet]) -> Vec<(String, bool)> {
-    meta.iter()
-        .map(|s| (s.name.clone(), matches!(s.typ, SheetType::WorkSheet)))
-        .collect()
 }
 
 fn read_sheets(
@@ -245,30 +330,33 @@ fn read_sheets(
     let sheets = wb.sheet_list();
     let faq_version = sheets
         .iter()
-        .filter(|(n, _)| is_documentation(n))
-        .find_map(|(n, _)| wb.range(n).and_then(|r| faq_version(&r)));
+        .enumerate()
+        .filter(|(_, s)| is_documentation(&s.name))
+        .find_map(|(i, _)| wb.faq_version(i));
     let mut notes: Vec<Note> = Vec::new();
     let mut out = Vec::new();
     let mut version_errors = Vec::new();
     if let Some(missing) = opts
         .sheets
         .iter()
-        .find(|n| !sheets.iter().any(|(s, _)| s == *n))
+        .find(|n| !sheets.iter().any(|s| &s.name == *n))
     {
-        let names: Vec<String> = sheets.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let names: Vec<String> = sheets.iter().map(|s| format!("`{}`", s.name)).collect();
         return Err(ReadError::UnknownFormat(format!(
             "has no sheet `{missing}` (named with --sheet); its sheets are {}",
             names.join(", ")
         )));
     }
-    for (index, (name, is_worksheet)) in sheets.iter().enumerate() {
+    for (index, meta) in sheets.iter().enumerate() {
+        let name = &meta.name;
         let forced = opts.sheets.iter().any(|n| n == name);
-        if !forced && (!opts.sheets.is_empty() || !is_worksheet || is_documentation(name)) {
+        if !forced && (!opts.sheets.is_empty() || !meta.is_worksheet || is_documentation(name)) {
             continue;
         }
         let mut err = None;
         let cannot = |e: String| ReadError::Workbook(format!("sheet `{name}` cannot be read: {e}"));
-        let rows = wb.rows(name, &mut err).map_err(cannot)?;
+        let merged = wb.merged(index).map_err(cannot)?;
+        let rows = wb.rows(index, &mut err).map_err(cannot)?;
         let input = SheetInput {
             file,
             file_index,
@@ -277,6 +365,8 @@ fn read_sheets(
             source: kind,
             rows,
             faq_version: faq_version.clone(),
+            hidden: meta.hidden,
+            merged,
             forced,
         };
         let outcome = build(input, opts, &mut notes);
@@ -324,9 +414,28 @@ fn is_documentation(name: &str) -> bool {
     NON_DATA_SHEETS.iter().any(|w| lower.contains(w))
 }
 
-/// The "Template Version" / "Version Number" cell of an instructions sheet.
-fn faq_version(range: &Range<Data>) -> Option<String> {
-    for row in range.rows().take(60) {
+/// The "Template Version" / "Version Number" cell of an instructions
+/// sheet's rows: the first non-blank cell right of the label.
+fn faq_version(rows: impl Iterator<Item = RawRow>) -> Option<String> {
+    for row in rows {
+        for (i, cell) in row.cells.iter().enumerate() {
+            let label = cell.text.to_ascii_lowercase();
+            if (label.contains("template version") || label.contains("version number"))
+                && let Some(v) = row.cells[i + 1..]
+                    .iter()
+                    .map(|c| c.text.trim())
+                    .find(|s| !s.is_empty())
+            {
+                return Some(v.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// [`faq_version`] of a calamine range.
+fn faq_version_of_range(range: &Range<Data>) -> Option<String> {
+    for row in range.rows().take(FAQ_ROWS as usize) {
         for (i, cell) in row.iter().enumerate() {
             let label = cell.to_string().to_ascii_lowercase();
             if (label.contains("template version") || label.contains("version number"))
@@ -367,7 +476,7 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
                 let (text, kind) = render(d)?;
                 Some(
                     Cell::new(abs_col as usize, interner.intern(&text), kind)
-                        .with_formula(formula_at.get(&(abs_row, abs_col)).map(|s| s.to_string())),
+                        .with_formula(formula_at.get(&(abs_row, abs_col)).map(|s| formula_text(s))),
                 )
             })
             .collect();
@@ -376,10 +485,60 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
                 row: abs_row + 1,
                 line: 0,
                 cells,
+                // calamine's ranges do not say which rows are hidden.
+                hidden: false,
             });
         }
     }
     out
+}
+
+/// A formula as calamine gives it, without OpenDocument's `of:` namespace
+/// and leading `=` (ods gives `of:=TRUE()`; xls and xlsb give `TRUE()`).
+fn formula_text(formula: &str) -> String {
+    let f = formula.strip_prefix("of:").unwrap_or(formula);
+    f.strip_prefix('=').unwrap_or(f).to_string()
+}
+
+/// An ISO 8601 duration (`PT12H30M00S`, `P1DT2H`; how ods stores times) as
+/// `HH:MM:SS`, rounded to the second; `None` when it is not one.
+fn iso_duration_clock(s: &str) -> Option<String> {
+    let (negative, rest) = match s.trim().strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.trim()),
+    };
+    let rest = rest.strip_prefix('P')?;
+    let (days, time) = rest.split_once('T').unwrap_or((rest, ""));
+    let mut seconds = 0.0;
+    if !days.is_empty() {
+        seconds += days.strip_suffix('D')?.parse::<f64>().ok()? * 86_400.0;
+    }
+    let mut number = String::new();
+    for c in time.chars() {
+        let unit = match c {
+            'H' => 3600.0,
+            'M' => 60.0,
+            'S' => 1.0,
+            c if c.is_ascii_digit() || c == '.' => {
+                number.push(c);
+                continue;
+            }
+            _ => return None,
+        };
+        seconds += number.parse::<f64>().ok()? * unit;
+        number.clear();
+    }
+    if !number.is_empty() || !seconds.is_finite() || seconds > 1e12 {
+        return None;
+    }
+    let secs = seconds.round() as i64;
+    let sign = if negative && secs > 0 { "-" } else { "" };
+    Some(format!(
+        "{sign}{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    ))
 }
 
 /// A cell as the user sees it: dates through their number format
@@ -417,17 +576,56 @@ pub fn render(d: &Data) -> Option<(String, CellKind)> {
                 }
             }
         }
+        // ods dates: a date-value with a time part (`2027-04-01T00:00:00`)
+        // is a date-time, even at midnight; one without is a date.
         Data::DateTimeIso(s) if s.contains('T') => (s.clone(), CellKind::DateTime),
         Data::DateTimeIso(s) => (s.clone(), CellKind::Date),
-        Data::DurationIso(s) => (s.clone(), CellKind::Time),
+        // ods times (`PT12H30M00S`) as a time of day or duration.
+        Data::DurationIso(s) => (
+            iso_duration_clock(s).unwrap_or_else(|| s.clone()),
+            CellKind::Time,
+        ),
         Data::Error(e) => (format!("{e}"), CellKind::Error),
     })
 }
 
-fn format_number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ods_formulas_lose_their_namespace_and_equals_sign() {
+        assert_eq!(formula_text("of:=TRUE()"), "TRUE()");
+        assert_eq!(formula_text("of:=[.A1]+1"), "[.A1]+1");
+        assert_eq!(formula_text("SUM(A1:A2)"), "SUM(A1:A2)");
+    }
+
+    #[test]
+    fn ods_times_and_dates() {
+        assert_eq!(
+            iso_duration_clock("PT12H30M00S").as_deref(),
+            Some("12:30:00")
+        );
+        assert_eq!(
+            iso_duration_clock("PT01H02M03.6S").as_deref(),
+            Some("01:02:04")
+        );
+        assert_eq!(iso_duration_clock("P1DT2H").as_deref(), Some("26:00:00"));
+        assert_eq!(iso_duration_clock("-PT1H").as_deref(), Some("-01:00:00"));
+        assert_eq!(iso_duration_clock("12:30"), None);
+        assert_eq!(iso_duration_clock("PT1X"), None);
+        let shown = |d: Data| render(&d).unwrap();
+        assert_eq!(
+            shown(Data::DurationIso("PT23H59M00S".into())),
+            ("23:59:00".into(), CellKind::Time)
+        );
+        assert_eq!(
+            shown(Data::DateTimeIso("2027-04-01T00:00:00".into())),
+            ("2027-04-01T00:00:00".into(), CellKind::DateTime)
+        );
+        assert_eq!(
+            shown(Data::DateTimeIso("2027-04-01".into())),
+            ("2027-04-01".into(), CellKind::Date)
+        );
     }
 }

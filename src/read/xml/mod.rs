@@ -657,6 +657,8 @@ impl<'a> Parser<'a> {
             sheet: None,
             sheet_index: index,
             source: SourceKind::Xml,
+            hidden: false,
+            merged: Vec::new(),
         };
         map::sheet_info(at, version, kind)
     }
