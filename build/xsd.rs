@@ -34,8 +34,17 @@ pub fn emit(dir: &Path, out_dir: &Path) {
             .map(|p| p.parse::<u32>().expect("version number"))
             .collect::<Vec<_>>()
     });
-    writeln!(out, "/// Every avails schema version's tables, in version order.").unwrap();
-    writeln!(out, "pub(super) static SCHEMAS: [&Schema; {}] = [", list.len()).unwrap();
+    writeln!(
+        out,
+        "/// Every avails schema version's tables, in version order."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(super) static SCHEMAS: [&Schema; {}] = [",
+        list.len()
+    )
+    .unwrap();
     for (_, ident) in &list {
         writeln!(out, "    &{ident},").unwrap();
     }
@@ -59,14 +68,24 @@ fn opt_str(v: &Value) -> String {
 }
 
 fn schema(v: &Value, ident: &str, out: &mut String) {
-    let names: Vec<&str> = v["names"].as_array().expect("names").iter().map(s).collect();
+    let names: Vec<&str> = v["names"]
+        .as_array()
+        .expect("names")
+        .iter()
+        .map(s)
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(sorted, names, "names are sorted");
     let elements = v["elements"].as_array().expect("elements");
     let wildcards = v["wildcards"].as_array().expect("wildcards");
     // Patterns, as DFAs.
-    let patterns: Vec<&str> = v["patterns"].as_array().expect("patterns").iter().map(s).collect();
+    let patterns: Vec<&str> = v["patterns"]
+        .as_array()
+        .expect("patterns")
+        .iter()
+        .map(s)
+        .collect();
     let mut tables = String::new();
     for (i, p) in patterns.iter().enumerate() {
         let dfa = Dfa::compile(p).unwrap_or_else(|e| panic!("pattern `{p}`: {e}"));
@@ -97,7 +116,12 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
             members.extend(u.as_array().expect("union").iter().map(n));
         }
         let step_from = step_count;
-        for step in t.get("steps").and_then(Value::as_array).into_iter().flatten() {
+        for step in t
+            .get("steps")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let enums: Vec<&str> = step
                 .get("enum")
                 .and_then(Value::as_array)
@@ -112,19 +136,10 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
                 .flatten()
                 .map(|p| format!("&{ident}_P{}", n(p)))
                 .collect();
-            let num = |k: &str| match step.get(k).and_then(Value::as_str) {
-                Some(x) => {
-                    let f: f64 = x.parse().expect("numeric facet");
-                    format!("Some({f:?})")
-                }
-                None => "None".into(),
-            };
             write!(
                 steps,
-                "    Step {{ enums: &{enums:?}, patterns: &[{}], min: {}, max: {} }},\n",
-                pats.join(", "),
-                num("min"),
-                num("max")
+                "    Step {{ enums: &{enums:?}, patterns: &[{}] }},\n",
+                pats.join(", ")
             )
             .unwrap();
             step_count += 1;
@@ -175,7 +190,12 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
             n_attrs += 1;
         }
         let state_from = n_states;
-        for st in t.get("states").and_then(Value::as_array).into_iter().flatten() {
+        for st in t
+            .get("states")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let st = st.as_array().expect("state");
             let tr = st[1].as_array().expect("transitions");
             write!(
@@ -261,7 +281,12 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
             .map(|x| s(x).to_string())
             .collect()
     };
-    let globals: Vec<u64> = v["globals"].as_array().expect("globals").iter().map(n).collect();
+    let globals: Vec<u64> = v["globals"]
+        .as_array()
+        .expect("globals")
+        .iter()
+        .map(n)
+        .collect();
     out.push_str(&tables);
     write!(
         out,
@@ -427,8 +452,8 @@ impl ReParser<'_> {
             b'n' => Ok(b'\n'),
             b'r' => Ok(b'\r'),
             b't' => Ok(b'\t'),
-            b'\\' | b'|' | b'.' | b'-' | b'^' | b'?' | b'*' | b'+' | b'{' | b'}' | b'('
-            | b')' | b'[' | b']' => Ok(c),
+            b'\\' | b'|' | b'.' | b'-' | b'^' | b'?' | b'*' | b'+' | b'{' | b'}' | b'(' | b')'
+            | b'[' | b']' => Ok(c),
             _ => Err(format!("escape \\{} is not supported", c as char)),
         }
     }

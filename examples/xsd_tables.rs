@@ -15,8 +15,9 @@
 //! anything else stops the generator: sequence and choice with minOccurs
 //! 0/1 and maxOccurs 1/unbounded, element refs, named groups and attribute
 //! groups, `xs:any` wildcards, simple and complex content extension,
-//! simple types by restriction (enumeration, pattern, min/maxInclusive) and
-//! union. Imported schemas that are not in the folder (MEC, `mdmec-v2.x.xsd`)
+//! simple types by restriction (enumeration, pattern) and union. (The md
+//! XSDs also use minInclusive and maxInclusive, but in no type an avails
+//! document reaches.) Imported schemas that are not in the folder (MEC, `mdmec-v2.x.xsd`)
 //! and the XML Signature schema leave their types open: an element of such a
 //! type is checked where it stands, not inside (`"open"` content).
 
@@ -110,7 +111,11 @@ fn write_json(v: &Value, indent: usize, out: &mut String) {
         _ => {}
     }
     out.push_str(&" ".repeat(indent));
-    out.push(if matches!(v, Value::Array(_)) { ']' } else { '}' });
+    out.push(if matches!(v, Value::Array(_)) {
+        ']'
+    } else {
+        '}'
+    });
 }
 
 // ------------------------------------------------------------------ DOM
@@ -205,12 +210,17 @@ fn parse(path: &Path, next_id: &mut usize) -> Result<Rc<Node>, String> {
             if stack.is_empty() {
                 // Every node knows its schema's target namespace.
                 let tns = attrs.iter().find(|(k, _)| k == "targetNamespace");
-                scope.insert(TNS.to_string(), tns.map(|(_, v)| v.clone()).unwrap_or_default());
+                scope.insert(
+                    TNS.to_string(),
+                    tns.map(|(_, v)| v.clone()).unwrap_or_default(),
+                );
                 let form = |k: &str| attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
                 if form("elementFormDefault") != Some("qualified")
                     || form("attributeFormDefault").is_some_and(|v| v != "unqualified")
                 {
-                    return Err(err(&"only elementFormDefault=\"qualified\" and unqualified attributes are supported"));
+                    return Err(err(
+                        &"only elementFormDefault=\"qualified\" and unqualified attributes are supported",
+                    ));
                 }
             }
             let qname = e.name().0.to_string();
@@ -533,7 +543,8 @@ impl Compiler<'_> {
             0
         } else if let Some(t) = node.attr("type") {
             let q = node.qname(t)?;
-            self.type_ref(&q).map_err(|e| format!("element {name}: {e}"))?
+            self.type_ref(&q)
+                .map_err(|e| format!("element {name}: {e}"))?
         } else if let Some(ct) = node.kid("complexType") {
             let key = format!("#{}", ct.id);
             self.complex(ct, &key, &format!("(type of {name})"))
@@ -590,7 +601,8 @@ impl Compiler<'_> {
             return *id;
         }
         let id = self.types.len();
-        self.types.push(json!({"content": "simple", "simple": s, "attrs": []}));
+        self.types
+            .push(json!({"content": "simple", "simple": s, "attrs": []}));
         self.type_ids.insert(key, id);
         id
     }
@@ -654,7 +666,11 @@ impl Compiler<'_> {
     }
 
     /// Attributes (name, type, required, fixed) and content of a complex type.
-    fn complex_parts(&mut self, ct: &Rc<Node>, tns: &str) -> Result<(Vec<AttrDecl>, Content), String> {
+    fn complex_parts(
+        &mut self,
+        ct: &Rc<Node>,
+        tns: &str,
+    ) -> Result<(Vec<AttrDecl>, Content), String> {
         let mixed = ct.attr("mixed") == Some("true");
         if let Some(sc) = ct.kid("simpleContent") {
             let ext = sc
@@ -681,7 +697,9 @@ impl Compiler<'_> {
             let own = self.particle_of(ext, tns)?;
             let content = match content {
                 Content::Open => Content::Open,
-                Content::Simple(_) => return Err("complexContent extension of simple content".into()),
+                Content::Simple(_) => {
+                    return Err("complexContent extension of simple content".into());
+                }
                 Content::Particle(base_p, base_mixed) => {
                     let p = match (base_p, own) {
                         (Some(b), Some(o)) => Some(Particle::Seq(vec![b, o], false, false)),
@@ -846,9 +864,7 @@ impl Compiler<'_> {
                     .set
                     .def("group", &q)?
                     .ok_or("group of an open schema")?;
-                let inner = self
-                    .particle_of(&g, &q.0)?
-                    .ok_or("empty group")?;
+                let inner = self.particle_of(&g, &q.0)?.ok_or("empty group")?;
                 Ok(match inner {
                     Particle::Seq(p, o, m) => Particle::Seq(p, o || opt, m || many),
                     Particle::Choice(p, o, m) => Particle::Choice(p, o || opt, m || many),
@@ -863,7 +879,11 @@ impl Compiler<'_> {
     /// state i + 1 the i-th particle leaf. Each state is `[accepting,
     /// [[kind, id, to], …]]` with kind `e` (element declaration) or `w`
     /// (wildcard). Also the element names in schema order, for messages.
-    fn automaton(&self, p: Option<&Particle>, display: &str) -> Result<(Value, Vec<String>), String> {
+    fn automaton(
+        &self,
+        p: Option<&Particle>,
+        display: &str,
+    ) -> Result<(Value, Vec<String>), String> {
         let mut leaves: Vec<(bool, usize)> = Vec::new();
         let Some(p) = p else {
             return Ok((json!([[true, []]]), Vec::new()));
@@ -913,7 +933,12 @@ impl Compiler<'_> {
 
     /// Unique Particle Attribution: no two transitions of a state may match
     /// one element.
-    fn check_upa(&self, next: &BTreeSet<usize>, leaves: &[(bool, usize)], display: &str) -> Result<(), String> {
+    fn check_upa(
+        &self,
+        next: &BTreeSet<usize>,
+        leaves: &[(bool, usize)],
+        display: &str,
+    ) -> Result<(), String> {
         let v: Vec<&(bool, usize)> = next.iter().map(|i| &leaves[*i]).collect();
         for (i, a) in v.iter().enumerate() {
             for b in &v[i + 1..] {
@@ -973,7 +998,12 @@ impl Compiler<'_> {
         self.simple_node_named(st, key, "")
     }
 
-    fn simple_node_named(&mut self, st: &Rc<Node>, key: &str, display: &str) -> Result<usize, String> {
+    fn simple_node_named(
+        &mut self,
+        st: &Rc<Node>,
+        key: &str,
+        display: &str,
+    ) -> Result<usize, String> {
         if let Some(id) = self.simple_ids.get(key) {
             return Ok(*id);
         }
@@ -994,12 +1024,6 @@ impl Compiler<'_> {
                 match f.name.as_str() {
                     "enumeration" => enums.push(v),
                     "pattern" => patterns.push(self.pattern(&v)),
-                    "minInclusive" => {
-                        step.insert("min".into(), json!(v));
-                    }
-                    "maxInclusive" => {
-                        step.insert("max".into(), json!(v));
-                    }
                     "annotation" | "simpleType" => {}
                     other => return Err(format!("facet xs:{other} is not supported")),
                 }

@@ -151,8 +151,6 @@ pub enum XsdKind {
     Enumeration,
     /// A value not matching its type's pattern.
     Pattern,
-    /// A number outside its type's range.
-    Range,
     /// Text inside an element that holds only elements.
     Text,
     /// An md (or mdmec) namespace of another version than the avails one imports.

@@ -208,11 +208,13 @@ super::declare_rule! {
     ///
     /// ## Example
     /// ```xml
-    /// <md:Gender>Male</md:Gender>
+    /// <md:Gender>Male</md:Gender>  <!-- in People/md:Name, avails 2.3 -->
+    /// <md:NotRated>false</md:NotRated>
     /// ```
     /// Fixed:
     /// ```xml
     /// <md:Gender>male</md:Gender>
+    /// <md:NotRated>true</md:NotRated>
     /// ```
     ///
     /// ## Source
@@ -248,29 +250,6 @@ super::declare_rule! {
 
 super::declare_rule! {
     /// ## What it does
-    /// Reports a number outside the range its XSD type allows
-    /// (`minInclusive` / `maxInclusive`).
-    ///
-    /// ## Why it matters
-    /// A validator rejects the file.
-    ///
-    /// ## Example
-    /// ```xml
-    /// <md:UpdateNum>0</md:UpdateNum>
-    /// ```
-    /// Fixed:
-    /// ```xml
-    /// <md:UpdateNum>1</md:UpdateNum>
-    /// ```
-    ///
-    /// ## Source
-    /// `xs:minInclusive` and `xs:maxInclusive` in `md-v2.x.xsd`.
-    pub struct Range = ("XSD010", "xsd-value-range", Error, Reader,
-        "Number outside its XSD range");
-}
-
-super::declare_rule! {
-    /// ## What it does
     /// Reports text (other than whitespace) inside an element whose XSD type
     /// holds only elements, such as a value written straight into
     /// `Territory` or `Transaction`.
@@ -290,7 +269,7 @@ super::declare_rule! {
     /// ## Source
     /// Element-only complex types of `avails-v2.x.xsd` and `md-v2.x.xsd`
     /// (XML Schema 1.0 Part 1, cvc-complex-type.2.3).
-    pub struct Text = ("XSD011", "xsd-text-in-element-content", Error, Reader,
+    pub struct Text = ("XSD010", "xsd-text-in-element-content", Error, Reader,
         "Text where the XSD allows only elements");
 }
 
@@ -320,7 +299,7 @@ super::declare_rule! {
     /// `xs:import` of `avails-v2.x.xsd` (2.1, 2.2: md 2.4; 2.2.1, 2.2.2: md
     /// 2.5; 2.3: md 2.6; 2.4: md 2.7; 2.5: md 2.8; 2.5.2: md 2.9; 2.6: md
     /// 2.10; 2.6.1: md 2.11; 2.7: md 2.12).
-    pub struct MdVersion = ("XSD012", "xsd-md-version", Error, Reader,
+    pub struct MdVersion = ("XSD011", "xsd-md-version", Error, Reader,
         "md namespace of another version than the avails version imports");
 }
 
@@ -348,12 +327,12 @@ super::declare_rule! {
     /// `xs:any namespace="##other"` (processContents strict) in
     /// `avails-v2.x.xsd`, e.g. `AvailAsset-type`; XML Schema 1.0 Part 1,
     /// cvc-complex-type.2.4.c.
-    pub struct NoSchema = ("XSD013", "xsd-no-schema", Warning, Reader,
+    pub struct NoSchema = ("XSD012", "xsd-no-schema", Warning, Reader,
         "Extension element without a schema");
 }
 
 /// The XSD findings' metadata, in code order.
-pub static METAS: [&RuleMeta; 13] = [
+pub static METAS: [&RuleMeta; 12] = [
     &UnknownElement::META,
     &Order::META,
     &Repeated::META,
@@ -363,7 +342,6 @@ pub static METAS: [&RuleMeta; 13] = [
     &Syntax::META,
     &Enumeration::META,
     &Pattern::META,
-    &Range::META,
     &Text::META,
     &MdVersion::META,
     &NoSchema::META,
@@ -381,7 +359,6 @@ pub fn meta_of(kind: XsdKind) -> &'static RuleMeta {
         XsdKind::Syntax => &Syntax::META,
         XsdKind::Enumeration => &Enumeration::META,
         XsdKind::Pattern => &Pattern::META,
-        XsdKind::Range => &Range::META,
         XsdKind::Text => &Text::META,
         XsdKind::MdVersion => &MdVersion::META,
         XsdKind::NoSchema => &NoSchema::META,

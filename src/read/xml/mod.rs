@@ -39,8 +39,8 @@ use self::attrs::{Attr, plain_attrs};
 use self::named::Pending;
 use self::names::{Element, N, Namespaces, Ns, local_name};
 use self::rows::{AvailAcc, Spare, TransAcc, Values};
-use super::text::{Invalid, decode_strict};
 use self::xsd::{XFrame, Xsd};
+use super::text::{Invalid, decode_strict};
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
 use crate::model::avail::{SheetSource, XmlPos};
 use crate::model::source::LineCursor;
@@ -195,7 +195,6 @@ struct Frame<'a> {
 }
 
 const _: () = assert!(size_of::<Frame<'static>>() <= 128);
-
 
 struct Parser<'a> {
     file: &'a str,
@@ -513,7 +512,10 @@ impl<'a> Parser<'a> {
             }
         };
         // Text before the first child, in an element that holds elements only.
-        if let Some(p) = self.stack.last().filter(|p| !p.has_child && p.text_span.is_some())
+        if let Some(p) = self
+            .stack
+            .last()
+            .filter(|p| !p.has_child && p.text_span.is_some())
             && Self::xsd_element_only(p)
             && let Some(span) = p.text_span
         {
@@ -682,9 +684,10 @@ impl<'a> Parser<'a> {
         };
         self.avails_ns = Some(ns_uri.to_string());
         self.version = Some(version);
-        // The XSD is the namespace's, whatever version the rows are read as.
+        // The XSD is the namespace's (whatever version the rows are read
+        // as) when availcheck has it, else the version's.
         let xsd_version = match &from_ns {
-            Some((_, Ok(v @ TemplateVersion::Xml(..)))) => *v,
+            Some((_, Ok(v @ TemplateVersion::Xml(..)))) if xsd::Schema::has(*v) => *v,
             _ => version,
         };
         self.xsd.schema = Some(xsd::Schema::of(xsd_version));
@@ -747,7 +750,6 @@ impl<'a> Parser<'a> {
             help,
         });
     }
-
 
     /// Element opened (not skipped): starts rows and sub-structures, checks
     /// the order of children.
@@ -1145,8 +1147,7 @@ mod tests {
         // Taken as the avails:Avail it was meant to be: not also missing.
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(
-            notes[0].contains("<Avail> is in no namespace")
-                && notes[0].contains("did not read it"),
+            notes[0].contains("<Avail> is in no namespace") && notes[0].contains("did not read it"),
             "{notes:?}"
         );
     }

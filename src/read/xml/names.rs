@@ -203,7 +203,6 @@ impl NameSet {
     /// Every name.
     pub(super) const ALL: NameSet = NameSet([u64::MAX; 2]);
 
-
     /// The names of the set.
     pub(super) fn iter(self) -> impl Iterator<Item = N> {
         [N::Other, N::Blank]

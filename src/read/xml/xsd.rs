@@ -17,8 +17,8 @@ use std::borrow::Cow;
 
 use super::names::{N, Namespaces};
 use super::{Frame, Parser, is_ws, map, xs};
-use crate::model::{Field, TemplateVersion};
 use crate::model::avail::XmlPos;
+use crate::model::{Field, TemplateVersion};
 use crate::read::{Note, NoteKind, XsdKind};
 
 include!(concat!(env!("OUT_DIR"), "/xsd_tables.rs"));
@@ -194,9 +194,7 @@ impl Builtin {
             Builtin::GYear => "write a year as YYYY",
             Builtin::GYearMonth => "write YYYY-MM",
             Builtin::Time => "write hh:mm:ss",
-            Builtin::Duration => {
-                "write an ISO 8601 duration such as P180D, PT2H30M or -P5DT10H"
-            }
+            Builtin::Duration => "write an ISO 8601 duration such as P180D, PT2H30M or -P5DT10H",
             Builtin::Decimal => {
                 "write a plain number such as 4.99 (no currency symbol or thousands separator)"
             }
@@ -213,13 +211,10 @@ impl Builtin {
 }
 
 /// One restriction step of a simple type: the value must be one of
-/// `enums` (when any), match one of `patterns` (when any), and lie in
-/// `min..=max`.
+/// `enums` (when any) and match one of `patterns` (when any).
 struct Step {
     enums: &'static [&'static str],
     patterns: &'static [&'static Pattern],
-    min: Option<f64>,
-    max: Option<f64>,
 }
 
 /// An XSD pattern compiled to a DFA over ASCII by `build.rs`.
@@ -332,6 +327,12 @@ pub(super) struct Xsd {
 }
 
 impl Schema {
+    /// True when availcheck has the XSD of avails `version` itself.
+    pub(super) fn has(version: TemplateVersion) -> bool {
+        let want = version.to_string();
+        SCHEMAS.iter().any(|s| s.version == want)
+    }
+
     /// The tables of avails `version`: its own, else those of the same
     /// 2.n without a patch number (2.5 for 2.5.1).
     pub(super) fn of(version: TemplateVersion) -> &'static Schema {
@@ -351,7 +352,12 @@ impl Schema {
     /// The table name of an element in namespace `ns_uri` named `local`;
     /// `note` is set when `ns_uri` is an md or mdmec namespace of another
     /// version than this one's (the name is then read as this version's).
-    pub(super) fn xname(&self, avails_ns: Option<&str>, ns_uri: &str, local: &str) -> (XName, bool) {
+    pub(super) fn xname(
+        &self,
+        avails_ns: Option<&str>,
+        ns_uri: &str,
+        local: &str,
+    ) -> (XName, bool) {
         const MD_URI: &str = "http://www.movielabs.com/schema/md/";
         const MDMEC_URI: &str = "http://www.movielabs.com/schema/mdmec/";
         let (ns, foreign_version) = if Some(ns_uri) == avails_ns {
@@ -445,7 +451,12 @@ impl Schema {
 
     /// The shortest way from `from` to a state `goal` accepts: per step,
     /// its alternatives (transitions that keep to a shortest way).
-    fn way(&self, ty: u16, from: u32, goal: impl Fn(u32) -> bool) -> Option<Vec<Vec<&'static Trans>>> {
+    fn way(
+        &self,
+        ty: u16,
+        from: u32,
+        goal: impl Fn(u32) -> bool,
+    ) -> Option<Vec<Vec<&'static Trans>>> {
         let states = self.states_of(ty);
         let base = states.start;
         let n = states.len();
@@ -530,14 +541,6 @@ impl Schema {
             if !step.patterns.is_empty() && !step.patterns.iter().any(|p| p.matches(&v)) {
                 return Err(Invalid::Pattern(s.name, step.patterns[0].source));
             }
-            if step.min.is_some() || step.max.is_some() {
-                let n: f64 = v.parse().unwrap_or(f64::NAN);
-                let low = step.min.is_some_and(|m| n.is_nan() || n < m);
-                let high = step.max.is_some_and(|m| n.is_nan() || n > m);
-                if low || high {
-                    return Err(Invalid::Range(s.name, step.min, step.max));
-                }
-            }
         }
         Ok(())
     }
@@ -561,8 +564,6 @@ enum Invalid {
     Enumeration(&'static str, &'static [&'static str]),
     /// Not matching the type's pattern.
     Pattern(&'static str, &'static str),
-    /// Out of the type's range.
-    Range(&'static str, Option<f64>, Option<f64>),
 }
 
 /// `raw` with whitespace collapsed (borrowed when it already is).
@@ -652,9 +653,8 @@ impl<'a> Parser<'a> {
                 "<{qname}> is in a namespace availcheck has no schema for; the avails {version} schema allows it in <{}> only if a schema declares it, so a validator without that schema rejects it",
                 p.qname
             );
-            let help =
-                "make sure the recipient has the extension's schema, or remove the element"
-                    .to_string();
+            let help = "make sure the recipient has the extension's schema, or remove the element"
+                .to_string();
             self.xsd_note(XsdKind::NoSchema, tag, None, message, Some(help));
         }
         XFrame::SKIP
@@ -777,16 +777,24 @@ impl<'a> Parser<'a> {
             self.xsd_note(XsdKind::UnknownElement, tag, None, message, Some(help));
             // Taken as the element it was meant to be, so that it is not
             // also missing; its content is not checked.
-            if let Some(t) = schema.step(p.state, XName { ns: schema.elements[usize::from(t.id)].ns, name: x.name }) {
+            if let Some(t) = schema.step(
+                p.state,
+                XName {
+                    ns: schema.elements[usize::from(t.id)].ns,
+                    name: x.name,
+                },
+            ) {
                 self.stack[parent].x.state = t.to;
                 self.stack[parent].x.last = t.id;
             }
             return XFrame::SKIP;
         }
         let local = qname.rsplit(':').next().unwrap_or(qname);
-        let similar = order
-            .iter()
-            .find(|n| n.rsplit(':').next().is_some_and(|l| l.eq_ignore_ascii_case(local)));
+        let similar = order.iter().find(|n| {
+            n.rsplit(':')
+                .next()
+                .is_some_and(|l| l.eq_ignore_ascii_case(local))
+        });
         let help = match similar {
             Some(n) => format!("did you mean <{n}>? (names are case-sensitive)"),
             None if order.is_empty() => format!("<{pname}> has no child elements"),
@@ -841,14 +849,23 @@ impl<'a> Parser<'a> {
                 };
                 if let Some((kind, message, help)) = problem {
                     let pos = frame.attr_pos(self.lines, a);
-                    self.xsd_note_at(kind, pos, None, Some(a.value.to_string()), message, Some(help));
+                    self.xsd_note_at(
+                        kind,
+                        pos,
+                        None,
+                        Some(a.value.to_string()),
+                        message,
+                        Some(help),
+                    );
                 }
                 continue;
             }
             let similar = decls.iter().find(|d| d.name.eq_ignore_ascii_case(&a.name));
             let help = match similar {
                 Some(d) => format!("did you mean `{}`? (names are case-sensitive)", d.name),
-                None if decls.is_empty() => format!("<{}> takes no attributes; remove it", frame.qname),
+                None if decls.is_empty() => {
+                    format!("<{}> takes no attributes; remove it", frame.qname)
+                }
                 None => format!(
                     "the attributes of <{}> are: {}",
                     frame.qname,
@@ -860,7 +877,14 @@ impl<'a> Parser<'a> {
                 frame.qname, a.key
             );
             let pos = frame.attr_pos(self.lines, a);
-            self.xsd_note_at(XsdKind::UnknownAttribute, pos, None, None, message, Some(help));
+            self.xsd_note_at(
+                XsdKind::UnknownAttribute,
+                pos,
+                None,
+                None,
+                message,
+                Some(help),
+            );
         }
         self.xsd_required_attrs(frame, seen);
     }
@@ -884,7 +908,13 @@ impl<'a> Parser<'a> {
                     frame.qname, schema.version
                 );
                 let help = format!("add {name}=\"…\" to <{}>", frame.qname);
-                self.xsd_note(XsdKind::MissingAttribute, frame.tag, None, message, Some(help));
+                self.xsd_note(
+                    XsdKind::MissingAttribute,
+                    frame.tag,
+                    None,
+                    message,
+                    Some(help),
+                );
             }
         }
     }
@@ -934,7 +964,13 @@ impl<'a> Parser<'a> {
             schema.types[usize::from(frame.x.ty)].order.join(", ")
         );
         let value = Some(trimmed.to_string());
-        self.xsd_note(XsdKind::Text, (start, start + trimmed.len()), value, message, Some(help));
+        self.xsd_note(
+            XsdKind::Text,
+            (start, start + trimmed.len()),
+            value,
+            message,
+            Some(help),
+        );
     }
 
     /// An element closes: checks its text, or that its content is complete.
@@ -997,7 +1033,14 @@ impl<'a> Parser<'a> {
             map::field_of(child, frame.name)
         });
         let pos = self.lines.pos(frame.tag);
-        self.xsd_note_at(XsdKind::MissingElement, pos, field, None, message, Some(help));
+        self.xsd_note_at(
+            XsdKind::MissingElement,
+            pos,
+            field,
+            None,
+            message,
+            Some(help),
+        );
     }
 
     /// Checks the text of a closing element of simple content.
@@ -1047,7 +1090,14 @@ impl<'a> Parser<'a> {
             let parent = self.stack.last().map_or(N::Blank, |p| p.name);
             let field = map::field_of(frame.name, parent);
             let pos = self.lines.pos(span);
-            self.xsd_note_at(kind, pos, field, Some(value.to_string()), message, Some(help));
+            self.xsd_note_at(
+                kind,
+                pos,
+                field,
+                Some(value.to_string()),
+                message,
+                Some(help),
+            );
         }
     }
 
@@ -1071,7 +1121,13 @@ impl<'a> Parser<'a> {
             schema.version
         );
         let help = format!("declare xmlns:{family}=\"{own}\"");
-        self.xsd_note(XsdKind::MdVersion, tag, Some(ns_uri.to_string()), message, Some(help));
+        self.xsd_note(
+            XsdKind::MdVersion,
+            tag,
+            Some(ns_uri.to_string()),
+            message,
+            Some(help),
+        );
     }
 
     fn xsd_note(
@@ -1120,7 +1176,11 @@ fn describe(e: &Invalid) -> (XsdKind, String) {
         Invalid::Syntax(t) => (XsdKind::Syntax, format!("is not {}", article(t))),
         Invalid::Enumeration(t, values) => {
             let shown: Vec<&str> = values.iter().take(12).copied().collect();
-            let more = if values.len() > shown.len() { ", …" } else { "" };
+            let more = if values.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
             (
                 XsdKind::Enumeration,
                 format!("is not a value of {t} ({}{more})", shown.join(", ")),
@@ -1130,13 +1190,6 @@ fn describe(e: &Invalid) -> (XsdKind, String) {
             XsdKind::Pattern,
             format!("does not match the pattern `{p}` of {t}"),
         ),
-        Invalid::Range(t, min, max) => {
-            let bound = |b: &Option<f64>| b.map_or("…".to_string(), |v| v.to_string());
-            (
-                XsdKind::Range,
-                format!("is outside {}..={} ({t})", bound(min), bound(max)),
-            )
-        }
     }
 }
 
@@ -1146,7 +1199,6 @@ fn help_for(schema: &Schema, id: u16, e: &Invalid) -> String {
         Invalid::Syntax(_) => schema.builtin(id).help().to_string(),
         Invalid::Enumeration(..) => "write one of the listed values, spelt exactly".into(),
         Invalid::Pattern(_, p) => format!("write a value matching `{p}` (all of the value)"),
-        Invalid::Range(..) => "write a value inside the range".into(),
     }
 }
 
@@ -1165,17 +1217,36 @@ mod tests {
         let versions: Vec<&str> = SCHEMAS.iter().map(|s| s.version).collect();
         assert_eq!(
             versions,
-            ["2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.5.2", "2.6", "2.6.1", "2.7"]
+            [
+                "2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.5.2", "2.6", "2.6.1", "2.7"
+            ]
         );
         let s = Schema::of(TemplateVersion::Xml(3, 0));
-        assert_eq!(s.namespaces[MD as usize], "http://www.movielabs.com/schema/md/v2.6/md");
+        assert_eq!(
+            s.namespaces[MD as usize],
+            "http://www.movielabs.com/schema/md/v2.6/md"
+        );
         assert_eq!(Schema::of(TemplateVersion::Xml(5, 1)).version, "2.5");
     }
 
     #[test]
     fn patterns_match_as_anchored_regexes() {
         let mut seen = 0;
-        let alphabet = ["A", "Z", "a", "0", "9", "-", ":", ".", " ", "pattern: ", "é", "US", "123"];
+        let alphabet = [
+            "A",
+            "Z",
+            "a",
+            "0",
+            "9",
+            "-",
+            ":",
+            ".",
+            " ",
+            "pattern: ",
+            "é",
+            "US",
+            "123",
+        ];
         let mut seed = 0x5eed_u32;
         let mut next = || {
             seed ^= seed << 13;
@@ -1189,7 +1260,9 @@ mod tests {
                     seen += 1;
                     let re = regex::Regex::new(&format!("^(?:{})$", p.source)).unwrap();
                     for _ in 0..3000 {
-                        let v: String = (0..next() % 8).map(|_| alphabet[next() % alphabet.len()]).collect();
+                        let v: String = (0..next() % 8)
+                            .map(|_| alphabet[next() % alphabet.len()])
+                            .collect();
                         assert_eq!(p.matches(&v), re.is_match(&v), "{} on {v:?}", p.source);
                     }
                 }
@@ -1213,7 +1286,10 @@ mod tests {
         assert!(matches!(s.valid(country, " US"), Err(Invalid::Pattern(..))));
         let date_time = id("xs:dateTime");
         assert!(s.valid(date_time, " 2026-01-01T00:00:00\n").is_ok());
-        assert!(matches!(s.valid(date_time, "2026-01-01"), Err(Invalid::Syntax(_))));
+        assert!(matches!(
+            s.valid(date_time, "2026-01-01"),
+            Err(Invalid::Syntax(_))
+        ));
         assert_eq!(collapse(" a \n b "), "a b");
         assert!(matches!(collapse("a b"), Cow::Borrowed(_)));
     }
