@@ -89,9 +89,9 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
     let mut tables = String::new();
     for (i, p) in patterns.iter().enumerate() {
         let dfa = Dfa::compile(p).unwrap_or_else(|e| panic!("pattern `{p}`: {e}"));
-        write!(
+        writeln!(
             tables,
-            "static {ident}_P{i}: Pattern = Pattern {{ source: {p:?}, classes: &{:?}, width: {}, next: &{:?}, accept: &{:?} }};\n",
+            "static {ident}_P{i}: Pattern = Pattern {{ source: {p:?}, classes: &{:?}, width: {}, next: &{:?}, accept: &{:?} }};",
             dfa.classes, dfa.width, dfa.next, dfa.accept
         )
         .unwrap();
@@ -136,17 +136,17 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
                 .flatten()
                 .map(|p| format!("&{ident}_P{}", n(p)))
                 .collect();
-            write!(
+            writeln!(
                 steps,
-                "    Step {{ enums: &{enums:?}, patterns: &[{}] }},\n",
+                "    Step {{ enums: &{enums:?}, patterns: &[{}] }},",
                 pats.join(", ")
             )
             .unwrap();
             step_count += 1;
         }
-        write!(
+        writeln!(
             simple,
-            "    Simple {{ name: {:?}, ws: {ws}, builtin: {builtin}, members: ({from}, {}), steps: ({step_from}, {}) }},\n",
+            "    Simple {{ name: {:?}, ws: {ws}, builtin: {builtin}, members: ({from}, {}), steps: ({step_from}, {}) }},",
             s(&t["name"]),
             members.len() - from,
             step_count - step_from
@@ -179,9 +179,9 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
             if a[2].as_bool() == Some(true) {
                 required |= 1 << i;
             }
-            write!(
+            writeln!(
                 attrs,
-                "    AttrDecl {{ name: {:?}, simple: {}, fixed: {} }},\n",
+                "    AttrDecl {{ name: {:?}, simple: {}, fixed: {} }},",
                 s(&a[0]),
                 n(&a[1]),
                 opt_str(&a[3])
@@ -198,9 +198,9 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
         {
             let st = st.as_array().expect("state");
             let tr = st[1].as_array().expect("transitions");
-            write!(
+            writeln!(
                 states,
-                "    State {{ accepting: {}, trans: ({n_trans}, {}) }},\n",
+                "    State {{ accepting: {}, trans: ({n_trans}, {}) }},",
                 st[0].as_bool().expect("accepting"),
                 tr.len()
             )
@@ -217,9 +217,9 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
                     _ => (u64::from(u8::MAX), u64::from(u16::MAX)),
                 };
                 let _ = wildcards;
-                write!(
+                writeln!(
                     trans,
-                    "    Trans {{ wildcard: {}, ns: {ns}, name: {name}, id: {id}, to: {to} }},\n",
+                    "    Trans {{ wildcard: {}, ns: {ns}, name: {name}, id: {id}, to: {to} }},",
                     s(&x[0]) == "w"
                 )
                 .unwrap();
@@ -234,9 +234,9 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
             .flatten()
             .map(s)
             .collect();
-        write!(
+        writeln!(
             types,
-            "    Type {{ name: {:?}, content: {content}, simple: {}, states: ({state_from}, {}), attrs: ({attr_from}, {}), required: {required}, order: &{order:?} }},\n",
+            "    Type {{ name: {:?}, content: {content}, simple: {}, states: ({state_from}, {}), attrs: ({attr_from}, {}), required: {required}, order: &{order:?} }},",
             t.get("name").and_then(Value::as_str).unwrap_or("(anonymous)"),
             t.get("simple").and_then(Value::as_u64).unwrap_or(0),
             n_states - state_from,
@@ -247,9 +247,9 @@ fn schema(v: &Value, ident: &str, out: &mut String) {
     let mut els = String::new();
     for e in elements {
         let e = e.as_array().expect("element");
-        write!(
+        writeln!(
             els,
-            "    ElementDecl {{ ns: {}, name: {}, ty: {}, fixed: {}, default: {} }},\n",
+            "    ElementDecl {{ ns: {}, name: {}, ty: {}, fixed: {}, default: {} }},",
             n(&e[0]),
             n(&e[1]),
             n(&e[2]),

@@ -904,8 +904,8 @@ impl Compiler<'_> {
             Ok(json!([accepting, trans]))
         };
         states.push(state(g.nullable, &g.first)?);
-        for i in 0..leaves.len() {
-            states.push(state(g.last.contains(&i), &follow[i])?);
+        for (i, next) in follow.iter().enumerate() {
+            states.push(state(g.last.contains(&i), next)?);
         }
         let mut order = Vec::new();
         for (is_elem, id) in &leaves {

@@ -983,10 +983,10 @@ impl<'a> Parser<'a> {
             Check::Skip | Check::Open => {}
             Check::Simple => self.xsd_value(schema, frame),
             Check::Elements => {
-                if !frame.has_child {
-                    if let Some(span) = frame.text_span {
-                        self.xsd_stray_text(span);
-                    }
+                if !frame.has_child
+                    && let Some(span) = frame.text_span
+                {
+                    self.xsd_stray_text(span);
                 }
                 let depth = self.stack.len();
                 let pending: Vec<Missing> = if self.xsd.missing.iter().any(|m| m.depth == depth) {
