@@ -3,12 +3,21 @@
 //! spellings (aliases) that stand for one. Rust code names fields through
 //! this enum, so a misspelt field does not compile; the dictionaries stay the
 //! only place field names are written.
+//!
+//! It also turns the XSD tables of `schemas/xsd/` into Rust statics
+//! (`build/xsd.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+#[path = "build/xsd.rs"]
+mod xsd;
+
 fn main() {
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    xsd::emit(Path::new("schemas/xsd"), Path::new(&out_dir));
+
     let dir = Path::new("schemas/dictionaries");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut names: BTreeSet<String> = BTreeSet::new();

@@ -299,7 +299,7 @@ fn avails_xml(start: &str, end: &str) -> String {
       <avails:WorkType>Movie</avails:WorkType>
       <avails:Metadata>
         <avails:TitleInternalAlias>The Example Movie</avails:TitleInternalAlias>
-        <avails:GroupingEntity><md:Type>channel</md:Type><md:DisplayName>CPH</md:DisplayName></avails:GroupingEntity>
+        <avails:GroupingEntity><md:Type>channel</md:Type><md:GroupIdentity>CPH</md:GroupIdentity><md:DisplayName>CPH</md:DisplayName></avails:GroupingEntity>
       </avails:Metadata>
     </avails:Asset>
     <avails:Transaction TransactionID="t1">

@@ -229,7 +229,7 @@ fn avail_xml(a: &Av) -> String {
     );
     if let Some(g) = a.group {
         s += &format!(
-            "        <avails:GroupingEntity><md:Type>channel</md:Type><md:DisplayName>{g}</md:DisplayName></avails:GroupingEntity>\n"
+            "        <avails:GroupingEntity><md:Type>channel</md:Type><md:GroupIdentity>{g}</md:GroupIdentity><md:DisplayName>{g}</md:DisplayName></avails:GroupingEntity>\n"
         );
     }
     s += "      </avails:Metadata>\n    </avails:Asset>\n";
@@ -557,7 +557,7 @@ fn licensed_svod_overlapping_cph_is_cph005() {
 }
 
 #[test]
-fn missing_required_element_is_avc008() {
+fn missing_required_element_is_xsd004_and_empty_is_avc008() {
     let (xml, _) = doc(&[Av::default()]);
     let xml = xml.replace(
         "      <avails:FormatProfile>HD</avails:FormatProfile>\n",
@@ -565,15 +565,17 @@ fn missing_required_element_is_avc008() {
     );
     let run = check_bytes(xml.as_bytes(), &CPH);
     assert_eq!(run.code, 1);
-    let d = run.with_code("AVC008");
+    let d = run.with_code("XSD004");
     assert_eq!(d.len(), 1, "{}", run.dump());
     assert_eq!(d[0]["severity"], "error");
     assert!(d[0]["message"].as_str().unwrap().contains("FormatProfile"));
+    assert_eq!(d[0]["location"]["field"], "FormatProfile");
     assert!(d[0]["location"]["line"].as_u64().is_some());
+    assert!(run.with_code("AVC008").is_empty(), "{}", run.dump());
     // Other checks still ran.
     assert_eq!(run.json["files"][0]["rows"], 1);
 
-    // An empty required element.
+    // An empty required element the XSD accepts empty (xs:string): AVC008.
     let (xml, _) = doc(&[Av::default()]);
     let xml = xml.replace(
         "<avails:LicenseType>SVOD</avails:LicenseType>",
@@ -593,36 +595,39 @@ fn structure_fixture() {
         &["--profile", "ema"],
     );
     assert_eq!(run.code, 1);
-    let messages: Vec<String> = run
-        .with_code("AVC008")
+    let found: Vec<(String, u64, u64, String)> = run
+        .diags()
         .iter()
-        .map(|d| d["message"].as_str().unwrap().to_string())
+        .filter(|d| d["code"].as_str().unwrap().starts_with("XSD"))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["line"].as_u64().unwrap(),
+                d["location"]["col"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let expect = [
-        "has no <FormatProfile>",
-        "`Start` must come before `End`",
-        "`2027-01-01` is not an xs:dateTime",
-        "`$4.99` is not an xs:decimal",
-        "`maybe` is not an xs:boolean",
-        "`90 minutes` is not an xs:duration",
+        ("XSD007", 19, 27, "`90 minutes` is not an xs:duration"),
+        ("XSD004", 22, 5, "has no <FormatProfile>"),
+        (
+            "XSD002",
+            28,
+            7,
+            "the avails 2.3 schema puts <Start> before <End>",
+        ),
+        ("XSD007", 28, 21, "`2027-01-01` is not an xs:dateTime"),
+        ("XSD007", 30, 38, "`$4.99` is not an xs:decimal"),
+        ("XSD007", 33, 27, "`maybe` is not an xs:boolean"),
     ];
-    for e in expect {
-        assert!(
-            messages.iter().any(|m| m.contains(e)),
-            "no AVC008 containing {e:?}:\n{}",
-            run.dump()
-        );
+    assert_eq!(found.len(), expect.len(), "{}", run.dump());
+    for ((code, line, col, message), (c, l, k, m)) in found.iter().zip(expect) {
+        assert_eq!((code.as_str(), *line, *col), (c, l, k), "{}", run.dump());
+        assert!(message.contains(m), "{message:?} lacks {m:?}");
     }
-    assert_eq!(messages.len(), expect.len(), "{}", run.dump());
+    assert!(run.with_code("AVC008").is_empty(), "{}", run.dump());
     assert_positions(&run);
-    // Start after End is reported at the Start element (line 28).
-    let order = run
-        .with_code("AVC008")
-        .into_iter()
-        .find(|d| d["message"].as_str().unwrap().contains("must come before"))
-        .unwrap();
-    assert_eq!(order["location"]["line"], 28);
-    assert_eq!(order["location"]["col"], 7);
 }
 
 // ---------------------------------------------------------------- hostile input
@@ -960,15 +965,31 @@ fn avails_2_1_uses_the_1_6_dictionary() {
     assert_eq!(run.json["files"][0]["template_version"], "2.1");
     // 2.1 requires Transaction/Description; the ALID stands in for the 1.6
     // AltID, so EMA003 does not ask for one.
-    let structure = run.with_code("AVC008");
-    assert_eq!(structure.len(), 1, "{}", run.dump());
+    let missing = run.with_code("XSD004");
     assert!(
-        structure[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("<Description>")
+        missing
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains("<Description>")),
+        "{}",
+        run.dump()
     );
     assert!(run.with_code("EMA003").is_empty(), "{}", run.dump());
+    // A 2.3 document relabelled 2.1 breaks the 2.1 XSD elsewhere too: its md
+    // namespace is 2.6 (2.1 imports md 2.4), its Metadata lacks the
+    // TitleDisplayUnlimited 2.1 requires, and GroupingEntity and
+    // AssetLanguage are not 2.1 elements.
+    let codes: Vec<&str> = run
+        .diags()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .filter(|c| c.starts_with("XSD"))
+        .collect();
+    assert_eq!(
+        codes,
+        ["XSD011", "XSD004", "XSD001", "XSD004", "XSD001"],
+        "{}",
+        run.dump()
+    );
 }
 
 #[test]
@@ -989,10 +1010,9 @@ fn cph_episode_through_xml() {
         .replace("<avails:AvailType>single", "<avails:AvailType>episode")
         .replace("<avails:WorkType>Movie", "<avails:WorkType>Episode")
         .replace("<avails:Metadata>", "<avails:EpisodeMetadata>")
-        .replace("</avails:Metadata>", "</avails:EpisodeMetadata>")
         .replace(
-            "        <avails:GroupingEntity>",
-            "        <avails:EpisodeNumber><md:Number>3</md:Number></avails:EpisodeNumber>\n        <avails:SeasonMetadata>\n          <avails:SeasonContentID>md:cid:acme:s1</avails:SeasonContentID>\n          <avails:SeasonNumber><md:Number>1</md:Number></avails:SeasonNumber>\n          <avails:SeriesMetadata>\n            <avails:SeriesContentID>md:cid:acme:series</avails:SeriesContentID>\n            <avails:SeriesTitleInternalAlias>Acme Show</avails:SeriesTitleInternalAlias>\n          </avails:SeriesMetadata>\n        </avails:SeasonMetadata>\n        <avails:GroupingEntity>",
+            "      </avails:Metadata>",
+            "        <avails:EpisodeNumber><md:Number>3</md:Number></avails:EpisodeNumber>\n        <avails:SeasonMetadata>\n          <avails:SeasonContentID>md:cid:acme:s1</avails:SeasonContentID>\n          <avails:SeasonNumber><md:Number>1</md:Number></avails:SeasonNumber>\n          <avails:SeriesMetadata>\n            <avails:SeriesContentID>md:cid:acme:series</avails:SeriesContentID>\n            <avails:SeriesTitleInternalAlias>Acme Show</avails:SeriesTitleInternalAlias>\n          </avails:SeriesMetadata>\n        </avails:SeasonMetadata>\n      </avails:EpisodeMetadata>",
         );
     let run = check_bytes(xml.as_bytes(), &CPH);
     assert_eq!(run.code, 0, "{}\n{xml}", run.dump());

@@ -129,6 +129,39 @@ pub enum NoteKind {
     BooleanFormulas,
     /// A header cell lies past the last column a sheet has (XFD).
     BeyondLastColumn,
+    /// Avails XML that its XSD does not accept.
+    Xsd(XsdKind),
+}
+
+/// What an Avails XML document breaks of its XSD (each kind has its own
+/// code, `XSD001` …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XsdKind {
+    /// An element the schema does not have there.
+    UnknownElement,
+    /// A child of the parent's type, in the wrong place.
+    Order,
+    /// A child repeated that the schema allows once there.
+    Repeated,
+    /// A required child missing.
+    MissingElement,
+    /// An attribute the element's type does not declare.
+    UnknownAttribute,
+    /// A required attribute missing.
+    MissingAttribute,
+    /// A value not in its built-in type's syntax (xs:dateTime, xs:language, …).
+    Syntax,
+    /// A value not among its type's enumerated (or fixed) values.
+    Enumeration,
+    /// A value not matching its type's pattern.
+    Pattern,
+    /// Text inside an element that holds only elements.
+    Text,
+    /// An md (or mdmec) namespace of another version than the avails one imports.
+    MdVersion,
+    /// An element of a namespace availcheck has no schema for, where the XSD
+    /// requires a declared one.
+    NoSchema,
 }
 
 /// A reader's observation, turned into a diagnostic by the pipeline.

@@ -48,6 +48,7 @@ pub mod ema_rounded_number;
 pub mod ema_territory;
 pub mod ema_unknown_column;
 pub mod ema_value_format;
+pub mod xsd;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -462,6 +463,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 pub fn all_meta() -> Vec<&'static RuleMeta> {
     let mut v: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
     v.extend(reader::METAS.iter().copied());
+    v.extend(xsd::METAS.iter().copied());
     v.sort_by_key(|m| m.code);
     v
 }

@@ -188,26 +188,31 @@ super::declare_rule! {
 
 super::declare_rule! {
     /// ## What it does
-    /// Checks what the Avails XSD would check for the elements availcheck
-    /// uses: required elements missing or empty, element order where it
-    /// matters, and xs:dateTime / xs:duration / xs:decimal / xs:boolean
-    /// syntax. Unlike the MovieLabs validator, a structural error does not
-    /// stop the other checks.
+    /// Reports what the rows need of Avails XML beyond its XSD (whose
+    /// breaches are the `XSD` codes): a value the XSD lets be empty but an
+    /// avail cannot do without (`ALID`, `AvailType`, `EntryType`, the
+    /// Licensor's `md:DisplayName`, `WorkType`, `LicenseType`,
+    /// `StartCondition`, `EndCondition`, `FormatProfile`), and a `Licensor`
+    /// without `md:DisplayName` (its MEC XSD, `mdmec-v2.x.xsd`, is not among
+    /// the reference files, so the XSD check does not look inside it).
+    /// Unlike the MovieLabs validator, a structural error does not stop the
+    /// other checks.
     ///
     /// ## Why it matters
-    /// Amazon validates Avails XML against the schema and rejects what fails.
+    /// Amazon validates Avails XML and rejects what lacks these.
     ///
     /// ## Example
     /// ```xml
-    /// <Transaction><Start>2026-03-01</Start>...</Transaction>
+    /// <Transaction><LicenseType></LicenseType>...</Transaction>
     /// ```
     /// Fixed:
     /// ```xml
-    /// <Transaction><Start>2026-03-01T00:00:00Z</Start>...</Transaction>
+    /// <Transaction><LicenseType>EST</LicenseType>...</Transaction>
     /// ```
     ///
     /// ## Source
-    /// MovieLabs avails XSDs 2.1–2.7 (ema-avails-format.md §2).
+    /// MovieLabs avails XSDs 2.1–2.7 (required elements) and
+    /// ema-avails-format.md §2 (what each carries).
     pub struct XmlStructure = ("AVC008", "xml-structure", Error, Reader,
         "Avails XML structure problem");
 }
@@ -343,6 +348,7 @@ fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
         NoteKind::XmlStructure => &XmlStructure::META,
         NoteKind::BooleanFormulas => &BooleanFormulas::META,
         NoteKind::BeyondLastColumn => &BeyondLastColumn::META,
+        NoteKind::Xsd(kind) => super::xsd::meta_of(*kind),
     }
 }
 

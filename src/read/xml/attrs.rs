@@ -26,12 +26,24 @@ impl<'a> Frame<'a> {
         self.attrs.iter().find(|a| a.name == name)
     }
 
-    /// Where the value of attribute `a` is, found in the start tag when
-    /// asked: only for the few attributes used (a search per attribute
-    /// would take quadratic time on a tag with very many).
+    /// Where the value of attribute `a` is: the value itself when it
+    /// borrows the document, else found after its name (both point into the
+    /// document, so no search through the whole tag is made).
     pub(super) fn attr_pos(&self, lines: &Lines<'_>, a: &Attr<'_>) -> XmlPos {
-        let span = attr_span(lines.0.bytes(), self.tag, a.key.as_bytes()).unwrap_or(self.tag);
-        lines.pos(span)
+        let bytes = lines.0.bytes();
+        let offset = |s: &str| (s.as_ptr() as usize).checked_sub(bytes.as_ptr() as usize);
+        let borrowed = match &a.value {
+            Cow::Borrowed(v) => offset(v).filter(|o| o + v.len() <= bytes.len()),
+            Cow::Owned(_) => None,
+        };
+        let span = match (borrowed, offset(a.key)) {
+            (Some(o), _) => Some((o, o + a.value.len())),
+            (None, Some(k)) if k < self.tag.1 => {
+                attr_span(bytes, (k.saturating_sub(1), self.tag.1), a.key.as_bytes())
+            }
+            _ => attr_span(bytes, self.tag, a.key.as_bytes()),
+        };
+        lines.pos(span.unwrap_or(self.tag))
     }
 }
 

@@ -31,13 +31,13 @@ pub(super) enum Level {
 pub(super) enum Take {
     /// The text.
     Text,
-    /// The text; noted when not an xs:dateTime.
+    /// The text of an xs:dateTime (its syntax is the XSD check's).
     XsDateTime,
-    /// The text; noted when not an xs:duration.
+    /// The text of an xs:duration (its syntax is the XSD check's).
     XsDuration,
     /// The year of a date: its first four characters when they are digits.
     Year,
-    /// An xs:boolean as `Yes` or `No`; noted (and not taken) when not one.
+    /// An xs:boolean as `Yes` or `No`; not taken when not one.
     YesNo,
     /// The text, followed by `:` and the named attribute when both are
     /// non-empty (`en:audio`).
@@ -46,7 +46,7 @@ pub(super) enum Take {
     TextIf(&'static str),
     /// The named attribute of the element that opens the row, when it opens.
     OpeningAttr(&'static str),
-    /// The named attribute; noted when not an xs:duration.
+    /// The named xs:duration attribute.
     AttrDuration(&'static str),
     /// The named xs:boolean attribute as `True` or `False` (anything else
     /// as written).
@@ -356,6 +356,14 @@ fn entries(name: N) -> &'static [Entry] {
     &by_name[name as usize]
 }
 
+/// The field element `name` under `parent` is read into, if any.
+pub(super) fn field_of(name: N, parent: N) -> Option<Field> {
+    entries(name)
+        .iter()
+        .find(|e| e.parents.has(parent))
+        .map(|e| e.field)
+}
+
 /// True for an element whose attributes are read: the table or a named
 /// function takes one of them.
 pub(super) fn reads_attributes(name: N) -> bool {
@@ -433,24 +441,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             match e.take {
-                Take::Text => self.cell(e.level, e.col, value, pos()),
-                Take::XsDateTime => {
-                    if !value.is_empty() && !xs::is_date_time(value) {
-                        let local = frame.name.as_str();
-                        self.structure(
-                            pos(),
-                            Some(e.field),
-                            Some(value.to_string()),
-                            format!("<{}> `{value}` is not an xs:dateTime", frame.qname),
-                            Some(format!(
-                                "write YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm (e.g. 2026-03-01T00:00:00Z), or use <{local}Condition> for a condition"
-                            )),
-                        );
-                    }
-                    self.cell(e.level, e.col, value, pos());
-                }
-                Take::XsDuration => {
-                    self.check_duration(value, pos(), Some(e.field), frame.name.as_str());
+                Take::Text | Take::XsDateTime | Take::XsDuration => {
                     self.cell(e.level, e.col, value, pos());
                 }
                 Take::Year => {
@@ -460,16 +451,11 @@ impl<'a> Parser<'a> {
                     };
                     self.cell(e.level, e.col, year, pos());
                 }
-                Take::YesNo => match xs::boolean(value) {
-                    Some(b) => self.cell(e.level, e.col, if b { "Yes" } else { "No" }, pos()),
-                    None => self.structure(
-                        pos(),
-                        Some(e.field),
-                        Some(value.to_string()),
-                        format!("{} `{value}` is not an xs:boolean", e.field),
-                        Some("write `true` or `false`".into()),
-                    ),
-                },
+                Take::YesNo => {
+                    if let Some(b) = xs::boolean(value) {
+                        self.cell(e.level, e.col, if b { "Yes" } else { "No" }, pos());
+                    }
+                }
                 Take::WithSuffix(attr) => match frame.attr(attr) {
                     Some(a) if !a.value.trim().is_empty() && !value.is_empty() => {
                         let mut text = std::mem::take(&mut self.scratch);
@@ -493,7 +479,6 @@ impl<'a> Parser<'a> {
                 Take::AttrDuration(attr) => {
                     if let Some(a) = frame.attr(attr) {
                         let p = frame.attr_pos(lines, a);
-                        self.check_duration(&a.value, p, Some(e.field), &format!("@{attr}"));
                         self.cell(e.level, e.col, &a.value, p);
                     }
                 }
@@ -536,26 +521,6 @@ impl<'a> Parser<'a> {
                 self.cell(s.level, col, &a.value, p);
             }
         }
-    }
-
-    /// Notes `value` (of `field`, in `element`) when it is not an xs:duration.
-    pub(super) fn check_duration(
-        &mut self,
-        value: &str,
-        pos: XmlPos,
-        field: Option<Field>,
-        element: &str,
-    ) {
-        if value.is_empty() || xs::is_duration(value) {
-            return;
-        }
-        self.structure(
-            pos,
-            field,
-            Some(value.to_string()),
-            format!("{element} `{value}` is not an xs:duration"),
-            Some("write an ISO 8601 duration such as P180D, PT2H30M or -P5DT10H".into()),
-        );
     }
 
     /// Adds `value` to column `col` of the rows of `level`.

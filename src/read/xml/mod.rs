@@ -4,9 +4,11 @@
 //! `Transaction` of each `Avail` becomes one [`Avail`](crate::model::Avail) row whose cells carry
 //! the EMA spreadsheet field names (`ALID`, `Territory`, `Start`, ...), so
 //! every rule works on XML unchanged (mapping: ema-avails-format.md §2.3).
-//! Structural problems the XSD would catch (missing or empty required
-//! elements, order, xs:dateTime / xs:decimal / xs:boolean / xs:duration
-//! syntax) become [`NoteKind::XmlStructure`] notes; they never stop reading.
+//! The document is checked against its version's XSD as it streams
+//! (`xsd`): every element, attribute and value, each problem a
+//! [`NoteKind::Xsd`] note; what the reader needs beyond the XSD (values
+//! the XSD lets be empty) a [`NoteKind::XmlStructure`] note. Neither stops
+//! reading.
 //!
 //! Hostile input is refused, never expanded: a DOCTYPE declaring entities,
 //! undefined entity references, nesting deeper than [`MAX_DEPTH`], invalid
@@ -14,8 +16,9 @@
 //!
 //! This file holds [`read`] and the event loop; `names` resolves element
 //! names, `attrs` reads attributes, `map` says where each field comes from
-//! (`named` for its stateful cases), `schema` holds what the XSDs require,
-//! `rows` assembles the rows and `xs` checks value syntax.
+//! (`named` for its stateful cases), `xsd` checks the document against the
+//! XSD tables (`xs` the built-in types' syntax), `schema` holds what the
+//! reader requires beyond the XSDs, and `rows` assembles the rows.
 
 mod attrs;
 mod map;
@@ -24,6 +27,7 @@ mod names;
 mod rows;
 mod schema;
 mod xs;
+mod xsd;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -33,8 +37,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use self::attrs::{Attr, plain_attrs};
 use self::named::Pending;
-use self::names::{Element, N, NameSet, Namespaces, Ns, local_name};
+use self::names::{Element, N, Namespaces, Ns, local_name};
 use self::rows::{AvailAcc, Spare, TransAcc, Values};
+use self::xsd::{XFrame, Xsd};
 use super::text::{Invalid, decode_strict};
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
 use crate::model::avail::{SheetSource, XmlPos};
@@ -83,6 +88,7 @@ pub fn read(
         scratch: String::new(),
         spare: Spare::default(),
         attr_spare: Vec::new(),
+        xsd: Xsd::default(),
     };
     parser.run()?;
     let Some((movies, tv)) = parser.infos.take() else {
@@ -181,20 +187,14 @@ struct Frame<'a> {
     /// Span of the (trimmed) text content.
     text_span: Option<(usize, usize)>,
     has_child: bool,
-    /// Child names seen (containers only), for required/order checks.
-    kids: NameSet,
-    /// Rank and name of the last ranked child.
-    last_rank: Option<(u8, N)>,
+    /// A bit per entry of `schema::OPEN_CHILDREN` seen as its child.
+    kids: u8,
+    /// Its XSD check state.
+    x: XFrame,
     attrs: Vec<Attr<'a>>,
 }
 
 const _: () = assert!(size_of::<Frame<'static>>() <= 128);
-
-impl<'a> Frame<'a> {
-    fn local(&self) -> &str {
-        local_name(self.qname)
-    }
-}
 
 struct Parser<'a> {
     file: &'a str,
@@ -224,6 +224,8 @@ struct Parser<'a> {
     spare: Spare,
     /// Emptied attribute vectors kept for reuse.
     attr_spare: Vec<Vec<Attr<'a>>>,
+    /// The XSD check.
+    xsd: Xsd,
 }
 
 fn xml_error(lines: &Lines<'_>, offset: usize, message: String) -> ReadError {
@@ -334,8 +336,20 @@ impl<'a> Parser<'a> {
                     let end = after.saturating_sub(3).max(start);
                     self.text(c.into_inner(), (start, end));
                 }
-                Event::Text(_) | Event::CData(_) => {}
+                Event::Text(t) => {
+                    if self.stray(t.as_bytes()) {
+                        self.xsd_stray_text((before, after));
+                    }
+                }
+                Event::CData(c) => {
+                    if self.stray(c.as_bytes()) {
+                        self.xsd_stray_text((before, after));
+                    }
+                }
                 Event::GeneralRef(r) => {
+                    if self.stray(b"&") {
+                        self.xsd_stray_text((before, after));
+                    }
                     let ch = if r.is_char_ref() {
                         match r.resolve_char_ref() {
                             Ok(Some(c)) => c,
@@ -417,6 +431,16 @@ impl<'a> Parser<'a> {
         )
     }
 
+    /// Whether `text`, dropped, is text the open element's type does not
+    /// allow (any but whitespace after its first child, where it holds
+    /// only elements).
+    fn stray(&self, text: &[u8]) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|f| f.has_child && Self::xsd_element_only(f))
+            && !text.iter().all(|b| is_ws(*b))
+    }
+
     /// Whether text now would be kept: the open element has no child yet
     /// and is read (text between elements and in skipped ones is dropped).
     fn keeps_text(&self) -> bool {
@@ -476,7 +500,7 @@ impl<'a> Parser<'a> {
     ) -> Result<(), ReadError> {
         // Events borrow the document, so the name always lifts.
         let qname = lift(self.text, e.name().0).unwrap_or_default();
-        let Element { name, ns } = match names.element(qname) {
+        let Element { name, ns, x } = match names.element(qname) {
             Some(known) => {
                 self.check_depth(tag)?;
                 known
@@ -487,10 +511,24 @@ impl<'a> Parser<'a> {
                 element
             }
         };
+        // Text before the first child, in an element that holds elements only.
+        if let Some(p) = self
+            .stack
+            .last()
+            .filter(|p| !p.has_child && p.text_span.is_some())
+            && Self::xsd_element_only(p)
+            && let Some(span) = p.text_span
+        {
+            self.xsd_stray_text(span);
+        }
+        let x = self.xsd_open(qname, x, tag);
         let mut attrs = Vec::new();
         let has_attrs = !e.attributes_raw().is_empty();
-        // Attributes are read from a few elements (and most tags have none).
-        if has_attrs && ns != Ns::Other && self.other_depth == 0 && map::reads_attributes(name) {
+        let checked = x.check != xsd::Check::Skip && x.check != xsd::Check::Open;
+        // Attributes are read from checked elements and the few the mapping
+        // reads (and most tags have none).
+        let mapped = ns != Ns::Other && self.other_depth == 0 && map::reads_attributes(name);
+        if has_attrs && (checked || mapped) {
             attrs = self.attr_spare.pop().unwrap_or_default();
             let plain =
                 lift(self.text, e.attributes_raw()).is_some_and(|raw| plain_attrs(raw, &mut attrs));
@@ -521,12 +559,16 @@ impl<'a> Parser<'a> {
             text: Cow::Borrowed(""),
             text_span: None,
             has_child: false,
-            kids: NameSet::default(),
-            last_rank: None,
+            kids: 0,
+            x,
             attrs,
         };
+        if checked && has_attrs {
+            self.xsd_attrs(&frame, names);
+        } else if checked {
+            self.xsd_required_attrs(&frame, 0);
+        }
         if ns == Ns::Other || self.other_depth > 0 {
-            self.foreign(&frame, names);
             self.other_depth += 1;
             self.stack.push(frame);
             return Ok(());
@@ -569,7 +611,20 @@ impl<'a> Parser<'a> {
         } else {
             Ns::Other
         };
-        Ok(Element { name, ns })
+        let x = match self.xsd.schema {
+            Some(schema) => {
+                let (x, other_version) = schema.xname(self.avails_ns.as_deref(), ns_uri, local);
+                if other_version {
+                    self.xsd_namespace_version(qname, ns_uri, tag);
+                }
+                x
+            }
+            None => xsd::XName {
+                ns: xsd::FOREIGN,
+                name: xsd::NO_NAME,
+            },
+        };
+        Ok(Element { name, ns, x })
     }
 
     fn root(
@@ -629,6 +684,13 @@ impl<'a> Parser<'a> {
         };
         self.avails_ns = Some(ns_uri.to_string());
         self.version = Some(version);
+        // The XSD is the namespace's (whatever version the rows are read
+        // as) when availcheck has it, else the version's.
+        let xsd_version = match &from_ns {
+            Some((_, Ok(v @ TemplateVersion::Xml(..)))) if xsd::Schema::has(*v) => *v,
+            _ => version,
+        };
+        self.xsd.schema = Some(xsd::Schema::of(xsd_version));
         self.infos = Some((
             self.sheet(version, SheetKind::Movies, 0),
             self.sheet(version, SheetKind::Tv, 1),
@@ -691,43 +753,6 @@ impl<'a> Parser<'a> {
         });
     }
 
-    /// The document's version, as written in messages.
-    fn version_text(&self) -> String {
-        self.version.map_or_else(String::new, |v| v.to_string())
-    }
-
-    /// An avails element outside the avails namespace is skipped: say so,
-    /// or its data silently disappears.
-    fn foreign(&mut self, frame: &Frame<'a>, names: &mut Namespaces<'a>) {
-        let parent_avails = self.stack.last().is_some_and(|p| p.ns == Ns::Avails);
-        let known = schema::reported_if_foreign(frame.name);
-        if self.other_depth > 0 || !parent_avails || !known {
-            return;
-        }
-        let pos = self.lines.pos(frame.tag);
-        let avails = self.avails_ns.clone().unwrap_or_default();
-        // Resolved before, so known.
-        let ns_uri = names.uri(frame.qname).unwrap_or_default();
-        let found = if ns_uri.is_empty() {
-            "no namespace".to_string()
-        } else {
-            format!("the namespace `{ns_uri}`")
-        };
-        self.structure(
-            pos,
-            None,
-            None,
-            format!(
-                "<{}> is in {found}, not the avails namespace `{avails}`; it and its content were not read",
-                frame.qname
-            ),
-            Some(format!(
-                "write it with the avails prefix (e.g. <avails:{}>) or declare the avails namespace as the default",
-                frame.local()
-            )),
-        );
-    }
-
     /// Element opened (not skipped): starts rows and sub-structures, checks
     /// the order of children.
     fn on_start(&mut self, frame: &Frame<'a>) {
@@ -745,20 +770,8 @@ impl<'a> Parser<'a> {
             .stack
             .last()
             .is_some_and(|f| f.ns == Ns::Avails && f.name == N::Avail);
-        // Order and repetition under Avail and Transaction.
-        let ordered = match parent {
-            N::Avail => in_avail,
-            N::Transaction => self.trans.is_some(),
-            _ => false,
-        };
-        if ordered && frame.ns == Ns::Avails {
-            self.check_order(frame, parent);
-        } else if let Some(p) = self
-            .stack
-            .last_mut()
-            .filter(|p| schema::tracks_children(p.name))
-        {
-            p.kids.add(frame.name);
+        if let Some(p) = self.stack.last_mut() {
+            p.kids |= schema::child_bit(p.name, frame.name);
         }
         match (parent, frame.name) {
             (N::Avail, N::Transaction) if in_avail => self.open_transaction(frame, parent),
@@ -772,6 +785,7 @@ impl<'a> Parser<'a> {
         let Some(frame) = self.stack.pop() else {
             return Err(self.err(after, "an end tag without a matching start tag"));
         };
+        self.xsd_close(&frame);
         if self.other_depth > 0 {
             self.other_depth -= 1;
             return Ok(());
@@ -806,25 +820,22 @@ impl<'a> Parser<'a> {
         self.check_value(frame, parent, &value, span);
         match (parent, frame.name) {
             (N::AvailList | N::AvailListSigned | N::Blank, N::Avail) => {
-                self.check_children(frame);
                 self.finish_avail();
                 return;
             }
             (N::Avail, N::Asset) => {
-                self.check_children(frame);
-                self.check_attribute(frame, &schema::CONTENT_ID);
                 self.finish_asset(frame);
                 return;
             }
             (N::Avail, N::Transaction) => {
-                self.check_children(frame);
                 self.finish_transaction();
                 return;
             }
-            (N::Avail, N::Disposition | N::Licensor) => {
+            (N::Avail, N::Licensor) => {
                 self.check_children(frame);
                 return;
             }
+            (N::Avail, N::Disposition) => return,
             (N::Avail, N::AvailType) => self.sheet_word(N::AvailType, value.clone()),
             (N::Asset, N::WorkType) if self.first_asset() => {
                 self.sheet_word(N::WorkType, value.clone());
@@ -1031,9 +1042,9 @@ mod tests {
         let structure = out
             .notes
             .iter()
-            .filter(|n| n.kind == NoteKind::XmlStructure)
+            .filter(|n| n.kind != NoteKind::VersionUsed)
             .count();
-        assert_eq!(structure, 0);
+        assert_eq!(structure, 0, "{:?}", out.notes);
     }
 
     #[test]
@@ -1054,6 +1065,15 @@ mod tests {
         let row = &out.sheets[0].rows[0];
         let x = row.position_of(row.get(Field::AvailID).unwrap()).unwrap();
         assert_eq!(&doc[x.span.0..x.span.1], "t1");
+        // Each unknown attribute is noted where its value is.
+        let unknown: Vec<&Note> = out
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Xsd(crate::read::XsdKind::UnknownAttribute))
+            .collect();
+        assert_eq!(unknown.len(), 50_000);
+        let last = unknown[49_999].location.span.unwrap();
+        assert_eq!(&doc[last.0 - 8..last.1 + 1], "a49999=\"v\"");
     }
 
     #[test]
@@ -1083,11 +1103,10 @@ mod tests {
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
         assert_eq!(x.line, 2);
         // Missing elements are reported, reading goes on.
-        assert!(
-            out.notes
-                .iter()
-                .any(|n| n.kind == NoteKind::XmlStructure && n.message.contains("<FormatProfile>"))
-        );
+        assert!(out.notes.iter().any(|n| {
+            n.kind == NoteKind::Xsd(crate::read::XsdKind::MissingElement)
+                && n.message.contains("<FormatProfile>")
+        }));
     }
 
     #[test]
@@ -1124,10 +1143,14 @@ mod tests {
         let notes: Vec<&str> = out
             .notes
             .iter()
-            .filter(|n| n.kind == NoteKind::XmlStructure)
+            .filter(|n| n.kind != NoteKind::VersionUsed)
             .map(|n| n.message.as_str())
             .collect();
+        // Taken as the avails:Avail it was meant to be: not also missing.
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(notes[0].contains("<Avail> is in no namespace"), "{notes:?}");
+        assert!(
+            notes[0].contains("<Avail> is in no namespace") && notes[0].contains("did not read it"),
+            "{notes:?}"
+        );
     }
 }

@@ -255,41 +255,12 @@ impl<'a> Parser<'a> {
         self.cell(Level::FirstAsset, col, v, pos);
     }
 
-    /// A child of `Term` closed: checks the xs: syntax of a Money, Boolean
-    /// or Duration and keeps the first child.
+    /// A child of `Term` closed: keeps the first child (the XSD check
+    /// checks its syntax).
     fn term_child(&mut self, frame: &Frame<'a>, child: N, value: Cow<'a, str>, pos: XmlPos) {
         let currency = frame
             .attr("currency")
             .map(|a| (trimmed(&a.value), frame.attr_pos(self.lines, a)));
-        if child == N::Money && !value.is_empty() && !xs::is_decimal(&value) {
-            let field = match self.pending.term.as_ref().map(|t| &*t.name) {
-                Some("SRP") => Some(Field::SRP),
-                Some(n) if is_price_term(n) => Some(Field::PriceValue),
-                _ => None,
-            };
-            self.structure(
-                pos,
-                field,
-                Some(value.to_string()),
-                format!("<{}> `{value}` is not an xs:decimal", frame.qname),
-                Some(
-                    "write a plain number such as 4.99 (no currency symbol or thousands separator)"
-                        .into(),
-                ),
-            );
-        }
-        if child == N::Boolean && xs::boolean(&value).is_none() {
-            self.structure(
-                pos,
-                None,
-                Some(value.to_string()),
-                format!("<{}> `{value}` is not an xs:boolean", frame.qname),
-                Some("write `true` or `false`".into()),
-            );
-        }
-        if child == N::Duration {
-            self.check_duration(&value, pos, None, "Term/Duration");
-        }
         if let Some(t) = self.pending.term.as_mut().filter(|t| t.first.is_none()) {
             t.first = Some((child, value, pos, currency));
         }
@@ -302,7 +273,8 @@ impl<'a> Parser<'a> {
         let Some(term) = self.pending.term.take() else {
             return;
         };
-        if !self.check_attribute(frame, &super::schema::TERM_NAME) {
+        // Without its (required) termName the XSD check notes it.
+        if frame.attr("termName").is_none() {
             return;
         }
         let Term {

@@ -8,6 +8,8 @@ use quick_xml::events::BytesStart;
 use quick_xml::name::{NamespaceError, NamespaceResolver, QName, ResolveResult};
 use rustc_hash::FxHashMap;
 
+use super::xsd::XName;
+
 /// Declares [`N`], the local element names the reader acts on.
 macro_rules! names {
     ($($name:ident = $text:literal,)*) => {
@@ -29,6 +31,7 @@ macro_rules! names {
             const ALL: &[(&str, N)] = &[$(($text, N::$name),)*];
 
             /// The local name as written (empty for `Other` and `Blank`).
+            #[cfg(test)]
             pub(super) fn as_str(self) -> &'static str {
                 match self {
                     N::Other | N::Blank => "",
@@ -200,11 +203,6 @@ impl NameSet {
     /// Every name.
     pub(super) const ALL: NameSet = NameSet([u64::MAX; 2]);
 
-    /// True when the two sets share a name.
-    pub(super) fn meets(self, other: NameSet) -> bool {
-        self.0[0] & other.0[0] != 0 || self.0[1] & other.0[1] != 0
-    }
-
     /// The names of the set.
     pub(super) fn iter(self) -> impl Iterator<Item = N> {
         [N::Other, N::Blank]
@@ -238,6 +236,8 @@ pub(super) struct Element {
     pub(super) name: N,
     /// Its namespace.
     pub(super) ns: Ns,
+    /// Its name in the XSD tables.
+    pub(super) x: XName,
 }
 
 /// The local name of a qualified name: what follows the first `:`.
