@@ -75,6 +75,8 @@ fn json_reports_match_the_schema() {
         vec![s(&missing), s(&clean)],
         vec![s(&xml), s(&tv16), "--profile".into(), "cph-svod".into()],
         vec![s(&tv16), "--max-diagnostics".into(), "3".into()],
+        // XSD findings have their own code prefix.
+        vec![s(&fixtures_dir().join("xml/structure_errors_v2.3.xml"))],
     ];
     let mut saw_related = false;
     let mut saw_unreadable = false;
