@@ -80,6 +80,7 @@ pub fn read(
         sheets,
         notes,
         text: None,
+        avails: Vec::new(),
     })
 }
 

@@ -311,6 +311,7 @@ fn read_sheets(
         sheets: out,
         notes,
         text: None,
+        avails: Vec::new(),
     })
 }
 

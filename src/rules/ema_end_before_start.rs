@@ -51,9 +51,11 @@ impl Rule for EndNotAfterStart {
                         row,
                         Field::End,
                         format!(
-                            "End `{}` ({}) is not after Start `{}` ({})",
+                            "{} `{}` ({}) is not after {} `{}` ({})",
+                            row.sheet.label(Field::End),
                             row.text(Field::End),
                             format_instant(e, zone),
+                            row.sheet.label(Field::Start),
                             row.text(Field::Start),
                             format_instant(s, zone)
                         ),

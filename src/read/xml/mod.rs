@@ -83,6 +83,7 @@ pub fn read(
         scratch: String::new(),
         spare: Spare::default(),
         attr_spare: Vec::new(),
+        trees: Vec::new(),
     };
     parser.run()?;
     let Some((movies, tv)) = parser.infos.take() else {
@@ -103,6 +104,7 @@ pub fn read(
         }
     }
     let notes = parser.notes;
+    let avails = parser.trees;
     Ok(ReadOutput {
         source: SourceKind::Xml,
         sheets,
@@ -110,6 +112,7 @@ pub fn read(
         // Positions in a UTF-16 file are in its decoded text, not in the
         // file; reports have never shown its lines, and still do not.
         text: (!decoded.utf16).then_some(source),
+        avails,
     })
 }
 
@@ -224,6 +227,8 @@ struct Parser<'a> {
     spare: Spare,
     /// Emptied attribute vectors kept for reuse.
     attr_spare: Vec<Vec<Attr<'a>>>,
+    /// The parts of each Avail read (`rows.rs`).
+    trees: Vec<crate::model::structure::AvailTree>,
 }
 
 fn xml_error(lines: &Lines<'_>, offset: usize, message: String) -> ReadError {
