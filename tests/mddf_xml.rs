@@ -200,7 +200,12 @@ fn avails_volume_error_v2_4() {
     // reports the overlap once, at the same VolumeMetadata (line 392),
     // naming both episodes and Volume 2.
     let (code, got, report) = findings("Avails_Volume_error_v2.4.xml");
-    assert_eq!(got, expect(&[("EMA031", "error", 392)]), "{}", dump(&report));
+    assert_eq!(
+        got,
+        expect(&[("EMA031", "error", 392)]),
+        "{}",
+        dump(&report)
+    );
     assert_eq!(code, 1);
     let d = report["diagnostics"]
         .as_array()

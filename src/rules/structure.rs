@@ -187,17 +187,14 @@ impl Parser<'_> {
             deep: false,
             steps: Vec::new(),
         };
-        loop {
-            if self.eat("../") {
-                path.up += 1;
-            } else if self.eat(".//") {
-                path.deep = true;
-                break;
-            } else if self.eat("./") {
-                break;
-            } else {
-                break;
-            }
+        while self.eat("../") {
+            path.up += 1;
+        }
+        if self.eat(".//") {
+            path.deep = true;
+        } else {
+            // `./` and nothing both start at the part itself.
+            self.eat("./");
         }
         path.steps.push(self.step()?);
         while self.eat("/") {
