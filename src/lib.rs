@@ -481,6 +481,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
     let mut checked: Vec<&SheetRows> = Vec::new();
     let mut licensed: Vec<&SheetRows> = Vec::new();
     let mut previous: Vec<&SheetRows> = Vec::new();
+    let mut avails: Vec<&model::structure::AvailTree> = Vec::new();
     for (index, l) in loaded.iter().enumerate() {
         let Ok(out) = &l.result else { continue };
         match l.role {
@@ -513,6 +514,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
             ));
         }
         checked.extend(out.sheets.iter());
+        avails.extend(out.avails.iter());
     }
     for sheet in &checked {
         for rule in &active {
@@ -568,6 +570,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
         facts: &facts,
         licensed: &licensed,
         previous: &previous,
+        avails: &avails,
     };
     let (set_diags, windows): (Vec<Diagnostic>, Windows) = rayon::join(
         || {
@@ -589,6 +592,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
             .then_with(|| a.code.cmp(b.code))
             .then_with(|| a.message.cmp(&b.message))
     });
+    report_once(&mut diagnostics);
 
     let files = loaded
         .iter()
@@ -663,6 +667,26 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
         settings: settings.clone(),
         windows,
     }
+}
+
+/// Keeps the first of findings that say the same about the same place of
+/// an XML document: the rows of an Avail's Transactions share its values
+/// (and its first Asset's), so a row rule finds a problem of such a value
+/// once per Transaction; it is reported once.
+fn report_once(diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    diagnostics.retain(|d| {
+        let Some(span) = d.location.span.filter(|_| d.location.line.is_some()) else {
+            return true;
+        };
+        seen.insert((
+            d.order.0,
+            span,
+            d.code,
+            d.message.clone(),
+            d.location.field.clone(),
+        ))
+    });
 }
 
 /// The windows of the checked rows (with their facts) and of the

@@ -45,9 +45,10 @@ impl SourceKind {
 /// One header column of a sheet.
 #[derive(Debug, Clone)]
 pub struct Column {
-    /// Column letters (`H`), or the XML element path for XML sources.
+    /// Column letters (`H`), or for XML the last step of the element path.
     pub letter: String,
-    /// The field name exactly as written in the header row.
+    /// The field name exactly as written in the header row; for XML the
+    /// element the field is read from, as messages name it (`<RunLength>`).
     pub header: String,
     /// The EMA field the header names (aliases resolved), `None` when unknown.
     pub field: Option<Field>,
@@ -135,6 +136,9 @@ pub struct SheetInfo {
     lists: Vec<(&'static FieldDef, usize, char)>,
     /// The dictionary's required and conditional fields with their columns.
     required: Vec<(&'static FieldDef, Option<usize>)>,
+    /// Fields whose value syntax the container's own schema types and the
+    /// reader checked (see [`SheetInfo::with_schema_checked`]).
+    schema_checked: FieldSet,
 }
 
 impl SheetInfo {
@@ -202,6 +206,33 @@ impl SheetInfo {
             by_kind,
             lists,
             required,
+            schema_checked: FieldSet::default(),
+        }
+    }
+
+    /// The sheet, saying that the values of `fields` are typed by the
+    /// container's own schema and that the reader checked their syntax
+    /// (Avails XML: xs:dateTime, xs:duration, xs:decimal, xs:boolean): rules
+    /// of value syntax leave them alone, so that a value gets one fix, in
+    /// the schema's terms.
+    pub fn with_schema_checked(mut self, fields: FieldSet) -> Self {
+        self.schema_checked = fields;
+        self
+    }
+
+    /// True when the reader checked the syntax of `field`'s values against
+    /// the container's schema (see [`SheetInfo::with_schema_checked`]).
+    pub fn schema_checked(&self, field: Field) -> bool {
+        self.schema_checked.contains(field)
+    }
+
+    /// How messages name `field` in this sheet: for Avails XML the element
+    /// it is read from (the header of its column, e.g. `<RunLength>` for
+    /// TotalRunTime), else its EMA name (its column).
+    pub fn label(&self, field: Field) -> String {
+        match self.column_of(field) {
+            Some(c) if self.source == SourceKind::Xml => self.columns[c].header.clone(),
+            _ => field.name().to_string(),
         }
     }
 

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::field::{Field, FieldSet};
+use super::movielabs;
 use super::version::{SheetKind, TemplateVersion};
 
 /// Whether a field must be filled.
@@ -159,7 +160,7 @@ impl FieldDef {
 }
 
 /// The fields of one template version and sheet kind.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Dictionary {
     /// Template version, e.g. `1.7.3`.
     pub version: String,
@@ -189,14 +190,46 @@ impl Dictionary {
         self.field(field).is_some()
     }
 
-    /// The dictionary for a version and sheet kind (XML uses its spreadsheet equivalent).
+    /// The dictionary for a version and sheet kind. Avails XML uses its
+    /// spreadsheet equivalent's fields, with the enumerations of its own
+    /// vocabularies ([`Dictionary::for_xml`]).
     pub fn for_version(version: TemplateVersion, kind: SheetKind) -> &'static Dictionary {
+        if let Some(d) = Dictionary::for_xml(version, kind) {
+            return d;
+        }
         let v = version.sheet_equivalent();
         let at = TemplateVersion::SPREADSHEET
             .iter()
             .position(|s| *s == v)
             .expect("sheet_equivalent is a spreadsheet version");
         &all()[2 * at + usize::from(kind == SheetKind::Tv)]
+    }
+
+    /// The dictionary of Avails XML `version`: the fields of its
+    /// spreadsheet equivalent, with the values of each enumerated field
+    /// that a MovieLabs vocabulary of that version lists (WorkType from
+    /// Common Metadata, EntryType, LicenseType, … from the avails
+    /// vocabulary; `schemas/movielabs/versions.json`). `None` for
+    /// spreadsheet versions.
+    pub fn for_xml(version: TemplateVersion, kind: SheetKind) -> Option<&'static Dictionary> {
+        static XML: OnceLock<Vec<(String, [Dictionary; 2])>> = OnceLock::new();
+        let x = movielabs::xml(version)?;
+        let all = XML.get_or_init(|| {
+            movielabs::xml_versions()
+                .into_iter()
+                .filter_map(movielabs::xml)
+                .map(|x| {
+                    let v: TemplateVersion = x.avails.parse().expect("a listed version");
+                    let of = |kind| {
+                        let base = Dictionary::for_version(v.sheet_equivalent(), kind);
+                        with_vocabularies(base, x)
+                    };
+                    (x.avails.clone(), [of(SheetKind::Movies), of(SheetKind::Tv)])
+                })
+                .collect()
+        });
+        let (_, pair) = all.iter().find(|(v, _)| *v == x.avails)?;
+        Some(&pair[usize::from(kind == SheetKind::Tv)])
     }
 
     /// Every dictionary: each spreadsheet version's Movies then TV, oldest first.
@@ -260,6 +293,37 @@ fn all() -> &'static [Dictionary] {
             })
             .collect()
     })
+}
+
+/// `base` (a spreadsheet dictionary) for Avails XML `x`: each enumerated
+/// field a vocabulary of `x` gives takes that vocabulary's values, spelt
+/// exactly.
+fn with_vocabularies(base: &Dictionary, x: &movielabs::XmlVersion) -> Dictionary {
+    let mut d = base.clone();
+    d.version = x.avails.clone();
+    let mut files = Vec::new();
+    for f in &mut d.fields {
+        if f.kind != FieldKind::Enum {
+            continue;
+        }
+        if let Some((key, values)) = x.enumeration(f.field) {
+            f.values = values.to_vec();
+            f.case_insensitive = false;
+            f.boolean = false;
+            let file = x.vocabulary_file(key);
+            if !files.iter().any(|s: &String| s == file) {
+                files.push(file.to_string());
+            }
+        }
+    }
+    d.source = format!(
+        "Avails XML {}: the EMA {} {} dictionary, with the enumerations of {}",
+        x.avails,
+        base.version,
+        base.sheet,
+        files.join(" and ")
+    );
+    d
 }
 
 /// Spellings MovieLabs' converter turns into xs:boolean

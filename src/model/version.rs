@@ -74,6 +74,22 @@ impl TemplateVersion {
             v => v,
         }
     }
+
+    /// The Avails XML version MovieLabs converts a spreadsheet version to
+    /// (1.6→2.1, 1.7→2.2, 1.7.2→2.2.2, 1.7.3→2.3, 1.8→2.4, 1.9→2.5): the
+    /// one whose structure rules apply to its rows. XML versions are
+    /// themselves.
+    pub fn xml_equivalent(self) -> TemplateVersion {
+        match self {
+            Self::V1_6 => Self::Xml(1, 0),
+            Self::V1_7 => Self::Xml(2, 0),
+            Self::V1_7_2 => Self::Xml(2, 2),
+            Self::V1_7_3 => Self::Xml(3, 0),
+            Self::V1_8 => Self::Xml(4, 0),
+            Self::V1_9 => Self::Xml(5, 0),
+            v => v,
+        }
+    }
 }
 
 impl fmt::Display for TemplateVersion {
@@ -169,6 +185,9 @@ mod tests {
             TemplateVersion::V1_7_3
         );
         assert!(TemplateVersion::Xml(3, 0).at_least_1_7_3());
+        for v in TemplateVersion::SPREADSHEET {
+            assert_eq!(v.xml_equivalent().sheet_equivalent(), v);
+        }
         assert!(!TemplateVersion::Xml(2, 2).at_least_1_7_3());
     }
 }

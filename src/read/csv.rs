@@ -85,6 +85,7 @@ pub fn read(
         sheets,
         notes,
         text: None,
+        avails: Vec::new(),
     })
 }
 

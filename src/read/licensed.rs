@@ -106,5 +106,6 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         sheets: vec![SheetRows { info, rows }],
         notes: Vec::new(),
         text: None,
+        avails: Vec::new(),
     })
 }

@@ -16,6 +16,7 @@ pub mod xml;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::model::structure::AvailTree;
 use crate::model::{Avail, Location, SheetInfo, SourceKind, SourceText, TemplateVersion};
 
 pub use detect::{Format, sniff};
@@ -197,6 +198,10 @@ pub struct ReadOutput {
     pub notes: Vec<Note>,
     /// The decoded text, when locations point into it by byte span (XML).
     pub text: Option<Arc<SourceText>>,
+    /// The parts of each `Avail` of an Avails XML document, for the rules
+    /// of how they fit together; empty for spreadsheets, whose rows stand
+    /// for their parts ([`AvailTree::of_row`]).
+    pub avails: Vec<AvailTree>,
 }
 
 /// Why a file could not be read at all. Each message names what was found and what to do.

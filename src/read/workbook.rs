@@ -406,6 +406,7 @@ fn read_sheets(
         sheets: out,
         notes,
         text: None,
+        avails: Vec::new(),
     })
 }
 

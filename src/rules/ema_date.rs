@@ -51,7 +51,14 @@ fn date_problem(v: &str) -> Option<String> {
 
 fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Diagnostic>) {
     let v = cell.value();
-    let help = if f.kind == FieldKind::Date {
+    let xml = row.sheet.version.is_xml();
+    let help = if xml && f.kind != FieldKind::Date {
+        let e = row.sheet.label(f.field);
+        let element = e.trim_start_matches('<').trim_end_matches('>');
+        format!(
+            "write an xs:dateTime YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm in {e}, or a condition such as Open or Immediate in <{element}Condition>"
+        )
+    } else if f.kind == FieldKind::Date {
         "write YYYY-MM-DD (e.g. 2026-03-01) or give the cell a date format".to_string()
     } else if let Some(d) = excel_serial_date(v).filter(|_| cell.kind.is_native()) {
         format!("format the cell as a date (this serial is {d})")
@@ -61,7 +68,11 @@ fn report(row: &Avail, f: &FieldDef, cell: &Cell, why: String, out: &mut Vec<Dia
     };
     out.push(
         InvalidDate::META
-            .at_cell(row, cell, format!("{} `{v}` is not valid: {why}", f.name()))
+            .at_cell(
+                row,
+                cell,
+                format!("{} `{v}` is not valid: {why}", row.sheet.label(f.field)),
+            )
             .with_help(help),
     );
 }

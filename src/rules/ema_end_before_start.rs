@@ -55,9 +55,11 @@ impl Rule for EndNotAfterStart {
                         row,
                         Field::End,
                         format!(
-                            "End `{}` ({}) is not after Start `{}` ({})",
+                            "{} `{}` ({}) is not after {} `{}` ({})",
+                            row.sheet.label(Field::End),
                             row.text(Field::End),
                             zone.format(e),
+                            row.sheet.label(Field::Start),
                             row.text(Field::Start),
                             zone.format(s)
                         ),

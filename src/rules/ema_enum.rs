@@ -31,12 +31,21 @@ super::declare_rule! {
     /// WorkType = Movie    FormatProfile = UHD
     /// ```
     ///
+    /// Avails XML takes these values from MovieLabs' vocabularies of its
+    /// version (`schemas/movielabs/`): WorkType from Common Metadata (so
+    /// `Supplemental`, `Promotion`, `Episode` … are WorkTypes there),
+    /// EntryType, LicenseType, FormatProfile, LocalizationOffering,
+    /// USACaptionsExemptionReason, TitleStatus and TPRType from the avails
+    /// vocabulary.
+    ///
     /// ## How to fix
     /// Use one of the listed values, spelled exactly.
     ///
     /// ## Source
     /// ema-avails-format.md §1.3 and §1.8 (data dictionaries and mddf
-    /// vocabularies); the values are in `schemas/dictionaries/`.
+    /// vocabularies); the values are in `schemas/dictionaries/`, and for
+    /// XML in MovieLabs' `vocab_avail_v2.x.json` and `vocab_cm_v2.x.json`
+    /// (`schemas/movielabs/versions.json` pairs them with each version).
     pub struct InvalidEnumeration = ("EMA004", "invalid-enumeration", Error, Ema,
         "Value is not allowed for this field in this template version");
 }
@@ -57,9 +66,20 @@ fn allowed(f: &FieldDef, v: &str) -> bool {
             .any(|p| v.starts_with(p.as_str()) && v.len() > p.len())
 }
 
-/// Versions in which `value` is valid for `field` (for "it is from 1.7 on" hints).
-fn versions_with(field: Field, value: &str, kind: crate::model::SheetKind) -> Vec<TemplateVersion> {
-    TemplateVersion::SPREADSHEET
+/// Versions in which `value` is valid for `field` (for "it is from 1.7 on"
+/// hints): spreadsheet versions, or Avails XML versions for XML.
+fn versions_with(
+    field: Field,
+    value: &str,
+    kind: crate::model::SheetKind,
+    xml: bool,
+) -> Vec<TemplateVersion> {
+    let versions = if xml {
+        crate::model::movielabs::xml_versions()
+    } else {
+        TemplateVersion::SPREADSHEET.to_vec()
+    };
+    versions
         .into_iter()
         .filter(|v| {
             Dictionary::for_version(*v, kind)
@@ -97,13 +117,22 @@ impl Rule for InvalidEnumeration {
                 f.pattern_values.join(", ")
             ));
         }
-        let elsewhere = versions_with(f.field, v, info.sheet_kind);
-        let mut message = format!(
-            "`{v}` is not a valid {} in EMA {} {}",
-            f.name(),
-            info.version,
-            info.sheet_kind.as_str()
-        );
+        let xml = info.version.is_xml();
+        let elsewhere = versions_with(f.field, v, info.sheet_kind, xml);
+        let mut message = if xml {
+            format!(
+                "`{v}` is not a valid {} in Avails XML {}",
+                info.label(f.field),
+                info.version
+            )
+        } else {
+            format!(
+                "`{v}` is not a valid {} in EMA {} {}",
+                f.name(),
+                info.version,
+                info.sheet_kind.as_str()
+            )
+        };
         if !elsewhere.is_empty() {
             let names: Vec<String> = elsewhere.iter().map(ToString::to_string).collect();
             message.push_str(&format!(" (it is valid in {})", names.join(", ")));

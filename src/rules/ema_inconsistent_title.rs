@@ -13,6 +13,10 @@ super::declare_rule! {
     /// compares `DisplayName`, `WorkType`, `ServiceProvider` and
     /// `ExceptionFlag` with the first row of the group.
     ///
+    /// Spreadsheets only: in Avails XML the rows of one title are the
+    /// Transactions of one Avail and share its values; two Avails with the
+    /// same ALID are EMA026.
+    ///
     /// ## Why is this bad?
     /// All rows of one ALID become one Avail; MovieLabs reports "Inconsistent
     /// specification; value does not match 1st definition of referenced
@@ -66,6 +70,11 @@ impl Rule for InconsistentTitle {
         // The first row of each title.
         let mut first: FxHashMap<(usize, &str), &Avail> = FxHashMap::default();
         for (row, facts) in input.rows() {
+            // The rows of an XML Avail share its values; two Avails with one
+            // ALID are EMA026's finding.
+            if row.xml().is_some() {
+                continue;
+            }
             let Some(id) = facts.title(row) else { continue };
             let head = match first.entry((row.sheet.file_index, id)) {
                 Entry::Occupied(e) => *e.get(),

@@ -71,7 +71,12 @@ impl Rule for InvisibleCharacter {
                 .at_cell(
                     row,
                     cell,
-                    format!("{} `{}` holds {}", f.name(), cell.text, what.join(", ")),
+                    format!(
+                        "{} `{}` holds {}",
+                        row.sheet.label(f.field),
+                        cell.text,
+                        what.join(", ")
+                    ),
                 )
                 .with_help(help),
         );

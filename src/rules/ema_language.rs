@@ -66,8 +66,11 @@ impl Rule for InvalidLanguage {
                 Some((t, s)) => (t.trim(), Some(s.trim())),
                 None => (item, None),
             };
+            let xml = row.sheet.version.is_xml();
             if let Some(s) = suffix {
-                if !f.asset_suffix {
+                // In XML the suffix is the `asset` attribute, which every
+                // version from 2.2 has.
+                if !f.asset_suffix && !xml {
                     out.push(
                         Self::META.at_cell(
                             row,
@@ -79,23 +82,25 @@ impl Rule for InvalidLanguage {
                     continue;
                 }
                 if !LANGUAGE_ASSETS.contains(&s) {
-                    out.push(
-                        Self::META
-                            .at_cell(
-                                row,
-                                cell,
-                                format!("`{item}`: `{s}` is not a language asset"),
-                            )
-                            .with_help(format!(
-                                "use `{tag}:audio`, `{tag}:subtitle` or `{tag}:subdub`"
-                            )),
-                    );
+                    let (message, help) = if xml {
+                        let label = row.sheet.label(f.field);
+                        (
+                            format!("{label} `{tag}`: @asset `{s}` is not a language asset"),
+                            "write asset=\"audio\", \"subtitle\" or \"subdub\"".to_string(),
+                        )
+                    } else {
+                        (
+                            format!("`{item}`: `{s}` is not a language asset"),
+                            format!("use `{tag}:audio`, `{tag}:subtitle` or `{tag}:subdub`"),
+                        )
+                    };
+                    out.push(Self::META.at_cell(row, cell, message).with_help(help));
                     continue;
                 }
             }
             if let Err(why) = check_language(tag) {
                 out.push(
-                    Self::META.at_cell(row, cell, format!("{}: `{tag}` is {why}", f.name()))
+                    Self::META.at_cell(row, cell, format!("{}: `{tag}` is {why}", row.sheet.label(f.field)))
                         .with_help("use a registered RFC 5646 tag such as `en`, `es-419`, `pt-BR`, `zh-Hant`"),
                 );
             }

@@ -13,6 +13,13 @@ super::declare_rule! {
     /// `Episode` rows, CaptionIncluded for US episodes, CaptionExemption when
     /// captions are not included in the US, SuppressionLiftDate for POEST).
     ///
+    /// Spreadsheets only: what an Avails XML document must hold is its
+    /// schema's business (AVC008 and the XSD checks) and MovieLabs'
+    /// structure rules' (pricing Terms EMA019, an episode's number EMA025, a
+    /// pre-order's SuppressionLiftDate EMA029). XML has no PriceType
+    /// column — a Term prices a transaction — and an empty
+    /// `<SeasonNumber/>` is valid there (its `md:Number` is optional).
+    ///
     /// ## Why is this bad?
     /// A row without a required value cannot be turned into an avail; Amazon
     /// rejects it.
@@ -55,13 +62,14 @@ impl Rule for RequiredValue {
         out: &mut Vec<Diagnostic>,
     ) {
         let info = &row.sheet;
+        if info.version.is_xml() {
+            return;
+        }
         for &(f, column) in info.required_columns() {
             // Readers leave blank cells out: a cell in the column is a value.
             let filled = column.is_some_and(|c| row.has_cell(c));
             // A missing column is reported once at the header (EMA001), not per row.
-            if filled
-                || (column.is_none() && !info.version.is_xml() && f.required == Requirement::Always)
-            {
+            if filled || (column.is_none() && f.required == Requirement::Always) {
                 continue;
             }
             let why = match f.required {

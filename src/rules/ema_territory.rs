@@ -124,7 +124,8 @@ fn check(row: &Avail, f: &FieldDef, cell: &Cell, code: &str, out: &mut Vec<Diagn
         return;
     }
     if let Some((message, help)) = territory_problem(code) {
-        let mut d = InvalidTerritory::META.at_cell(row, cell, format!("{}: {message}", f.name()));
+        let label = row.sheet.label(f.field);
+        let mut d = InvalidTerritory::META.at_cell(row, cell, format!("{label}: {message}"));
         if let Some(help) = help {
             d = d.with_help(help);
         }

@@ -26,6 +26,12 @@ super::declare_rule! {
     /// SRP = 4.99     WindowDuration = P180D
     /// ```
     ///
+    /// In Avails XML the values whose schema type the reader checks
+    /// (xs:duration of RunLength, WindowDuration, `@lag`, a Term's
+    /// Duration; xs:decimal Money; xs:boolean) are left to that check
+    /// (AVC008), so that a value gets one fix: `<RunLength>` takes an
+    /// ISO 8601 duration (`PT1H52M30S`), not `HH:MM:SS`.
+    ///
     /// ## How to fix
     /// Write the value in the format named in the message.
     ///
@@ -114,13 +120,20 @@ impl Rule for InvalidValueFormat {
         out: &mut Vec<Diagnostic>,
     ) {
         let v = cell.value();
-        if v.is_empty() || f.also.iter().any(|a| a.eq_ignore_ascii_case(v)) {
+        // A value the XML reader checked against its schema type
+        // (xs:duration, xs:decimal, …) gets that check's fix, not a
+        // spreadsheet format's.
+        if v.is_empty()
+            || f.also.iter().any(|a| a.eq_ignore_ascii_case(v))
+            || row.sheet.schema_checked(f.field)
+        {
             return;
         }
         if let Some(expected) = format_problem(f.kind, v) {
+            let label = row.sheet.label(f.field);
             out.push(
                 Self::META
-                    .at_cell(row, cell, format!("{} `{v}` is not {expected}", f.name()))
+                    .at_cell(row, cell, format!("{label} `{v}` is not {expected}"))
                     .with_help(format!("write {expected}")),
             );
         }

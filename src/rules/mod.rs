@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod facts;
 pub mod profile;
 pub mod reader;
+pub mod structure;
 
 pub mod cph_dab;
 pub mod cph_deleted_live_scope;
@@ -30,6 +31,11 @@ pub mod cph_start;
 pub mod cph_territories_unset;
 pub mod cph_territory;
 pub mod cph_window_into_past;
+pub mod ema_alid_unique;
+pub mod ema_avail_type;
+pub mod ema_avail_type_assets;
+pub mod ema_bundled_asset;
+pub mod ema_bundled_asset_sequence;
 pub mod ema_currency;
 pub mod ema_date;
 pub mod ema_end_before_start;
@@ -42,12 +48,21 @@ pub mod ema_language;
 pub mod ema_list_separator;
 pub mod ema_missing_column;
 pub mod ema_missing_conditional_column;
+pub mod ema_poest_suppression;
+pub mod ema_pre_order_fulfill_date;
 pub mod ema_price_value;
+pub mod ema_ref_alid;
 pub mod ema_required_value;
 pub mod ema_rounded_number;
+pub mod ema_tbd_condition;
+pub mod ema_term_pricing;
 pub mod ema_territory;
+pub mod ema_tvod_asset_language;
 pub mod ema_unknown_column;
 pub mod ema_value_format;
+pub mod ema_volume_overlap;
+pub mod ema_volume_status;
+pub mod ema_work_type_metadata;
 pub mod xsd;
 
 use std::sync::Arc;
@@ -191,8 +206,14 @@ impl RuleMeta {
         column: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
-        // XML findings sort by their place in the document.
-        let column = loc.col.map_or(column, |c| c as usize);
+        // XML findings sort by their place in the document: line, then
+        // column (an Avail's values sit on lines before its Transactions').
+        let column = match (loc.line, loc.col) {
+            (Some(l), Some(c)) => {
+                usize::try_from((u64::from(l) << 32) | u64::from(c)).unwrap_or(usize::MAX)
+            }
+            _ => column,
+        };
         let mut d = self.diag(loc, message).with_order((
             row.sheet.file_index,
             row.sheet.sheet_index,
@@ -253,6 +274,9 @@ pub struct RuleInput<'a> {
     pub licensed: &'a [&'a SheetRows],
     /// Sheets of `--previous` deliveries (what Amazon already has).
     pub previous: &'a [&'a SheetRows],
+    /// The parts of each Avail of the Avails XML files being checked, in
+    /// input and document order.
+    pub avails: &'a [&'a crate::model::structure::AvailTree],
 }
 
 impl<'a> RuleInput<'a> {
@@ -415,7 +439,7 @@ impl<'a> RowChecker<'a> {
     }
 }
 
-/// Every rule, in code order. The one table mapping codes to rules.
+/// Every rule. The one table mapping codes to rules.
 pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &ema_missing_column::MissingColumn,
@@ -456,6 +480,20 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &cph_dropped_window::DroppedWindow,
         &cph_deleted_live_scope::DeletedLiveScope,
         &cph_window_into_past::WindowIntoPast,
+        &ema_term_pricing::TermPricing,
+        &ema_avail_type::AvailType,
+        &ema_avail_type_assets::AvailTypeAssets,
+        &ema_ref_alid::RefAlid,
+        &ema_bundled_asset::BundledAsset,
+        &ema_bundled_asset_sequence::BundledAssetSequence,
+        &ema_work_type_metadata::WorkTypeMetadata,
+        &ema_alid_unique::AlidUnique,
+        &ema_tvod_asset_language::TvodAssetLanguage,
+        &ema_pre_order_fulfill_date::PreOrderFulfillDate,
+        &ema_poest_suppression::PoestSuppressionLiftDate,
+        &ema_tbd_condition::TbdCondition,
+        &ema_volume_overlap::VolumeOverlap,
+        &ema_volume_status::VolumeStatus,
     ]
 }
 

@@ -11,7 +11,10 @@ use std::sync::{Arc, OnceLock};
 use super::names::{N, NameSet};
 use super::{Frame, Parser, xs};
 use crate::model::avail::{Column, SheetSource, XmlPos};
-use crate::model::{Dictionary, Field, SheetInfo, SheetKind, SourceKind, TemplateVersion};
+use crate::model::structure::Part;
+use crate::model::{
+    Dictionary, Field, FieldSet, SheetInfo, SheetKind, SourceKind, TemplateVersion,
+};
 
 /// Which rows a value goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +108,9 @@ pub(super) struct Source {
     level: Level,
     /// How the value is taken.
     take: Take,
-    /// Where it is, as shown in the synthetic header.
+    /// Where it is, as shown in the synthetic header: elements joined by
+    /// `/`, an attribute as a last `@name` step, a Term by its name
+    /// (`Term[SRP]`).
     path: &'static str,
 }
 
@@ -143,7 +148,12 @@ pub(super) const MAP: &[(Field, &[Source])] = {
     const AVAIL: NameSet = of(&[Avail]);
     const TRANSACTION: NameSet = of(&[Transaction]);
     const CONTENT_ID: Source = at(AVAIL, &[Asset], FirstAsset, By(Named::ContentId), "Asset/@contentID");
-    const TERM: &[Source] = &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term), "Term")];
+    // A field taken from a Term (by `Named::Term`), at `path`.
+    macro_rules! term {
+        ($path:literal) => {
+            &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term), $path)]
+        };
+    }
     const ECOSYSTEM: &[Source] = &[at(of(&[SharedEntitlement]), &[EcosystemId], AvailRows,
         By(Named::Ecosystem), "SharedEntitlement/EcosystemID")];
     const fn tx(elements: &[N], take: Take, path: &'static str) -> Source {
@@ -254,25 +264,24 @@ pub(super) const MAP: &[(Field, &[Source])] = {
         (Field::ContractID, &[tx(&[ContractId], Text, "ContractID")]),
         (Field::ReportingID, &[tx(&[ReportingId], Text, "ReportingID")]),
         (Field::OtherInstructions, &[tx(&[OtherInstructions], Text, "OtherInstructions")]),
-        (Field::PriceType, &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term), "Term/@termName")]),
-        (Field::PriceValue, TERM),
-        (Field::PriceCurrency, &[at(TRANSACTION, &[Term], TransactionRow, By(Named::Term),
-            "Term/Money/@currency")]),
-        (Field::SRP, TERM),
-        (Field::SuppressionLiftDate, TERM),
-        (Field::AnnounceDate, TERM),
-        (Field::SpecialPreOrderFulfillDate, TERM),
-        (Field::FixedEndDate, TERM),
-        (Field::RentalDuration, TERM),
-        (Field::WatchDuration, TERM),
-        (Field::Download, TERM),
-        (Field::Exclusive, TERM),
-        (Field::ExclusiveAttributes, TERM),
-        (Field::BrandingRights, TERM),
-        (Field::BrandingRightsAttributes, TERM),
-        (Field::TitleStatus, TERM),
-        (Field::TPRType, TERM),
-        (Field::CampaignID, TERM),
+        (Field::PriceType, term!("Term/@termName")),
+        (Field::PriceValue, term!("Term")),
+        (Field::PriceCurrency, term!("Term/Money/@currency")),
+        (Field::SRP, term!("Term[SRP]")),
+        (Field::SuppressionLiftDate, term!("Term[SuppressionLiftDate]")),
+        (Field::AnnounceDate, term!("Term[AnnounceDate]")),
+        (Field::SpecialPreOrderFulfillDate, term!("Term[PreOrderFulfillDate]")),
+        (Field::FixedEndDate, term!("Term[FixedEndDate]")),
+        (Field::RentalDuration, term!("Term[RentalDuration]")),
+        (Field::WatchDuration, term!("Term[WatchDuration]")),
+        (Field::Download, term!("Term[Download]")),
+        (Field::Exclusive, term!("Term[Exclusive]")),
+        (Field::ExclusiveAttributes, term!("Term[ExclusiveAttributes]")),
+        (Field::BrandingRights, term!("Term[BrandingRights]")),
+        (Field::BrandingRightsAttributes, term!("Term[BrandingRightsAttributes]")),
+        (Field::TitleStatus, term!("Term[TitleStatus]")),
+        (Field::TPRType, term!("Term[TPRType]")),
+        (Field::CampaignID, term!("Term[CampaignID]")),
         (Field::UV_ID, ECOSYSTEM),
         (Field::DMA_ID, ECOSYSTEM),
         (Field::AssociatedALID, &[at(AVAIL, &[AssociatedAlid], AvailRows, Text, "AssociatedALID")]),
@@ -391,8 +400,8 @@ pub(super) fn reads_attributes(name: N) -> bool {
 }
 
 /// The synthetic header of an XML sheet: one column per field of [`MAP`],
-/// headed by the place of its first source, lettered by that place's last
-/// step.
+/// headed by the place of its first source as messages name it
+/// ([`label`]), lettered by that place's last step.
 pub(super) fn sheet_info(
     source: SheetSource,
     version: TemplateVersion,
@@ -410,7 +419,7 @@ pub(super) fn sheet_info(
                     .unwrap_or(path)
                     .trim_start_matches("md:")
                     .to_string(),
-                header: path.to_string(),
+                header: label(path),
                 field: Some(*field),
                 category: dictionary
                     .field(*field)
@@ -420,7 +429,98 @@ pub(super) fn sheet_info(
         })
         .collect();
     debug_assert_eq!(source.source, SourceKind::Xml);
-    Arc::new(SheetInfo::new(source, version, kind, columns, 0))
+    let info = SheetInfo::new(source, version, kind, columns, 0);
+    Arc::new(info.with_schema_checked(schema_checked()))
+}
+
+/// A source path as messages name it: `<RunLength>`,
+/// `<Licensor/md:DisplayName>`, `<Term/Money @currency>`,
+/// `<Term termName="SRP">`.
+fn label(path: &str) -> String {
+    if let Some(name) = path
+        .strip_prefix("Term[")
+        .and_then(|rest| rest.strip_suffix(']'))
+    {
+        return format!("<Term termName=\"{name}\">");
+    }
+    match path.rsplit_once("/@") {
+        Some((element, attr)) => format!("<{element} @{attr}>"),
+        None => format!("<{path}>"),
+    }
+}
+
+/// The fields whose value syntax the reader checks against the schema
+/// type of their element (xs:duration, xs:boolean, and the Money, Duration
+/// and Boolean of the Terms that hold them): the rules of value syntax
+/// leave them alone. Start and End are not among them: a condition in
+/// `<StartCondition>` is text.
+fn schema_checked() -> FieldSet {
+    let mut set: FieldSet = super::named::TYPED_TERMS.into_iter().collect();
+    for (field, sources) in MAP {
+        let typed = sources.iter().all(|s| {
+            matches!(
+                s.take,
+                Take::XsDuration | Take::AttrDuration(_) | Take::YesNo | Take::XsDateTime
+            )
+        });
+        if typed {
+            set.insert(*field);
+        }
+    }
+    set
+}
+
+/// The parts of the avail structure ([`Part`]) and where each is read
+/// from: the part its parent element is and its local name. An `Avail`
+/// starts each tree; an element that is no part here, or whose parent is
+/// none, is not recorded.
+#[rustfmt::skip]
+pub(super) const PARTS: &[(Part, &str, Part)] = {
+    use Part::*;
+    &[
+        (Avail, "ALID", Alid),
+        (Avail, "AvailType", AvailType),
+        (Avail, "Asset", Asset),
+        (Avail, "Transaction", Transaction),
+        (Asset, "WorkType", WorkType),
+        (Asset, "Metadata", Metadata),
+        (Asset, "EpisodeMetadata", EpisodeMetadata),
+        (Asset, "SeasonMetadata", SeasonMetadata),
+        (Asset, "SeriesMetadata", SeriesMetadata),
+        (Asset, "VolumeMetadata", VolumeMetadata),
+        (Asset, "BundledAsset", BundledAsset),
+        (EpisodeMetadata, "EpisodeNumber", EpisodeNumber),
+        (EpisodeNumber, "Number", Number),
+        (EpisodeMetadata, "AltIdentifier", AltIdentifier),
+        (EpisodeMetadata, "EditEIDR-URN", EditEidrUrn),
+        (VolumeMetadata, "VolumeNumber", VolumeNumber),
+        (VolumeNumber, "Number", Number),
+        (VolumeMetadata, "VolumeFirstEpisodeNumber", VolumeFirstEpisodeNumber),
+        (VolumeMetadata, "VolumeNumberOfEpisodes", VolumeNumberOfEpisodes),
+        (VolumeMetadata, "Status", VolumeStatus),
+        (VolumeMetadata, "SeasonMetadata", SeasonMetadata),
+        (SeasonMetadata, "SeasonContentID", SeasonContentId),
+        (Transaction, "LicenseType", LicenseType),
+        (Transaction, "StartCondition", StartCondition),
+        (Transaction, "EndCondition", EndCondition),
+        (Transaction, "AssetLanguage", AssetLanguage),
+        (Transaction, "RefALID", RefAlid),
+        (Transaction, "Term", Term),
+        (Term, "Money", Money),
+    ]
+};
+
+/// The parts that may sit inside `parent`, by local name (from [`PARTS`]).
+pub(super) fn parts_under(parent: Part) -> &'static [(&'static str, Part)] {
+    static BY_PARENT: OnceLock<Vec<Vec<(&'static str, Part)>>> = OnceLock::new();
+    let all = BY_PARENT.get_or_init(|| {
+        let mut by: Vec<Vec<(&'static str, Part)>> = vec![Vec::new(); Part::ALL.len()];
+        for &(parent, name, part) in PARTS {
+            by[parent as usize].push((name, part));
+        }
+        by
+    });
+    &all[parent as usize]
 }
 
 impl<'a> Parser<'a> {
@@ -562,6 +662,40 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_the_element() {
+        assert_eq!(label(MAP[c!(TotalRunTime)].1[0].path), "<RunLength>");
+        assert_eq!(label(MAP[c!(SRP)].1[0].path), "<Term termName=\"SRP\">");
+        assert_eq!(
+            label(MAP[c!(PriceCurrency)].1[0].path),
+            "<Term/Money @currency>"
+        );
+        assert_eq!(
+            label(MAP[c!(DisplayName)].1[0].path),
+            "<Licensor/md:DisplayName>"
+        );
+        let checked = schema_checked();
+        for f in [
+            Field::TotalRunTime,
+            Field::RentalDuration,
+            Field::SRP,
+            Field::StartLag,
+        ] {
+            assert!(checked.contains(f), "{f}");
+        }
+        for f in [Field::Start, Field::EpisodeNumber, Field::PriceValue] {
+            assert!(!checked.contains(f), "{f}");
+        }
+    }
+
+    #[test]
+    fn every_part_but_the_avail_has_a_place() {
+        for part in Part::ALL {
+            let placed = PARTS.iter().any(|(_, _, p)| p == part);
+            assert_eq!(placed, *part != Part::Avail, "{part:?}");
+        }
+    }
+
+    #[test]
     fn attributes_are_read_from_these_elements() {
         let read: Vec<&str> = NameSet::ALL
             .iter()
@@ -574,6 +708,7 @@ mod tests {
                 "Asset",
                 "Transaction",
                 "SharedEntitlement",
+                "BundledAsset",
                 "StartCondition",
                 "EndCondition",
                 "AllowedLanguage",

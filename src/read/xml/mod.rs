@@ -89,6 +89,7 @@ pub fn read(
         spare: Spare::default(),
         attr_spare: Vec::new(),
         xsd: Xsd::default(),
+        trees: Vec::new(),
     };
     parser.run()?;
     let Some((movies, tv)) = parser.infos.take() else {
@@ -109,6 +110,7 @@ pub fn read(
         }
     }
     let notes = parser.notes;
+    let avails = parser.trees;
     Ok(ReadOutput {
         source: SourceKind::Xml,
         sheets,
@@ -116,6 +118,7 @@ pub fn read(
         // Positions in a UTF-16 file are in its decoded text, not in the
         // file; reports have never shown its lines, and still do not.
         text: (!decoded.utf16).then_some(source),
+        avails,
     })
 }
 
@@ -196,6 +199,13 @@ struct Frame<'a> {
 
 const _: () = assert!(size_of::<Frame<'static>>() <= 128);
 
+impl<'a> Frame<'a> {
+    /// The element's local name (without its prefix).
+    fn local(&self) -> &str {
+        local_name(self.qname)
+    }
+}
+
 struct Parser<'a> {
     file: &'a str,
     file_index: usize,
@@ -226,6 +236,8 @@ struct Parser<'a> {
     attr_spare: Vec<Vec<Attr<'a>>>,
     /// The XSD check.
     xsd: Xsd,
+    /// The parts of each Avail read (`rows.rs`).
+    trees: Vec<crate::model::structure::AvailTree>,
 }
 
 fn xml_error(lines: &Lines<'_>, offset: usize, message: String) -> ReadError {

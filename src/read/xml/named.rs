@@ -12,9 +12,15 @@ use super::{Frame, Parser, trimmed, xs};
 use crate::model::avail::XmlPos;
 use crate::model::{Field, SheetKind, TemplateVersion};
 
-/// Elements whose attributes the named functions read.
-pub(super) const ATTRIBUTES_READ: NameSet =
-    NameSet::of(&[N::Asset, N::Term, N::Money, N::SharedEntitlement]);
+/// Elements whose attributes the named functions read (and the parts of
+/// the avail structure: a BundledAsset's `sequence`).
+pub(super) const ATTRIBUTES_READ: NameSet = NameSet::of(&[
+    N::Asset,
+    N::Term,
+    N::Money,
+    N::SharedEntitlement,
+    N::BundledAsset,
+]);
 
 /// Price terms: `Term/@termName` values that are an EMA PriceType.
 const PRICE_TERMS: [&str; 10] = [
@@ -28,6 +34,16 @@ const PRICE_TERMS: [&str; 10] = [
     "Category",
     "NA",
     "Season Only",
+];
+
+/// The Term fields whose value MovieLabs writes as Money, Duration or
+/// Boolean, whose syntax the reader checks ([`Parser::term_child`]).
+pub(super) const TYPED_TERMS: [Field; 5] = [
+    Field::SRP,
+    Field::RentalDuration,
+    Field::WatchDuration,
+    Field::Exclusive,
+    Field::BrandingRights,
 ];
 
 /// Terms carried over to a same-named field (or the named one).
@@ -83,6 +99,7 @@ struct Term<'a> {
 impl<'a> Parser<'a> {
     /// `frame` opened under `parent`: starts the sub-structure it begins.
     pub(super) fn open_named(&mut self, frame: &Frame<'a>, parent: N) {
+        self.open_part(frame);
         match (parent, frame.name) {
             (_, N::GroupingEntity) => self.pending.grouping = Some(Grouping::default()),
             (_, N::ReleaseHistory) => self.pending.release = Some((None, None)),
@@ -116,6 +133,7 @@ impl<'a> Parser<'a> {
         value: Cow<'a, str>,
         span: (usize, usize),
     ) -> Result<(), Cow<'a, str>> {
+        self.close_part(&value, span);
         let lines = self.lines;
         let pos = || lines.pos(span);
         let p = &mut self.pending;

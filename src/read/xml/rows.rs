@@ -5,9 +5,11 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use super::map::parts_under;
 use super::names::N;
 use super::{Frame, Parser, trim, trimmed};
 use crate::model::avail::{Interner, Text, XmlPos};
+use crate::model::structure::{AvailTree, NodeId, Part, Place};
 use crate::model::{Avail, Cell, CellKind, SheetKind, TemplateVersion};
 
 /// A value, its column and where it came from.
@@ -33,6 +35,11 @@ pub(super) struct AvailAcc<'a> {
     /// A unit metadata element gave a US captions exemption.
     pub(super) caption_exemption: bool,
     transactions: Vec<TransAcc>,
+    /// The Avail's parts ([`super::map::PARTS`]).
+    tree: Option<AvailTree>,
+    /// The recorded parts still open, with the depth of their elements;
+    /// the Avail first.
+    open: Vec<(usize, NodeId)>,
 }
 
 /// A Transaction: its row's own values.
@@ -55,7 +62,8 @@ pub(super) struct Values {
 const RECENT: usize = 4;
 
 impl Values {
-    /// The shared copy of `text`, a value of column `col`.
+    /// The shared copy of `text`, a value of column `col` (a part's value
+    /// shares the column after the last one of its [`Part`]).
     fn share(&mut self, col: usize, text: &str) -> Text {
         if self.recent.len() <= col {
             self.recent.resize(col + 1, Default::default());
@@ -112,6 +120,12 @@ fn merge(shared: &[Val], own: std::vec::Drain<'_, Val>, out: &mut Vec<(Cell, Xml
     out.extend(shared[i..].iter().cloned().map(cell));
 }
 
+/// The column of [`Values`] a part's values share: one past the last
+/// field's, per part.
+fn part_column(part: Part) -> usize {
+    super::map::MAP.len() + part as usize
+}
+
 /// The sheet of an Avail: TV for episodic work types (or, without a
 /// WorkType, episodic avail types).
 fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
@@ -126,18 +140,94 @@ fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
 }
 
 impl<'a> Parser<'a> {
-    /// An Avail opened under the root: its rows start.
+    /// An Avail opened under the root: its rows start, and its parts.
     pub(super) fn open_avail(&mut self) {
+        let tree = self.infos.as_ref().map(|(movies, _)| {
+            // Placed at its start tag when its first child opens.
+            AvailTree::new(Arc::clone(movies), Place::Cell { row: 0, column: 0 })
+        });
         self.avail = Some(AvailAcc {
             cells: self.spare.vals.pop().unwrap_or_default(),
             transactions: std::mem::take(&mut self.spare.transactions),
+            tree,
+            open: vec![(self.stack.len(), 0)],
             ..AvailAcc::default()
         });
         self.trans = None;
     }
 
+    /// `frame` opened inside the Avail: when it is a part ([`super::map::PARTS`])
+    /// inside a recorded part, it is recorded.
+    pub(super) fn open_part(&mut self, frame: &Frame<'a>) {
+        let depth = self.stack.len();
+        let lines = self.lines;
+        let Some(avail) = self.avail.as_mut() else {
+            return;
+        };
+        let Some(tree) = avail.tree.as_mut() else {
+            return;
+        };
+        let Some(&(top, parent)) = avail.open.last() else {
+            return;
+        };
+        // The Avail is placed at its start tag, on top of the stack when
+        // its first child opens.
+        if matches!(tree.node(0).at, Place::Cell { .. })
+            && let Some(a) = self.stack.last()
+        {
+            tree.set_place(0, Place::Xml(lines.pos(a.tag)));
+        }
+        if top + 1 != depth {
+            return;
+        }
+        let local = frame.local();
+        let Some(part) = parts_under(tree.node(parent).part)
+            .iter()
+            .find(|(name, _)| *name == local)
+            .map(|(_, p)| *p)
+        else {
+            return;
+        };
+        let id = tree.add(parent, part, Place::Xml(lines.pos(frame.tag)));
+        let attr = match part {
+            Part::Term => frame.attr("termName"),
+            Part::BundledAsset => frame.attr("sequence"),
+            _ => None,
+        };
+        if let Some(a) = attr {
+            let text = self.values.share(part_column(part), trim(&a.value));
+            tree.set_attr(id, text);
+        }
+        avail.open.push((depth, id));
+    }
+
+    /// An element closed inside the Avail with `value` at `span`: a
+    /// recorded part keeps its value.
+    pub(super) fn close_part(&mut self, value: &str, span: (usize, usize)) {
+        let depth = self.stack.len();
+        let lines = self.lines;
+        let Some(avail) = self.avail.as_mut() else {
+            return;
+        };
+        match avail.open.last() {
+            Some(&(d, id)) if d == depth && id != 0 => {
+                avail.open.pop();
+                let value = trim(value);
+                if let Some(tree) = avail.tree.as_mut()
+                    && !value.is_empty()
+                {
+                    let part = tree.node(id).part;
+                    tree.set_value(id, self.values.share(part_column(part), value));
+                    tree.set_place(id, Place::Xml(lines.pos(span)));
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A Transaction opened in the Avail: its row starts.
     pub(super) fn open_transaction(&mut self, frame: &Frame<'a>, parent: N) {
+        self.open_part(frame);
         self.trans = Some(TransAcc {
             pos: self.lines.pos(frame.tag),
             cells: self.spare.vals.pop().unwrap_or_default(),
@@ -147,6 +237,7 @@ impl<'a> Parser<'a> {
 
     /// An Asset opened in the Avail; the first one's `contentID` is kept.
     pub(super) fn open_asset(&mut self, frame: &Frame<'a>) {
+        self.open_part(frame);
         let lines = self.lines;
         if let Some(avail) = self.avail.as_mut() {
             avail.assets += 1;
@@ -161,6 +252,7 @@ impl<'a> Parser<'a> {
     /// A unit metadata element opened in an Asset: the first Asset's first
     /// one is where values derived for the whole unit point.
     pub(super) fn open_unit(&mut self, frame: &Frame<'a>) {
+        self.open_part(frame);
         let lines = self.lines;
         if let Some(avail) = self.avail.as_mut().filter(|a| a.assets == 1) {
             avail.metadata.get_or_insert_with(|| lines.pos(frame.tag));
@@ -200,6 +292,7 @@ impl<'a> Parser<'a> {
     /// An Asset closed: the first Asset's position stands in for missing
     /// unit metadata.
     pub(super) fn finish_asset(&mut self, frame: &Frame<'a>) {
+        self.close_part("", frame.tag);
         let lines = self.lines;
         if let Some(a) = self.avail.as_mut().filter(|a| a.assets == 1) {
             a.metadata.get_or_insert_with(|| lines.pos(frame.tag));
@@ -208,6 +301,7 @@ impl<'a> Parser<'a> {
 
     /// A Transaction closed: its row waits for the Avail to close.
     pub(super) fn finish_transaction(&mut self) {
+        self.close_part("", (0, 0));
         if let (Some(t), Some(a)) = (self.trans.take(), self.avail.as_mut()) {
             a.transactions.push(t);
         }
@@ -229,6 +323,10 @@ impl<'a> Parser<'a> {
         avail.alid_as_alt_id(&mut self.values, version, kind);
         avail.captions_included(&mut self.values, kind);
         let info = if kind == SheetKind::Tv { tv } else { movies };
+        if let Some(mut tree) = avail.tree.take() {
+            tree.sheet = Arc::clone(&info);
+            self.trees.push(tree);
+        }
         let target = if kind == SheetKind::Tv {
             &mut self.rows.1
         } else {

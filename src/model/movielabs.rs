@@ -1,0 +1,365 @@
+//! The MovieLabs data files of `schemas/movielabs/`, embedded at build time:
+//! for each Avails XML version, its Common Metadata version, its
+//! vocabularies (`vocab_avail_v*.json`, `vocab_cm_v*.json`) and its
+//! structure rules (`structure_avail_v*.json`), as `versions.json` pairs
+//! them.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::field::Field;
+use super::version::TemplateVersion;
+
+macro_rules! files {
+    ($($file:literal),* $(,)?) => {
+        &[$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/movielabs/", $file))),)*]
+    };
+}
+
+/// Every embedded data file, by name.
+const FILES: &[(&str, &str)] = files!(
+    "versions.json",
+    "structure_avail_v2.2.json",
+    "structure_avail_v2.2.2.json",
+    "structure_avail_v2.3.json",
+    "structure_avail_v2.4.json",
+    "structure_avail_v2.5.json",
+    "structure_avail_v2.6.json",
+    "structure_avail_v2.6.1.json",
+    "vocab_avail_v2.1.json",
+    "vocab_avail_v2.2.json",
+    "vocab_avail_v2.2.2.json",
+    "vocab_avail_v2.3.json",
+    "vocab_avail_v2.4.json",
+    "vocab_avail_v2.5.json",
+    "vocab_avail_v2.6.json",
+    "vocab_avail_v2.6.1.json",
+    "vocab_avail_v2.7.json",
+    "vocab_cm_v2.4.json",
+    "vocab_cm_v2.5.json",
+    "vocab_cm_v2.6.json",
+    "vocab_cm_v2.7.json",
+    "vocab_cm_v2.8.json",
+    "vocab_cm_v2.9.json",
+    "vocab_cm_v2.10.json",
+    "vocab_cm_v2.11.json",
+    "vocab_cm_v2.12.json",
+);
+
+fn file(name: &str) -> &'static str {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+        .unwrap_or_else(|| panic!("schemas/movielabs/{name} is embedded"))
+}
+
+/// What `versions.json` says of one avails version.
+#[derive(Debug, Deserialize)]
+struct Row {
+    md: String,
+    vocab_avail: String,
+    structure: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Correction {
+    version: String,
+    requirement: String,
+    #[serde(rename = "use")]
+    from: String,
+    why: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Versions {
+    versions: BTreeMap<String, Row>,
+    enumerations: BTreeMap<String, String>,
+    corrections: Vec<Correction>,
+}
+
+/// One constraint of a structure requirement, as the file writes it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Constraint {
+    /// XPaths whose matches, counted together, must lie in `min..=max`.
+    #[serde(deserialize_with = "one_or_many")]
+    pub xpath: Vec<String>,
+    /// Fewest matches (`"0"` when absent).
+    #[serde(default, deserialize_with = "number")]
+    pub min: Option<u32>,
+    /// Most matches (no limit when absent).
+    #[serde(default, deserialize_with = "number")]
+    pub max: Option<u32>,
+    /// `Error` (the default) or `Warning`.
+    #[serde(default)]
+    pub severity: Option<String>,
+    /// MovieLabs' message.
+    #[serde(default)]
+    pub msg: Option<String>,
+}
+
+/// One structure requirement: the elements it applies to and what must
+/// hold for each.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Requirement {
+    /// Its name in the file (`RefALID`, `single-AvailType`).
+    #[serde(skip)]
+    pub key: String,
+    /// The structure file it comes from (`structure_avail_v2.4.json`).
+    #[serde(skip)]
+    pub file: String,
+    /// XPath of the elements it applies to.
+    #[serde(rename = "targetPath")]
+    pub target: String,
+    /// What must hold for each of them.
+    pub constraint: Vec<Constraint>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let s = String::deserialize(d)?;
+    s.trim().parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// The data of one avails version.
+#[derive(Debug)]
+pub struct XmlVersion {
+    /// The avails version as `versions.json` names it (`2.3`).
+    pub avails: String,
+    /// Its Common Metadata version (`2.6`).
+    pub md: String,
+    /// The structure file it uses (`structure_avail_v2.3.json`).
+    pub structure_file: String,
+    /// The avails vocabulary file (`vocab_avail_v2.3.json`).
+    pub vocab_avail_file: String,
+    /// The Common Metadata vocabulary file (`vocab_cm_v2.6.json`).
+    pub vocab_cm_file: String,
+    vocab_avail: BTreeMap<String, Vec<String>>,
+    vocab_cm: BTreeMap<String, Vec<String>>,
+    /// Its structure requirements, in file order (corrections applied).
+    pub requirements: Vec<Requirement>,
+    /// Requirements taken from a later file, with why.
+    pub corrections: Vec<(String, String)>,
+}
+
+impl XmlVersion {
+    /// The values of vocabulary `key`: `avail:AvailType` (the avails
+    /// vocabulary) or `cm:WorkType` (Common Metadata).
+    pub fn vocabulary(&self, key: &str) -> Option<&[String]> {
+        let (book, key) = key.split_once(':')?;
+        let book = match book {
+            "avail" => &self.vocab_avail,
+            "cm" => &self.vocab_cm,
+            _ => return None,
+        };
+        book.get(key).map(Vec::as_slice)
+    }
+
+    /// The file a vocabulary key (`avail:…`, `cm:…`) comes from.
+    pub fn vocabulary_file(&self, key: &str) -> &str {
+        if key.starts_with("cm:") {
+            &self.vocab_cm_file
+        } else {
+            &self.vocab_avail_file
+        }
+    }
+
+    /// The values of `field` in Avails XML of this version, with the
+    /// vocabulary key they come from, when a vocabulary gives them.
+    pub fn enumeration(&self, field: Field) -> Option<(&str, &[String])> {
+        let key = versions().enumerations.get(field.name())?;
+        Some((key.as_str(), self.vocabulary(key)?))
+    }
+}
+
+fn versions() -> &'static Versions {
+    static V: OnceLock<Versions> = OnceLock::new();
+    V.get_or_init(|| serde_json::from_str(file("versions.json")).expect("versions.json is valid"))
+}
+
+/// A vocabulary file: `{ "avail": { key: [values] } }` or `{ "cm": … }`.
+fn vocabulary_file(name: &str) -> BTreeMap<String, Vec<String>> {
+    let v: serde_json::Value =
+        serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let book = v
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(serde_json::Value::as_object)
+        .unwrap_or_else(|| panic!("{name} holds one vocabulary object"));
+    book.iter()
+        .filter_map(|(k, vals)| {
+            let vals = vals.as_array()?;
+            Some((
+                k.clone(),
+                vals.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
+/// The requirements of a structure file, in file order.
+fn structure_file(name: &str) -> Vec<Requirement> {
+    let v: serde_json::Value =
+        serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let reqs = v["StrucRqmts"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{name} has StrucRqmts"));
+    reqs.iter()
+        .map(|(key, r)| {
+            let mut r: Requirement =
+                serde_json::from_value(r.clone()).unwrap_or_else(|e| panic!("{name} {key}: {e}"));
+            r.key = key.clone();
+            r.file = name.to_string();
+            r
+        })
+        .collect()
+}
+
+/// The avails version `version` is read as: itself when `versions.json`
+/// lists it, else the closest listed one below it.
+fn key_of(version: TemplateVersion) -> Option<&'static str> {
+    let TemplateVersion::Xml(major, minor) = version else {
+        return None;
+    };
+    versions()
+        .versions
+        .keys()
+        .filter_map(|k| match k.parse::<TemplateVersion>() {
+            Ok(TemplateVersion::Xml(a, b)) if (a, b) <= (major, minor) => Some(((a, b), k)),
+            _ => None,
+        })
+        .max()
+        .map(|(_, k)| k.as_str())
+}
+
+/// The data of Avails XML `version` (`None` for spreadsheet versions and
+/// versions below 2.1).
+pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
+    static ALL: OnceLock<Vec<XmlVersion>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        let v = versions();
+        v.versions
+            .iter()
+            .map(|(avails, row)| {
+                let structure_file = format!("structure_avail_v{}.json", row.structure);
+                let mut requirements = structure_file_cached(&structure_file).clone();
+                let mut corrections = Vec::new();
+                for c in v.corrections.iter().filter(|c| &c.version == avails) {
+                    let from = format!("structure_avail_v{}.json", c.from);
+                    let later = structure_file_cached(&from)
+                        .iter()
+                        .find(|r| r.key == c.requirement)
+                        .unwrap_or_else(|| panic!("{from} has {}", c.requirement));
+                    if let Some(r) = requirements.iter_mut().find(|r| r.key == c.requirement) {
+                        *r = later.clone();
+                    }
+                    corrections.push((c.requirement.clone(), format!("{from}: {}", c.why)));
+                }
+                let vocab_avail_file = format!("vocab_avail_v{}.json", row.vocab_avail);
+                let vocab_cm_file = format!("vocab_cm_v{}.json", row.md);
+                XmlVersion {
+                    avails: avails.clone(),
+                    md: row.md.clone(),
+                    vocab_avail: vocabulary_file(&vocab_avail_file),
+                    vocab_cm: vocabulary_file(&vocab_cm_file),
+                    structure_file,
+                    vocab_avail_file,
+                    vocab_cm_file,
+                    requirements,
+                    corrections,
+                }
+            })
+            .collect()
+    });
+    let key = key_of(version)?;
+    all.iter().find(|x| x.avails == key)
+}
+
+/// Each structure file, parsed once.
+fn structure_file_cached(name: &str) -> &'static Vec<Requirement> {
+    static FILES_PARSED: OnceLock<BTreeMap<&'static str, Vec<Requirement>>> = OnceLock::new();
+    FILES_PARSED
+        .get_or_init(|| {
+            FILES
+                .iter()
+                .filter(|(n, _)| n.starts_with("structure_avail_"))
+                .map(|(n, _)| (*n, structure_file(n)))
+                .collect()
+        })
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} is embedded"))
+}
+
+/// Every avails version `versions.json` lists, oldest first.
+pub fn xml_versions() -> Vec<TemplateVersion> {
+    let mut v: Vec<TemplateVersion> = versions()
+        .versions
+        .keys()
+        .filter_map(|k| k.parse().ok())
+        .collect();
+    v.sort();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_has_its_files() {
+        for v in xml_versions() {
+            let x = xml(v).expect("listed");
+            assert!(!x.requirements.is_empty(), "{v}");
+            assert!(x.vocabulary("avail:AvailType").is_some(), "{v}");
+            assert!(x.vocabulary("cm:WorkType").is_some(), "{v}");
+            for field in versions().enumerations.keys() {
+                let field = Field::from_name(field).expect("an EMA field");
+                // TitleStatus and TPRType have vocabularies from 2.3 and 2.5.
+                if v >= TemplateVersion::Xml(5, 0) {
+                    assert!(x.enumeration(field).is_some(), "{v} {field}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn versions_between_listed_ones_use_the_one_below() {
+        assert_eq!(xml(TemplateVersion::Xml(5, 1)).unwrap().avails, "2.5");
+        assert_eq!(xml(TemplateVersion::Xml(2, 0)).unwrap().avails, "2.2");
+        assert_eq!(xml(TemplateVersion::Xml(9, 0)).unwrap().avails, "2.7");
+        assert!(xml(TemplateVersion::V1_9).is_none());
+        assert_eq!(
+            xml(TemplateVersion::Xml(4, 0)).unwrap().md,
+            "2.7",
+            "avails 2.4 imports md 2.7"
+        );
+    }
+
+    #[test]
+    fn the_2_3_pricing_rule_counts_license_fees() {
+        let x = xml(TemplateVersion::Xml(3, 0)).unwrap();
+        let price = x
+            .requirements
+            .iter()
+            .find(|r| r.key == "Trans-Price")
+            .unwrap();
+        assert!(price.constraint[0].xpath[0].contains("LicenseFee"));
+        assert_eq!(x.corrections.len(), 1);
+    }
+}

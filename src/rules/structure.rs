@@ -1,0 +1,752 @@
+//! MovieLabs' structure rules (`schemas/movielabs/structure_avail_v*.json`)
+//! evaluated over the parts of each avail ([`AvailTree`]): the rules are
+//! data, this file is their engine. Each requirement of a file names the
+//! parts it applies to and, for each, how many of some related parts there
+//! must be, as XPaths; the XPaths use a small subset of XPath (child steps,
+//! `..`, `.//`, tests of a part's value or a Term's name with `=`, `or`,
+//! `and`, `not()`), which [`Path::parse`] reads into parts of the model.
+//!
+//! Each requirement belongs to one rule (`REQUIREMENTS` in its file), which
+//! words its findings; the engine only says which constraint failed where.
+
+use std::sync::{Arc, OnceLock};
+
+use super::RuleMeta;
+use crate::model::movielabs::{self, Constraint, Requirement};
+use crate::model::structure::{AvailTree, NodeId, Part};
+use crate::model::{Avail, Diagnostic, Severity, TemplateVersion};
+
+/// A test on a part.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pred {
+    /// Any of them holds.
+    Or(Vec<Pred>),
+    /// All of them hold.
+    And(Vec<Pred>),
+    /// It does not hold.
+    Not(Box<Pred>),
+    /// The subject (the part's value, or the attribute in an attribute
+    /// test) is this text.
+    Is(String),
+    /// The test holds of the part's attribute (`@termName[…]`).
+    Attr(Box<Pred>),
+    /// The path finds something from the part.
+    Has(Path),
+}
+
+/// One step of a path: a part, with a test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The part stepped to.
+    pub part: Part,
+    /// What it must satisfy.
+    pub pred: Option<Pred>,
+}
+
+/// A path from a part: up some levels, then down through parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// Levels up first (`../..` is 2).
+    pub up: u8,
+    /// The first step is any descendant (`.//`), not only a child.
+    pub deep: bool,
+    /// The steps down.
+    pub steps: Vec<Step>,
+}
+
+impl Path {
+    /// Reads an XPath of the subset MovieLabs' structure files use;
+    /// `{avail}` and `{md}` name the namespaces.
+    pub fn parse(text: &str) -> Result<Path, String> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
+        let path = p.path()?;
+        p.ws();
+        if p.i != p.s.len() {
+            return Err(format!("unexpected `{}` in `{text}`", &text[p.i..]));
+        }
+        Ok(path)
+    }
+
+    /// The parts this path finds from `from` in `tree`.
+    pub fn find(&self, tree: &AvailTree, from: NodeId) -> Vec<NodeId> {
+        let mut at = vec![from];
+        for _ in 0..self.up {
+            at = at.iter().filter_map(|n| tree.node(*n).parent).collect();
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            let mut next = Vec::new();
+            for n in at {
+                if i == 0 && self.deep {
+                    let end = tree.node(n).end;
+                    next.extend((n + 1..end).filter(|d| step.matches(tree, *d)));
+                } else {
+                    next.extend(tree.children(n).filter(|c| step.matches(tree, *c)));
+                }
+            }
+            at = next;
+        }
+        at
+    }
+
+    /// The last part the path steps to.
+    pub fn last(&self) -> Option<&Step> {
+        self.steps.last()
+    }
+}
+
+impl Step {
+    fn matches(&self, tree: &AvailTree, id: NodeId) -> bool {
+        tree.node(id).part == self.part
+            && self
+                .pred
+                .as_ref()
+                .is_none_or(|p| p.holds(tree, id, tree.value(id)))
+    }
+}
+
+impl Pred {
+    /// True when the test holds of `id`, with `subject` the text `.` is.
+    pub fn holds(&self, tree: &AvailTree, id: NodeId, subject: &str) -> bool {
+        match self {
+            Pred::Or(ps) => ps.iter().any(|p| p.holds(tree, id, subject)),
+            Pred::And(ps) => ps.iter().all(|p| p.holds(tree, id, subject)),
+            Pred::Not(p) => !p.holds(tree, id, subject),
+            Pred::Is(v) => subject == v,
+            Pred::Attr(p) => {
+                let attr = tree.node(id).attr.as_deref();
+                attr.is_some_and(|a| p.holds(tree, id, a))
+            }
+            Pred::Has(path) => !path.find(tree, id).is_empty(),
+        }
+    }
+
+    /// The values `Is` tests accept, when the test is one or more of them
+    /// joined by `or` (for messages).
+    pub fn values(&self) -> Option<Vec<&str>> {
+        match self {
+            Pred::Is(v) => Some(vec![v.as_str()]),
+            Pred::Or(ps) => {
+                let mut all = Vec::new();
+                for p in ps {
+                    all.extend(p.values()?);
+                }
+                Some(all)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Reads the XPath subset.
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while self.s.get(self.i).is_some_and(u8::is_ascii_whitespace) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &str) -> bool {
+        self.ws();
+        if self.s[self.i..].starts_with(lit.as_bytes()) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The word `kw` (not the start of a longer name).
+    fn keyword(&mut self, kw: &str) -> bool {
+        self.ws();
+        let after = self.s.get(self.i + kw.len());
+        if self.s[self.i..].starts_with(kw.as_bytes())
+            && !after.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            self.i += kw.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn rest(&self) -> String {
+        String::from_utf8_lossy(&self.s[self.i..]).into_owned()
+    }
+
+    fn path(&mut self) -> Result<Path, String> {
+        let mut path = Path {
+            up: 0,
+            deep: false,
+            steps: Vec::new(),
+        };
+        while self.eat("../") {
+            path.up += 1;
+        }
+        if self.eat(".//") {
+            path.deep = true;
+        } else {
+            // `./` and nothing both start at the part itself.
+            self.eat("./");
+        }
+        path.steps.push(self.step()?);
+        while self.eat("/") {
+            path.steps.push(self.step()?);
+        }
+        Ok(path)
+    }
+
+    fn step(&mut self) -> Result<Step, String> {
+        self.ws();
+        if !self.eat("{") {
+            return Err(format!("expected a `{{ns}}Name` step at `{}`", self.rest()));
+        }
+        while self.s.get(self.i).is_some_and(|b| *b != b'}') {
+            self.i += 1;
+        }
+        self.i += 1;
+        let start = self.i;
+        while self
+            .s
+            .get(self.i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
+            self.i += 1;
+        }
+        let name = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
+        let part = Part::from_name(&name)
+            .ok_or_else(|| format!("`{name}` is no part availcheck records"))?;
+        let pred = if self.eat("[") {
+            let p = self.or()?;
+            if !self.eat("]") {
+                return Err(format!("expected `]` at `{}`", self.rest()));
+            }
+            Some(p)
+        } else {
+            None
+        };
+        Ok(Step { part, pred })
+    }
+
+    fn or(&mut self) -> Result<Pred, String> {
+        let mut ps = vec![self.and()?];
+        while self.keyword("or") {
+            ps.push(self.and()?);
+        }
+        Ok(if ps.len() == 1 {
+            ps.remove(0)
+        } else {
+            Pred::Or(ps)
+        })
+    }
+
+    fn and(&mut self) -> Result<Pred, String> {
+        let mut ps = vec![self.unary()?];
+        while self.keyword("and") {
+            ps.push(self.unary()?);
+        }
+        Ok(if ps.len() == 1 {
+            ps.remove(0)
+        } else {
+            Pred::And(ps)
+        })
+    }
+
+    fn unary(&mut self) -> Result<Pred, String> {
+        if self.eat("not(") {
+            let p = self.or()?;
+            return if self.eat(")") {
+                Ok(Pred::Not(Box::new(p)))
+            } else {
+                Err(format!("expected `)` at `{}`", self.rest()))
+            };
+        }
+        if self.eat("(") {
+            let p = self.or()?;
+            return if self.eat(")") {
+                Ok(p)
+            } else {
+                Err(format!("expected `)` at `{}`", self.rest()))
+            };
+        }
+        if self.eat("@termName") || self.eat("@sequence") {
+            if self.eat("[") {
+                let p = self.or()?;
+                if !self.eat("]") {
+                    return Err(format!("expected `]` at `{}`", self.rest()));
+                }
+                return Ok(Pred::Attr(Box::new(p)));
+            }
+            return Ok(Pred::Attr(Box::new(self.equals()?)));
+        }
+        if self.eat("text()") || self.eat(".") {
+            // `.` followed by `/` is a path, not the value.
+            if self.s.get(self.i) == Some(&b'/') {
+                self.i -= 1;
+                return Ok(Pred::Has(self.path()?));
+            }
+            return self.equals();
+        }
+        Ok(Pred::Has(self.path()?))
+    }
+
+    /// `= 'text'`.
+    fn equals(&mut self) -> Result<Pred, String> {
+        if !self.eat("=") {
+            return Err(format!("expected `=` at `{}`", self.rest()));
+        }
+        self.ws();
+        let quote = *self.s.get(self.i).ok_or("expected a quoted value")?;
+        if quote != b'\'' && quote != b'"' {
+            return Err(format!("expected a quoted value at `{}`", self.rest()));
+        }
+        self.i += 1;
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(|b| *b != quote) {
+            self.i += 1;
+        }
+        let v = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
+        self.i += 1;
+        Ok(Pred::Is(v))
+    }
+}
+
+/// A requirement read into paths.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The requirement as the file writes it.
+    pub source: Requirement,
+    /// The parts it applies to.
+    pub target: Path,
+    /// Per constraint: its paths.
+    pub paths: Vec<Vec<Path>>,
+}
+
+/// A constraint that does not hold.
+#[derive(Debug)]
+pub struct Violation<'a> {
+    /// The requirement.
+    pub requirement: &'a Compiled,
+    /// The constraint that failed (an index into its constraints).
+    pub index: usize,
+    /// The part it applies to.
+    pub at: NodeId,
+    /// The parts the constraint's paths found.
+    pub found: Vec<NodeId>,
+}
+
+impl Violation<'_> {
+    /// The constraint as the file writes it.
+    pub fn constraint(&self) -> &Constraint {
+        &self.requirement.source.constraint[self.index]
+    }
+
+    /// The paths of the constraint.
+    pub fn paths(&self) -> &[Path] {
+        &self.requirement.paths[self.index]
+    }
+
+    /// Too many were found (else too few).
+    pub fn too_many(&self) -> bool {
+        self.constraint()
+            .max
+            .is_some_and(|m| self.found.len() > m as usize)
+    }
+}
+
+/// The severity a constraint states (`Error` when it states none).
+pub fn severity(c: &Constraint) -> Severity {
+    match c.severity.as_deref() {
+        Some("Warning") => Severity::Warning,
+        Some("Info") => Severity::Info,
+        _ => Severity::Error,
+    }
+}
+
+/// The requirements of Avails XML `version`, read into paths.
+pub fn requirements(version: TemplateVersion) -> &'static [Compiled] {
+    static ALL: OnceLock<Vec<(String, Vec<Compiled>)>> = OnceLock::new();
+    let Some(x) = movielabs::xml(version) else {
+        return &[];
+    };
+    let all = ALL.get_or_init(|| {
+        movielabs::xml_versions()
+            .into_iter()
+            .filter_map(movielabs::xml)
+            .map(|x| {
+                let compiled = x
+                    .requirements
+                    .iter()
+                    .map(|r| compile(r).unwrap_or_else(|e| panic!("{} {}: {e}", r.file, r.key)))
+                    .collect();
+                (x.avails.clone(), compiled)
+            })
+            .collect()
+    });
+    all.iter()
+        .find(|(v, _)| *v == x.avails)
+        .map_or(&[], |(_, c)| c.as_slice())
+}
+
+fn compile(r: &Requirement) -> Result<Compiled, String> {
+    Ok(Compiled {
+        source: r.clone(),
+        target: Path::parse(&r.target)?,
+        paths: r
+            .constraint
+            .iter()
+            .map(|c| c.xpath.iter().map(|x| Path::parse(x)).collect())
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// The parts of `tree` a requirement's target path finds: its first step
+/// matches any part of the tree (the Avail included), the rest step down.
+fn targets(target: &Path, tree: &AvailTree) -> Vec<NodeId> {
+    let Some((first, rest)) = target.steps.split_first() else {
+        return Vec::new();
+    };
+    let mut at: Vec<NodeId> = tree.ids().filter(|n| first.matches(tree, *n)).collect();
+    for step in rest {
+        at = at
+            .iter()
+            .flat_map(|n| tree.children(*n).filter(|c| step.matches(tree, *c)))
+            .collect();
+    }
+    at
+}
+
+/// The violations in `tree` of the requirements named `keys` (of the
+/// structure file of `version`), in document order.
+pub fn check(tree: &AvailTree, version: TemplateVersion, keys: &[&str]) -> Vec<Violation<'static>> {
+    let mut out = Vec::new();
+    for r in requirements(version)
+        .iter()
+        .filter(|r| keys.contains(&r.source.key.as_str()))
+    {
+        for at in targets(&r.target, tree) {
+            for (index, (c, paths)) in r.source.constraint.iter().zip(&r.paths).enumerate() {
+                let found: Vec<NodeId> = paths.iter().flat_map(|p| p.find(tree, at)).collect();
+                let n = found.len();
+                let few = c.min.is_some_and(|m| n < m as usize);
+                let many = c.max.is_some_and(|m| n > m as usize);
+                if few || many {
+                    out.push(Violation {
+                        requirement: r,
+                        index,
+                        at,
+                        found,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by_key(|v| v.at);
+    out
+}
+
+/// Reports, as findings of `meta`, the violations of the requirements
+/// `keys` in the Avails of XML documents, worded by `say` (message, help).
+pub fn report(
+    meta: &'static RuleMeta,
+    avails: &[&AvailTree],
+    keys: &[&str],
+    say: impl Fn(&AvailTree, &Violation<'_>) -> (NodeId, String, String),
+    out: &mut Vec<Diagnostic>,
+) {
+    for tree in avails {
+        for v in check(tree, tree.sheet.version, keys) {
+            out.push(finding(meta, tree, &v, &say));
+        }
+    }
+}
+
+/// Reports, as findings of `meta`, the violations of the requirements
+/// `keys` by a spreadsheet row ([`AvailTree::of_row`]; the structure rules
+/// of the XML version its template converts to), worded by `say`.
+pub fn report_row(
+    meta: &'static RuleMeta,
+    row: &Avail,
+    keys: &[&str],
+    say: impl Fn(&AvailTree, &Violation<'_>) -> (NodeId, String, String),
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(tree) = AvailTree::of_row(row) else {
+        return;
+    };
+    let mut places = Vec::new();
+    for v in check(&tree, row.sheet.version.xml_equivalent(), keys) {
+        // The items of a list cell share its place: one finding per cell.
+        let place = (
+            tree.node(v.at).at,
+            v.requirement.source.key.as_str(),
+            v.index,
+        );
+        if places.contains(&place) {
+            continue;
+        }
+        places.push(place);
+        let mut d = finding(meta, &tree, &v, &say);
+        d.excerpt = Some(Arc::new(row.excerpt()));
+        out.push(d);
+    }
+}
+
+/// The finding of `v`, at the part `say` names.
+fn finding(
+    meta: &'static RuleMeta,
+    tree: &AvailTree,
+    v: &Violation<'_>,
+    say: &impl Fn(&AvailTree, &Violation<'_>) -> (NodeId, String, String),
+) -> Diagnostic {
+    let (at, message, help) = say(tree, v);
+    meta.diag(tree.location(at), message)
+        .with_help(help)
+        .with_order(tree.order(at))
+}
+
+/// How a finding names the part `id`: its label, with its value, and for
+/// an Avail or Asset the type that decides what it needs
+/// (`<Asset> with <WorkType> `Movie``).
+pub fn subject(tree: &AvailTree, id: NodeId) -> String {
+    let node = tree.node(id);
+    let kind = match node.part {
+        Part::Avail => Some(Part::AvailType),
+        Part::Asset => Some(Part::WorkType),
+        _ => None,
+    };
+    let label = tree.label(id);
+    if let Some(kind) = kind
+        && let Some(k) = tree.children_of(id, kind).next()
+    {
+        return format!("{label} with {} `{}`", tree.label(k), tree.value(k));
+    }
+    match tree.value(id) {
+        "" => label,
+        v => format!("{label} `{v}`"),
+    }
+}
+
+/// The wording of a violation that is a count: the message (`<Asset> with
+/// <WorkType> `Movie` has no <Metadata>; it needs at least one`) and the
+/// help (what to give it, with MovieLabs' own message).
+pub fn counted(tree: &AvailTree, v: &Violation<'_>) -> (String, String) {
+    let c = v.constraint();
+    let what: Vec<String> = v.paths().iter().map(describe).collect();
+    let what = what.join(" or ");
+    let n = match v.found.len() {
+        0 => "no".to_string(),
+        n => n.to_string(),
+    };
+    let need = how_many(c.min, c.max);
+    let message = format!("{} has {n} {what}; it needs {need}", subject(tree, v.at));
+    let mut help = format!("give it {need} {what}");
+    if let Some(msg) = &c.msg {
+        help.push_str(&format!(" (MovieLabs: \"{msg}\")"));
+    }
+    (message, help)
+}
+
+/// How many, in words: `exactly one`, `at least 2`, `no`.
+pub fn how_many(min: Option<u32>, max: Option<u32>) -> String {
+    let n = |k: u32| match k {
+        1 => "one".to_string(),
+        k => k.to_string(),
+    };
+    match (min.unwrap_or(0), max) {
+        (_, Some(0)) => "no".to_string(),
+        (a, Some(b)) if a == b => format!("exactly {}", n(a)),
+        (0, Some(b)) => format!("at most {}", n(b)),
+        (a, Some(b)) => format!("{} to {}", n(a), n(b)),
+        (a, None) => format!("at least {}", n(a)),
+    }
+}
+
+/// What a path finds, in words: `<WorkType> Movie or Short` (XML names).
+pub fn describe(path: &Path) -> String {
+    let Some(last) = path.last() else {
+        return String::new();
+    };
+    let mut s = format!("<{}>", last.part.name());
+    match &last.pred {
+        Some(Pred::Attr(p)) => {
+            if let Some(v) = p.values() {
+                s.push_str(&format!(" named {}", quoted(&v)));
+            }
+        }
+        Some(Pred::Not(p)) => {
+            if let Some(v) = p.values() {
+                s.push_str(&format!(" other than {}", quoted(&v)));
+            }
+        }
+        Some(p) => {
+            if let Some(v) = p.values() {
+                s.push_str(&format!(" {}", quoted(&v)));
+            }
+        }
+        None => {}
+    }
+    let parents: Vec<String> = path.steps[..path.steps.len() - 1]
+        .iter()
+        .rev()
+        .map(|s| format!("<{}>", s.part.name()))
+        .collect();
+    if !parents.is_empty() {
+        s.push_str(&format!(" in {}", parents.join(" in ")));
+    }
+    s
+}
+
+/// `a`, `a` or `b`, `a`, `b` or `c`.
+pub fn quoted(values: &[&str]) -> String {
+    let q: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    match q.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::avail::{Text, XmlPos, test_sheet};
+    use crate::model::structure::Place;
+
+    fn at(line: u32) -> Place {
+        Place::Xml(XmlPos {
+            line,
+            col: 1,
+            span: (0, 1),
+        })
+    }
+
+    #[test]
+    fn every_structure_file_reads() {
+        for v in movielabs::xml_versions() {
+            assert!(!requirements(v).is_empty(), "{v}");
+        }
+    }
+
+    #[test]
+    fn every_requirement_belongs_to_one_rule_of_its_severity() {
+        use super::super::*;
+        let claims: [(&[&str], &RuleMeta); 10] = [
+            (
+                ema_term_pricing::REQUIREMENTS,
+                &ema_term_pricing::TermPricing::META,
+            ),
+            (
+                ema_avail_type_assets::REQUIREMENTS,
+                &ema_avail_type_assets::AvailTypeAssets::META,
+            ),
+            (ema_ref_alid::REQUIREMENTS, &ema_ref_alid::RefAlid::META),
+            (
+                ema_bundled_asset::REQUIREMENTS,
+                &ema_bundled_asset::BundledAsset::META,
+            ),
+            (
+                ema_work_type_metadata::REQUIREMENTS,
+                &ema_work_type_metadata::WorkTypeMetadata::META,
+            ),
+            (
+                ema_tvod_asset_language::REQUIREMENTS,
+                &ema_tvod_asset_language::TvodAssetLanguage::META,
+            ),
+            (
+                ema_pre_order_fulfill_date::REQUIREMENTS,
+                &ema_pre_order_fulfill_date::PreOrderFulfillDate::META,
+            ),
+            (
+                ema_poest_suppression::REQUIREMENTS,
+                &ema_poest_suppression::PoestSuppressionLiftDate::META,
+            ),
+            (
+                ema_tbd_condition::REQUIREMENTS,
+                &ema_tbd_condition::TbdCondition::META,
+            ),
+            (&[], &ema_volume_overlap::VolumeOverlap::META),
+        ];
+        for v in movielabs::xml_versions() {
+            for r in requirements(v) {
+                let owners: Vec<&RuleMeta> = claims
+                    .iter()
+                    .filter(|(keys, _)| keys.contains(&r.source.key.as_str()))
+                    .map(|(_, m)| *m)
+                    .collect();
+                assert_eq!(
+                    owners.len(),
+                    1,
+                    "{} {}: {owners:?}",
+                    r.source.file,
+                    r.source.key
+                );
+                for c in &r.source.constraint {
+                    assert_eq!(
+                        severity(c),
+                        owners[0].severity,
+                        "{} {}",
+                        r.source.file,
+                        r.source.key
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn paths() {
+        let p = Path::parse("../{avail}Term[@termName[.='Tier' or .='Category' ]]").unwrap();
+        assert_eq!(p.up, 1);
+        assert_eq!(p.steps[0].part, Part::Term);
+        assert_eq!(
+            p.steps[0].pred,
+            Some(Pred::Attr(Box::new(Pred::Or(vec![
+                Pred::Is("Tier".into()),
+                Pred::Is("Category".into())
+            ]))))
+        );
+        let t = Path::parse(".//{avail}Avail[./{avail}AvailType[text()='single']]").unwrap();
+        assert!(t.deep);
+        assert!(matches!(t.steps[0].pred, Some(Pred::Has(_))));
+        let n = Path::parse(".//{avail}Transaction/{avail}LicenseType[not(. = 'SVOD')]").unwrap();
+        assert_eq!(
+            n.steps[1].pred,
+            Some(Pred::Not(Box::new(Pred::Is("SVOD".into()))))
+        );
+        assert!(Path::parse("./{avail}Nonsense").is_err());
+        assert_eq!(
+            describe(
+                &Path::parse("./{avail}Asset/{avail}WorkType[. = 'Movie' or . = 'Short']").unwrap()
+            ),
+            "<WorkType> `Movie` or `Short` in <Asset>"
+        );
+        assert_eq!(how_many(Some(1), Some(1)), "exactly one");
+        assert_eq!(how_many(None, Some(0)), "no");
+        assert_eq!(how_many(Some(2), None), "at least 2");
+    }
+
+    #[test]
+    fn a_ref_alid_on_a_single_avail_violates_its_requirement() {
+        let mut t = AvailTree::new(test_sheet(&["ALID"]), at(1));
+        t.add_value(0, Part::AvailType, Text::from("single"), at(2));
+        let asset = t.add(0, Part::Asset, at(3));
+        t.add_value(asset, Part::WorkType, Text::from("Movie"), at(4));
+        t.add(asset, Part::Metadata, at(5));
+        let trans = t.add(0, Part::Transaction, at(6));
+        let r = t.add_value(trans, Part::RefAlid, Text::from("x"), at(7));
+        let v = TemplateVersion::Xml(3, 0);
+        let found = check(&t, v, &["RefALID", "single-AvailType", "Non-Episodic-WT"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].at, r);
+        assert_eq!(found[0].requirement.source.key, "RefALID");
+        assert!(!found[0].too_many());
+    }
+}
