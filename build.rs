@@ -34,17 +34,20 @@ fn main() {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .chain(f.get("required_unless").filter(|c| !c.is_null()))
+                .chain(f["required_unless"].as_array().into_iter().flatten())
                 .chain(f.get("decimal_when").filter(|c| !c.is_null()));
             for c in conditions {
                 referenced.insert(c["field"].as_str().expect("condition field").to_string());
+            }
+            if let Some(of) = f["values_of"].as_str() {
+                referenced.insert(of.to_string());
             }
         }
     }
     for r in &referenced {
         assert!(
             names.contains(r),
-            "a condition names `{r}`, which no dictionary defines"
+            "a condition or values_of names `{r}`, which no dictionary defines"
         );
     }
     let aliases_path = dir.join("aliases.json");

@@ -13,7 +13,7 @@ pub mod time;
 pub mod value;
 pub mod version;
 
-pub use avail::{Avail, Cell, CellKind, SheetInfo, SourceKind, Text};
+pub use avail::{Avail, Cell, CellKind, Layout, SheetInfo, SourceKind, Text};
 pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};
 pub use dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 pub use field::{Field, FieldColumns, FieldSet};

@@ -339,8 +339,9 @@ pub trait Rule: HasMeta + Sync + Send {
 /// [`Text::mark_clean`](crate::model::Text::mark_clean)).
 pub struct RowChecker<'a> {
     rules: &'a [&'a dyn Rule],
-    /// Per column: the field's definition and the value rules of its kind.
-    values: Vec<Option<(&'static FieldDef, Vec<&'a dyn Rule>)>>,
+    /// Per layout of the sheet, per column: the field's definition and the
+    /// value rules of its kind.
+    values: Vec<Vec<Option<(&'static FieldDef, Vec<&'a dyn Rule>)>>>,
     /// Added to a definition's address in the clean key of XML sheets.
     xml: usize,
 }
@@ -348,15 +349,21 @@ pub struct RowChecker<'a> {
 impl<'a> RowChecker<'a> {
     /// The checker of `rules` for rows of `sheet`.
     pub fn new(rules: &'a [&'a dyn Rule], sheet: &SheetInfo) -> Self {
-        let values = (0..sheet.columns.len())
-            .map(|c| {
-                let def = sheet.field_def_at(c)?;
-                let rules: Vec<&dyn Rule> = rules
-                    .iter()
-                    .copied()
-                    .filter(|r| r.value_kinds().contains(&def.kind))
-                    .collect();
-                (!rules.is_empty()).then_some((def, rules))
+        let values = sheet
+            .layouts()
+            .iter()
+            .map(|layout| {
+                (0..sheet.columns.len())
+                    .map(|c| {
+                        let def = layout.field_def_at(c)?;
+                        let rules: Vec<&dyn Rule> = rules
+                            .iter()
+                            .copied()
+                            .filter(|r| r.value_kinds().contains(&def.kind))
+                            .collect();
+                        (!rules.is_empty()).then_some((def, rules))
+                    })
+                    .collect()
             })
             .collect();
         RowChecker {
@@ -387,8 +394,9 @@ impl<'a> RowChecker<'a> {
         ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        let values = &self.values[usize::from(row.layout_index())];
         for cell in row.cells() {
-            let Some(Some((def, rules))) = self.values.get(cell.column()) else {
+            let Some(Some((def, rules))) = values.get(cell.column()) else {
                 continue;
             };
             // An error value is no value: EMA015 reports it, nothing else.
