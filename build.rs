@@ -1,5 +1,6 @@
 //! Generates the EMA field vocabulary from `schemas/dictionaries/`: one
-//! `Field` variant for every field any dictionary names, and the header
+//! `Field` variant for every field any dictionary (`ema-*.json`, and
+//! `xml-only.json` for values only Avails XML carries) names, and the header
 //! spellings (aliases) that stand for one. Rust code names fields through
 //! this enum, so a misspelt field does not compile; the dictionaries stay the
 //! only place field names are written.
@@ -20,7 +21,7 @@ fn main() {
             p.extension().is_some_and(|x| x == "json")
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("ema-"))
+                    .is_some_and(|n| n.starts_with("ema-") || n.starts_with("xml-"))
         })
         .collect();
     files.sort();

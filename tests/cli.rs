@@ -126,13 +126,13 @@ fn schema_rejects_broken_reports() {
 
 // ------------------------------------------------------------ rules / explain
 
-const ALL_CODES: [&str; 48] = [
+const ALL_CODES: [&str; 54] = [
     "AVC001", "AVC002", "AVC003", "AVC004", "AVC005", "AVC006", "AVC007", "AVC008", "AVC009",
     "AVC010", "CPH001", "CPH002", "CPH003", "CPH004", "CPH005", "CPH006", "CPH007", "CPH008",
     "CPH009", "CPH010", "CPH011", "CPH012", "CPH013", "CPH014", "CPH015", "CPH016", "CPH017",
     "CPH018", "CPH019", "CPH020", "EMA001", "EMA002", "EMA003", "EMA004", "EMA005", "EMA006",
     "EMA007", "EMA008", "EMA009", "EMA010", "EMA011", "EMA012", "EMA013", "EMA014", "EMA015",
-    "EMA016", "EMA017", "EMA018",
+    "EMA016", "EMA017", "EMA018", "EMA040", "EMA041", "EMA042", "EMA043", "EMA044", "EMA045",
 ];
 
 /// Each code's severity as `availcheck rules` lists it.

@@ -295,11 +295,11 @@ fn hits(run: &Run, code: &str) -> Vec<(u64, String)> {
 #[test]
 fn sample_no_errors_v2_3() {
     let path = fixture("mddf/mddf_Avails_noErrors_v2.3.xml");
-    // EMA profile: the only findings are the two SRP-only EST Transactions of
-    // the first Avail (a `Term termName="SRP"` maps to the SRP column, so
-    // PriceType/PriceValue are empty, which EMA 1.7.3 requires unless SVOD).
+    // EMA profile: no error. The two EST Transactions of the first Avail
+    // are priced only by a `Term termName="SRP"` with Money (the SRP
+    // column), which prices them as MovieLabs' pricing rule says.
     let run = check(&[&path], &["--profile", "ema"]);
-    assert_eq!(run.code, 1, "{}", run.dump());
+    assert_eq!(run.code, 0, "{}", run.dump());
     let file = &run.json["files"][0];
     assert_eq!(file["kind"], "xml");
     assert_eq!(file["template_version"], "2.3");
@@ -311,32 +311,9 @@ fn sample_no_errors_v2_3() {
     // valid; the title Amazon shows would hold those characters).
     assert_eq!(
         run.codes(),
-        BTreeSet::from([
-            "AVC001".to_string(),
-            "EMA003".to_string(),
-            "EMA016".to_string()
-        ]),
+        BTreeSet::from(["AVC001".to_string(), "EMA016".to_string()]),
         "{}",
         run.dump()
-    );
-    let ema003: BTreeSet<(u64, String)> = run
-        .with_code("EMA003")
-        .iter()
-        .map(|d| {
-            (
-                d["location"]["line"].as_u64().unwrap(),
-                d["location"]["field"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        ema003,
-        BTreeSet::from([
-            (43, "PriceType".to_string()),
-            (43, "PriceValue".to_string()),
-            (64, "PriceType".to_string()),
-            (64, "PriceValue".to_string()),
-        ])
     );
     assert_positions(&run);
 
@@ -346,7 +323,7 @@ fn sample_no_errors_v2_3() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.codes(),
-        ["AVC001", "CPH007", "CPH011", "EMA003", "EMA016"]
+        ["AVC001", "CPH007", "CPH011", "EMA016"]
             .map(String::from)
             .into(),
         "{}",
@@ -371,15 +348,26 @@ fn sample_with_errors_v2_2_2() {
     assert_eq!(file["template_version"], "2.2.2");
     assert_eq!(file["rows"], 4);
     // Found: territory JJ (line 52), languages XYZ (60), `fr-xx` (89: a
-    // private-use region) and ENg (91). Not found by availcheck (outside its
-    // rules): LicenseRightsDescription `Librry` (free text in EMA 1.7.2) and
-    // the rating-system errors.
+    // private-use region) and ENg (91); the ratings: MPAA has no rating `6`
+    // (42), FPB's reasons are codes and `Sex` is none (147), and MPAA is not
+    // used in DE (135, a warning). Not found by availcheck (outside its
+    // rules): LicenseRightsDescription `Librry` (free text in EMA 1.7.2).
     assert_eq!(
         run.codes(),
-        ["AVC001", "EMA005", "EMA006"].map(String::from).into(),
+        ["AVC001", "EMA005", "EMA006", "EMA041", "EMA042", "EMA043"]
+            .map(String::from)
+            .into(),
         "{}",
         run.dump()
     );
+    for (code, line, value) in [
+        ("EMA041", 42, "6"),
+        ("EMA042", 147, "Sex"),
+        ("EMA043", 135, "DE"),
+    ] {
+        let found: BTreeSet<(u64, String)> = hits(&run, code).into_iter().collect();
+        assert_eq!(found, [(line, value.to_string())].into(), "{code}");
+    }
     assert_eq!(hits(&run, "EMA005"), vec![(52, "JJ".to_string())]);
     let langs: BTreeSet<(u64, String)> = hits(&run, "EMA006").into_iter().collect();
     assert_eq!(

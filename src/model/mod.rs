@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod dictionary;
 pub mod field;
 pub mod location;
+pub mod ratings;
 pub mod source;
 pub mod time;
 pub mod value;

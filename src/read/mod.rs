@@ -125,6 +125,8 @@ pub enum NoteKind {
     XmlStructure,
     /// Constant boolean formulas (`=TRUE()`) were read as the booleans.
     BooleanFormulas,
+    /// A data cell right of the header's last column (no field).
+    CellOutsideHeader,
 }
 
 /// A reader's observation, turned into a diagnostic by the pipeline.

@@ -223,6 +223,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
 
     let mut rows = RowCollector::new(opts);
     let mut boolean_formulas = 0usize;
+    let mut outside = OutsideHeader::default();
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -288,6 +289,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
                 boolean_formulas += 1;
             }
         }
+        outside.note(raw.row, &cells, info.columns.len());
         // Blank cells are no cells; a formula without a cached value is one.
         cells.retain(|c| {
             c.column() < info.columns.len() && (!c.value().is_empty() || c.formula().is_some())
@@ -297,6 +299,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         rows.push(Avail::new(Arc::clone(&info), raw.row, cells));
     }
     let rows = rows.finish();
+    outside.report(&info, notes);
     if boolean_formulas > 0 {
         notes.push(Note {
             kind: NoteKind::BooleanFormulas,
@@ -323,6 +326,61 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
     }
     SheetOutcome::Data(SheetRows { info, rows })
+}
+
+/// Data cells right of the last header column, which belong to no field:
+/// per column, the first such cell (row and text) and how many there are.
+#[derive(Default)]
+struct OutsideHeader(std::collections::BTreeMap<usize, (u32, Text, usize)>);
+
+impl OutsideHeader {
+    /// Notes the cells of data row `row` at or right of column `width`.
+    fn note(&mut self, row: u32, cells: &[Cell], width: usize) {
+        for c in cells
+            .iter()
+            .filter(|c| c.column() >= width && !c.value().is_empty())
+        {
+            self.0
+                .entry(c.column())
+                .or_insert_with(|| (row, c.text.clone(), 0))
+                .2 += 1;
+        }
+    }
+
+    /// One note per column, naming its first cell.
+    fn report(self, info: &SheetInfo, notes: &mut Vec<Note>) {
+        let last = info
+            .columns
+            .len()
+            .checked_sub(1)
+            .map(|c| format!(" ({})", column_letter(c)))
+            .unwrap_or_default();
+        for (column, (row, text, count)) in self.0 {
+            let letter = column_letter(column);
+            let mut location = info.location();
+            location.row = Some(row);
+            location.column = Some(letter.clone());
+            location.cell = Some(format!("{letter}{row}"));
+            location.value = Some(text.to_string());
+            let more = match count {
+                1 => String::new(),
+                n => format!(" (column {letter} holds {n} such cells)"),
+            };
+            notes.push(Note {
+                kind: NoteKind::CellOutsideHeader,
+                location,
+                message: format!(
+                    "cell {letter}{row} holds `{}` right of the header's last column{}; it belongs to no field and is not checked{more}",
+                    crate::model::value::escape_invisible(&text),
+                    last,
+                ),
+                help: Some(format!(
+                    "name the column's field in row {} or clear the cell; MovieLabs' converter drops it",
+                    info.header_row
+                )),
+            });
+        }
+    }
 }
 
 /// The AVC001 message: the version and kind a sheet is checked as, and

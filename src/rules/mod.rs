@@ -8,6 +8,7 @@
 pub mod delivery;
 pub mod facts;
 pub mod profile;
+pub mod ratings;
 pub mod reader;
 
 pub mod cph_dab;
@@ -43,6 +44,11 @@ pub mod ema_list_separator;
 pub mod ema_missing_column;
 pub mod ema_missing_conditional_column;
 pub mod ema_price_value;
+pub mod ema_rating_deprecated;
+pub mod ema_rating_reason;
+pub mod ema_rating_region;
+pub mod ema_rating_system;
+pub mod ema_rating_value;
 pub mod ema_required_value;
 pub mod ema_rounded_number;
 pub mod ema_territory;
@@ -463,6 +469,11 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &cph_dropped_window::DroppedWindow,
         &cph_deleted_live_scope::DeletedLiveScope,
         &cph_window_into_past::WindowIntoPast,
+        &ema_rating_system::UnknownRatingSystem,
+        &ema_rating_value::InvalidRatingValue,
+        &ema_rating_reason::InvalidRatingReason,
+        &ema_rating_region::RatingRegion,
+        &ema_rating_deprecated::DeprecatedRating,
     ]
 }
 
