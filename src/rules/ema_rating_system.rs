@@ -1,6 +1,6 @@
 //! EMA040: a rating system that the Common Metadata Ratings do not list.
 
-use super::{Context, RowFacts, Rule, did_you_mean, ratings};
+use super::{Context, RowFacts, Rule, edit_distance, ratings};
 use crate::model::ratings::{system_ids, systems, used_in};
 use crate::model::{Avail, Diagnostic, Field};
 
@@ -75,12 +75,13 @@ impl Rule for UnknownRatingSystem {
                         }
                         v
                     });
-            let help = match did_you_mean(id, system_ids()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if !local.is_empty() => {
+            let close = closest(id);
+            let help = match close.as_slice() {
+                [_, ..] => format!("did you mean {}?", close.join(" or ")),
+                [] if !local.is_empty() => {
                     format!("systems used where the row applies: {}", local.join(", "))
                 }
-                None => "use a system of the MovieLabs Common Metadata Ratings (movielabs.com/md/ratings)".into(),
+                [] => "use a system of the MovieLabs Common Metadata Ratings (movielabs.com/md/ratings)".into(),
             };
             out.push(
                 Self::META
@@ -95,4 +96,21 @@ impl Rule for UnknownRatingSystem {
             );
         }
     }
+}
+
+/// The system IDs nearest `id` (as `` `MPAA` ``), all of them when several
+/// are as near (`MPAAA` is one edit from both `MPAA` and `MPAAT`); none
+/// beyond a third of its length.
+fn closest(id: &str) -> Vec<String> {
+    let limit = (id.chars().count() / 3).clamp(1, 3);
+    let scored: Vec<(usize, &str)> = system_ids()
+        .map(|s| (edit_distance(id, s), s))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    let best = scored.iter().map(|(d, _)| *d).min();
+    scored
+        .into_iter()
+        .filter(|(d, _)| Some(*d) == best)
+        .map(|(_, s)| format!("`{s}`"))
+        .collect()
 }
