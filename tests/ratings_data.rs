@@ -96,10 +96,10 @@ fn parse(xml: &str) -> Vec<System> {
                         ("country", ["Region", "RatingSystemID", "RatingSystem", ..]) => {
                             s.region = value
                         }
-                        ("country" | "countryRegion", ["AdoptiveRegion", "RatingSystem", ..]) => {
-                            if !s.used_in.contains(&value) {
-                                s.used_in.push(value)
-                            }
+                        ("country" | "countryRegion", ["AdoptiveRegion", "RatingSystem", ..])
+                            if !s.used_in.contains(&value) =>
+                        {
+                            s.used_in.push(value)
                         }
                         ("Deprecated", ["Rating", "RatingSystem", ..]) if value == "true" => {
                             let id = s.ratings.last().expect("inside a rating").clone();

@@ -347,10 +347,13 @@ pub struct RowChecker<'a> {
     rules: &'a [&'a dyn Rule],
     /// Per layout of the sheet, per column: the field's definition and the
     /// value rules of its kind.
-    values: Vec<Vec<Option<(&'static FieldDef, Vec<&'a dyn Rule>)>>>,
+    values: Vec<Vec<Option<ValueRules<'a>>>>,
     /// Added to a definition's address in the clean key of XML sheets.
     xml: usize,
 }
+
+/// A column's field definition and the value rules of its kind.
+type ValueRules<'a> = (&'static FieldDef, Vec<&'a dyn Rule>);
 
 impl<'a> RowChecker<'a> {
     /// The checker of `rules` for rows of `sheet`.
