@@ -692,6 +692,16 @@ impl Avail {
         self.xml.as_ref().map(|x| x.transaction)
     }
 
+    /// The row's cells with their XML positions (`None` for spreadsheets),
+    /// in one pass.
+    pub fn cells_with_positions(&self) -> impl Iterator<Item = (&Cell, Option<XmlPos>)> + '_ {
+        let places = self.xml.as_ref().map(|x| &x.cells[..]);
+        self.cells
+            .iter()
+            .enumerate()
+            .map(move |(i, c)| (c, places.and_then(|p| p.get(i).copied())))
+    }
+
     /// Exact XML position of one of this row's cells (XML sources only).
     pub fn position_of(&self, cell: &Cell) -> Option<XmlPos> {
         // Only asked when reporting, so a scan is fine.

@@ -491,8 +491,9 @@ fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &st
 }
 
 /// The kind the header says, and whether it is the single-sheet
-/// `AllAvails` layout of 1.8 and 1.9 ([`is_all_avails`](super::detect::is_all_avails)): the kind whose
-/// dictionary (of `version`) has the most of the header's fields that
+/// `AllAvails` layout of 1.8 and 1.9
+/// ([`is_all_avails`](super::detect::is_all_avails)). The kind is the one
+/// whose dictionary (of `version`) has the most of the header's fields that
 /// another kind lacks (Movies before Bonus, which has all of its fields).
 /// The sheet's name decides only between Movies and TV when the header
 /// fits both alike ("Movies & TV" or "Movies TVOD" says nothing).
@@ -511,7 +512,6 @@ pub fn sheet_kind(
             .count()
     };
     let scores: Vec<(SheetKind, usize)> = dictionaries.iter().map(|d| (d.kind(), own(d))).collect();
-    let score = |k: SheetKind| scores.iter().find(|(s, _)| *s == k).map_or(0, |(_, n)| *n);
     let best = scores.iter().map(|(_, n)| *n).max().unwrap_or(0);
     let top: Vec<SheetKind> = scores
         .iter()
@@ -532,6 +532,5 @@ pub fn sheet_kind(
     } else {
         top.first().copied().unwrap_or(SheetKind::Movies)
     };
-    debug_assert!(score(kind) == best);
     (kind, mixed)
 }

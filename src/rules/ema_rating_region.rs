@@ -35,11 +35,11 @@ super::declare_rule! {
     /// `AdoptiveRegion`), embedded as `schemas/codes/cmr-ratings.json`;
     /// MovieLabs `CMValidator.validateRatings` ("RatingSystem not used in
     /// specified Region").
-    pub struct RatingRegion = ("EMA043", "rating-system-region", Warning, Ema,
+    pub struct RatingSystemRegion = ("EMA043", "rating-system-region", Warning, Ema,
         "Rating system is not used in the rating's region");
 }
 
-impl Rule for RatingRegion {
+impl Rule for RatingSystemRegion {
     fn check_row(
         &self,
         row: &Avail,

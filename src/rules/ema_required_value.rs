@@ -9,9 +9,12 @@ super::declare_rule! {
     /// Checks that every field the data dictionary requires has a value in
     /// each row, per template version and WorkType: always-required fields
     /// (Territory, LicenseType, Start, End, ...), fields required except for
-    /// SVOD or a row priced by its SRP (PriceType, PriceValue), and conditional ones (EpisodeNumber for
-    /// `Episode` rows, CaptionIncluded for US episodes, CaptionExemption when
-    /// captions are not included in the US, SuppressionLiftDate for POEST).
+    /// SVOD or a row priced by its SRP (PriceType, PriceValue), and
+    /// conditional ones (EpisodeNumber for `Episode` rows, CaptionIncluded
+    /// for US episodes, CaptionExemption when captions are not included in
+    /// the US, SuppressionLiftDate for POEST). From 1.8 a row is checked with
+    /// the dictionary of its WorkType's kind; a row whose WorkType names no
+    /// kind is asked only for what every kind requires.
     ///
     /// ## Why is this bad?
     /// A row without a required value cannot be turned into an avail; Amazon

@@ -431,7 +431,8 @@ impl<'a> RowChecker<'a> {
     }
 }
 
-/// Every rule, in code order. The one table mapping codes to rules.
+/// Every rule: the one table mapping codes to rules ([`all_meta`] lists
+/// them in code order).
 pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &ema_missing_column::MissingColumn,
@@ -475,7 +476,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ema_rating_system::UnknownRatingSystem,
         &ema_rating_value::InvalidRatingValue,
         &ema_rating_reason::InvalidRatingReason,
-        &ema_rating_region::RatingRegion,
+        &ema_rating_region::RatingSystemRegion,
         &ema_rating_deprecated::DeprecatedRating,
     ]
 }

@@ -84,52 +84,63 @@ pub(super) fn of(row: &Avail) -> Vec<Rating<'_>> {
             regions,
         }];
     }
-    // XML: each System opens a rating; Values and Reasons belong to the
-    // System before them, Regions to the System after them.
-    let at = |c: &Cell| row.position_of(c).map_or(0, |p| p.span.0);
-    let mut out: Vec<Rating> = systems
-        .iter()
-        .map(|s| Rating {
-            system: Some(s),
-            value: None,
-            reasons: Vec::new(),
-            regions: Vec::new(),
-        })
-        .collect();
-    let starts: Vec<usize> = systems.iter().map(|s| at(s)).collect();
-    // The rating a value or reason at `pos` belongs to: the last System
-    // before it (a new rating without a System when there is none).
-    let owner = |pos: usize, out: &mut Vec<Rating<'_>>| -> usize {
-        match starts.iter().rposition(|s| *s < pos) {
-            Some(i) => i,
-            None => {
-                out.push(Rating {
-                    system: None,
-                    value: None,
-                    reasons: Vec::new(),
-                    regions: Vec::new(),
-                });
-                out.len() - 1
-            }
-        }
+    // XML: in document order, a System opens a rating, Regions before it
+    // belong to it, Values and Reasons after it too.
+    let part = |col: usize| {
+        [
+            (Field::RatingRegion, Part::Region),
+            (Field::RatingSystem, Part::System),
+            (Field::RatingValue, Part::Value),
+            (Field::RatingReason, Part::Reason),
+        ]
+        .into_iter()
+        .find(|(f, _)| row.sheet.column_of(*f) == Some(col))
+        .map(|(_, p)| p)
     };
-    for v in values {
-        let i = owner(at(v), &mut out);
-        if out[i].value.is_none() {
-            out[i].value = Some(v);
+    let mut parts: Vec<(usize, Part, &Cell)> = row
+        .cells_with_positions()
+        .filter(|(c, _)| !c.is_error())
+        .filter_map(|(c, at)| Some((at?.span.0, part(c.column())?, c)))
+        .collect();
+    parts.sort_by_key(|(at, ..)| *at);
+    let mut out: Vec<Rating> = Vec::new();
+    let mut regions: Vec<(&Cell, &str)> = Vec::new();
+    for (_, part, cell) in parts {
+        if part == Part::Region {
+            regions.push((cell, cell.value()));
+            continue;
         }
-    }
-    for r in reasons {
-        let i = owner(at(r), &mut out);
-        out[i].reasons.push(r);
-    }
-    for region in cells(Field::RatingRegion) {
-        let pos = at(region);
-        if let Some(i) = starts.iter().position(|s| *s > pos) {
-            out[i].regions.push((region, region.value()));
+        // A Value or Reason without a System before it (or a second Value)
+        // is a rating of its own.
+        let starts = part == Part::System
+            || out.is_empty()
+            || (part == Part::Value && out.last().is_some_and(|r| r.value.is_some()));
+        if starts {
+            out.push(Rating {
+                system: None,
+                value: None,
+                reasons: Vec::new(),
+                regions: std::mem::take(&mut regions),
+            });
+        }
+        let rating = out.last_mut().expect("a rating is open");
+        match part {
+            Part::System => rating.system = Some(cell),
+            Part::Value => rating.value = Some(cell),
+            Part::Reason => rating.reasons.push(cell),
+            Part::Region => unreachable!("handled above"),
         }
     }
     out
+}
+
+/// What a rating cell of an XML row is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Region,
+    System,
+    Value,
+    Reason,
 }
 
 /// The reason codes of a reasons cell: a spreadsheet cell may list several,
