@@ -1,5 +1,6 @@
 //! Generates the EMA field vocabulary from `schemas/dictionaries/`: one
-//! `Field` variant for every field any dictionary names, and the header
+//! `Field` variant for every field any dictionary (`ema-*.json`, and
+//! `xml-only.json` for values only Avails XML carries) names, and the header
 //! spellings (aliases) that stand for one. Rust code names fields through
 //! this enum, so a misspelt field does not compile; the dictionaries stay the
 //! only place field names are written.
@@ -29,7 +30,7 @@ fn main() {
             p.extension().is_some_and(|x| x == "json")
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("ema-"))
+                    .is_some_and(|n| n.starts_with("ema-") || n.starts_with("xml-"))
         })
         .collect();
     files.sort();
@@ -43,17 +44,20 @@ fn main() {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .chain(f.get("required_unless").filter(|c| !c.is_null()))
+                .chain(f["required_unless"].as_array().into_iter().flatten())
                 .chain(f.get("decimal_when").filter(|c| !c.is_null()));
             for c in conditions {
                 referenced.insert(c["field"].as_str().expect("condition field").to_string());
+            }
+            if let Some(of) = f["values_of"].as_str() {
+                referenced.insert(of.to_string());
             }
         }
     }
     for r in &referenced {
         assert!(
             names.contains(r),
-            "a condition names `{r}`, which no dictionary defines"
+            "a condition or values_of names `{r}`, which no dictionary defines"
         );
     }
     let aliases_path = dir.join("aliases.json");

@@ -128,7 +128,7 @@ fn schema_rejects_broken_reports() {
 
 // ------------------------------------------------------------ rules / explain
 
-const ALL_CODES: [&str; 75] = [
+const ALL_CODES: [&str; 81] = [
     "AVC001", "AVC002", "AVC003", "AVC004", "AVC005", "AVC006", "AVC007", "AVC008", "AVC009",
     "AVC010", "AVC020", "CPH001", "CPH002", "CPH003", "CPH004", "CPH005", "CPH006", "CPH007",
     "CPH008", "CPH009", "CPH010", "CPH011", "CPH012", "CPH013", "CPH014", "CPH015", "CPH016",
@@ -136,8 +136,8 @@ const ALL_CODES: [&str; 75] = [
     "EMA006", "EMA007", "EMA008", "EMA009", "EMA010", "EMA011", "EMA012", "EMA013", "EMA014",
     "EMA015", "EMA016", "EMA017", "EMA018", "EMA019", "EMA020", "EMA021", "EMA022", "EMA023",
     "EMA024", "EMA025", "EMA026", "EMA027", "EMA028", "EMA029", "EMA030", "EMA031", "EMA032",
-    "XSD001", "XSD002", "XSD003", "XSD004", "XSD005", "XSD006", "XSD007", "XSD008", "XSD009",
-    "XSD010", "XSD011", "XSD012",
+    "EMA040", "EMA041", "EMA042", "EMA043", "EMA044", "EMA045", "XSD001", "XSD002", "XSD003",
+    "XSD004", "XSD005", "XSD006", "XSD007", "XSD008", "XSD009", "XSD010", "XSD011", "XSD012",
 ];
 
 /// Each code's severity as `availcheck rules` lists it.

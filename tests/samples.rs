@@ -71,15 +71,16 @@ const SHEETS: &[Expect] = &[
         cph_codes: &["CPH006", "CPH007", "CPH011"],
     },
     // MovieLabs 1.7.3 Movies: the odd `Avail/AvailID` header (README) → EMA002
-    // warning only.
+    // warning, and `foo` in BZ7, right of the header's last column, → EMA045
+    // warning (MovieLabs: "Ignoring cell BZ in row 7: out of bounds").
     Expect {
         file: "mddf_Movies_v1.7.3.xlsx",
         version: "1.7.3",
         rows: 6,
         ema_exit: 0,
-        ema_codes: &["EMA002"],
+        ema_codes: &["EMA002", "EMA045"],
         cph_exit: 1,
-        cph_codes: &["CPH007", "CPH011", "EMA002"],
+        cph_codes: &["CPH007", "CPH011", "EMA002", "EMA045"],
     },
     // MovieLabs 1.7.3 TV: clean under EMA.
     Expect {
@@ -91,22 +92,25 @@ const SHEETS: &[Expect] = &[
         cph_exit: 1,
         cph_codes: &["CPH007", "CPH011"],
     },
-    // "noErrors" per MovieLabs' tests, but two EST Movies rows have no
-    // PriceType/PriceValue, which the 1.7.3 dictionary requires unless SVOD
-    // → EMA003 ×4. Sample and reference disagree (mddf's "no errors" is about
-    // the XML conversion).
+    // "noErrors" per MovieLabs' tests. Two EST Movies rows have no
+    // PriceType/PriceValue but an SRP, which prices them (SRP becomes a
+    // `Term termName="SRP"` with Money, and MovieLabs' pricing rule counts
+    // any Term with Money): no EMA003.
     // Rows 10–11 list BundledALIDs with commas; the EMA dictionaries (and
     // mddf's converter, which splits on `;` only) separate them with `;`, so
     // each cell is one bundled ALID that names no avail → EMA014 ×2. The
     // sample and the reference disagree here.
+    // Rows 6–7 rate a US avail with FSK, Germany's system → EMA043 warning
+    // (MovieLabs' converter makes the Territory the rating's region and warns
+    // the same way; the XML twin gives that rating the region DE instead).
     Expect {
         file: "mddf_Avails_noErrors_v2.3_v1.7.3.xlsx",
         version: "1.7.3",
         rows: 24,
         ema_exit: 1,
-        ema_codes: &["EMA003", "EMA014"],
+        ema_codes: &["EMA014", "EMA043"],
         cph_exit: 1,
-        cph_codes: &["CPH007", "CPH011", "EMA003", "EMA014"],
+        cph_codes: &["CPH007", "CPH011", "EMA014", "EMA043"],
     },
     // Official 1.8 TV layout (A3 = `1.8`). Row 3 is the template's comment row
     // although two of its notes lack the `//` (`/REQ` in AF3, `REQUIRED for
@@ -214,11 +218,10 @@ fn spreadsheet_samples() {
 /// XML samples. Another engineer is implementing the Avails XML reader, so
 /// these only have to run without panicking (exit 0, 1 or 2 — 2 while XML
 /// was "not supported yet"). At the time of writing they give:
-/// * `mddf_Avails_noErrors_v2.3.xml`: version 2.3, 24 rows; ema exit 1
-///   (EMA003 ×4, the same price gaps as the 1.7.3 xlsx twin); cph-svod adds
-///   CPH007 and CPH011.
+/// * `mddf_Avails_noErrors_v2.3.xml`: version 2.3, 24 rows; ema exit 0
+///   (EMA016 warnings); cph-svod adds CPH007 and CPH011.
 /// * `mddf_Avails_withErrors.xml`: version 2.2.2, 4 rows; ema exit 1
-///   (EMA005, EMA006 ×2); cph-svod adds CPH007 and CPH011.
+///   (EMA005, EMA006 ×3, EMA041, EMA042, EMA043); cph-svod adds CPH007 and CPH011.
 const XML: &[&str] = &[
     "mddf_Avails_noErrors_v2.3.xml",
     "mddf_Avails_withErrors.xml",

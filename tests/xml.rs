@@ -351,15 +351,26 @@ fn sample_with_errors_v2_2_2() {
     assert_eq!(file["template_version"], "2.2.2");
     assert_eq!(file["rows"], 4);
     // Found: territory JJ (line 52), languages XYZ (60), `fr-xx` (89: a
-    // private-use region) and ENg (91). Not found by availcheck (outside its
-    // rules): LicenseRightsDescription `Librry` (free text in EMA 1.7.2) and
-    // the rating-system errors.
+    // private-use region) and ENg (91); the ratings: MPAA has no rating `6`
+    // (42), FPB's reasons are codes and `Sex` is none (147), and MPAA is not
+    // used in DE (135, a warning). Not found by availcheck (outside its
+    // rules): LicenseRightsDescription `Librry` (free text in EMA 1.7.2).
     assert_eq!(
         run.codes(),
-        ["AVC001", "EMA005", "EMA006"].map(String::from).into(),
+        ["AVC001", "EMA005", "EMA006", "EMA041", "EMA042", "EMA043"]
+            .map(String::from)
+            .into(),
         "{}",
         run.dump()
     );
+    for (code, line, value) in [
+        ("EMA041", 42, "6"),
+        ("EMA042", 147, "Sex"),
+        ("EMA043", 135, "DE"),
+    ] {
+        let found: BTreeSet<(u64, String)> = hits(&run, code).into_iter().collect();
+        assert_eq!(found, [(line, value.to_string())].into(), "{code}");
+    }
     assert_eq!(hits(&run, "EMA005"), vec![(52, "JJ".to_string())]);
     let langs: BTreeSet<(u64, String)> = hits(&run, "EMA006").into_iter().collect();
     assert_eq!(

@@ -97,35 +97,14 @@ impl MergedRange {
     }
 }
 
-/// Everything rows of one sheet (or one XML document) share.
+/// One dictionary laid over a sheet's header: each column's field
+/// definition and the tables rules walk, worked out once per sheet.
 #[derive(Debug)]
-pub struct SheetInfo {
-    /// Input path as given.
-    pub file: String,
-    /// Position of the file among all inputs (for deterministic ordering).
-    pub file_index: usize,
-    /// Sheet name; `None` for XML documents.
-    pub sheet: Option<String>,
-    /// Position of the sheet in its workbook.
-    pub sheet_index: usize,
-    /// Container kind.
-    pub source: SourceKind,
-    /// The sheet is hidden in its workbook (see [`SheetSource::hidden`]).
-    pub hidden: bool,
-    /// The sheet's merged cell ranges, in file order.
-    pub merged: Vec<MergedRange>,
-    /// Template version used to check this sheet.
-    pub version: TemplateVersion,
-    /// Movies or TV dictionary.
-    pub sheet_kind: SheetKind,
-    /// Header columns in file order.
-    pub columns: Vec<Column>,
-    /// 1-based row of the field-name header (0 for XML).
-    pub header_row: u32,
-    /// Field dictionary of `version` and `sheet_kind`.
+pub struct Layout {
+    /// The dictionary's sheet kind.
+    pub kind: SheetKind,
+    /// The field dictionary.
     pub dictionary: &'static Dictionary,
-    /// Each field's (first) column.
-    field_columns: FieldColumns,
     /// Per column: its field's definition when it is the field's first column.
     defs: Vec<Option<&'static FieldDef>>,
     /// Per dictionary field (in dictionary order): its column.
@@ -136,29 +115,17 @@ pub struct SheetInfo {
     lists: Vec<(&'static FieldDef, usize, char)>,
     /// The dictionary's required and conditional fields with their columns.
     required: Vec<(&'static FieldDef, Option<usize>)>,
-    /// Fields whose value syntax the container's own schema types and the
-    /// reader checked (see [`SheetInfo::with_schema_checked`]).
-    schema_checked: FieldSet,
 }
 
-impl SheetInfo {
-    /// A sheet of `version` and `kind` whose header is `columns`; field
-    /// lookups are worked out here, once.
-    pub fn new(
-        at: SheetSource,
-        version: TemplateVersion,
-        sheet_kind: SheetKind,
-        columns: Vec<Column>,
-        header_row: u32,
-    ) -> Self {
-        let dictionary = Dictionary::for_version(version, sheet_kind);
-        let field_columns = FieldColumns::new(columns.iter().map(|c| c.field));
+impl Layout {
+    /// `dictionary` over a header whose columns hold `columns`' fields.
+    fn new(dictionary: &'static Dictionary, columns: &[Column], fields: &FieldColumns) -> Self {
         let defs: Vec<Option<&'static FieldDef>> = columns
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let f = c.field?;
-                (field_columns.get(f) == Some(i))
+                (fields.get(f) == Some(i))
                     .then(|| dictionary.field(f))
                     .flatten()
             })
@@ -166,7 +133,7 @@ impl SheetInfo {
         let dictionary_columns: Vec<Option<usize>> = dictionary
             .fields
             .iter()
-            .map(|f| field_columns.get(f.field))
+            .map(|f| fields.get(f.field))
             .collect();
         let required = dictionary
             .fields
@@ -187,6 +154,125 @@ impl SheetInfo {
                 by_kind[d.kind as usize].push((d, i));
             }
         }
+        Layout {
+            kind: dictionary.kind(),
+            dictionary,
+            defs,
+            dictionary_columns,
+            by_kind,
+            lists,
+            required,
+        }
+    }
+
+    /// The definition of the field in `column`, when that column is the
+    /// field's first (duplicate and unknown columns have none).
+    pub fn field_def_at(&self, column: usize) -> Option<&'static FieldDef> {
+        self.defs.get(column).copied().flatten()
+    }
+
+    /// Every dictionary field with the sheet's column for it, in dictionary order.
+    pub fn dictionary_columns(
+        &self,
+    ) -> impl Iterator<Item = (&'static FieldDef, Option<usize>)> + '_ {
+        self.dictionary
+            .fields
+            .iter()
+            .zip(self.dictionary_columns.iter().copied())
+    }
+
+    /// The dictionary's required and conditional fields, with the sheet's
+    /// column for each.
+    pub fn required_columns(&self) -> &[(&'static FieldDef, Option<usize>)] {
+        &self.required
+    }
+
+    /// The sheet's columns of list fields, with their definitions and
+    /// separators, in column order.
+    pub fn list_columns(&self) -> &[(&'static FieldDef, usize, char)] {
+        &self.lists
+    }
+
+    /// The sheet's columns of dictionary fields of `kind`, with their
+    /// definitions, in column order.
+    pub fn columns_of_kind(&self, kind: FieldKind) -> &[(&'static FieldDef, usize)] {
+        &self.by_kind[kind as usize]
+    }
+}
+
+/// Everything rows of one sheet (or one XML document) share.
+#[derive(Debug)]
+pub struct SheetInfo {
+    /// Input path as given.
+    pub file: String,
+    /// Position of the file among all inputs (for deterministic ordering).
+    pub file_index: usize,
+    /// Sheet name; `None` for XML documents.
+    pub sheet: Option<String>,
+    /// Position of the sheet in its workbook.
+    pub sheet_index: usize,
+    /// Container kind.
+    pub source: SourceKind,
+    /// The sheet is hidden in its workbook (see [`SheetSource::hidden`]).
+    pub hidden: bool,
+    /// The sheet's merged cell ranges, in file order.
+    pub merged: Vec<MergedRange>,
+    /// Template version used to check this sheet.
+    pub version: TemplateVersion,
+    /// The kind the header says (Movies, TV or Bonus): the dictionary of
+    /// rows whose WorkType names no other.
+    pub sheet_kind: SheetKind,
+    /// Header columns in file order.
+    pub columns: Vec<Column>,
+    /// 1-based row of the field-name header (0 for XML).
+    pub header_row: u32,
+    /// Each field's (first) column.
+    field_columns: FieldColumns,
+    /// The dictionaries rows may be checked with, laid over the header: the
+    /// header's kind first. One for XML and templates before 1.8; from 1.8
+    /// (whose templates consolidate Movies, TV, Collections and, in 1.9,
+    /// Bonus into one layout) every kind of the version, chosen per row by
+    /// its WorkType.
+    layouts: Vec<Layout>,
+    /// The WorkType values that choose a layout other than the first, with
+    /// its position.
+    work_types: Vec<(&'static str, u8)>,
+    /// Fields whose value syntax the container's own schema types and the
+    /// reader checked (see [`SheetInfo::with_schema_checked`]).
+    schema_checked: FieldSet,
+}
+
+impl SheetInfo {
+    /// A sheet of `version` and `kind` whose header is `columns`; field
+    /// lookups are worked out here, once.
+    pub fn new(
+        at: SheetSource,
+        version: TemplateVersion,
+        sheet_kind: SheetKind,
+        columns: Vec<Column>,
+        header_row: u32,
+    ) -> Self {
+        let field_columns = FieldColumns::new(columns.iter().map(|c| c.field));
+        let first = Dictionary::for_version(version, sheet_kind);
+        let per_row = at.source != SourceKind::Xml
+            && matches!(version, TemplateVersion::V1_8 | TemplateVersion::V1_9);
+        let others = Dictionary::kinds_of(version)
+            .filter(|k| per_row && *k != first.kind())
+            .map(|k| Dictionary::for_version(version, k));
+        let layouts: Vec<Layout> = std::iter::once(first)
+            .chain(others)
+            .map(|d| Layout::new(d, &columns, &field_columns))
+            .collect();
+        let work_types = layouts
+            .iter()
+            .enumerate()
+            .skip(1)
+            .flat_map(|(i, l)| {
+                let values = l.dictionary.field(Field::WorkType).map(|f| &f.values);
+                let i = u8::try_from(i).expect("a few layouts");
+                values.into_iter().flatten().map(move |v| (v.as_str(), i))
+            })
+            .collect();
         SheetInfo {
             file: at.file,
             file_index: at.file_index,
@@ -196,16 +282,12 @@ impl SheetInfo {
             hidden: at.hidden,
             merged: at.merged,
             version,
-            sheet_kind,
+            sheet_kind: first.kind(),
             columns,
             header_row,
-            dictionary,
             field_columns,
-            defs,
-            dictionary_columns,
-            by_kind,
-            lists,
-            required,
+            layouts,
+            work_types,
             schema_checked: FieldSet::default(),
         }
     }
@@ -246,38 +328,40 @@ impl SheetInfo {
         self.field_columns.present()
     }
 
-    /// The definition of the field in `column`, when that column is the
-    /// field's first (duplicate and unknown columns have none).
-    pub fn field_def_at(&self, column: usize) -> Option<&'static FieldDef> {
-        self.defs.get(column).copied().flatten()
+    /// The header's own layout: its kind's dictionary (see [`Avail::layout`]
+    /// for a row's).
+    pub fn layout(&self) -> &Layout {
+        &self.layouts[0]
     }
 
-    /// Every dictionary field with the sheet's column for it, in dictionary order.
-    pub fn dictionary_columns(
-        &self,
-    ) -> impl Iterator<Item = (&'static FieldDef, Option<usize>)> + '_ {
-        self.dictionary
-            .fields
-            .iter()
-            .zip(self.dictionary_columns.iter().copied())
+    /// Every layout rows of the sheet may have, the header's first.
+    pub fn layouts(&self) -> &[Layout] {
+        &self.layouts
     }
 
-    /// The dictionary's required and conditional fields, with the sheet's
-    /// column for each.
-    pub fn required_columns(&self) -> &[(&'static FieldDef, Option<usize>)] {
-        &self.required
+    /// True when rows choose their dictionary by WorkType (1.8 and later).
+    pub fn per_row(&self) -> bool {
+        self.layouts.len() > 1
     }
 
-    /// The sheet's columns of list fields, with their definitions and
-    /// separators, in column order.
-    pub fn list_columns(&self) -> &[(&'static FieldDef, usize, char)] {
-        &self.lists
-    }
-
-    /// The sheet's columns of dictionary fields of `kind`, with their
-    /// definitions, in column order.
-    pub fn columns_of_kind(&self, kind: FieldKind) -> &[(&'static FieldDef, usize)] {
-        &self.by_kind[kind as usize]
+    /// The position in [`SheetInfo::layouts`] of the layout a WorkType
+    /// chooses: the one whose dictionary lists it (in any case); `None` when
+    /// none does (rows then take the header's, the first).
+    pub fn layout_for(&self, work_type: &str) -> Option<u8> {
+        if self.layouts[0]
+            .dictionary
+            .field(Field::WorkType)
+            .is_some_and(|f| f.values.iter().any(|v| v == work_type))
+        {
+            return Some(0);
+        }
+        let by = |same: fn(&str, &str) -> bool| {
+            self.work_types
+                .iter()
+                .find(|(v, _)| same(v, work_type))
+                .map(|(_, i)| *i)
+        };
+        by(|a, b| a == b).or_else(|| by(|a, b| a.eq_ignore_ascii_case(b)))
     }
 
     /// A location naming the header cell of `column`.
@@ -528,6 +612,8 @@ pub struct Avail {
     /// For CSV, the file line the row's record starts on (a quoted cell may
     /// hold line breaks, so it can differ from the row); 0 otherwise.
     line: u32,
+    /// The row's layout, by position in [`SheetInfo::layouts`].
+    layout: u8,
     /// The spreadsheet row is hidden (`<row hidden="1">`); false for CSV and XML.
     pub hidden: bool,
     /// Non-empty cells sorted by column (XML may repeat a column for repeated
@@ -606,10 +692,19 @@ impl Avail {
             }
             first = index.into_boxed_slice();
         }
+        let layout = match sheet.column_of(Field::WorkType) {
+            Some(col) if sheet.per_row() => cells
+                .iter()
+                .find(|c| c.column() == col)
+                .and_then(|c| sheet.layout_for(c.value()))
+                .unwrap_or(0),
+            _ => 0,
+        };
         Avail {
             sheet,
             row,
             line: 0,
+            layout,
             hidden: false,
             cells: cells.into_boxed_slice(),
             first,
@@ -657,9 +752,30 @@ impl Avail {
         map
     }
 
+    /// The dictionary this row is checked with, laid over its sheet's
+    /// header: from 1.8 the one of its WorkType's kind, else the sheet's.
+    pub fn layout(&self) -> &Layout {
+        &self.sheet.layouts[usize::from(self.layout)]
+    }
+
+    /// The position of [`Avail::layout`] in its sheet's layouts.
+    pub fn layout_index(&self) -> u8 {
+        self.layout
+    }
+
     /// For XML rows, the Transaction element's position.
     pub fn xml(&self) -> Option<XmlPos> {
         self.xml.as_ref().map(|x| x.transaction)
+    }
+
+    /// The row's cells with their XML positions (`None` for spreadsheets),
+    /// in one pass.
+    pub fn cells_with_positions(&self) -> impl Iterator<Item = (&Cell, Option<XmlPos>)> + '_ {
+        let places = self.xml.as_ref().map(|x| &x.cells[..]);
+        self.cells
+            .iter()
+            .enumerate()
+            .map(move |(i, c)| (c, places.and_then(|p| p.get(i).copied())))
     }
 
     /// Exact XML position of one of this row's cells (XML sources only).
@@ -723,9 +839,10 @@ impl Avail {
     /// duplicate columns are left out): rules that check values by kind walk
     /// the row's cells once instead of every dictionary field.
     pub fn defined_cells(&self) -> impl Iterator<Item = (&'static FieldDef, &Cell)> + '_ {
+        let layout = self.layout();
         self.cells
             .iter()
-            .filter_map(|c| Some((self.sheet.field_def_at(c.column())?, c)))
+            .filter_map(move |c| Some((layout.field_def_at(c.column())?, c)))
     }
 
     /// The cells of the sheet's fields of `kind`, with their definitions.
@@ -733,7 +850,7 @@ impl Avail {
         &self,
         kind: FieldKind,
     ) -> impl Iterator<Item = (&'static FieldDef, &Cell)> + '_ {
-        self.sheet
+        self.layout()
             .columns_of_kind(kind)
             .iter()
             .flat_map(move |&(def, col)| self.cells_of(col).iter().map(move |c| (def, c)))
@@ -749,10 +866,10 @@ impl Avail {
         self.sheet.column_of(field).is_some()
     }
 
-    /// The list separator of `field` on this row's sheet: the dictionary's,
-    /// `None` when the field is not a list there.
+    /// The list separator of `field` in this row's dictionary, `None` when
+    /// the field is not a list there.
     pub fn separator(&self, field: Field) -> Option<char> {
-        self.sheet
+        self.layout()
             .dictionary
             .field(field)
             .and_then(FieldDef::separator)
@@ -980,6 +1097,7 @@ mod tests {
     #[test]
     fn only_a_fields_first_column_is_defined() {
         let info = sheet();
+        let info = info.layout();
         assert_eq!(info.field_def_at(0).map(|f| f.field), Some(Territory));
         assert!(info.field_def_at(2).is_none(), "duplicate column");
         assert!(info.field_def_at(3).is_none(), "unknown column");

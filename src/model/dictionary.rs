@@ -21,14 +21,29 @@ pub enum Requirement {
     Optional,
 }
 
-/// `field` has one of `values` (for list fields: any item does).
+/// `field` has one of `values` (for list fields: any item does), or, when
+/// `filled`, any value at all.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Condition {
     /// The field the condition looks at.
     pub field: Field,
     /// Accepted values.
-    #[serde(rename = "in")]
+    #[serde(rename = "in", default)]
     pub values: Vec<String>,
+    /// The condition holds when the field has any value (`values` unused).
+    #[serde(default)]
+    pub filled: bool,
+}
+
+impl std::fmt::Display for Condition {
+    /// `LicenseType is SVOD`, `SRP has a value`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.filled {
+            write!(f, "{} has a value", self.field)
+        } else {
+            write!(f, "{} is {}", self.field, self.values.join("/"))
+        }
+    }
 }
 
 /// The value kind of a field; each kind has one syntax check.
@@ -109,14 +124,19 @@ pub struct FieldDef {
     /// Conditions that make a conditional field required (all must hold).
     #[serde(default)]
     pub required_when: Vec<Condition>,
-    /// Condition that lifts an `always` requirement.
+    /// Conditions that lift an `always` requirement (any one does).
     #[serde(default)]
-    pub required_unless: Option<Condition>,
+    pub required_unless: Vec<Condition>,
     /// Value kind.
     pub kind: FieldKind,
     /// Allowed values of an enum.
     #[serde(default)]
     pub values: Vec<String>,
+    /// The enum takes the values of another field of the same dictionary
+    /// (the Bonus sheet's `RefLicenseType` those of `LicenseType`); filled
+    /// into `values` at load.
+    #[serde(default)]
+    pub values_of: Option<Field>,
     /// Enum compares case-insensitively.
     #[serde(default)]
     pub case_insensitive: bool,
@@ -164,11 +184,17 @@ impl FieldDef {
 pub struct Dictionary {
     /// Template version, e.g. `1.7.3`.
     pub version: String,
-    /// `movies` or `tv`.
+    /// `movies`, `tv` or `bonus` ([`SheetKind::as_str`]).
     pub sheet: String,
     /// Where the field list comes from.
     #[serde(default)]
     pub source: String,
+    /// The sheet kind of the same version whose fields this dictionary
+    /// starts from: its `fields` then replace the base's fields of the same
+    /// name in place and add the others at the end (the 1.9 Bonus sheet is
+    /// the Movies sheet with a few more columns).
+    #[serde(default)]
+    based_on: Option<String>,
     /// Fields in template order.
     pub fields: Vec<FieldDef>,
     /// Each field's position in `fields` (`u8::MAX`: not in this dictionary).
@@ -190,19 +216,38 @@ impl Dictionary {
         self.field(field).is_some()
     }
 
-    /// The dictionary for a version and sheet kind. Avails XML uses its
-    /// spreadsheet equivalent's fields, with the enumerations of its own
-    /// vocabularies ([`Dictionary::for_xml`]).
-    pub fn for_version(version: TemplateVersion, kind: SheetKind) -> &'static Dictionary {
+    /// The sheet kind this dictionary is for.
+    pub fn kind(&self) -> SheetKind {
+        SheetKind::from_name(&self.sheet).expect("dictionaries name a known sheet kind")
+    }
+
+    /// The dictionary of a version and sheet kind (Avails XML: its
+    /// spreadsheet equivalent's fields with its own vocabularies, see
+    /// [`Dictionary::for_xml`]), when the version has that kind: every version has
+    /// Movies and TV, only 1.9 has Bonus.
+    pub fn get(version: TemplateVersion, kind: SheetKind) -> Option<&'static Dictionary> {
         if let Some(d) = Dictionary::for_xml(version, kind) {
-            return d;
+            return Some(d);
         }
         let v = version.sheet_equivalent();
-        let at = TemplateVersion::SPREADSHEET
-            .iter()
-            .position(|s| *s == v)
-            .expect("sheet_equivalent is a spreadsheet version");
-        &all()[2 * at + usize::from(kind == SheetKind::Tv)]
+        let at = TemplateVersion::SPREADSHEET.iter().position(|s| *s == v)?;
+        let i = index()[at][kind as usize]?;
+        Some(&all()[usize::from(i)])
+    }
+
+    /// The Movies or TV dictionary of a version (see [`Dictionary::get`]);
+    /// a kind the version lacks gives its Movies dictionary.
+    pub fn for_version(version: TemplateVersion, kind: SheetKind) -> &'static Dictionary {
+        Self::get(version, kind)
+            .or_else(|| Self::get(version, SheetKind::Movies))
+            .expect("every spreadsheet version has a Movies dictionary")
+    }
+
+    /// The sheet kinds a version has dictionaries for, in [`SheetKind::ALL`] order.
+    pub fn kinds_of(version: TemplateVersion) -> impl Iterator<Item = SheetKind> {
+        SheetKind::ALL
+            .into_iter()
+            .filter(move |k| Self::get(version, *k).is_some())
     }
 
     /// The dictionary of Avails XML `version`: the fields of its
@@ -232,15 +277,14 @@ impl Dictionary {
         Some(&pair[usize::from(kind == SheetKind::Tv)])
     }
 
-    /// Every dictionary: each spreadsheet version's Movies then TV, oldest first.
+    /// Every dictionary: each spreadsheet version's, oldest first.
     pub fn all() -> &'static [Dictionary] {
         all()
     }
 
-    /// The fields of both sheet kinds of a spreadsheet version.
+    /// The fields of every sheet kind of a spreadsheet version.
     pub fn fields_of(version: TemplateVersion) -> FieldSet {
-        [SheetKind::Movies, SheetKind::Tv]
-            .into_iter()
+        Self::kinds_of(version)
             .flat_map(|k| Dictionary::for_version(version, k).fields.iter())
             .map(|f| f.field)
             .collect()
@@ -253,8 +297,8 @@ macro_rules! dictionaries {
     };
 }
 
-/// In [`TemplateVersion::SPREADSHEET`] order, Movies before TV.
-const SOURCES: [&str; 12] = dictionaries!(
+/// Every dictionary file, oldest version first.
+const SOURCES: [&str; 13] = dictionaries!(
     "ema-1.6-movies.json",
     "ema-1.6-tv.json",
     "ema-1.7-movies.json",
@@ -267,29 +311,85 @@ const SOURCES: [&str; 12] = dictionaries!(
     "ema-1.8-tv.json",
     "ema-1.9-movies.json",
     "ema-1.9-tv.json",
+    "ema-1.9-bonus.json",
 );
 
 fn all() -> &'static [Dictionary] {
     static ALL: OnceLock<Vec<Dictionary>> = OnceLock::new();
     ALL.get_or_init(|| {
-        SOURCES
+        let mut all: Vec<Dictionary> = SOURCES
             .iter()
-            .map(|src| {
-                let mut d: Dictionary =
-                    serde_json::from_str(src).expect("embedded dictionary is valid JSON");
-                for f in &mut d.fields {
-                    f.boolean = f.kind == FieldKind::Enum
-                        && f.values.len() == 2
-                        && f.values.iter().all(|v| is_boolean_word(v));
-                }
-                d.index = vec![u8::MAX; Field::COUNT];
-                for (i, f) in d.fields.iter().enumerate() {
-                    let slot = &mut d.index[f.field as usize];
-                    if *slot == u8::MAX {
-                        *slot = u8::try_from(i).expect("fewer than 255 fields");
+            .map(|src| serde_json::from_str(src).expect("embedded dictionary is valid JSON"))
+            .collect();
+        for i in 0..all.len() {
+            if let Some(base) = all[i].based_on.clone() {
+                let fields = all
+                    .iter()
+                    .find(|d| d.version == all[i].version && d.sheet == base)
+                    .expect("a dictionary's base is a dictionary of its version")
+                    .fields
+                    .clone();
+                let own = std::mem::replace(&mut all[i].fields, fields);
+                for f in own {
+                    match all[i].fields.iter_mut().find(|b| b.field == f.field) {
+                        Some(b) => *b = f,
+                        None => all[i].fields.push(f),
                     }
                 }
-                d
+            }
+        }
+        for d in &mut all {
+            let values_of: Vec<(usize, Vec<String>)> = d
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| {
+                    let of = f.values_of?;
+                    let source = d.fields.iter().find(|s| s.field == of);
+                    Some((
+                        i,
+                        source
+                            .expect("values_of names a field of the dictionary")
+                            .values
+                            .clone(),
+                    ))
+                })
+                .collect();
+            for (i, values) in values_of {
+                d.fields[i].values = values;
+            }
+            for f in &mut d.fields {
+                f.boolean = f.kind == FieldKind::Enum
+                    && f.values.len() == 2
+                    && f.values.iter().all(|v| is_boolean_word(v));
+            }
+            d.index = vec![u8::MAX; Field::COUNT];
+            for (i, f) in d.fields.iter().enumerate() {
+                let slot = &mut d.index[f.field as usize];
+                if *slot == u8::MAX {
+                    *slot = u8::try_from(i).expect("fewer than 255 fields");
+                }
+            }
+        }
+        all
+    })
+}
+
+/// Per spreadsheet version (in [`TemplateVersion::SPREADSHEET`] order) and
+/// sheet kind: the position of its dictionary in [`all`].
+fn index() -> &'static [[Option<u8>; SheetKind::ALL.len()]] {
+    static INDEX: OnceLock<Vec<[Option<u8>; SheetKind::ALL.len()]>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        TemplateVersion::SPREADSHEET
+            .iter()
+            .map(|v| {
+                let name = v.to_string();
+                SheetKind::ALL.map(|k| {
+                    all()
+                        .iter()
+                        .position(|d| d.version == name && d.sheet == k.as_str())
+                        .map(|i| u8::try_from(i).expect("fewer than 256 dictionaries"))
+                })
             })
             .collect()
     })
@@ -341,8 +441,9 @@ mod tests {
 
     #[test]
     fn every_dictionary_loads() {
+        assert_eq!(Dictionary::all().len(), SOURCES.len());
         for v in TemplateVersion::SPREADSHEET {
-            for k in [SheetKind::Movies, SheetKind::Tv] {
+            for k in Dictionary::kinds_of(v) {
                 let d = Dictionary::for_version(v, k);
                 assert_eq!(d.version, v.to_string());
                 assert_eq!(d.sheet, k.as_str());
@@ -355,5 +456,29 @@ mod tests {
                 }
             }
         }
+        assert_eq!(
+            Dictionary::kinds_of(TemplateVersion::V1_8).collect::<Vec<_>>(),
+            [SheetKind::Movies, SheetKind::Tv]
+        );
+        assert!(Dictionary::get(TemplateVersion::V1_9, SheetKind::Bonus).is_some());
+    }
+
+    #[test]
+    fn the_bonus_sheet_is_the_movies_sheet_with_its_references() {
+        let movies = Dictionary::for_version(TemplateVersion::V1_9, SheetKind::Movies);
+        let bonus = Dictionary::for_version(TemplateVersion::V1_9, SheetKind::Bonus);
+        assert_eq!(bonus.kind(), SheetKind::Bonus);
+        for f in &movies.fields {
+            assert!(bonus.has(f.field), "{}", f.name());
+        }
+        let work_type = bonus.field(Field::WorkType).expect("WorkType");
+        assert_eq!(work_type.values, ["Supplemental"]);
+        let license = |d: &Dictionary, f| d.field(f).map(|f| f.values.clone());
+        assert_eq!(
+            license(bonus, Field::RefLicenseType),
+            license(movies, Field::LicenseType),
+            "RefLicenseType takes LicenseType's values"
+        );
+        assert!(bonus.has(Field::RefALID) && !movies.has(Field::RefALID));
     }
 }

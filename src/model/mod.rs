@@ -9,6 +9,7 @@ pub mod dictionary;
 pub mod field;
 pub mod location;
 pub mod movielabs;
+pub mod ratings;
 pub mod source;
 pub mod structure;
 pub mod time;
@@ -16,7 +17,7 @@ pub mod value;
 pub mod version;
 pub mod zone;
 
-pub use avail::{Avail, Cell, CellKind, MergedRange, SheetInfo, SourceKind, Text};
+pub use avail::{Avail, Cell, CellKind, Layout, MergedRange, SheetInfo, SourceKind, Text};
 pub use diagnostic::{Diagnostic, Related, RowExcerpt, Severity};
 pub use dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
 pub use field::{Field, FieldColumns, FieldSet};

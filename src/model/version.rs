@@ -146,21 +146,43 @@ fn bad(s: &str) -> String {
     )
 }
 
-/// Movies or TV: which dictionary of a version applies to a sheet.
+/// Which dictionary of a version applies to a row: Movies, TV or (1.9) Bonus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SheetKind {
-    /// Movies sheet (`Movies`, `Template-Movies`): one row per movie/short/collection.
+    /// Movies sheet (`Movies`, `Template-Movies`, the 1.8 `Template-Collections`):
+    /// one row per movie, short or collection.
     Movies,
-    /// TV sheet (`TV`, `Template-TV`): series, season and episode rows.
+    /// TV sheet (`TV`, `Template-TV`): series, season, episode and volume rows.
     Tv,
+    /// The 1.9 `Bonus` sheet: supplemental material, with the `Ref*`
+    /// columns naming the avail it belongs to.
+    Bonus,
 }
 
 impl SheetKind {
+    /// Every kind, in the order a sheet's header is matched against them.
+    pub const ALL: [SheetKind; 3] = [Self::Movies, Self::Tv, Self::Bonus];
+
     /// Lower-case name used in dictionary file names and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Movies => "movies",
             Self::Tv => "tv",
+            Self::Bonus => "bonus",
+        }
+    }
+
+    /// The kind named `s` in a dictionary's `sheet` (`movies`, `tv`, `bonus`).
+    pub fn from_name(s: &str) -> Option<SheetKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The name used in messages (`Movies`, `TV`, `Bonus`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Movies => "Movies",
+            Self::Tv => "TV",
+            Self::Bonus => "Bonus",
         }
     }
 }

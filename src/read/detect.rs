@@ -1,7 +1,7 @@
 //! Format sniffing (from content, not extension) and template-version detection.
 
 use super::ReadError;
-use crate::model::{Dictionary, Field, SourceKind, TemplateVersion};
+use crate::model::{Dictionary, Field, Requirement, SheetKind, SourceKind, TemplateVersion};
 
 /// What a file's bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,6 +216,14 @@ fn from_header(header: &[Field]) -> Option<Detected> {
         .max_by_key(|&i| covered(i))
         .unwrap_or(floor);
     let version = versions[chosen];
+    if version < TemplateVersion::V1_8 && is_all_avails(version, header) {
+        return Some(Detected {
+            version: TemplateVersion::V1_8,
+            reason: format!(
+                "header has every column a {version} Movies row and a {version} TV row needs: the single-sheet layout (AllAvails) is new in 1.8"
+            ),
+        });
+    }
     let in_all_later = |f: Field| sets[chosen + 1..].iter().all(|s| s.contains(f));
     let reason = if chosen > 0 && first(newest) == chosen {
         format!("header has `{newest}` (new in {version})")
@@ -243,6 +251,20 @@ fn from_header(header: &[Field]) -> Option<Detected> {
     Some(Detected { version, reason })
 }
 
+/// True when `header` is the single-sheet `AllAvails` layout of 1.8 and
+/// 1.9 for `version`'s dictionaries: it has every field a Movies row and
+/// every field a TV row requires (a sheet of one kind with a stray column of
+/// the other has not).
+pub fn is_all_avails(version: TemplateVersion, header: &[Field]) -> bool {
+    [SheetKind::Movies, SheetKind::Tv].into_iter().all(|k| {
+        Dictionary::for_version(version, k)
+            .fields
+            .iter()
+            .filter(|f| f.required == Requirement::Always)
+            .all(|f| header.contains(&f.field))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +286,10 @@ mod tests {
             Ok(TemplateVersion::V1_8)
         );
         assert_eq!(v(&[ALID, TPRType]), Ok(TemplateVersion::V1_9));
-        assert_eq!(v(&[VolumeDistributionNumber]), Ok(TemplateVersion::V1_9));
+        // Not in the official 1.8 TV template, but in MovieLabs' 1.8
+        // single-sheet layout.
+        assert_eq!(v(&[VolumeDistributionNumber]), Ok(TemplateVersion::V1_8));
+        assert_eq!(v(&[ALID, RefALID]), Ok(TemplateVersion::V1_9));
         // A newer template with a stray old column: the newer wins.
         assert_eq!(
             v(&[GroupIdentity, StoreLanguage]),

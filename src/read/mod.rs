@@ -130,6 +130,8 @@ pub enum NoteKind {
     BooleanFormulas,
     /// A header cell lies past the last column a sheet has (XFD).
     BeyondLastColumn,
+    /// A data cell right of the header's last column (no field).
+    CellOutsideHeader,
     /// Avails XML that its XSD does not accept.
     Xsd(XsdKind),
 }

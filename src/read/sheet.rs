@@ -231,22 +231,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         Ok(d) => d,
         Err(e) => return SheetOutcome::UnknownVersion(e),
     };
-    let sheet_kind = sheet_kind(detected.version, input.sheet, fields);
-    notes.push(Note {
-        kind: NoteKind::VersionUsed,
-        location: sheet_loc(),
-        message: format!(
-            "checked as EMA Avails {} {} sheet: {}",
-            detected.version,
-            if sheet_kind == SheetKind::Tv {
-                "TV"
-            } else {
-                "Movies"
-            },
-            detected.reason
-        ),
-        help: None,
-    });
+    let (sheet_kind, mixed) = sheet_kind(detected.version, input.sheet, fields);
     let at = SheetSource {
         file: input.file.to_string(),
         file_index: input.file_index,
@@ -263,9 +248,16 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         columns,
         header_row,
     ));
+    notes.push(Note {
+        kind: NoteKind::VersionUsed,
+        location: sheet_loc(),
+        message: version_used(&info, mixed, &detected.reason),
+        help: None,
+    });
 
     let mut rows = RowCollector::new(opts);
     let mut boolean_formulas = 0usize;
+    let mut outside = OutsideHeader::default();
     let mut empty_run: Vec<u32> = Vec::new();
     let mut skipped_empty: Vec<u32> = Vec::new();
     let mut last = header_row;
@@ -331,6 +323,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
                 boolean_formulas += 1;
             }
         }
+        outside.note(raw.row, &cells, info.columns.len());
         // Blank cells are no cells; a formula without a cached value is one.
         cells.retain(|c| {
             c.column() < info.columns.len() && (!c.value().is_empty() || c.formula().is_some())
@@ -342,6 +335,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         rows.push(avail);
     }
     let rows = rows.finish();
+    outside.report(&info, notes);
     if boolean_formulas > 0 {
         notes.push(Note {
             kind: NoteKind::BooleanFormulas,
@@ -368,6 +362,94 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
     }
     SheetOutcome::Data(SheetRows { info, rows })
+}
+
+/// Data cells right of the last header column, which belong to no field:
+/// per column, the first such cell (row and text) and how many there are.
+#[derive(Default)]
+struct OutsideHeader(std::collections::BTreeMap<usize, (u32, Text, usize)>);
+
+impl OutsideHeader {
+    /// Notes the cells of data row `row` at or right of column `width`.
+    fn note(&mut self, row: u32, cells: &[Cell], width: usize) {
+        for c in cells
+            .iter()
+            .filter(|c| c.column() >= width && !c.value().is_empty())
+        {
+            self.0
+                .entry(c.column())
+                .or_insert_with(|| (row, c.text.clone(), 0))
+                .2 += 1;
+        }
+    }
+
+    /// One note per column, naming its first cell.
+    fn report(self, info: &SheetInfo, notes: &mut Vec<Note>) {
+        let last = info
+            .columns
+            .len()
+            .checked_sub(1)
+            .map(|c| format!(" ({})", column_letter(c)))
+            .unwrap_or_default();
+        for (column, (row, text, count)) in self.0 {
+            let letter = column_letter(column);
+            let mut location = info.location();
+            location.row = Some(row);
+            location.column = Some(letter.clone());
+            location.cell = Some(format!("{letter}{row}"));
+            location.value = Some(text.to_string());
+            let more = match count {
+                1 => String::new(),
+                n => format!(" (column {letter} holds {n} such cells)"),
+            };
+            notes.push(Note {
+                kind: NoteKind::CellOutsideHeader,
+                location,
+                message: format!(
+                    "cell {letter}{row} holds `{}` right of the header's last column{}; it belongs to no field and is not checked{more}",
+                    crate::model::value::escape_invisible(&text),
+                    last,
+                ),
+                help: Some(format!(
+                    "name the column's field in row {} or clear the cell; MovieLabs' converter drops it",
+                    info.header_row
+                )),
+            });
+        }
+    }
+}
+
+/// The AVC001 message: the version and kind a sheet is checked as, and
+/// why; from 1.8, that each row is checked with its WorkType's dictionary.
+fn version_used(info: &SheetInfo, mixed: bool, reason: &str) -> String {
+    let kind = if mixed {
+        "AllAvails (Movies and TV)"
+    } else {
+        info.sheet_kind.title()
+    };
+    let mut message = format!(
+        "checked as EMA Avails {} {kind} sheet: {reason}",
+        info.version
+    );
+    if info.per_row() {
+        let kinds: Vec<String> = info
+            .layouts()
+            .iter()
+            .map(|l| {
+                let work_types = l
+                    .dictionary
+                    .field(Field::WorkType)
+                    .map(|f| f.values.join("/"))
+                    .unwrap_or_default();
+                format!("{work_types}: {}", l.kind.title())
+            })
+            .collect();
+        message.push_str(&format!(
+            "; each row with the dictionary of its WorkType ({})",
+            kinds.join("; ")
+        ));
+    }
+    message
 }
 
 /// Why the header row `row` does not look like an EMA template's, or
@@ -444,30 +526,49 @@ fn header_cell(file: &str, sheet: Option<&str>, row: u32, col: usize, value: &st
     l
 }
 
-/// Movies or TV, from the header: the kind whose dictionary (of `version`)
-/// has more of the header's fields that the other kind lacks. The sheet's
-/// name decides only a header that fits both alike ("Movies & TV" or
-/// "Movies TVOD" says nothing).
-pub fn sheet_kind(version: TemplateVersion, name: Option<&str>, fields: FieldSet) -> SheetKind {
-    let movies = Dictionary::for_version(version, SheetKind::Movies);
-    let tv = Dictionary::for_version(version, SheetKind::Tv);
-    let only =
-        |a: &Dictionary, b: &Dictionary| fields.iter().filter(|f| a.has(*f) && !b.has(*f)).count();
-    match only(tv, movies).cmp(&only(movies, tv)) {
-        std::cmp::Ordering::Greater => SheetKind::Tv,
-        std::cmp::Ordering::Less => SheetKind::Movies,
-        std::cmp::Ordering::Equal => {
-            let lower = name.unwrap_or_default().to_ascii_lowercase();
-            if lower
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|w| w == "tv")
-            {
-                SheetKind::Tv
-            } else {
-                SheetKind::Movies
-            }
+/// The kind the header says, and whether it is the single-sheet
+/// `AllAvails` layout of 1.8 and 1.9
+/// ([`is_all_avails`](super::detect::is_all_avails)). The kind is the one
+/// whose dictionary (of `version`) has the most of the header's fields that
+/// another kind lacks (Movies before Bonus, which has all of its fields).
+/// The sheet's name decides only between Movies and TV when the header
+/// fits both alike ("Movies & TV" or "Movies TVOD" says nothing).
+pub fn sheet_kind(
+    version: TemplateVersion,
+    name: Option<&str>,
+    fields: FieldSet,
+) -> (SheetKind, bool) {
+    let dictionaries: Vec<&Dictionary> = Dictionary::kinds_of(version)
+        .map(|k| Dictionary::for_version(version, k))
+        .collect();
+    let own = |d: &Dictionary| {
+        fields
+            .iter()
+            .filter(|f| d.has(*f) && dictionaries.iter().any(|o| !o.has(*f)))
+            .count()
+    };
+    let scores: Vec<(SheetKind, usize)> = dictionaries.iter().map(|d| (d.kind(), own(d))).collect();
+    let best = scores.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let top: Vec<SheetKind> = scores
+        .iter()
+        .filter(|(_, n)| *n == best)
+        .map(|(k, _)| *k)
+        .collect();
+    let mixed = super::detect::is_all_avails(version, &fields.iter().collect::<Vec<_>>());
+    let kind = if top.contains(&SheetKind::Movies) && top.contains(&SheetKind::Tv) {
+        let lower = name.unwrap_or_default().to_ascii_lowercase();
+        if lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "tv")
+        {
+            SheetKind::Tv
+        } else {
+            SheetKind::Movies
         }
-    }
+    } else {
+        top.first().copied().unwrap_or(SheetKind::Movies)
+    };
+    (kind, mixed)
 }
 
 #[cfg(test)]

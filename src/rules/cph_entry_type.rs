@@ -50,7 +50,7 @@ impl Rule for EntryType {
             return;
         }
         let ema_valid = row
-            .sheet
+            .layout()
             .dictionary
             .field(Field::EntryType)
             .is_some_and(|f| f.values.iter().any(|a| a == v));

@@ -82,8 +82,8 @@ fn versions_with(
     versions
         .into_iter()
         .filter(|v| {
-            Dictionary::for_version(*v, kind)
-                .field(field)
+            Dictionary::get(*v, kind)
+                .and_then(|d| d.field(field))
                 .is_some_and(|f| allowed(f, value))
         })
         .collect()
@@ -106,8 +106,18 @@ impl Rule for InvalidEnumeration {
         if v.is_empty() || allowed(f, v) {
             return;
         }
-        let list = f.values.join(", ");
-        let mut help = match did_you_mean(v, f.values.iter().map(String::as_str)) {
+        // From 1.8 a row's WorkType chooses its dictionary: any kind's will do.
+        let values: Vec<&str> = if f.field == Field::WorkType {
+            info.layouts()
+                .iter()
+                .filter_map(|l| l.dictionary.field(Field::WorkType))
+                .flat_map(|w| w.values.iter().map(String::as_str))
+                .collect()
+        } else {
+            f.values.iter().map(String::as_str).collect()
+        };
+        let list = values.join(", ");
+        let mut help = match did_you_mean(v, values.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? Allowed: {list}"),
             None => format!("use one of: {list}"),
         };
@@ -118,7 +128,8 @@ impl Rule for InvalidEnumeration {
             ));
         }
         let xml = info.version.is_xml();
-        let elsewhere = versions_with(f.field, v, info.sheet_kind, xml);
+        let kind = row.layout().kind;
+        let elsewhere = versions_with(f.field, v, kind, xml);
         let mut message = if xml {
             format!(
                 "`{v}` is not a valid {} in Avails XML {}",
@@ -126,11 +137,16 @@ impl Rule for InvalidEnumeration {
                 info.version
             )
         } else {
+            // A WorkType that chooses no dictionary is valid in none of them.
+            let scope = if info.per_row() && f.field == Field::WorkType {
+                String::new()
+            } else {
+                format!(" {}", kind.as_str())
+            };
             format!(
-                "`{v}` is not a valid {} in EMA {} {}",
+                "`{v}` is not a valid {} in EMA {}{scope}",
                 f.name(),
-                info.version,
-                info.sheet_kind.as_str()
+                info.version
             )
         };
         if !elsewhere.is_empty() {

@@ -93,7 +93,7 @@ impl Rule for ListSeparator {
                         name(sep),
                         f.name(),
                         row.sheet.version,
-                        row.sheet.sheet_kind.as_str()
+                        row.layout().kind.as_str()
                     ),
                 )
                 .with_help(format!("write `{joined}`")),

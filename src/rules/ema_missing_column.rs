@@ -1,7 +1,7 @@
 //! EMA001: a required column is missing from the header.
 
 use super::{Context, Rule};
-use crate::model::{Diagnostic, FieldDef, Requirement, SheetInfo};
+use crate::model::{Diagnostic, FieldDef, FieldSet, Layout, Requirement, SheetInfo};
 use crate::read::SheetRows;
 
 super::declare_rule! {
@@ -39,53 +39,77 @@ super::declare_rule! {
 
 impl Rule for MissingColumn {
     fn check_sheet(&self, sheet: &SheetRows, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        missing_columns(&sheet.info, Requirement::Always, &Self::META, out);
+        missing_columns(sheet, Requirement::Always, &Self::META, out);
     }
 }
 
-/// Reports each field of `requirement` that the header of `info` lacks, as a
-/// finding of `meta` (EMA001 or EMA013).
+/// Reports each field of `requirement` that the header of `sheet` lacks, as
+/// a finding of `meta` (EMA001 or EMA013): the fields of the dictionary of
+/// every kind its rows are checked with (the header's own when it has no
+/// rows), each field once.
 pub(super) fn missing_columns(
-    info: &SheetInfo,
+    sheet: &SheetRows,
     requirement: Requirement,
     meta: &'static super::RuleMeta,
     out: &mut Vec<Diagnostic>,
 ) {
+    let info = &sheet.info;
     // XML documents have no header: element presence is checked structurally.
     if info.version.is_xml() {
         return;
     }
-    let mut loc = info.location();
+    let mut used = vec![false; info.layouts().len()];
+    used[0] = sheet.rows.is_empty();
+    for row in &sheet.rows {
+        used[usize::from(row.layout_index())] = true;
+    }
+    let mut reported = FieldSet::default();
+    for (layout, _) in info.layouts().iter().zip(used).filter(|(_, u)| *u) {
+        let missing = layout
+            .dictionary_columns()
+            .filter(|(f, column)| f.required == requirement && column.is_none());
+        for (f, _) in missing {
+            if reported.contains(f.field) {
+                continue;
+            }
+            reported.insert(f.field);
+            out.push(missing_column(info, layout, f, meta));
+        }
+    }
+}
+
+/// The finding that the header of `info` lacks `f`, which `layout` requires.
+fn missing_column(
+    info: &SheetInfo,
+    layout: &Layout,
+    f: &FieldDef,
+    meta: &'static super::RuleMeta,
+) -> Diagnostic {
+    let mut l = info.location();
     if info.header_row > 0 {
-        loc.row = Some(info.header_row);
+        l.row = Some(info.header_row);
     }
-    let missing = info
-        .dictionary_columns()
-        .filter(|(f, column)| f.required == requirement && column.is_none());
-    for (f, _) in missing {
-        let mut l = loc.clone();
-        l.field = Some(f.name().to_string());
-        out.push(
-            meta.diag(
-                l,
-                format!(
-                    "the header has no `{}` column, which EMA {} {} requires{}",
-                    f.name(),
-                    info.version,
-                    info.sheet_kind.as_str(),
-                    condition(f)
-                ),
-            )
-            .with_help(format!(
-                "add a column with `{}` in row {} (category `{}` in row {})",
-                f.name(),
-                info.header_row.max(2),
-                f.category,
-                info.header_row.max(2) - 1
-            ))
-            .with_order((info.file_index, info.sheet_index, info.header_row, 0)),
-        );
-    }
+    l.field = Some(f.name().to_string());
+    let rows = if info.per_row() { " rows" } else { "" };
+    meta.diag(
+        l,
+        format!(
+            "the header has no `{}` column, which EMA {} {}{rows} require{}{}",
+            f.name(),
+            info.version,
+            layout.kind.as_str(),
+            if info.per_row() { "" } else { "s" },
+            condition(f)
+        ),
+    )
+    .with_help(format!(
+        "add a column with `{}` in row {} (category `{}` in row {})",
+        f.name(),
+        info.header_row.max(2),
+        f.category,
+        info.header_row.max(2) - 1
+    ))
+    .with_order((info.file_index, info.sheet_index, info.header_row, 0))
 }
 
 /// ` (needed when A is x and B is y)` for a conditional field, else nothing.
@@ -93,10 +117,6 @@ fn condition(f: &FieldDef) -> String {
     if f.required != Requirement::Conditional {
         return String::new();
     }
-    let parts: Vec<String> = f
-        .required_when
-        .iter()
-        .map(|c| format!("{} is {}", c.field, c.values.join("/")))
-        .collect();
+    let parts: Vec<String> = f.required_when.iter().map(ToString::to_string).collect();
     format!(" (needed when {})", parts.join(" and "))
 }

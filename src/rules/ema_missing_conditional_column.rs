@@ -35,6 +35,6 @@ super::declare_rule! {
 
 impl Rule for MissingConditionalColumn {
     fn check_sheet(&self, sheet: &SheetRows, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        missing_columns(&sheet.info, Requirement::Conditional, &Self::META, out);
+        missing_columns(sheet, Requirement::Conditional, &Self::META, out);
     }
 }

@@ -48,7 +48,7 @@ impl Rule for PriceValue {
             return;
         }
         let Some(when) = row
-            .sheet
+            .layout()
             .dictionary
             .field(Field::PriceValue)
             .and_then(|f| f.decimal_when.as_ref())

@@ -2,16 +2,19 @@
 
 use super::{Context, RowFacts, Rule};
 use crate::model::dictionary::Condition;
-use crate::model::{Avail, Diagnostic, Requirement};
+use crate::model::{Avail, Diagnostic, Field, FieldDef, Requirement};
 
 super::declare_rule! {
     /// ## What it does
     /// Checks that every field the data dictionary requires has a value in
     /// each row, per template version and WorkType: always-required fields
     /// (Territory, LicenseType, Start, End, ...), fields required except for
-    /// SVOD (PriceType, PriceValue), and conditional ones (EpisodeNumber for
-    /// `Episode` rows, CaptionIncluded for US episodes, CaptionExemption when
-    /// captions are not included in the US, SuppressionLiftDate for POEST).
+    /// SVOD or a row priced by its SRP (PriceType, PriceValue), and
+    /// conditional ones (EpisodeNumber for `Episode` rows, CaptionIncluded
+    /// for US episodes, CaptionExemption when captions are not included in
+    /// the US, SuppressionLiftDate for POEST). From 1.8 a row is checked with
+    /// the dictionary of its WorkType's kind; a row whose WorkType names no
+    /// kind is asked only for what every kind requires.
     ///
     /// Spreadsheets only: what an Avails XML document must hold is its
     /// schema's business (AVC008 and the XSD checks) and MovieLabs'
@@ -39,13 +42,19 @@ super::declare_rule! {
     ///
     /// ## Source
     /// EMA data dictionaries (ema-avails-format.md §1.3–1.8); the SVOD
-    /// exception for prices follows MovieLabs' structure rules (§3.2 B.9).
+    /// exception for prices follows MovieLabs' structure rules (§3.2 B.9),
+    /// and so does the SRP one: SRP becomes `Term termName="SRP"` with
+    /// Money, which MovieLabs' pricing rule counts as a price.
     pub struct RequiredValue = ("EMA003", "required-value", Error, Ema,
         "Required value is empty");
 }
 
-/// True when an item of `cond.field` in `row` is one of `cond.values`.
+/// True when an item of `cond.field` in `row` is one of `cond.values` (or,
+/// for a `filled` condition, when the field has a value).
 fn holds(row: &Avail, cond: &Condition) -> bool {
+    if cond.filled {
+        return row.get(cond.field).is_some();
+    }
     let is = |v: &str| cond.values.iter().any(|c| c == v);
     match row.separator(cond.field) {
         None => row.get_all(cond.field).any(|c| is(c.value())),
@@ -65,7 +74,20 @@ impl Rule for RequiredValue {
         if info.version.is_xml() {
             return;
         }
-        for &(f, column) in info.required_columns() {
+        // From 1.8 a row's WorkType chooses its dictionary; without one that
+        // does, only what every kind requires is required.
+        let unsure = info.per_row() && info.layout_for(row.text(Field::WorkType)).is_none();
+        let everywhere = |f: &FieldDef| {
+            info.layouts().iter().all(|l| {
+                l.dictionary
+                    .field(f.field)
+                    .is_some_and(|d| d.required == f.required && d.required_when == f.required_when)
+            })
+        };
+        for &(f, column) in row.layout().required_columns() {
+            if unsure && !everywhere(f) {
+                continue;
+            }
             // Readers leave blank cells out: a cell in the column is a value.
             let filled = column.is_some_and(|c| row.has_cell(c));
             // A missing column is reported once at the header (EMA001), not per row.
@@ -74,11 +96,13 @@ impl Rule for RequiredValue {
             }
             let why = match f.required {
                 Requirement::Optional => continue,
-                Requirement::Always => match &f.required_unless {
-                    Some(c) if holds(row, c) => continue,
-                    Some(c) => format!(" (required unless {} is {})", c.field, c.values.join("/")),
-                    None => String::new(),
-                },
+                Requirement::Always if f.required_unless.iter().any(|c| holds(row, c)) => continue,
+                Requirement::Always if f.required_unless.is_empty() => String::new(),
+                Requirement::Always => {
+                    let unless: Vec<String> =
+                        f.required_unless.iter().map(ToString::to_string).collect();
+                    format!(" (required unless {})", unless.join(" or "))
+                }
                 Requirement::Conditional => {
                     if f.required_when.is_empty() || !f.required_when.iter().all(|c| holds(row, c))
                     {
@@ -88,7 +112,7 @@ impl Rule for RequiredValue {
                         " (required when {})",
                         f.required_when
                             .iter()
-                            .map(|c| format!("{} is {}", c.field, c.values.join("/")))
+                            .map(ToString::to_string)
                             .collect::<Vec<_>>()
                             .join(" and ")
                     )

@@ -47,7 +47,7 @@ impl Rule for RoundedNumber {
         out: &mut Vec<Diagnostic>,
     ) {
         for cell in row.cells().iter().filter(|c| c.kind == CellKind::Number) {
-            let Some(def) = row.sheet.field_def_at(cell.column()) else {
+            let Some(def) = row.layout().field_def_at(cell.column()) else {
                 continue;
             };
             if !matches!(def.kind, FieldKind::Text | FieldKind::Id) {

@@ -1,7 +1,7 @@
 //! EMA002: a header names no field of the template version.
 
 use super::{Context, Rule, did_you_mean};
-use crate::model::Diagnostic;
+use crate::model::{Diagnostic, Field};
 use crate::read::SheetRows;
 
 super::declare_rule! {
@@ -40,11 +40,18 @@ impl Rule for UnknownColumn {
         if info.version.is_xml() {
             return;
         }
+        // From 1.8 a row's WorkType chooses its dictionary: a column of any
+        // of them is known.
+        let known = |f: Field| info.layouts().iter().any(|l| l.dictionary.has(f));
+        let kinds: Vec<&str> = info.layouts().iter().map(|l| l.kind.as_str()).collect();
         for (i, col) in info.columns.iter().enumerate() {
-            if col.header.is_empty() || col.field.is_some_and(|f| info.dictionary.has(f)) {
+            if col.header.is_empty() || col.field.is_some_and(known) {
                 continue;
             }
-            let names = info.dictionary.fields.iter().map(|f| f.name());
+            let names = info
+                .layouts()
+                .iter()
+                .flat_map(|l| l.dictionary.fields.iter().map(|f| f.name()));
             let suggestion = did_you_mean(&col.header, names);
             let d = Self::META
                 .diag(
@@ -53,7 +60,7 @@ impl Rule for UnknownColumn {
                         "`{}` is not a field of EMA {} {}; its column is not checked",
                         col.header,
                         info.version,
-                        info.sheet_kind.as_str()
+                        kinds.join(" or ")
                     ),
                 )
                 .with_order((info.file_index, info.sheet_index, info.header_row, i));

@@ -8,6 +8,7 @@
 pub mod delivery;
 pub mod facts;
 pub mod profile;
+pub mod ratings;
 pub mod reader;
 pub mod structure;
 
@@ -51,6 +52,11 @@ pub mod ema_missing_conditional_column;
 pub mod ema_poest_suppression;
 pub mod ema_pre_order_fulfill_date;
 pub mod ema_price_value;
+pub mod ema_rating_deprecated;
+pub mod ema_rating_reason;
+pub mod ema_rating_region;
+pub mod ema_rating_system;
+pub mod ema_rating_value;
 pub mod ema_ref_alid;
 pub mod ema_required_value;
 pub mod ema_rounded_number;
@@ -364,24 +370,34 @@ pub trait Rule: HasMeta + Sync + Send {
 /// [`Text::mark_clean`](crate::model::Text::mark_clean)).
 pub struct RowChecker<'a> {
     rules: &'a [&'a dyn Rule],
-    /// Per column: the field's definition and the value rules of its kind.
-    values: Vec<Option<(&'static FieldDef, Vec<&'a dyn Rule>)>>,
+    /// Per layout of the sheet, per column: the field's definition and the
+    /// value rules of its kind.
+    values: Vec<Vec<Option<ValueRules<'a>>>>,
     /// Added to a definition's address in the clean key of XML sheets.
     xml: usize,
 }
 
+/// A column's field definition and the value rules of its kind.
+type ValueRules<'a> = (&'static FieldDef, Vec<&'a dyn Rule>);
+
 impl<'a> RowChecker<'a> {
     /// The checker of `rules` for rows of `sheet`.
     pub fn new(rules: &'a [&'a dyn Rule], sheet: &SheetInfo) -> Self {
-        let values = (0..sheet.columns.len())
-            .map(|c| {
-                let def = sheet.field_def_at(c)?;
-                let rules: Vec<&dyn Rule> = rules
-                    .iter()
-                    .copied()
-                    .filter(|r| r.value_kinds().contains(&def.kind))
-                    .collect();
-                (!rules.is_empty()).then_some((def, rules))
+        let values = sheet
+            .layouts()
+            .iter()
+            .map(|layout| {
+                (0..sheet.columns.len())
+                    .map(|c| {
+                        let def = layout.field_def_at(c)?;
+                        let rules: Vec<&dyn Rule> = rules
+                            .iter()
+                            .copied()
+                            .filter(|r| r.value_kinds().contains(&def.kind))
+                            .collect();
+                        (!rules.is_empty()).then_some((def, rules))
+                    })
+                    .collect()
             })
             .collect();
         RowChecker {
@@ -412,8 +428,9 @@ impl<'a> RowChecker<'a> {
         ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        let values = &self.values[usize::from(row.layout_index())];
         for cell in row.cells() {
-            let Some(Some((def, rules))) = self.values.get(cell.column()) else {
+            let Some(Some((def, rules))) = values.get(cell.column()) else {
                 continue;
             };
             // An error value is no value: EMA015 reports it, nothing else.
@@ -439,7 +456,8 @@ impl<'a> RowChecker<'a> {
     }
 }
 
-/// Every rule. The one table mapping codes to rules.
+/// Every rule: the one table mapping codes to rules ([`all_meta`] lists
+/// them in code order).
 pub fn registry() -> &'static [&'static dyn Rule] {
     &[
         &ema_missing_column::MissingColumn,
@@ -494,6 +512,11 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ema_tbd_condition::TbdCondition,
         &ema_volume_overlap::VolumeOverlap,
         &ema_volume_status::VolumeStatus,
+        &ema_rating_system::UnknownRatingSystem,
+        &ema_rating_value::InvalidRatingValue,
+        &ema_rating_reason::InvalidRatingReason,
+        &ema_rating_region::RatingSystemRegion,
+        &ema_rating_deprecated::DeprecatedRating,
     ]
 }
 
@@ -637,6 +660,15 @@ fn banded_distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
         std::mem::swap(&mut prev, &mut cur);
     }
     (prev[lb] <= limit).then_some(prev[lb])
+}
+
+/// Levenshtein distance between `a` and `b` (ASCII letters compared without
+/// case), or `None` when it is over `limit`.
+pub(crate) fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    with_chars(a, la, |a| {
+        with_chars(b, lb, |b| banded_distance(a, b, limit))
+    })
 }
 
 /// The closest candidate within a small distance (the first of equally

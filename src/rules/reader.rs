@@ -1,4 +1,5 @@
-//! What the readers noticed, as diagnostics: one code per [`NoteKind`].
+//! What the readers noticed, as diagnostics: one code per [`NoteKind`]
+//! (AVC codes, and EMA045 for a data cell outside the header).
 
 use super::RuleMeta;
 use crate::model::Diagnostic;
@@ -312,6 +313,38 @@ super::declare_rule! {
         "Header cell past the last column of a sheet");
 }
 
+super::declare_rule! {
+    /// ## What it does
+    /// Warns about a data cell right of the header's last column: it belongs
+    /// to no field, so nothing checks it. One finding per column, at its
+    /// first such cell, saying how many the column holds.
+    ///
+    /// ## Why is this bad?
+    /// MovieLabs' converter drops the cell ("Ignoring cell BZ in row 7: out
+    /// of bounds"), and so does Amazon's ingest: a value typed there (often
+    /// a note, or a row shifted one column right) never reaches the avail.
+    ///
+    /// ## Example
+    /// ```text
+    /// row 2: ... | WindowDuration (BY)      row 7: ... | P180D | foo (BZ)
+    /// ```
+    /// Fixed:
+    /// ```text
+    /// row 2: ... | WindowDuration (BY)      row 7: ... | P180D
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give the column a field name in row 2, move the value to its field's
+    /// column, or clear it.
+    ///
+    /// ## Source
+    /// MovieLabs `StreamingXmlBuilder` / `AvailsSheet` ("out of bounds"),
+    /// seen on mddf's test workbook `Movies_v1.7.3.xlsx` (cell BZ7);
+    /// ema-avails-format.md §1.2 (columns are matched by their row-2 name).
+    pub struct CellOutsideHeader = ("EMA045", "cell-outside-header", Warning, Ema,
+        "Data cell right of the header's last column");
+}
+
 /// The AVC010 info that `file` is not checked, and `why`.
 pub fn skipped_file(file: &str, why: &str) -> Diagnostic {
     FileSkipped::META.diag(
@@ -321,7 +354,7 @@ pub fn skipped_file(file: &str, why: &str) -> Diagnostic {
 }
 
 /// Reader findings' metadata, in code order.
-pub static METAS: [&RuleMeta; 11] = [
+pub static METAS: [&RuleMeta; 12] = [
     &VersionUsed::META,
     &EmptyRowsSkipped::META,
     &SheetSkipped::META,
@@ -333,6 +366,7 @@ pub static METAS: [&RuleMeta; 11] = [
     &BooleanFormulas::META,
     &FileSkipped::META,
     &BeyondLastColumn::META,
+    &CellOutsideHeader::META,
 ];
 
 /// The code of a kind of note.
@@ -349,6 +383,7 @@ fn meta_of(kind: &NoteKind) -> &'static RuleMeta {
         NoteKind::BooleanFormulas => &BooleanFormulas::META,
         NoteKind::BeyondLastColumn => &BeyondLastColumn::META,
         NoteKind::Xsd(kind) => super::xsd::meta_of(*kind),
+        NoteKind::CellOutsideHeader => &CellOutsideHeader::META,
     }
 }
 

@@ -286,6 +286,10 @@ pub(super) const MAP: &[(Field, &[Source])] = {
         (Field::DMA_ID, ECOSYSTEM),
         (Field::AssociatedALID, &[at(AVAIL, &[AssociatedAlid], AvailRows, Text, "AssociatedALID")]),
         (Field::ExceptionFlag, &[at(AVAIL, &[ExceptionFlag], AvailRows, YesNo, "ExceptionFlag")]),
+        // -- ratings (templates branch): the region each md:Rating is given
+        // for, which the rating rules (EMA040–EMA044) pair with its System.
+        (Field::RatingRegion, &[at(of(&[Region]), &[Country, CountryRegion], FirstAsset, Text,
+            "md:Rating/md:Region")]),
     ]
 };
 

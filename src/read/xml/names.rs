@@ -96,6 +96,7 @@ names! {
     Date = "Date",
     UsaCaptionsExemptionReason = "USACaptionsExemptionReason",
     Rating = "Rating",
+    Region = "Region",
     System = "System",
     Value = "Value",
     Reason = "Reason",
