@@ -643,3 +643,66 @@ fn ods_formulas_and_date_times() {
         "cell holds the formula `=[.A4]&\"x\"` (shown as `acmex`)"
     );
 }
+
+/// Findings on hidden rows and sheets say so; an empty cell inside merged
+/// cells gets told to unmerge and repeat the value.
+#[test]
+fn findings_on_hidden_rows_and_sheets_and_in_merged_cells_say_so() {
+    let bad = movies_1_7_3().set("Territory", "XX");
+    let recs = [movies_1_7_3(), bad.clone(), movies_1_7_3(), movies_1_7_3()];
+    let mut wb = Workbook::new();
+    let (ws, fields) = movies_sheet(&mut wb, "Movies", &recs);
+    // Row 5 (the bad one) hidden.
+    ws.set_row_hidden(4).unwrap();
+    // LicenseType of rows 6 and 7 merged: row 7 shows it, holds nothing.
+    let lt = col(&fields, "LicenseType");
+    ws.merge_range(5, lt, 6, lt, "EST", &Format::new()).unwrap();
+    let (hidden, _) = movies_sheet(&mut wb, "Movies 2", &[bad]);
+    hidden.set_hidden(true);
+    let bytes = wb.save_to_buffer().unwrap();
+    let (_, report, _) = check_bytes(&bytes, "hidden.xlsx", "ema");
+    let bad_territory: Vec<(String, String)> = with_code(&report, "EMA005")
+        .iter()
+        .map(|d| {
+            (
+                format!(
+                    "{}!{}",
+                    d["location"]["sheet"].as_str().unwrap(),
+                    d["location"]["cell"].as_str().unwrap()
+                ),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let territory = column_letter(usize::from(col(&fields, "Territory")));
+    assert_eq!(bad_territory.len(), 2, "{bad_territory:?}");
+    assert_eq!(bad_territory[0].0, format!("Movies!{territory}5"));
+    assert!(
+        bad_territory[0]
+            .1
+            .ends_with("(row 5 is hidden; Amazon reads hidden rows)"),
+        "{bad_territory:?}"
+    );
+    assert_eq!(bad_territory[1].0, format!("Movies 2!{territory}4"));
+    assert!(
+        bad_territory[1]
+            .1
+            .ends_with("(sheet `Movies 2` is hidden; Amazon reads hidden sheets)"),
+        "{bad_territory:?}"
+    );
+    let letter = column_letter(usize::from(lt));
+    // (EST rows need a price too: EMA003 on PriceType and PriceValue.)
+    let empty: Vec<&serde_json::Value> = with_code(&report, "EMA003")
+        .into_iter()
+        .filter(|d| d["location"]["field"] == "LicenseType")
+        .collect();
+    assert_eq!(empty.len(), 1, "{}", report["diagnostics"]);
+    assert_eq!(empty[0]["location"]["cell"], format!("{letter}7"));
+    let help = empty[0]["help"].as_str().unwrap();
+    assert!(
+        help.ends_with(&format!(
+            "{letter}7 is one of the merged cells {letter}6:{letter}7, whose value only {letter}6 holds: unmerge them and write the value in every row"
+        )),
+        "{help}"
+    );
+}

@@ -429,6 +429,7 @@ impl<'a> RowChecker<'a> {
         out: &mut Vec<Diagnostic>,
     ) {
         let values = &self.values[usize::from(row.layout_index())];
+        let start = out.len();
         for cell in row.cells() {
             let Some(Some((def, rules))) = values.get(cell.column()) else {
                 continue;
@@ -453,7 +454,61 @@ impl<'a> RowChecker<'a> {
         for rule in self.rules {
             rule.check_row(row, facts, ctx, out);
         }
+        if row.hidden || row.sheet.hidden || !row.sheet.merged.is_empty() {
+            for d in &mut out[start..] {
+                say_hidden_or_merged(row, d);
+            }
+        }
     }
+}
+
+/// Adds to a finding on `row` what the sheet hides from whoever fixes it:
+/// that the row or its sheet is hidden (Amazon reads them all the same), and
+/// that an empty cell lies inside merged cells, whose value only the
+/// top-left cell holds.
+fn say_hidden_or_merged(row: &Avail, d: &mut Diagnostic) {
+    let sheet = &row.sheet;
+    if d.location.row != Some(row.row) {
+        return;
+    }
+    if sheet.hidden {
+        let name = sheet.sheet.as_deref().unwrap_or_default();
+        d.message.push_str(&format!(
+            " (sheet `{name}` is hidden; Amazon reads hidden sheets)"
+        ));
+    } else if row.hidden {
+        d.message.push_str(&format!(
+            " (row {} is hidden; Amazon reads hidden rows)",
+            row.row
+        ));
+    }
+    let Some(letter) = d.location.column.as_deref() else {
+        return;
+    };
+    let Some(column) = sheet.columns.iter().position(|c| c.letter == letter) else {
+        return;
+    };
+    if d.location.value.is_some() || row.has_cell(column) {
+        return;
+    }
+    let column = u32::try_from(column).unwrap_or(u32::MAX);
+    let Some(m) = sheet.merged.iter().find(|m| m.contains(row.row, column)) else {
+        return;
+    };
+    let cell = |r: u32, c: u32| format!("{}{r}", crate::model::column_letter(c as usize));
+    let top_left = cell(m.first_row, m.first_column);
+    if top_left == cell(row.row, column) {
+        return;
+    }
+    let merged = format!(
+        "{} is one of the merged cells {top_left}:{}, whose value only {top_left} holds: unmerge them and write the value in every row",
+        cell(row.row, column),
+        cell(m.last_row, m.last_column)
+    );
+    d.help = Some(match d.help.take() {
+        Some(help) => format!("{help}; {merged}"),
+        None => merged,
+    });
 }
 
 /// Every rule: the one table mapping codes to rules ([`all_meta`] lists
