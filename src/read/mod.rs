@@ -6,6 +6,7 @@ pub mod csv;
 pub mod detect;
 pub mod licensed;
 pub mod limits;
+pub mod ods_times;
 pub mod precheck;
 pub mod sheet;
 pub mod text;

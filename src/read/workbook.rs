@@ -1,13 +1,14 @@
 //! Workbooks: .xlsx through our own streaming reader ([`super::xlsx`]);
 //! .xlsb, .xls and .ods through calamine's ranges.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 use calamine::{
     Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, open_workbook_from_rs,
 };
 
+use super::ods_times::MidnightTimes;
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::xlsx::{self, CellValue, Package, SheetState, format_number};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
@@ -41,17 +42,30 @@ pub fn read(
         SourceKind::Xlsb => {
             let wb: Xlsb<Cur> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::XlsbError| fail(e.to_string()))?;
-            read_sheets(Ranged(wb), kind, file, file_index, opts)
+            read_sheets(
+                Ranged(wb, MidnightTimes::new()),
+                kind,
+                file,
+                file_index,
+                opts,
+            )
         }
         SourceKind::Xls => {
             let wb: Xls<Cur> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::XlsError| fail(e.to_string()))?;
-            read_sheets(Ranged(wb), kind, file, file_index, opts)
+            read_sheets(
+                Ranged(wb, MidnightTimes::new()),
+                kind,
+                file,
+                file_index,
+                opts,
+            )
         }
         SourceKind::Ods => {
+            let midnight = super::ods_times::midnight_times(&bytes);
             let wb: Ods<Cur> = open_workbook_from_rs(Cursor::new(bytes))
                 .map_err(|e: calamine::OdsError| fail(e.to_string()))?;
-            read_sheets(Ranged(wb), kind, file, file_index, opts)
+            read_sheets(Ranged(wb, midnight), kind, file, file_index, opts)
         }
         SourceKind::Csv | SourceKind::Xml => unreachable!("not a workbook kind"),
     }
@@ -100,10 +114,12 @@ trait RowSource {
 /// as a serial flagged date-or-duration, without its number format's code,
 /// so a date-time format cannot be told from a date format; a whole-day
 /// serial reads as a date and one with a time of day as a date-time (a
-/// date-time format at midnight reads as a date). .ods dates come as ISO
-/// text, and a time part makes a date-time. No reader here says which rows
+/// date-time format at midnight reads as a date; tafia/calamine#400). .ods
+/// dates come as ISO text, and a time part makes a date-time; LibreOffice
+/// leaves the time out at midnight, so the `MidnightTimes` read from the
+/// package's styles (`ods_times`) put it back. No reader here says which rows
 /// are hidden or which cells are merged.
-struct Ranged<R>(R);
+struct Ranged<R>(R, MidnightTimes);
 
 impl<R> Ranged<R>
 where
@@ -156,7 +172,10 @@ where
         let name = self.name(sheet);
         let range = self.0.worksheet_range(&name).map_err(|e| e.to_string())?;
         let formulas = self.0.worksheet_formula(&name).ok();
-        Ok(Box::new(raw_rows(&range, formulas.as_ref()).into_iter()))
+        let midnight = self.1.get(&name);
+        Ok(Box::new(
+            raw_rows(&range, formulas.as_ref(), midnight).into_iter(),
+        ))
     }
 }
 
@@ -452,7 +471,11 @@ fn faq_version_of_range(range: &Range<Data>) -> Option<String> {
     None
 }
 
-fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow> {
+fn raw_rows(
+    range: &Range<Data>,
+    formulas: Option<&Range<String>>,
+    midnight: Option<&HashSet<(u32, u32)>>,
+) -> Vec<RawRow> {
     let Some((r0, c0)) = range.start() else {
         return Vec::new();
     };
@@ -474,7 +497,14 @@ fn raw_rows(range: &Range<Data>, formulas: Option<&Range<String>>) -> Vec<RawRow
             .enumerate()
             .filter_map(|(j, d)| {
                 let abs_col = c0 + j as u32;
-                let (text, kind) = render(d)?;
+                let (mut text, mut kind) = render(d)?;
+                // An .ods date-time at midnight comes without its time.
+                if kind == CellKind::Date
+                    && midnight.is_some_and(|m| m.contains(&(abs_row, abs_col)))
+                {
+                    text.push_str("T00:00:00");
+                    kind = CellKind::DateTime;
+                }
                 Some(
                     Cell::new(abs_col as usize, interner.intern(&text), kind)
                         .with_formula(formula_at.get(&(abs_row, abs_col)).map(|s| formula_text(s))),

@@ -1,0 +1,199 @@
+//! Which date cells of an .ods show a time. LibreOffice writes a date-time
+//! at midnight as `office:date-value="2027-04-01"`, without its time; only
+//! the cell's data style (`number:date-style` with `number:hours`) shows
+//! `00:00`. calamine gives the value alone (tafia/calamine#400 asks for
+//! format-aware dates), so this reads the styles and the cells' places
+//! from content.xml (and the common styles from styles.xml), so the
+//! reader can keep the time such a cell shows.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+
+/// Most cells one repeated row or cell stands for here: a sheet's trailing
+/// empty rows are written as one row repeated a million times.
+const MAX_REPEAT: u32 = 4096;
+
+/// Per sheet name, the 0-based (row, column) of each date cell whose
+/// style shows a time but whose value has none.
+pub type MidnightTimes = HashMap<String, HashSet<(u32, u32)>>;
+
+/// The midnight date-times of an .ods package; empty when it has none or
+/// cannot be read (calamine then reports the damage).
+pub fn midnight_times(bytes: &[u8]) -> MidnightTimes {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return MidnightTimes::new();
+    };
+    let mut part = |name: &str| -> Vec<u8> {
+        let mut data = Vec::new();
+        if let Ok(mut f) = zip.by_name(name) {
+            let _ = f.read_to_end(&mut data);
+        }
+        data
+    };
+    let styles = part("styles.xml");
+    let content = part("content.xml");
+    let mut timed = TimedStyles::default();
+    timed.scan(&styles);
+    timed.scan(&content);
+    cells(&content, &timed.cell_styles())
+}
+
+/// Data styles that show a time, and the cell styles that use a data style.
+#[derive(Default)]
+struct TimedStyles {
+    data_styles: HashSet<String>,
+    cell_styles: Vec<(String, String)>,
+}
+
+impl TimedStyles {
+    fn scan(&mut self, xml: &[u8]) {
+        let mut reader = quick_xml::Reader::from_reader(xml);
+        let mut buf = Vec::new();
+        // The date style being read, if any.
+        let mut date_style: Option<String> = None;
+        loop {
+            let event = match reader.read_event_into(&mut buf) {
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(e) => e,
+            };
+            match &event {
+                Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
+                    "date-style" => {
+                        let name = attr(e, "style:name");
+                        if matches!(event, Event::Start(_)) {
+                            date_style = name;
+                        }
+                    }
+                    "hours" => {
+                        if let Some(s) = &date_style {
+                            self.data_styles.insert(s.clone());
+                        }
+                    }
+                    "style" => {
+                        if let (Some(name), Some(data)) =
+                            (attr(e, "style:name"), attr(e, "style:data-style-name"))
+                        {
+                            self.cell_styles.push((name, data));
+                        }
+                    }
+                    _ => {}
+                },
+                Event::End(e) if e.local_name().into_inner() == "date-style" => date_style = None,
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+
+    /// The cell styles whose data style shows a time.
+    fn cell_styles(&self) -> HashSet<String> {
+        self.cell_styles
+            .iter()
+            .filter(|(_, data)| self.data_styles.contains(data))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+}
+
+/// The value of attribute `key` (names, numbers and dates here: nothing
+/// to unescape).
+fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| a.value.to_string())
+}
+
+fn repeat(e: &BytesStart<'_>, key: &str) -> u32 {
+    attr(e, key)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1u32)
+        .max(1)
+}
+
+/// The places of date cells with a timed style and a value without a time.
+fn cells(content: &[u8], timed: &HashSet<String>) -> MidnightTimes {
+    let mut out = MidnightTimes::new();
+    if timed.is_empty() {
+        return out;
+    }
+    let mut reader = quick_xml::Reader::from_reader(content);
+    let mut buf = Vec::new();
+    let (mut table, mut row, mut col) = (String::new(), 0u32, 0u32);
+    let mut row_repeat = 1u32;
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => e,
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
+                "table" => {
+                    table = attr(e, "table:name").unwrap_or_default();
+                    row = 0;
+                }
+                "table-row" => {
+                    col = 0;
+                    row_repeat = repeat(e, "table:number-rows-repeated");
+                    if matches!(event, Event::Empty(_)) {
+                        row = row.saturating_add(row_repeat);
+                    }
+                }
+                "table-cell" | "covered-table-cell" => {
+                    let n = repeat(e, "table:number-columns-repeated");
+                    let midnight = attr(e, "office:value-type").as_deref() == Some("date")
+                        && attr(e, "office:date-value").is_some_and(|v| !v.contains('T'))
+                        && attr(e, "table:style-name").is_some_and(|s| timed.contains(&s));
+                    if midnight {
+                        let places = out.entry(table.clone()).or_default();
+                        for r in 0..row_repeat.min(MAX_REPEAT) {
+                            for c in 0..n.min(MAX_REPEAT) {
+                                places.insert((row.saturating_add(r), col.saturating_add(c)));
+                            }
+                        }
+                    }
+                    col = col.saturating_add(n);
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().into_inner() == "table-row" => {
+                row = row.saturating_add(row_repeat);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timed_style_at_midnight_is_found_where_it_is() {
+        let content = br#"<office:document-content>
+<office:automatic-styles>
+  <number:date-style style:name="N1"><number:year/><number:text>-</number:text><number:day/></number:date-style>
+  <number:date-style style:name="N2"><number:year/><number:text> </number:text><number:hours/></number:date-style>
+  <style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>
+  <style:style style:name="ce2" style:family="table-cell" style:data-style-name="N2"/>
+</office:automatic-styles>
+<office:body><office:spreadsheet><table:table table:name="Movies">
+  <table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>
+  <table:table-row>
+    <table:table-cell table:number-columns-repeated="2"/>
+    <table:table-cell table:style-name="ce2" office:value-type="date" office:date-value="2030-06-01"/>
+    <table:table-cell table:style-name="ce2" office:value-type="date" office:date-value="2030-06-01T12:00:00"/>
+    <table:table-cell table:style-name="ce1" office:value-type="date" office:date-value="2030-06-01"/>
+  </table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let mut timed = TimedStyles::default();
+        timed.scan(content);
+        let found = cells(content, &timed.cell_styles());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found["Movies"], HashSet::from([(2, 2)]));
+    }
+}
