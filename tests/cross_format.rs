@@ -143,9 +143,9 @@ fn write_the_fixture() {
             .and_hms(h, min, 0)
             .unwrap()
     };
-    ws.write_datetime_with_format(4, col("Start"), &at(2030, 1, 1, 0, 0), &dt)
+    ws.write_datetime_with_format(4, col("Start"), at(2030, 1, 1, 0, 0), &dt)
         .unwrap();
-    ws.write_datetime_with_format(4, col("End"), &at(2031, 12, 31, 23, 59), &dt)
+    ws.write_datetime_with_format(4, col("End"), at(2031, 12, 31, 23, 59), &dt)
         .unwrap();
     // Row 7: ContentID holds #N/A, a formula's result.
     ws.write_formula(
@@ -156,9 +156,9 @@ fn write_the_fixture() {
     .unwrap();
     ws.set_row_hidden(8).unwrap();
     // Row 10: Start at noon, End at midnight of the same day, native.
-    ws.write_datetime_with_format(9, col("Start"), &at(2030, 6, 1, 12, 0), &dt)
+    ws.write_datetime_with_format(9, col("Start"), at(2030, 6, 1, 12, 0), &dt)
         .unwrap();
-    ws.write_datetime_with_format(9, col("End"), &at(2030, 6, 1, 0, 0), &dt)
+    ws.write_datetime_with_format(9, col("End"), at(2030, 6, 1, 0, 0), &dt)
         .unwrap();
     std::fs::create_dir_all(dir()).unwrap();
     wb.save(dir().join("avails.xlsx")).unwrap();
