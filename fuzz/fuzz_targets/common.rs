@@ -447,12 +447,22 @@ impl<'a> Input<'a> {
                 }
             }
             _ => {
+                // CSV findings on a row also give the line its record starts on.
+                let csv_line = self.kind == SourceKind::Csv && loc.row.is_some();
                 assert!(
-                    loc.line.is_none() && loc.col.is_none() && loc.span.is_none(),
+                    (loc.line.is_none() || csv_line) && loc.col.is_none() && loc.span.is_none(),
                     "{}: an XML position in a {} input",
                     what(),
                     self.kind.as_str()
                 );
+                if let (Some(line), Some(row)) = (loc.line, loc.row) {
+                    assert!(
+                        line >= row && (line as usize) <= self.lines,
+                        "{}: CSV record of row {row} starts on line {line} of {}",
+                        what(),
+                        self.lines
+                    );
+                }
                 if let Some(row) = loc.row {
                     assert!(
                         self.row_is_known(d, loc.sheet.as_deref(), row),
