@@ -237,15 +237,22 @@ fn key_of(version: TemplateVersion) -> Option<&'static str> {
     let TemplateVersion::Xml(major, minor) = version else {
         return None;
     };
-    versions()
-        .versions
-        .keys()
-        .filter_map(|k| match k.parse::<TemplateVersion>() {
-            Ok(TemplateVersion::Xml(a, b)) if (a, b) <= (major, minor) => Some(((a, b), k)),
-            _ => None,
-        })
-        .max()
-        .map(|(_, k)| k.as_str())
+    // The listed versions, parsed once (a row asks for its version's data).
+    static KEYS: OnceLock<Vec<((u8, u8), &'static str)>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        versions()
+            .versions
+            .keys()
+            .filter_map(|k| match k.parse::<TemplateVersion>() {
+                Ok(TemplateVersion::Xml(a, b)) => Some(((a, b), k.as_str())),
+                _ => None,
+            })
+            .collect()
+    })
+    .iter()
+    .filter(|(v, _)| *v <= (major, minor))
+    .max()
+    .map(|(_, k)| *k)
 }
 
 /// The data of Avails XML `version` (`None` for spreadsheet versions and

@@ -73,7 +73,10 @@ impl Rule for TvodAssetLanguage {
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        if row.items(Field::AssetLanguage).nth(1).is_some() {
+        // The requirement's target: a LicenseType that is not `SVOD`.
+        if row.text(Field::LicenseType) != "SVOD"
+            && row.items(Field::AssetLanguage).nth(1).is_some()
+        {
             structure::report_row(&Self::META, row, REQUIREMENTS, say, out);
         }
     }
