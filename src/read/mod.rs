@@ -11,6 +11,7 @@ pub mod precheck;
 pub mod sheet;
 pub mod text;
 pub mod workbook;
+pub mod xls_times;
 pub mod xlsx;
 pub mod xml;
 

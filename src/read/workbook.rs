@@ -51,15 +51,11 @@ pub fn read(
             )
         }
         SourceKind::Xls => {
-            let wb: Xls<Cur> = open_workbook_from_rs(Cursor::new(bytes))
+            // Formats are read only from a file calamine could open.
+            let wb: Xls<Cur> = open_workbook_from_rs(Cursor::new(bytes.clone()))
                 .map_err(|e: calamine::XlsError| fail(e.to_string()))?;
-            read_sheets(
-                Ranged(wb, MidnightTimes::new()),
-                kind,
-                file,
-                file_index,
-                opts,
-            )
+            let date_times = super::xls_times::date_time_cells(&bytes);
+            read_sheets(Ranged(wb, date_times), kind, file, file_index, opts)
         }
         SourceKind::Ods => {
             let midnight = super::ods_times::midnight_times(&bytes);
@@ -114,10 +110,11 @@ trait RowSource {
 /// as a serial flagged date-or-duration, without its number format's code,
 /// so a date-time format cannot be told from a date format; a whole-day
 /// serial reads as a date and one with a time of day as a date-time (a
-/// date-time format at midnight reads as a date; tafia/calamine#400). .ods
-/// dates come as ISO text, and a time part makes a date-time; LibreOffice
-/// leaves the time out at midnight, so the `MidnightTimes` read from the
-/// package's styles (`ods_times`) put it back. No reader here says which rows
+/// date-time format at midnight would read as a date; tafia/calamine#400):
+/// `xls_times` reads which cells have a date-time format. .ods dates come
+/// as ISO text, and a time part makes a date-time; LibreOffice leaves the
+/// time out at midnight, and `ods_times` finds those cells by their style.
+/// Either way the second field lists the date cells that show a time. No reader here says which rows
 /// are hidden or which cells are merged.
 struct Ranged<R>(R, MidnightTimes);
 
