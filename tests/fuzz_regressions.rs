@@ -190,6 +190,16 @@ fn xlsb_sheet_without_relationship() {
     );
 }
 
+/// A truncated .xls whose FAT names sectors past the end of the file:
+/// calamine's sector reader sliced past its buffer (cfb.rs:320) and
+/// panicked. Found by the spreadsheet target in the campaign of issue 18.
+#[test]
+fn xls_sector_past_the_end() {
+    let input = regression("spreadsheet/xls-sector-past-end-panic.xls");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "its compound file (OLE2) is damaged");
+}
+
 /// An ods whose content.xml ends inside a `<table:table>`: calamine read
 /// past the end forever.
 #[test]

@@ -1,5 +1,6 @@
 //! Checks of a workbook package that calamine 0.38 relies on without making
-//! them: on a package that fails one, it panics or loops forever. Each runs
+//! them: on a package (or .xls compound file) that fails one, it panics or
+//! loops forever. Each runs
 //! before calamine opens the workbook and refuses the file, saying what is
 //! damaged. They mirror calamine's own reading of the same parts, so a
 //! package that passes reads exactly as before. (Neither bug was filed
@@ -22,6 +23,7 @@ pub fn check(bytes: &[u8], kind: SourceKind) -> Result<(), ReadError> {
     let damage = match kind {
         SourceKind::Xlsb => xlsb_sheet_list(bytes),
         SourceKind::Ods => ods_content(bytes),
+        SourceKind::Xls => xls_compound_file(bytes),
         _ => None,
     };
     match damage {
@@ -224,6 +226,42 @@ impl Records<'_> {
         buf[..len].copy_from_slice(body);
         self.data = &self.data[len..];
         Some(len)
+    }
+}
+
+// ------------------------------------------------------------------- xls
+
+/// What is damaged in an .xls compound file, if anything: calamine 0.38's
+/// sector reader (cfb.rs:320) slices past its buffer when a stream's chain
+/// names a sector past the end of a truncated file. The cfb crate reads
+/// every stream of the file through its checked chains first; a file it
+/// cannot read through is refused. (A panic inside cfb is caught and
+/// refuses the file the same way.)
+fn xls_compound_file(bytes: &[u8]) -> Option<String> {
+    let readable = std::panic::catch_unwind(|| -> Result<(), String> {
+        let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let streams: Vec<String> = file
+            .walk()
+            .filter(|e| e.is_stream())
+            .map(|e| e.path().to_string_lossy().into_owned())
+            .collect();
+        for path in streams {
+            let stream = file
+                .open_stream(&path)
+                .map_err(|e| format!("{path}: {e}"))?;
+            // Read through, not kept: the file is already in memory.
+            std::io::copy(
+                &mut stream.take(bytes.len() as u64 * 2),
+                &mut std::io::sink(),
+            )
+            .map_err(|e| format!("{path}: {e}"))?;
+        }
+        Ok(())
+    });
+    match readable {
+        Ok(Ok(())) => None,
+        Ok(Err(why)) => Some(format!("its compound file (OLE2) is damaged: {why}")),
+        Err(_) => Some("its compound file (OLE2) is damaged".to_string()),
     }
 }
 
