@@ -48,11 +48,15 @@ impl Rule for UnknownRatingSystem {
             let Some(system) = rating.system else {
                 // A value or reason without a system.
                 let (cell, what) = match (rating.value, rating.reasons.first()) {
-                    (Some(v), _) => (v, "RatingValue"),
-                    (None, Some(r)) => (*r, "RatingReason"),
+                    (Some(v), _) => (v, row.sheet.label(Field::RatingValue)),
+                    (None, Some(r)) => (*r, row.sheet.label(Field::RatingReason)),
                     (None, None) => continue,
                 };
-                let message = format!("{what} `{}` has no RatingSystem", cell.value());
+                let message = format!(
+                    "{what} `{}` has no {}",
+                    cell.value(),
+                    row.sheet.label(Field::RatingSystem)
+                );
                 let d = if row.xml().is_some() {
                     Self::META.at_cell(row, cell, message)
                 } else {
