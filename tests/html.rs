@@ -273,3 +273,84 @@ fn browser_shows_findings_filters_and_the_overlap() {
     assert!(tip.contains("cell: Movies!M4 – Movies!N4"), "{tip}");
     assert!(tip.contains("Start: 2030-01-01T00:00:00Z"), "{tip}");
 }
+
+/// Text of the first element matching `css` under `root`.
+fn text_of(root: scraper::ElementRef<'_>, css: &str) -> String {
+    root.select(&Selector::parse(css).unwrap())
+        .next()
+        .unwrap_or_else(|| panic!("no {css}"))
+        .text()
+        .collect()
+}
+
+#[test]
+fn a_dropped_window_is_drawn_from_the_previous_delivery() {
+    // Previous delivery: the Licensed SVOD window, open since 2025. This
+    // Full Extract sends only the CPH window of the same scope (CPH018).
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = movies_1_7_3().with(&[
+        ("GroupIdentity", ""),
+        ("Start", "2025-01-01T00:00:00Z"),
+        ("End", "Open"),
+    ]);
+    let prev = workbook(dir.path(), "2026-10.xlsx", "Movies", &[licensed]);
+    let cur = workbook(dir.path(), "2026-11.xlsx", "Movies", &[movies_1_7_3()]);
+    let path = html_report(&cur, dir.path(), &["--previous", &prev.display().to_string()]);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = Html::parse_document(&text);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    // The CPH018 finding has the timeline of its title and territory.
+    let data: serde_json::Value =
+        serde_json::from_str(&select(&doc, "script#availcheck-data")[0].inner_html()).unwrap();
+    let findings = data["findings"].as_array().unwrap();
+    let dropped: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["code"] == "CPH018").collect();
+    assert_eq!(dropped.len(), 1, "{findings:#?}");
+    assert_eq!(dropped[0]["timelines"], serde_json::json!([0]), "{data:#}");
+
+    let page = url(&path);
+    let all = Html::parse_document(&dump_dom(&page));
+    // AVC001 is the info naming the template version.
+    assert_eq!(rows(&all), ["AVC001", "CPH018"]);
+    let button = "#findings-body > tr[data-code=CPH018] button.timeline-button";
+    assert_eq!(select(&all, button).len(), 1);
+    let involved: Vec<String> = select(&all, "#tl-involved summary")
+        .iter()
+        .map(|s| s.text().collect())
+        .collect();
+    assert_eq!(
+        involved,
+        ["md:alid:org:acme:movie-0001 — US: 0 overlap, 0 gap, 0 handover, 1 previous-delivery window"]
+    );
+    let legend: String = select(&all, "#timelines .legend")[0].text().collect();
+    assert!(legend.contains("previous delivery"), "{legend}");
+
+    // Drawn by the title search: the previous window as a previous bar, no
+    // overlap with the CPH window (an open licensed window from 2025 would
+    // overlap it, were it current).
+    let drawn = Html::parse_document(&dump_dom(&format!(
+        "{page}?timeline=md:alid:org:acme:movie-0001"
+    )));
+    let figures = select(&drawn, "#tl-results figure.timeline[data-territory=US]");
+    assert_eq!(figures.len(), 1);
+    let fig = figures[0];
+    assert_eq!(fig.value().attr("data-overlaps"), Some("0"));
+    assert_eq!(fig.value().attr("data-previous"), Some("1"));
+    let sel = |css: &str| fig.select(&Selector::parse(css).unwrap()).count();
+    assert_eq!(sel("rect.overlap, rect.gap, line.handover"), 0);
+    assert_eq!(sel("rect.bar.licensed.previous[data-open-end=true]"), 1);
+    assert_eq!(sel("rect.bar.cph:not(.previous)"), 1);
+    assert_eq!(sel("rect.bar"), 2);
+    let tip = text_of(fig, "rect.bar.previous title");
+    for want in [
+        "previous delivery: Licensed SVOD",
+        "2026-10.xlsx",
+        "cell: Movies!M4 – Movies!N4",
+        "Start: 2025-01-01T00:00:00Z",
+        "End: Open",
+    ] {
+        assert!(tip.contains(want), "{want} not in {tip}");
+    }
+    let notes = text_of(fig, "li.previous");
+    assert!(notes.contains("takes no part in overlaps"), "{notes}");
+}
