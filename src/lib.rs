@@ -752,19 +752,20 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             let text = |f: Field| row.get(f).map(|c| c.text.clone()).unwrap_or_default();
             // CPH006's key: licensor, license kind, FormatProfile (title and
             // territory are the timeline's own).
-            let offer = (role == Role::Checked && facts.class != RowClass::MisplacedCph).then(|| {
-                let kind = match facts.class {
-                    RowClass::Cph => "SVOD (CPH)",
-                    _ => row.text(Field::LicenseType),
-                };
-                let key = (
-                    row.text(Field::DisplayName),
-                    kind,
-                    row.text(Field::FormatProfile),
-                );
-                let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
-                *offers.entry(key).or_insert(next)
-            });
+            let offer =
+                (role == Role::Checked && facts.class != RowClass::MisplacedCph).then(|| {
+                    let kind = match facts.class {
+                        RowClass::Cph => "SVOD (CPH)",
+                        _ => row.text(Field::LicenseType),
+                    };
+                    let key = (
+                        row.text(Field::DisplayName),
+                        kind,
+                        row.text(Field::FormatProfile),
+                    );
+                    let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
+                    *offers.entry(key).or_insert(next)
+                });
             for (zone, territories) in by_zone {
                 out.rows.push(WindowRow {
                     sheet: sheet_index,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{AS_OF, movies_1_7_3, run_raw, workbook};
+use common::{AS_OF, Book, SheetSpec, movies_1_7_3, run_raw, tv_1_7_3, workbook};
 use scraper::{Html, Selector};
 
 fn problems_fixture() -> PathBuf {
@@ -295,7 +295,11 @@ fn a_dropped_window_is_drawn_from_the_previous_delivery() {
     ]);
     let prev = workbook(dir.path(), "2026-10.xlsx", "Movies", &[licensed]);
     let cur = workbook(dir.path(), "2026-11.xlsx", "Movies", &[movies_1_7_3()]);
-    let path = html_report(&cur, dir.path(), &["--previous", &prev.display().to_string()]);
+    let path = html_report(
+        &cur,
+        dir.path(),
+        &["--previous", &prev.display().to_string()],
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     let doc = Html::parse_document(&text);
     assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
@@ -320,7 +324,9 @@ fn a_dropped_window_is_drawn_from_the_previous_delivery() {
         .collect();
     assert_eq!(
         involved,
-        ["md:alid:org:acme:movie-0001 — US: 0 overlap, 0 gap, 0 handover, 1 previous-delivery window"]
+        [
+            "md:alid:org:acme:movie-0001 — US: 0 overlap, 0 gap, 0 handover, 1 previous-delivery window"
+        ]
     );
     let legend: String = select(&all, "#timelines .legend")[0].text().collect();
     assert!(legend.contains("previous delivery"), "{legend}");
@@ -353,4 +359,52 @@ fn a_dropped_window_is_drawn_from_the_previous_delivery() {
     }
     let notes = text_of(fig, "li.previous");
     assert!(notes.contains("takes no part in overlaps"), "{notes}");
+}
+
+#[test]
+fn a_dropped_window_on_the_second_sheet_draws_its_own_title() {
+    // Row 4 of both sheets has a window; the TV sheet's episode drops its
+    // previous Licensed SVOD window. CPH018's sort key has no sheet index,
+    // so its timeline is found by its sheet's name.
+    let dir = tempfile::tempdir().unwrap();
+    let episode = tv_1_7_3();
+    let licensed = episode.clone().with(&[
+        ("GroupIdentity", ""),
+        ("Start", "2025-01-01T00:00:00Z"),
+        ("End", "Open"),
+    ]);
+    let prev = dir.path().join("2026-10.xlsx");
+    let cur = dir.path().join("2026-11.xlsx");
+    let movies = SheetSpec::from_recs("Movies", &[movies_1_7_3()]);
+    Book::one(movies.clone())
+        .sheet(SheetSpec::from_recs("TV", &[licensed]))
+        .write(&prev);
+    Book::one(movies)
+        .sheet(SheetSpec::from_recs("TV", &[episode]))
+        .write(&cur);
+    let path = html_report(
+        &cur,
+        dir.path(),
+        &["--previous", &prev.display().to_string()],
+    );
+    let doc = Html::parse_document(&std::fs::read_to_string(&path).unwrap());
+    let data: serde_json::Value =
+        serde_json::from_str(&select(&doc, "script#availcheck-data")[0].inner_html()).unwrap();
+    let t = &data["timelines"];
+    let title_of = |g: &serde_json::Value| {
+        let group = &t["groups"][g.as_u64().unwrap() as usize];
+        t["strings"][group[0].as_u64().unwrap() as usize].clone()
+    };
+    let dropped: Vec<&serde_json::Value> = data["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CPH018")
+        .collect();
+    assert_eq!(dropped.len(), 1, "{data:#}");
+    assert_eq!(dropped[0]["sheet"], "TV");
+    let groups = dropped[0]["timelines"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{data:#}");
+    assert_eq!(title_of(&groups[0]), "md:alid:org:acme:series-01-s1e1");
+    assert_eq!(t["involved"], serde_json::json!(groups));
 }

@@ -434,10 +434,7 @@ fn row_key(d: &crate::model::Diagnostic) -> RowKey<'_> {
 impl<'a> Timelines<'a> {
     /// The timeline data of every title and territory, and the groups of
     /// each finding of `shown` (none unless it is a window finding).
-    fn of(
-        report: &'a Report,
-        shown: &[&'a crate::model::Diagnostic],
-    ) -> (Self, Vec<Vec<u32>>) {
+    fn of(report: &'a Report, shown: &[&'a crate::model::Diagnostic]) -> (Self, Vec<Vec<u32>>) {
         let w = &report.windows;
         let mut strings: Vec<&'a str> = Vec::new();
         let mut string_index: HashMap<&'a str, u32> = HashMap::new();
@@ -527,13 +524,9 @@ impl<'a> Timelines<'a> {
             group.3 = time::relations(&local)
                 .into_iter()
                 .map(|rel| match rel {
-                    Relation::Overlap { a, b, from, to } => RelationData::Overlap(
-                        0,
-                        current[a],
-                        current[b],
-                        from.timestamp(),
-                        secs(to),
-                    ),
+                    Relation::Overlap { a, b, from, to } => {
+                        RelationData::Overlap(0, current[a], current[b], from.timestamp(), secs(to))
+                    }
                     Relation::Gap {
                         licensed,
                         cph,
@@ -709,7 +702,10 @@ mod tests {
         let (t, of_finding) = Timelines::of(&report, &shown);
         assert_eq!(t.groups.len(), 1);
         assert_eq!(t.groups[0].2, [0, 1], "both windows are drawn");
-        assert!(t.groups[0].3.is_empty(), "a previous window relates to none");
+        assert!(
+            t.groups[0].3.is_empty(),
+            "a previous window relates to none"
+        );
         assert!(t.sources[0].5 && !t.sources[1].5);
         // CPH018 on the current row gets the group with the previous window.
         assert_eq!(of_finding, [vec![0], vec![0]]);
