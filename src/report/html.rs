@@ -664,24 +664,26 @@ mod tests {
             end,
             written: (start.into(), "Open".into()),
         };
-        let mut report = Report::default();
-        report.windows = Windows {
-            sheets: vec![sheet(1, previous), sheet(0, false)],
-            rows: vec![
-                row(0, Lane::Licensed, None, "2025-01-01T00:00:00Z", None),
-                row(1, Lane::Cph, Some(0), "2030-01-01T00:00:00Z", None),
-            ],
-        };
         let mut cur = Location::file("cur.xlsx");
         cur.sheet = Some("Movies".into());
         cur.row = Some(4);
-        report.diagnostics = ["CPH005", "CPH018"]
-            .into_iter()
-            .map(|code| {
-                Diagnostic::new(code, Severity::Error, "m", cur.clone()).with_order((0, 0, 4, 0))
-            })
-            .collect();
-        report
+        Report {
+            windows: Windows {
+                sheets: vec![sheet(1, previous), sheet(0, false)],
+                rows: vec![
+                    row(0, Lane::Licensed, None, "2025-01-01T00:00:00Z", None),
+                    row(1, Lane::Cph, Some(0), "2030-01-01T00:00:00Z", None),
+                ],
+            },
+            diagnostics: ["CPH005", "CPH018"]
+                .into_iter()
+                .map(|code| {
+                    Diagnostic::new(code, Severity::Error, "m", cur.clone())
+                        .with_order((0, 0, 4, 0))
+                })
+                .collect(),
+            ..Report::default()
+        }
     }
 
     #[test]
