@@ -118,8 +118,6 @@ pub struct WindowSheet {
     pub file: usize,
     /// Sheet name; `None` for XML and CSV.
     pub sheet: Option<String>,
-    /// Position of the sheet in its workbook.
-    pub index: usize,
     /// Column letters of Start and End (`None` for XML, or no such column).
     pub columns: (Option<String>, Option<String>),
     /// True for XML: rows are the lines of their Transactions.
@@ -798,7 +796,6 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             out.sheets.push(WindowSheet {
                 file: info.file_index,
                 sheet: info.sheet.clone(),
-                index: info.sheet_index,
                 columns: (letter(Field::Start), letter(Field::End)),
                 xml: info.source == model::SourceKind::Xml,
                 previous: role == Role::Previous,

@@ -646,7 +646,6 @@ mod tests {
         let sheet = |file, previous| WindowSheet {
             file,
             sheet: Some("Movies".into()),
-            index: 0,
             columns: (Some("M".into()), Some("N".into())),
             xml: false,
             previous,
