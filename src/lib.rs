@@ -95,14 +95,14 @@ pub struct Report {
     pub licensed_compared: Option<usize>,
     /// The settings the files were checked with.
     pub settings: Settings,
-    /// The windows of the checked and `--licensed` files, for reports that
-    /// draw them (not part of the JSON contract).
+    /// The windows of the checked, `--licensed` and `--previous` files, for
+    /// reports that draw them (not part of the JSON contract).
     pub windows: Windows,
 }
 
-/// The rows of the checked and `--licensed` files that have a window: a
-/// title, a territory, and an End that is a date, a date-time or a
-/// condition (open).
+/// The rows of the checked, `--licensed` and `--previous` files that have
+/// a window: a title, a territory, and an End that is a date, a date-time
+/// or a condition (open).
 #[derive(Debug, Clone, Default)]
 pub struct Windows {
     /// The sheets the rows are on.
@@ -118,12 +118,13 @@ pub struct WindowSheet {
     pub file: usize,
     /// Sheet name; `None` for XML and CSV.
     pub sheet: Option<String>,
-    /// Position of the sheet in its workbook.
-    pub index: usize,
     /// Column letters of Start and End (`None` for XML, or no such column).
     pub columns: (Option<String>, Option<String>),
     /// True for XML: rows are the lines of their Transactions.
     pub xml: bool,
+    /// True for a sheet of a `--previous` delivery: its windows are what
+    /// Amazon has, drawn for comparison and related to no other window.
+    pub previous: bool,
 }
 
 /// One row with a window. Texts share the cells' text (no copy).
@@ -145,7 +146,7 @@ pub struct WindowRow {
     /// LicenseType as written.
     pub kind: model::Text,
     /// Windows of one offer must be discrete (CPH006); `None` for
-    /// `--licensed` rows.
+    /// `--licensed` and `--previous` rows.
     pub offer: Option<u32>,
     /// Start instant; `None` when it is a condition or empty.
     pub start: Option<chrono::DateTime<chrono::Utc>>,
@@ -690,7 +691,8 @@ fn report_once(diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// The windows of the checked rows (with their facts) and of the
-/// `--licensed` rows (facts worked out here), for [`Report::windows`].
+/// `--licensed` and `--previous` rows (facts worked out here), for
+/// [`Report::windows`].
 fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
     use model::time::Lane;
     use rules::{End, RowClass};
@@ -698,9 +700,10 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
     let mut offers: rustc_hash::FxHashMap<(&str, &str, &str), u32> = Default::default();
     let sources = input
         .with_facts()
-        .map(|(s, f)| (s, Some(f)))
-        .chain(input.licensed.iter().map(|s| (*s, None)));
-    for (sheet, known) in sources {
+        .map(|(s, f)| (s, Some(f), Role::Checked))
+        .chain(input.licensed.iter().map(|s| (*s, None, Role::Licensed)))
+        .chain(input.previous.iter().map(|s| (*s, None, Role::Previous)));
+    for (sheet, known, role) in sources {
         let info = &sheet.info;
         let sheet_index = u32::try_from(out.sheets.len()).expect("fewer than 2^32 sheets");
         let mut used = false;
@@ -733,12 +736,13 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             if by_zone.is_empty() {
                 continue;
             }
-            let reference = known.is_none();
             let lane = match facts.class {
                 RowClass::Cph => Lane::Cph,
                 RowClass::LicensedSvod => Lane::Licensed,
                 // Reference rows may have no LicenseType: they are licensed.
-                RowClass::Other if reference && !row.has_column(Field::LicenseType) => {
+                RowClass::Other
+                    if role == Role::Licensed && !row.has_column(Field::LicenseType) =>
+                {
                     Lane::Licensed
                 }
                 _ => Lane::Other,
@@ -746,19 +750,20 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             let text = |f: Field| row.get(f).map(|c| c.text.clone()).unwrap_or_default();
             // CPH006's key: licensor, license kind, FormatProfile (title and
             // territory are the timeline's own).
-            let offer = (!reference && facts.class != RowClass::MisplacedCph).then(|| {
-                let kind = match facts.class {
-                    RowClass::Cph => "SVOD (CPH)",
-                    _ => row.text(Field::LicenseType),
-                };
-                let key = (
-                    row.text(Field::DisplayName),
-                    kind,
-                    row.text(Field::FormatProfile),
-                );
-                let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
-                *offers.entry(key).or_insert(next)
-            });
+            let offer =
+                (role == Role::Checked && facts.class != RowClass::MisplacedCph).then(|| {
+                    let kind = match facts.class {
+                        RowClass::Cph => "SVOD (CPH)",
+                        _ => row.text(Field::LicenseType),
+                    };
+                    let key = (
+                        row.text(Field::DisplayName),
+                        kind,
+                        row.text(Field::FormatProfile),
+                    );
+                    let next = u32::try_from(offers.len()).expect("fewer than 2^32 offers");
+                    *offers.entry(key).or_insert(next)
+                });
             for (zone, territories) in by_zone {
                 out.rows.push(WindowRow {
                     sheet: sheet_index,
@@ -791,9 +796,9 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
             out.sheets.push(WindowSheet {
                 file: info.file_index,
                 sheet: info.sheet.clone(),
-                index: info.sheet_index,
                 columns: (letter(Field::Start), letter(Field::End)),
                 xml: info.source == model::SourceKind::Xml,
+                previous: role == Role::Previous,
             });
         }
     }

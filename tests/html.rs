@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{AS_OF, movies_1_7_3, run_raw, workbook};
+use common::{AS_OF, Book, SheetSpec, movies_1_7_3, run_raw, tv_1_7_3, workbook};
 use scraper::{Html, Selector};
 
 fn problems_fixture() -> PathBuf {
@@ -272,4 +272,139 @@ fn browser_shows_findings_filters_and_the_overlap() {
         .collect();
     assert!(tip.contains("cell: Movies!M4 – Movies!N4"), "{tip}");
     assert!(tip.contains("Start: 2030-01-01T00:00:00Z"), "{tip}");
+}
+
+/// Text of the first element matching `css` under `root`.
+fn text_of(root: scraper::ElementRef<'_>, css: &str) -> String {
+    root.select(&Selector::parse(css).unwrap())
+        .next()
+        .unwrap_or_else(|| panic!("no {css}"))
+        .text()
+        .collect()
+}
+
+#[test]
+fn a_dropped_window_is_drawn_from_the_previous_delivery() {
+    // Previous delivery: the Licensed SVOD window, open since 2025. This
+    // Full Extract sends only the CPH window of the same scope (CPH018).
+    let dir = tempfile::tempdir().unwrap();
+    let licensed = movies_1_7_3().with(&[
+        ("GroupIdentity", ""),
+        ("Start", "2025-01-01T00:00:00Z"),
+        ("End", "Open"),
+    ]);
+    let prev = workbook(dir.path(), "2026-10.xlsx", "Movies", &[licensed]);
+    let cur = workbook(dir.path(), "2026-11.xlsx", "Movies", &[movies_1_7_3()]);
+    let path = html_report(
+        &cur,
+        dir.path(),
+        &["--previous", &prev.display().to_string()],
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = Html::parse_document(&text);
+    assert!(doc.errors.is_empty(), "HTML parse errors: {:?}", doc.errors);
+    // The CPH018 finding has the timeline of its title and territory.
+    let data: serde_json::Value =
+        serde_json::from_str(&select(&doc, "script#availcheck-data")[0].inner_html()).unwrap();
+    let findings = data["findings"].as_array().unwrap();
+    let dropped: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["code"] == "CPH018").collect();
+    assert_eq!(dropped.len(), 1, "{findings:#?}");
+    assert_eq!(dropped[0]["timelines"], serde_json::json!([0]), "{data:#}");
+
+    let page = url(&path);
+    let all = Html::parse_document(&dump_dom(&page));
+    // AVC001 is the info naming the template version.
+    assert_eq!(rows(&all), ["AVC001", "CPH018"]);
+    let button = "#findings-body > tr[data-code=CPH018] button.timeline-button";
+    assert_eq!(select(&all, button).len(), 1);
+    let involved: Vec<String> = select(&all, "#tl-involved summary")
+        .iter()
+        .map(|s| s.text().collect())
+        .collect();
+    assert_eq!(
+        involved,
+        [
+            "md:alid:org:acme:movie-0001 — US: 0 overlap, 0 gap, 0 handover, 1 previous-delivery window"
+        ]
+    );
+    let legend: String = select(&all, "#timelines .legend")[0].text().collect();
+    assert!(legend.contains("previous delivery"), "{legend}");
+
+    // Drawn by the title search: the previous window as a previous bar, no
+    // overlap with the CPH window (an open licensed window from 2025 would
+    // overlap it, were it current).
+    let drawn = Html::parse_document(&dump_dom(&format!(
+        "{page}?timeline=md:alid:org:acme:movie-0001"
+    )));
+    let figures = select(&drawn, "#tl-results figure.timeline[data-territory=US]");
+    assert_eq!(figures.len(), 1);
+    let fig = figures[0];
+    assert_eq!(fig.value().attr("data-overlaps"), Some("0"));
+    assert_eq!(fig.value().attr("data-previous"), Some("1"));
+    let sel = |css: &str| fig.select(&Selector::parse(css).unwrap()).count();
+    assert_eq!(sel("rect.overlap, rect.gap, line.handover"), 0);
+    assert_eq!(sel("rect.bar.licensed.previous[data-open-end=true]"), 1);
+    assert_eq!(sel("rect.bar.cph:not(.previous)"), 1);
+    assert_eq!(sel("rect.bar"), 2);
+    let tip = text_of(fig, "rect.bar.previous title");
+    for want in [
+        "previous delivery: Licensed SVOD",
+        "2026-10.xlsx",
+        "cell: Movies!M4 – Movies!N4",
+        "Start: 2025-01-01T00:00:00Z",
+        "End: Open",
+    ] {
+        assert!(tip.contains(want), "{want} not in {tip}");
+    }
+    let notes = text_of(fig, "li.previous");
+    assert!(notes.contains("takes no part in overlaps"), "{notes}");
+}
+
+#[test]
+fn a_dropped_window_on_the_second_sheet_draws_its_own_title() {
+    // Row 4 of both sheets has a window; the TV sheet's episode drops its
+    // previous Licensed SVOD window. CPH018's sort key has no sheet index,
+    // so its timeline is found by its sheet's name.
+    let dir = tempfile::tempdir().unwrap();
+    let episode = tv_1_7_3();
+    let licensed = episode.clone().with(&[
+        ("GroupIdentity", ""),
+        ("Start", "2025-01-01T00:00:00Z"),
+        ("End", "Open"),
+    ]);
+    let prev = dir.path().join("2026-10.xlsx");
+    let cur = dir.path().join("2026-11.xlsx");
+    let movies = SheetSpec::from_recs("Movies", &[movies_1_7_3()]);
+    Book::one(movies.clone())
+        .sheet(SheetSpec::from_recs("TV", &[licensed]))
+        .write(&prev);
+    Book::one(movies)
+        .sheet(SheetSpec::from_recs("TV", &[episode]))
+        .write(&cur);
+    let path = html_report(
+        &cur,
+        dir.path(),
+        &["--previous", &prev.display().to_string()],
+    );
+    let doc = Html::parse_document(&std::fs::read_to_string(&path).unwrap());
+    let data: serde_json::Value =
+        serde_json::from_str(&select(&doc, "script#availcheck-data")[0].inner_html()).unwrap();
+    let t = &data["timelines"];
+    let title_of = |g: &serde_json::Value| {
+        let group = &t["groups"][g.as_u64().unwrap() as usize];
+        t["strings"][group[0].as_u64().unwrap() as usize].clone()
+    };
+    let dropped: Vec<&serde_json::Value> = data["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CPH018")
+        .collect();
+    assert_eq!(dropped.len(), 1, "{data:#}");
+    assert_eq!(dropped[0]["sheet"], "TV");
+    let groups = dropped[0]["timelines"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{data:#}");
+    assert_eq!(title_of(&groups[0]), "md:alid:org:acme:series-01-s1e1");
+    assert_eq!(t["involved"], serde_json::json!(groups));
 }

@@ -7,7 +7,8 @@
 //!
 //! The windows' relations (overlap, gap, one-minute handover) are worked
 //! out here with [`time::relations`], the rules' own judgement; the script
-//! only draws them.
+//! only draws them. A `--previous` delivery's windows are drawn next to the
+//! current ones but relate to none: the delivery replaces them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
@@ -23,7 +24,12 @@ use crate::rules;
 use crate::{Report, Role};
 
 /// Findings whose rows are drawn on a timeline.
-pub const WINDOW_CODES: [&str; 3] = ["CPH005", "CPH006", "CPH015"];
+pub const WINDOW_CODES: [&str; 6] = ["CPH005", "CPH006", "CPH015", "CPH018", "CPH019", "CPH020"];
+
+/// Window findings against the previous delivery (CPH018 and the findings
+/// of its comparison): drawn for the title and territory whose previous
+/// windows they name.
+const DELIVERY_CODES: [&str; 3] = ["CPH018", "CPH019", "CPH020"];
 
 const CSS: &str = include_str!("html/page.css");
 const JS: &str = include_str!("html/page.js");
@@ -89,10 +95,12 @@ const TIMELINES_SECTION: &str = r#"<section id="timelines">
 <p class="legend"><span class="key licensed"></span> Licensed SVOD
 <span class="key cph"></span> CPH
 <span class="key other"></span> other LicenseType
+<span class="key previous"></span> previous delivery (what Amazon has; outlined, related to no window)
 <span class="key overlap"></span> overlap (error)
 <span class="key gap"></span> gap (warning)
 <span class="key handover"></span> one-minute handover (good).
-An open end runs off the edge with an arrow. Hover a bar for its file, cell, Start and End.</p>
+An open end runs off the edge with an arrow. Hover a bar for its file, cell, Start and End.
+Overlaps, gaps and handovers are among the windows of the files checked.</p>
 <div id="tl-involved"></div>
 <h3>Any title</h3>
 <form id="tl-form" class="filters" autocomplete="off">
@@ -309,25 +317,29 @@ struct Finding<'a> {
 /// groups (title, territory) with their relations.
 #[derive(Serialize)]
 struct Timelines<'a> {
-    /// `[file, sheet, Start column, End column, xml]`.
+    /// The codes of the findings drawn ([`WINDOW_CODES`]).
+    codes: [&'static str; 6],
+    /// `[file, sheet, Start column, End column, xml, previous delivery]`.
     sources: Vec<SourceData<'a>>,
     /// Titles, LicenseTypes and Starts and Ends as written.
     strings: Vec<&'a str>,
     /// `[title, lane (0 licensed, 1 CPH, 2 other), start s, end s, source,
     /// row, Start text, End text, LicenseType]`; `null` times are open.
     bars: Vec<BarData>,
-    /// `[title, territory, [bar…], [relation…]]`.
+    /// `[title, territory, [bar…], [relation…]]`; relations only among
+    /// the bars of checked files.
     groups: Vec<GroupData<'a>>,
     /// Groups of the window findings, in order.
     involved: Vec<u32>,
 }
 
-/// `[file, sheet, Start column, End column, xml]`.
+/// `[file, sheet, Start column, End column, xml, previous delivery]`.
 type SourceData<'a> = (
     usize,
     Option<&'a str>,
     Option<&'a str>,
     Option<&'a str>,
+    bool,
     bool,
 );
 
@@ -351,13 +363,14 @@ impl<'a> Data<'a> {
     fn of(report: &'a Report, opts: &RenderOptions) -> Self {
         let shown = opts.shown(report);
         let (shown, omitted) = (shown.diagnostics, shown.hidden.total());
-        let (timelines, groups_of_row) = Timelines::of(report, &shown);
+        let (timelines, mut groups_of_finding) = Timelines::of(report, &shown);
         let mut rules_used = BTreeMap::new();
         let mut rows = Vec::new();
         let mut row_index: HashMap<*const RowExcerpt, usize> = HashMap::new();
         let findings = shown
             .iter()
-            .map(|d| {
+            .zip(groups_of_finding.iter_mut())
+            .map(|(d, groups)| {
                 rules_used.entry(d.code).or_insert_with(|| {
                     let meta = rules::find(d.code);
                     RuleDoc {
@@ -377,14 +390,6 @@ impl<'a> Data<'a> {
                     })
                 });
                 let loc = &d.location;
-                let timelines = if WINDOW_CODES.contains(&d.code) {
-                    groups_of_row
-                        .get(&(d.order.0, d.order.1, d.order.2))
-                        .cloned()
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
                 Finding {
                     severity: d.severity.as_str(),
                     code: d.code,
@@ -402,7 +407,7 @@ impl<'a> Data<'a> {
                         .iter()
                         .map(|r| [r.message.clone(), r.location.display()])
                         .collect(),
-                    timelines,
+                    timelines: std::mem::take(groups),
                 }
             })
             .collect();
@@ -417,16 +422,19 @@ impl<'a> Data<'a> {
     }
 }
 
-/// (file index, sheet index, row) of a row.
-type RowKey = (usize, usize, u32);
+/// (file index, sheet name, row) of a row (XML: its Transaction's line).
+type RowKey<'a> = (usize, Option<&'a str>, u32);
+
+/// The row a window finding is about: its file and row from its sort key
+/// (CPH018's key has no sheet index), its sheet from its location.
+fn row_key(d: &crate::model::Diagnostic) -> RowKey<'_> {
+    (d.order.0, d.location.sheet.as_deref(), d.order.2)
+}
 
 impl<'a> Timelines<'a> {
     /// The timeline data of every title and territory, and the groups of
-    /// each row that has a window finding among `shown`.
-    fn of(
-        report: &'a Report,
-        shown: &[&crate::model::Diagnostic],
-    ) -> (Self, HashMap<RowKey, Vec<u32>>) {
+    /// each finding of `shown` (none unless it is a window finding).
+    fn of(report: &'a Report, shown: &[&'a crate::model::Diagnostic]) -> (Self, Vec<Vec<u32>>) {
         let w = &report.windows;
         let mut strings: Vec<&'a str> = Vec::new();
         let mut string_index: HashMap<&'a str, u32> = HashMap::new();
@@ -491,11 +499,17 @@ impl<'a> Timelines<'a> {
                 }
             }
         }
+        let is_previous = |b: u32| w.sheets[w.rows[b as usize].sheet as usize].previous;
         for (g, group) in groups.iter_mut().enumerate() {
-            let local: Vec<Bar> = group
-                .2
+            // Only the checked files' windows relate: the previous
+            // delivery's are what this one replaces.
+            let current: Vec<usize> = (0..group.2.len())
+                .filter(|&i| !is_previous(group.2[i]))
+                .collect();
+            let local: Vec<Bar> = current
                 .iter()
-                .map(|&b| {
+                .map(|&i| {
+                    let b = group.2[i];
                     let r = &w.rows[b as usize];
                     Bar {
                         lane: r.lane,
@@ -511,15 +525,20 @@ impl<'a> Timelines<'a> {
                 .into_iter()
                 .map(|rel| match rel {
                     Relation::Overlap { a, b, from, to } => {
-                        RelationData::Overlap(0, a, b, from.timestamp(), secs(to))
+                        RelationData::Overlap(0, current[a], current[b], from.timestamp(), secs(to))
                     }
                     Relation::Gap {
                         licensed,
                         cph,
                         length,
-                    } => RelationData::Gap(1, licensed, cph, time::human_duration(length)),
+                    } => RelationData::Gap(
+                        1,
+                        current[licensed],
+                        current[cph],
+                        time::human_duration(length),
+                    ),
                     Relation::Handover { licensed, cph } => {
-                        RelationData::Handover(2, licensed, cph)
+                        RelationData::Handover(2, current[licensed], current[cph])
                     }
                 })
                 .collect();
@@ -528,14 +547,14 @@ impl<'a> Timelines<'a> {
         let wanted: HashSet<RowKey> = shown
             .iter()
             .filter(|d| WINDOW_CODES.contains(&d.code))
-            .map(|d| (d.order.0, d.order.1, d.order.2))
+            .map(|d| row_key(d))
             .collect();
         let mut groups_of_row: HashMap<RowKey, Vec<u32>> = HashMap::new();
         if !wanted.is_empty() {
             for r in &w.rows {
                 let s = &w.sheets[r.sheet as usize];
-                let key = (s.file, s.index, r.row);
-                if !wanted.contains(&key) {
+                let key = (s.file, s.sheet.as_deref(), r.row);
+                if s.previous || !wanted.contains(&key) {
                     continue;
                 }
                 let mine = groups_of_row.entry(key).or_default();
@@ -548,18 +567,32 @@ impl<'a> Timelines<'a> {
                 }
             }
         }
-        let mut involved: Vec<u32> = Vec::new();
-        for d in shown.iter().filter(|d| WINDOW_CODES.contains(&d.code)) {
-            for &g in groups_of_row
-                .get(&(d.order.0, d.order.1, d.order.2))
-                .into_iter()
-                .flatten()
-            {
-                if !involved.contains(&g) {
-                    involved.push(g);
-                }
+        // A finding against the previous delivery is about the scopes of
+        // its row that the previous delivery has windows in.
+        let with_previous = |g: &u32| groups[*g as usize].2.iter().any(|&b| is_previous(b));
+        let groups_of = |d: &crate::model::Diagnostic| -> Vec<u32> {
+            let all = groups_of_row.get(&row_key(d)).cloned().unwrap_or_default();
+            if !DELIVERY_CODES.contains(&d.code) || !all.iter().any(with_previous) {
+                return all;
             }
-        }
+            all.into_iter().filter(with_previous).collect()
+        };
+        let mut involved: Vec<u32> = Vec::new();
+        let of_finding: Vec<Vec<u32>> = shown
+            .iter()
+            .map(|d| {
+                if !WINDOW_CODES.contains(&d.code) {
+                    return Vec::new();
+                }
+                let mine = groups_of(d);
+                for &g in &mine {
+                    if !involved.contains(&g) {
+                        involved.push(g);
+                    }
+                }
+                mine
+            })
+            .collect();
         let sources = w
             .sheets
             .iter()
@@ -570,18 +603,20 @@ impl<'a> Timelines<'a> {
                     s.columns.0.as_deref(),
                     s.columns.1.as_deref(),
                     s.xml,
+                    s.previous,
                 )
             })
             .collect();
         (
             Timelines {
+                codes: WINDOW_CODES,
                 sources,
                 strings,
                 bars,
                 groups,
                 involved,
             },
-            groups_of_row,
+            of_finding,
         )
     }
 }
@@ -589,6 +624,7 @@ impl<'a> Timelines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Diagnostic;
 
     #[test]
     fn script_json_cannot_close_the_script() {
@@ -598,6 +634,118 @@ mod tests {
         assert!(!safe.contains('\u{2028}'));
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, "</script><!-- & \u{2028}");
+    }
+
+    /// A report whose windows are a Licensed SVOD window open since 2025
+    /// (sheet 0) and a CPH window from 2030 (sheet 1), both of one title in
+    /// US; `previous` puts the licensed one in a `--previous` delivery.
+    fn licensed_then_cph(previous: bool) -> Report {
+        use crate::model::Location;
+        use crate::{WindowRow, WindowSheet, Windows};
+        let at = |s: &str| Some(s.parse::<chrono::DateTime<chrono::Utc>>().unwrap());
+        let sheet = |file, previous| WindowSheet {
+            file,
+            sheet: Some("Movies".into()),
+            columns: (Some("M".into()), Some("N".into())),
+            xml: false,
+            previous,
+        };
+        let row = |sheet, lane, offer, start: &str, end| WindowRow {
+            sheet,
+            row: 4,
+            title: "md:alid:x".into(),
+            territories: vec!["US".into()].into(),
+            excluded: Box::default(),
+            lane,
+            kind: "SVOD".into(),
+            offer,
+            start: at(start),
+            end,
+            written: (start.into(), "Open".into()),
+        };
+        let mut cur = Location::file("cur.xlsx");
+        cur.sheet = Some("Movies".into());
+        cur.row = Some(4);
+        Report {
+            windows: Windows {
+                sheets: vec![sheet(1, previous), sheet(0, false)],
+                rows: vec![
+                    row(0, Lane::Licensed, None, "2025-01-01T00:00:00Z", None),
+                    row(1, Lane::Cph, Some(0), "2030-01-01T00:00:00Z", None),
+                ],
+            },
+            diagnostics: ["CPH005", "CPH018"]
+                .into_iter()
+                .map(|code| {
+                    Diagnostic::new(code, Severity::Error, "m", cur.clone())
+                        .with_order((0, 0, 4, 0))
+                })
+                .collect(),
+            ..Report::default()
+        }
+    }
+
+    #[test]
+    fn previous_windows_are_drawn_but_never_related() {
+        // The same two windows: related when both are current...
+        let report = licensed_then_cph(false);
+        let shown: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        let (t, _) = Timelines::of(&report, &shown);
+        assert_eq!(t.groups.len(), 1);
+        assert!(
+            matches!(t.groups[0].3[..], [RelationData::Overlap(0, 0, 1, _, None)]),
+            "the open licensed window overlaps the CPH window"
+        );
+        // ...and in one group, with no relation, when the licensed one is
+        // the previous delivery's.
+        let report = licensed_then_cph(true);
+        let shown: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        let (t, of_finding) = Timelines::of(&report, &shown);
+        assert_eq!(t.groups.len(), 1);
+        assert_eq!(t.groups[0].2, [0, 1], "both windows are drawn");
+        assert!(
+            t.groups[0].3.is_empty(),
+            "a previous window relates to none"
+        );
+        assert!(t.sources[0].5 && !t.sources[1].5);
+        // CPH018 on the current row gets the group with the previous window.
+        assert_eq!(of_finding, [vec![0], vec![0]]);
+        assert_eq!(t.involved, [0]);
+    }
+
+    /// Whatever the windows, a relation's bars are never a previous
+    /// delivery's.
+    #[test]
+    fn no_relation_touches_a_previous_window() {
+        let mut report = licensed_then_cph(true);
+        let w = &mut report.windows;
+        // Every lane, current and previous, open and bounded, overlapping.
+        let lanes = [Lane::Licensed, Lane::Cph, Lane::Other];
+        for (i, lane) in lanes.into_iter().cycle().take(12).enumerate() {
+            let mut r = w.rows[i % 2].clone();
+            r.sheet = (i % 2) as u32;
+            r.lane = lane;
+            r.offer = (i % 2 == 1).then_some(0);
+            r.start = r.start.map(|s| s + chrono::Duration::days(30 * i as i64));
+            r.end = (i % 3 == 0).then(|| r.start.unwrap() + chrono::Duration::days(400));
+            w.rows.push(r);
+        }
+        let shown: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        let (t, _) = Timelines::of(&report, &shown);
+        let previous = |b: usize| t.sources[t.bars[b].4 as usize].5;
+        let mut relations = 0;
+        for (_, _, bars, rels) in &t.groups {
+            for r in rels {
+                let (a, b) = match *r {
+                    RelationData::Overlap(_, a, b, ..)
+                    | RelationData::Gap(_, a, b, _)
+                    | RelationData::Handover(_, a, b) => (a, b),
+                };
+                relations += 1;
+                assert!(!previous(bars[a] as usize) && !previous(bars[b] as usize));
+            }
+        }
+        assert!(relations > 0, "the current windows relate to each other");
     }
 
     #[test]

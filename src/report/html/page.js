@@ -184,6 +184,9 @@
   function iso(s) { return new Date(s * 1000).toISOString().replace(".000Z", "Z"); }
   function day(s) { return iso(s).slice(0, 10); }
 
+  // True for a window of the previous delivery (--previous).
+  function previous(bar) { return T.sources[bar[4]][5]; }
+
   function cellOf(bar) {
     const [file, sheet, startCol, endCol, xml] = T.sources[bar[4]];
     const row = bar[5];
@@ -193,12 +196,14 @@
     return { file: data.files[file], cell: cells.length ? cells.join(" – ") : prefix + row + ":" + row };
   }
 
-  // One title and territory: a row per window, the relations over them.
+  // One title and territory: a row per window (the previous delivery's
+  // under the current ones of their lane), the relations over them.
   function drawGroup(g) {
     const [title, territory, barIds, relations] = T.groups[g];
     const bars = barIds.map((b) => T.bars[b]);
     const order = bars.map((_, i) => i).sort((a, b) =>
-      bars[a][1] - bars[b][1] || (bars[a][2] ?? -Infinity) - (bars[b][2] ?? -Infinity) || a - b);
+      bars[a][1] - bars[b][1] || previous(bars[a]) - previous(bars[b]) ||
+      (bars[a][2] ?? -Infinity) - (bars[b][2] ?? -Infinity) || a - b);
     const rowOfBar = [];
     order.forEach((b, r) => { rowOfBar[b] = r; });
     const times = [];
@@ -247,24 +252,31 @@
     bars.forEach((bar, i) => root.append(drawBar(bar, yOf(i), x, L, W - R, ROW)));
     root.append(over);
     if (!relations.length) notes.append(el("li", {}, "No overlap, gap or handover between these windows."));
+    const before = bars.filter(previous);
+    for (const bar of before) {
+      const c = cellOf(bar);
+      notes.append(el("li", { class: "previous" }, `Previous delivery: the ${LANES[bar[1]]} window (${c.file}, ${c.cell}), ${str(bar[6]) || "(no Start)"} – ${str(bar[7]) || "(no End)"}, is what Amazon has; drawn for comparison, it takes no part in overlaps, gaps or handovers.`));
+    }
     return el("figure", { class: "timeline", "data-title": str(title), "data-territory": territory,
-      "data-overlaps": relations.filter((r) => r[0] === 0).length },
+      "data-overlaps": relations.filter((r) => r[0] === 0).length, "data-previous": before.length },
       el("figcaption", {}, `${str(title)} — ${territory}`), root, notes);
   }
 
   function describe(bar) {
     const c = cellOf(bar);
-    return `the ${LANES[bar[1]]} window (${c.cell})`;
+    return `the ${previous(bar) ? "previous delivery's " : ""}${LANES[bar[1]]} window (${c.cell})`;
   }
 
   function drawBar(bar, y, x, left, right, ROW) {
     const [, lane, start, end] = bar;
-    const cls = LANE_CLASS[lane];
+    const before = previous(bar);
+    const cls = LANE_CLASS[lane] + (before ? " previous" : "");
+    const name = (before ? "previous delivery: " : "") + LANES[lane];
     const c = cellOf(bar);
     const x1 = start === null ? left : x(start);
     const x2 = end === null ? right : Math.max(x(end), x1 + 2);
     const g = svg("g", { class: "window " + cls });
-    const tip = `${LANES[lane]} (${str(bar[8]) || "no LicenseType"})\nfile: ${c.file}\ncell: ${c.cell}\nStart: ${str(bar[6]) || "(empty)"}\nEnd: ${str(bar[7]) || "(empty)"}`;
+    const tip = `${name} (${str(bar[8]) || "no LicenseType"})\nfile: ${c.file}\ncell: ${c.cell}\nStart: ${str(bar[6]) || "(empty)"}\nEnd: ${str(bar[7]) || "(empty)"}`;
     g.append(svg("rect", { class: "bar " + cls, x: x1, y: y + 6, width: x2 - x1, height: ROW - 12, rx: 2,
       "data-open-start": start === null, "data-open-end": end === null }, svg("title", {}, tip)));
     if (end === null) {
@@ -273,7 +285,7 @@
     if (start === null) {
       g.append(svg("path", { class: "arrow " + cls, d: `M${left} ${y + 3} L${left - 12} ${y + ROW / 2} L${left} ${y + ROW - 3} Z` }, svg("title", {}, "no start date")));
     }
-    g.append(svg("text", { class: "label", x: 6, y: y + ROW / 2 + 4 }, `${LANES[lane]} · ${c.cell}`));
+    g.append(svg("text", { class: "label", x: 6, y: y + ROW / 2 + 4 }, `${before ? "previous · " : ""}${LANES[lane]} · ${c.cell}`));
     return g;
   }
 
@@ -301,7 +313,7 @@
   function involved() {
     const box = $("tl-involved");
     if (!T.involved.length) {
-      box.append(el("p", {}, "No window finding (CPH005, CPH006, CPH015) in this report. Draw any title below."));
+      box.append(el("p", {}, `No window finding (${T.codes.join(", ")}) in this report. Draw any title below.`));
       return;
     }
     const n = T.involved.length;
@@ -310,7 +322,9 @@
       const [title, territory, , relations] = T.groups[g];
       const counts = [0, 0, 0];
       for (const r of relations) counts[r[0]]++;
-      const summary = el("summary", {}, `${str(title)} — ${territory}: ${counts[0]} overlap, ${counts[1]} gap, ${counts[2]} handover`);
+      const before = T.groups[g][2].filter((b) => previous(T.bars[b])).length;
+      const summary = el("summary", {}, `${str(title)} — ${territory}: ${counts[0]} overlap, ${counts[1]} gap, ${counts[2]} handover` +
+        (before ? `, ${before} previous-delivery window${before === 1 ? "" : "s"}` : ""));
       const d = el("details", { class: "group", "data-group": g }, summary);
       d.addEventListener("toggle", () => { if (d.open && d.childElementCount === 1) d.append(drawGroup(g)); });
       box.append(d);
