@@ -145,6 +145,9 @@ pub struct WindowRow {
     pub lane: model::time::Lane,
     /// LicenseType as written.
     pub kind: model::Text,
+    /// The licensor (DisplayName) as written: with the title, territory and
+    /// LicenseType it makes Amazon's scope.
+    pub licensor: model::Text,
     /// Windows of one offer must be discrete (CPH006); `None` for
     /// `--licensed` and `--previous` rows.
     pub offer: Option<u32>,
@@ -776,6 +779,7 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
                         .collect(),
                     lane,
                     kind: text(Field::LicenseType),
+                    licensor: text(Field::DisplayName),
                     offer,
                     start: facts.start.and_then(|s| s.in_zone(zone)),
                     end: match facts.end {

@@ -95,7 +95,7 @@ const TIMELINES_SECTION: &str = r#"<section id="timelines">
 <p class="legend"><span class="key licensed"></span> Licensed SVOD
 <span class="key cph"></span> CPH
 <span class="key other"></span> other LicenseType
-<span class="key previous"></span> previous delivery (what Amazon has; outlined, related to no window)
+<span class="key previous"></span> previous delivery (what Amazon has; outlined; related only when this delivery does not re-send its scope)
 <span class="key overlap"></span> overlap (error)
 <span class="key gap"></span> gap (warning)
 <span class="key handover"></span> one-minute handover (good).
@@ -501,10 +501,27 @@ impl<'a> Timelines<'a> {
         }
         let is_previous = |b: u32| w.sheets[w.rows[b as usize].sheet as usize].previous;
         for (g, group) in groups.iter_mut().enumerate() {
-            // Only the checked files' windows relate: the previous
-            // delivery's are what this one replaces.
+            // The previous delivery's windows of a scope (licensor, title,
+            // territory, LicenseType) the checked files re-send are replaced
+            // by them and relate to nothing; those of a scope not re-sent
+            // stay at Amazon, and relate like the checked files' (CPH005
+            // compares them).
+            let scope = |b: u32| {
+                let r = &w.rows[b as usize];
+                (r.licensor.trim(), r.kind.trim())
+            };
+            let same = |a: (&str, &str), b: (&str, &str)| {
+                a.0.eq_ignore_ascii_case(b.0) && a.1.eq_ignore_ascii_case(b.1)
+            };
+            let replaced = |b: u32| {
+                is_previous(b)
+                    && group
+                        .2
+                        .iter()
+                        .any(|&c| !is_previous(c) && same(scope(c), scope(b)))
+            };
             let current: Vec<usize> = (0..group.2.len())
-                .filter(|&i| !is_previous(group.2[i]))
+                .filter(|&i| !replaced(group.2[i]))
                 .collect();
             let local: Vec<Bar> = current
                 .iter()
@@ -658,6 +675,7 @@ mod tests {
             excluded: Box::default(),
             lane,
             kind: "SVOD".into(),
+            licensor: "acme".into(),
             offer,
             start: at(start),
             end,
@@ -713,8 +731,22 @@ mod tests {
         assert_eq!(t.involved, [0]);
     }
 
+    /// A previous delivery's window of a scope the checked file does not
+    /// re-send stays at Amazon: it relates (CPH005 compares it too).
+    #[test]
+    fn a_previous_window_of_a_scope_not_resent_relates() {
+        let mut report = licensed_then_cph(true);
+        // The previous Licensed SVOD window is another licensor's: its scope
+        // is not re-sent.
+        report.windows.rows[0].licensor = "acme-pictures".into();
+        let shown: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+        let (t, _) = Timelines::of(&report, &shown);
+        assert_eq!(t.groups.len(), 1);
+        assert!(!t.groups[0].3.is_empty(), "the previous window relates");
+    }
+
     /// Whatever the windows, a relation's bars are never a previous
-    /// delivery's.
+    /// delivery's window that the checked files replace.
     #[test]
     fn no_relation_touches_a_previous_window() {
         let mut report = licensed_then_cph(true);

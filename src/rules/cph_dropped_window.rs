@@ -82,7 +82,7 @@ impl Rule for DroppedWindow {
                                 )
                                 .with_related("the live window Amazon has", live.start_location.clone())
                                 .with_help("Amazon: \"Full Delete can only be used if assets/metadata have not been delivered. If they have been delivered, you must use an end date.\" Send a Full Extract with the End instead")
-                                .with_order(order(&delete.location, file)),
+                                .with_order(order(delete, file)),
                         );
                     }
                     continue;
@@ -102,7 +102,7 @@ impl Rule for DroppedWindow {
                             )
                             .with_related("the window Amazon has", dropped.start_location.clone())
                             .with_help("to keep it, send its row again as it is; to end it, send it with the End you want")
-                            .with_order(order(&first.location, file)),
+                            .with_order(order(first, file)),
                     );
                 }
                 for (before, now, how) in &change.changed {
@@ -144,7 +144,7 @@ impl Rule for DroppedWindow {
                             )
                             .with_related("the window Amazon has", before.start_location.clone())
                             .with_help(help)
-                            .with_order(order(&now.location, file)),
+                            .with_order(order(now, file)),
                     );
                 }
             }
@@ -152,7 +152,8 @@ impl Rule for DroppedWindow {
     }
 }
 
-/// The sort key of a finding at `loc` of file `file`.
-fn order(loc: &crate::model::Location, file: usize) -> (usize, usize, u32, usize) {
-    (file, 0, loc.row.or(loc.line).unwrap_or(0), 0)
+/// The sort key of a finding on window `w` of file `file`.
+fn order(w: &super::delivery::Window, file: usize) -> (usize, usize, u32, usize) {
+    let loc = &w.location;
+    (file, w.sheet_index, loc.row.or(loc.line).unwrap_or(0), 0)
 }

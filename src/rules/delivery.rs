@@ -108,6 +108,9 @@ pub struct Window {
     /// Where its Start cell is.
     #[serde(skip)]
     pub start_location: Location,
+    /// The position of its sheet in its workbook (for ordering findings).
+    #[serde(skip)]
+    pub sheet_index: usize,
 }
 
 impl Window {
@@ -125,6 +128,7 @@ impl Window {
             delete: row.text(Field::EntryType) == "Full Delete",
             location: row.row_location(),
             start_location: row.location(Field::Start),
+            sheet_index: row.sheet.sheet_index,
         }
     }
 

@@ -255,7 +255,7 @@
     const before = bars.filter(previous);
     for (const bar of before) {
       const c = cellOf(bar);
-      notes.append(el("li", { class: "previous" }, `Previous delivery: the ${LANES[bar[1]]} window (${c.file}, ${c.cell}), ${str(bar[6]) || "(no Start)"} – ${str(bar[7]) || "(no End)"}, is what Amazon has; drawn for comparison, it takes no part in overlaps, gaps or handovers.`));
+      notes.append(el("li", { class: "previous" }, `Previous delivery: the ${LANES[bar[1]]} window (${c.file}, ${c.cell}), ${str(bar[6]) || "(no Start)"} – ${str(bar[7]) || "(no End)"}, is what Amazon has; replaced when this delivery re-sends its scope (then it takes no part in overlaps, gaps or handovers), kept otherwise.`));
     }
     return el("figure", { class: "timeline", "data-title": str(title), "data-territory": territory,
       "data-overlaps": relations.filter((r) => r[0] === 0).length, "data-previous": before.length },
