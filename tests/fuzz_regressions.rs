@@ -216,3 +216,42 @@ fn ods_unclosed_table_parts() {
     let o = run(&input, &[]);
     assert_unreadable(&o, &input, "content.xml is not well-formed XML");
 }
+
+/// A CSV whose records end with `\r\n` (and hold lone `\r`s): each
+/// finding's record started on a line before its row (the csv crate ends a
+/// record at the `\r` and counts lines at `\n` only). Found by the csv and
+/// spreadsheet targets' location invariant; `read::csv`'s unit test holds
+/// the counting.
+#[test]
+fn csv_record_lines_are_never_before_their_rows() {
+    let input = regression("csv/crlf-record-line-before-row.csv");
+    let data = std::fs::read(&input).unwrap();
+    let breaks = data.iter().filter(|b| **b == b'\n').count()
+        + data
+            .windows(2)
+            .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+            .count();
+    let o = run(
+        &input,
+        &[
+            "--profile",
+            "cph-svod",
+            "--partner",
+            "acme",
+            "--territories",
+            "US,GB",
+        ],
+    );
+    let mut rows = 0;
+    for d in o.json["diagnostics"].as_array().unwrap() {
+        let l = &d["location"];
+        if !l["file"].as_str().unwrap().ends_with(".csv") {
+            continue;
+        }
+        if let (Some(row), Some(line)) = (l["row"].as_u64(), l["line"].as_u64()) {
+            rows += 1;
+            assert!(line >= row && line as usize <= breaks + 1, "{d}");
+        }
+    }
+    assert!(rows > 0, "{}", o.json);
+}

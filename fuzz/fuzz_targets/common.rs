@@ -239,7 +239,13 @@ fn assert_same(a: &Report, b: &Report) {
 /// text in any encoding the readers decode (UTF-8, Windows-1252, UTF-16,
 /// where every `\n` holds a 0x0A byte).
 fn max_lines(data: &[u8]) -> usize {
-    data.iter().filter(|b| **b == b'\n').count() + 1
+    // `\r\n`, `\n` and a lone `\r` each end a line (CSV and XML alike).
+    let lone_cr = data
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
+        + usize::from(data.last() == Some(&b'\r'));
+    data.iter().filter(|b| **b == b'\n').count() + lone_cr + 1
 }
 
 fn check_error(data: &[u8], e: &ReadError) {

@@ -92,39 +92,65 @@ pub fn read(
 /// Where the records of a CSV text are: each record's row as a spreadsheet
 /// shows the file (one row per record, blank lines included, whatever line
 /// breaks its quoted cells hold) and the file line the record starts on.
+/// Line breaks are counted as the csv crate reads them: `\r\n`, `\n` or a
+/// lone `\r`.
 #[derive(Default)]
 pub(super) struct RecordPlaces {
     /// The last record's row.
     row: u64,
-    /// The file line the last record ends on.
-    end_line: u64,
+    /// Bytes of the text looked at so far (up to the last record's start).
+    scanned: usize,
+    /// Line breaks in the text before `scanned`.
+    breaks: u64,
 }
 
 impl RecordPlaces {
     /// (row, line) of `record` in `text`, the record after the last one.
     pub(super) fn next(&mut self, text: &str, record: &::csv::StringRecord) -> (u32, u32) {
-        let line = record.position().map_or(self.end_line + 1, |p| {
-            p.line() + blank_lines_at(text, p.byte())
-        });
-        // Blank lines between records are rows too.
-        self.row += line.saturating_sub(self.end_line).max(1);
-        let breaks: usize = record.iter().map(|f| f.matches('\n').count()).sum();
-        self.end_line = line + breaks as u64;
+        let bytes = text.as_bytes();
+        // The csv crate places a record where it began reading it, before
+        // the blank lines it skipped.
+        let at = record
+            .position()
+            .map_or(self.scanned, |p| {
+                usize::try_from(p.byte()).unwrap_or(usize::MAX)
+            })
+            .clamp(self.scanned, bytes.len());
+        // The last record's own line breaks and its end.
+        self.breaks += line_breaks(bytes, self.scanned, at);
+        let mut start = at;
+        // The `\n` of a `\r\n` whose `\r` ended the last record.
+        if at > 0 && bytes[at - 1] == b'\r' && bytes.get(at) == Some(&b'\n') {
+            start += 1;
+            self.breaks += 1;
+        }
+        let mut blank = 0;
+        while let Some(&b) = bytes.get(start) {
+            match b {
+                b'\r' if bytes.get(start + 1) == Some(&b'\n') => start += 2,
+                b'\r' | b'\n' => start += 1,
+                _ => break,
+            }
+            blank += 1;
+        }
+        self.breaks += blank;
+        self.scanned = start;
+        // Blank lines are rows too.
+        self.row += 1 + blank;
         let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-        (small(self.row), small(line))
+        (small(self.row), small(self.breaks + 1))
     }
 }
 
-/// Blank lines starting at `byte`: the csv crate skips them but gives the
-/// record the position where they start.
-fn blank_lines_at(text: &str, byte: u64) -> u64 {
-    let rest = text.as_bytes().get(byte as usize..).unwrap_or_default();
-    let blank = rest
-        .iter()
-        .take_while(|b| matches!(b, b'\n' | b'\r'))
-        .count();
-    // Count only complete blank lines (up to the last `\n`).
-    rest[..blank].iter().filter(|b| **b == b'\n').count() as u64
+/// Line breaks in `bytes[from..to]` (`\r\n` is one).
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| match bytes[i] {
+            b'\n' => true,
+            b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count() as u64
 }
 
 fn sniff_delimiter(text: &str) -> u8 {
@@ -136,5 +162,45 @@ fn sniff_delimiter(text: &str) -> u8 {
         b'\t'
     } else {
         b','
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (row, line) of every record of `text`.
+    fn places(text: &str) -> Vec<(u32, u32)> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut p = RecordPlaces::default();
+        reader
+            .records()
+            .map(|r| p.next(text, &r.unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_records_and_lines_count_every_break() {
+        assert_eq!(places("a\nb\nc\n"), [(1, 1), (2, 2), (3, 3)]);
+        assert_eq!(places("a\r\nb\r\n\r\nc\r\n"), [(1, 1), (2, 2), (4, 4)]);
+        // A lone CR ends a line too (old Mac files).
+        assert_eq!(places("a\rb\rc"), [(1, 1), (2, 2), (3, 3)]);
+        // A quoted cell with line breaks is one row over several lines.
+        assert_eq!(places("a\n\"x\r\ny\ny\"\nb\n"), [(1, 1), (2, 2), (3, 5)]);
+        // Leading blank lines.
+        assert_eq!(places("\n\na\n"), [(3, 3)]);
+        for text in [
+            "a\rb\r\n\rc",
+            "\"\r\"\r\n\r\"\n\"",
+            "\n\r\n\r",
+            "a\r\n\r\nb",
+        ] {
+            for (row, line) in places(text) {
+                assert!(line >= row, "{text:?}: row {row}, line {line}");
+            }
+        }
     }
 }
