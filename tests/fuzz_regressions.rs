@@ -217,6 +217,27 @@ fn ods_unclosed_table_parts() {
     assert_unreadable(&o, &input, "content.xml is not well-formed XML");
 }
 
+/// An .ods whose sheet repeats two rows 524,284 times around values, with
+/// cells repeated across all 16,384 columns: calamine expanded the
+/// rectangle between the values (4 GB). Found by the ods_parts target.
+#[test]
+fn ods_repeated_rows_are_refused_before_calamine_expands_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = packed(dir.path(), "ods_parts/repeated-rows-oom", "oom.ods");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "from its first to its last value");
+}
+
+/// An .xlsb whose cell names a shared string past the end of the table:
+/// calamine indexed past it (xlsb/cells_reader.rs:151) and panicked. Found
+/// by the spreadsheet target; calamine's reading is now guarded.
+#[test]
+fn xlsb_shared_string_index_past_the_table() {
+    let input = regression("spreadsheet/xlsb-shared-string-index-panic.xlsb");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "its records are damaged");
+}
+
 /// A CSV whose records end with `\r\n` (and hold lone `\r`s): each
 /// finding's record started on a line before its row (the csv crate ends a
 /// record at the `\r` and counts lines at `\n` only). Found by the csv and

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod detect;
+pub mod guard;
 pub mod licensed;
 pub mod limits;
 pub mod ods_times;

@@ -7,17 +7,15 @@
 //! reader can keep the time such a cell shows.
 
 use std::collections::{HashMap, HashSet};
+
+use super::workbook::TimedCells;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
-/// Most cells one repeated row or cell stands for here: a sheet's trailing
-/// empty rows are written as one row repeated a million times.
-const MAX_REPEAT: u32 = 4096;
-
-/// Per sheet name, the 0-based (row, column) of each date cell whose
-/// style shows a time but whose value has none.
-pub type MidnightTimes = HashMap<String, HashSet<(u32, u32)>>;
+/// Per sheet name, the date cells whose style shows a time but whose value
+/// has none.
+pub type MidnightTimes = HashMap<String, TimedCells>;
 
 /// The midnight date-times of an .ods package; empty when it has none or
 /// cannot be read (calamine then reports the damage).
@@ -147,12 +145,9 @@ fn cells(content: &[u8], timed: &HashSet<String>) -> MidnightTimes {
                         && attr(e, "office:date-value").is_some_and(|v| !v.contains('T'))
                         && attr(e, "table:style-name").is_some_and(|s| timed.contains(&s));
                     if midnight {
-                        let places = out.entry(table.clone()).or_default();
-                        for r in 0..row_repeat.min(MAX_REPEAT) {
-                            for c in 0..n.min(MAX_REPEAT) {
-                                places.insert((row.saturating_add(r), col.saturating_add(c)));
-                            }
-                        }
+                        out.entry(table.clone())
+                            .or_default()
+                            .insert(row, col, row_repeat, n);
                     }
                     col = col.saturating_add(n);
                 }
@@ -194,6 +189,26 @@ mod tests {
         timed.scan(content);
         let found = cells(content, &timed.cell_styles());
         assert_eq!(found.len(), 1);
-        assert_eq!(found["Movies"], HashSet::from([(2, 2)]));
+        let movies = &found["Movies"];
+        assert!(movies.contains(2, 2));
+        assert!(!movies.contains(2, 3) && !movies.contains(2, 4) && !movies.contains(1, 2));
+    }
+
+    #[test]
+    fn repeated_cells_are_a_block_not_a_million_entries() {
+        let content = br#"<office:document-content><office:automatic-styles>
+  <number:date-style style:name="N2"><number:year/><number:hours/></number:date-style>
+  <style:style style:name="ce2" style:family="table-cell" style:data-style-name="N2"/>
+</office:automatic-styles><office:body><office:spreadsheet><table:table table:name="S">
+  <table:table-row table:number-rows-repeated="1048576">
+    <table:table-cell table:number-columns-repeated="16384" table:style-name="ce2" office:value-type="date" office:date-value="2030-06-01"/>
+  </table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let mut timed = TimedStyles::default();
+        timed.scan(content);
+        let found = cells(content, &timed.cell_styles());
+        let s = &found["S"];
+        assert!(s.contains(0, 0) && s.contains(1_048_575, 16_383));
+        assert!(!s.contains(1_048_576, 0));
     }
 }

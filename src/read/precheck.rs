@@ -238,7 +238,7 @@ impl Records<'_> {
 /// cannot read through is refused. (A panic inside cfb is caught and
 /// refuses the file the same way.)
 fn xls_compound_file(bytes: &[u8]) -> Option<String> {
-    let readable = std::panic::catch_unwind(|| -> Result<(), String> {
+    let readable = super::guard::guarded(|| -> Result<(), String> {
         let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| e.to_string())?;
         let streams: Vec<String> = file
             .walk()
@@ -289,8 +289,98 @@ fn ods_content(bytes: &[u8]) -> Option<String> {
         if let Some(why) = unbalanced(&data) {
             return Some(format!("its content.xml {why}"));
         }
+        if let Some(why) = too_large_a_table(&data) {
+            return Some(why);
+        }
     }
     None
+}
+
+/// Most cells an .ods table may span for calamine to read it: calamine
+/// builds the rectangle from the first to the last cell with content, empty
+/// cells and repeated rows included (up to 100 million cells, several GB),
+/// so a few repeat counts in a small file ask for gigabytes. 12 million
+/// cells (about 0.7 GB as calamine holds them) is 100,000 rows of 120
+/// columns.
+const MAX_ODS_TABLE_CELLS: u64 = 12_000_000;
+
+/// Why a table of content.xml is too large to read: the rectangle from its
+/// first to its last cell with content (repeats counted) exceeds
+/// [`MAX_ODS_TABLE_CELLS`]. A cell has content when it has a value type or
+/// child elements (its text).
+fn too_large_a_table(xml: &[u8]) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(xml));
+    reader.config_mut().check_comments = false;
+    let mut buf = Vec::new();
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1u64)
+            .max(1)
+    };
+    let has = |e: &quick_xml::events::BytesStart<'_>, key: &str| {
+        e.attributes().flatten().any(|a| a.key.as_ref() == key)
+    };
+    let (mut row, mut col, mut rows_here) = (0u64, 0u64, 1u64);
+    // (first row, last row, first column, last column) with content.
+    let mut area: Option<(u64, u64, u64, u64)> = None;
+    let mut name = String::new();
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(e) => e,
+        };
+        let empty = matches!(event, Event::Empty(_));
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
+                "table" => {
+                    (row, area) = (0, None);
+                    name = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == "table:name")
+                        .map(|a| a.value.to_string())
+                        .unwrap_or_default();
+                }
+                "table-row" => {
+                    col = 0;
+                    rows_here = repeat(e, "table:number-rows-repeated");
+                    if empty {
+                        row = row.saturating_add(rows_here);
+                    }
+                }
+                "table-cell" | "covered-table-cell" => {
+                    let n = repeat(e, "table:number-columns-repeated");
+                    if !empty || has(e, "office:value-type") {
+                        let last_row = row.saturating_add(rows_here - 1);
+                        let last_col = col.saturating_add(n - 1);
+                        let a = area.get_or_insert((row, last_row, col, last_col));
+                        *a = (
+                            a.0.min(row),
+                            a.1.max(last_row),
+                            a.2.min(col),
+                            a.3.max(last_col),
+                        );
+                        let cells = (a.1 - a.0 + 1).saturating_mul(a.3 - a.2 + 1);
+                        if cells > MAX_ODS_TABLE_CELLS {
+                            return Some(format!(
+                                "its sheet `{name}` spans {cells} cells from its first to its last value (repeated rows and cells counted), more than the {MAX_ODS_TABLE_CELLS} availcheck reads; delete the empty rows and columns between its values, or save it as .xlsx"
+                            ));
+                        }
+                    }
+                    col = col.saturating_add(n);
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() == "table-row" => {
+                row = row.saturating_add(rows_here);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// How an XML document fails to close what it opens, if it does (read as

@@ -8,7 +8,7 @@ use calamine::{
     Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, open_workbook_from_rs,
 };
 
-use super::ods_times::MidnightTimes;
+use super::guard::guarded;
 use super::sheet::{RawRow, SheetInput, SheetOutcome, build};
 use super::xlsx::{self, CellValue, Package, SheetState, format_number};
 use super::{Note, ReadError, ReadOptions, ReadOutput};
@@ -34,32 +34,34 @@ pub fn read(
 ) -> Result<ReadOutput, ReadError> {
     let what = kind.as_str();
     let fail = |e: String| ReadError::Workbook(workbook_error(what, &e));
+    let damaged = |panic: String| {
+        fail(format!(
+            "its records are damaged (the reader stopped: {panic})"
+        ))
+    };
     match kind {
         SourceKind::Xlsx => {
             let pkg = Package::open(bytes).map_err(|e| fail(e.to_string()))?;
             read_sheets(Streamed(pkg), kind, file, file_index, opts)
         }
         SourceKind::Xlsb => {
-            let wb: Xlsb<Cur> = open_workbook_from_rs(Cursor::new(bytes))
+            let wb: Xlsb<Cur> = guarded(|| open_workbook_from_rs(Cursor::new(bytes)))
+                .map_err(&damaged)?
                 .map_err(|e: calamine::XlsbError| fail(e.to_string()))?;
-            read_sheets(
-                Ranged(wb, MidnightTimes::new()),
-                kind,
-                file,
-                file_index,
-                opts,
-            )
+            read_sheets(Ranged(wb, HashMap::new()), kind, file, file_index, opts)
         }
         SourceKind::Xls => {
             // Formats are read only from a file calamine could open.
-            let wb: Xls<Cur> = open_workbook_from_rs(Cursor::new(bytes.clone()))
+            let wb: Xls<Cur> = guarded(|| open_workbook_from_rs(Cursor::new(bytes.clone())))
+                .map_err(&damaged)?
                 .map_err(|e: calamine::XlsError| fail(e.to_string()))?;
             let date_times = super::xls_times::date_time_cells(&bytes);
             read_sheets(Ranged(wb, date_times), kind, file, file_index, opts)
         }
         SourceKind::Ods => {
             let midnight = super::ods_times::midnight_times(&bytes);
-            let wb: Ods<Cur> = open_workbook_from_rs(Cursor::new(bytes))
+            let wb: Ods<Cur> = guarded(|| open_workbook_from_rs(Cursor::new(bytes)))
+                .map_err(&damaged)?
                 .map_err(|e: calamine::OdsError| fail(e.to_string()))?;
             read_sheets(Ranged(wb, midnight), kind, file, file_index, opts)
         }
@@ -116,7 +118,7 @@ trait RowSource {
 /// time out at midnight, and `ods_times` finds those cells by their style.
 /// Either way the second field lists the date cells that show a time. No reader here says which rows
 /// are hidden or which cells are merged.
-struct Ranged<R>(R, MidnightTimes);
+struct Ranged<R>(R, HashMap<String, TimedCells>);
 
 impl<R> Ranged<R>
 where
@@ -150,8 +152,8 @@ where
 
     fn faq_version(&mut self, sheet: usize) -> Option<String> {
         let name = self.name(sheet);
-        self.0
-            .worksheet_range(&name)
+        guarded(|| self.0.worksheet_range(&name))
+            .ok()?
             .ok()
             .and_then(|r| faq_version_of_range(&r))
     }
@@ -167,12 +169,61 @@ where
         _err: &'s mut Option<String>,
     ) -> Result<Box<dyn Iterator<Item = RawRow> + 's>, String> {
         let name = self.name(sheet);
-        let range = self.0.worksheet_range(&name).map_err(|e| e.to_string())?;
-        let formulas = self.0.worksheet_formula(&name).ok();
+        let failed = |panic: String| {
+            format!(
+                "its records are damaged (the reader stopped: {panic}); open it in Excel and save it again"
+            )
+        };
+        let range = guarded(|| self.0.worksheet_range(&name))
+            .map_err(failed)?
+            .map_err(|e| e.to_string())?;
+        let formulas = guarded(|| self.0.worksheet_formula(&name))
+            .map_err(failed)?
+            .ok();
         let midnight = self.1.get(&name);
         Ok(Box::new(
             raw_rows(&range, formulas.as_ref(), midnight).into_iter(),
         ))
+    }
+}
+
+/// The date cells of a sheet that show a time (0-based row and column):
+/// single cells, and blocks of repeated ones (an .ods row or cell repeated
+/// N times), kept as blocks so a repeat cannot blow memory up.
+#[derive(Debug, Default)]
+pub struct TimedCells {
+    cells: HashSet<(u32, u32)>,
+    /// (first row, last row, first column, last column), inclusive.
+    blocks: Vec<(u32, u32, u32, u32)>,
+}
+
+impl TimedCells {
+    /// Most blocks kept (each date cell is looked up in all of them).
+    const MAX_BLOCKS: usize = 1024;
+
+    /// Adds `rows` × `columns` cells from (`row`, `column`).
+    pub fn insert(&mut self, row: u32, column: u32, rows: u32, columns: u32) {
+        if rows <= 1 && columns <= 1 {
+            self.cells.insert((row, column));
+        } else if self.blocks.len() < Self::MAX_BLOCKS {
+            let last = |first: u32, n: u32| first.saturating_add(n.max(1) - 1);
+            self.blocks
+                .push((row, last(row, rows), column, last(column, columns)));
+        }
+    }
+
+    /// True when the cell at (`row`, `column`) shows a time.
+    pub fn contains(&self, row: u32, column: u32) -> bool {
+        self.cells.contains(&(row, column))
+            || self
+                .blocks
+                .iter()
+                .any(|&(r0, r1, c0, c1)| (r0..=r1).contains(&row) && (c0..=c1).contains(&column))
+    }
+
+    /// True when no cell shows a time.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty() && self.blocks.is_empty()
     }
 }
 
@@ -471,7 +522,7 @@ fn faq_version_of_range(range: &Range<Data>) -> Option<String> {
 fn raw_rows(
     range: &Range<Data>,
     formulas: Option<&Range<String>>,
-    midnight: Option<&HashSet<(u32, u32)>>,
+    midnight: Option<&TimedCells>,
 ) -> Vec<RawRow> {
     let Some((r0, c0)) = range.start() else {
         return Vec::new();
@@ -496,8 +547,7 @@ fn raw_rows(
                 let abs_col = c0 + j as u32;
                 let (mut text, mut kind) = render(d)?;
                 // An .ods date-time at midnight comes without its time.
-                if kind == CellKind::Date
-                    && midnight.is_some_and(|m| m.contains(&(abs_row, abs_col)))
+                if kind == CellKind::Date && midnight.is_some_and(|m| m.contains(abs_row, abs_col))
                 {
                     text.push_str("T00:00:00");
                     kind = CellKind::DateTime;

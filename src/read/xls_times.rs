@@ -6,14 +6,14 @@
 //! (FORMAT), the cell formats (XF) naming them, the sheets (BOUNDSHEET8),
 //! and each number cell's XF (NUMBER, RK, MULRK, FORMULA).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+use super::workbook::TimedCells;
 use super::xlsx::{FormatClass, builtin_format, classify_format_code};
 
-/// Per sheet name, the 0-based (row, column) of each number cell whose
-/// format shows a date and a time.
-pub type DateTimeCells = HashMap<String, HashSet<(u32, u32)>>;
+/// Per sheet name, the number cells whose format shows a date and a time.
+pub type DateTimeCells = HashMap<String, TimedCells>;
 
 /// Largest workbook stream read for this (a larger one is checked without).
 const MAX_STREAM: u64 = 256 << 20;
@@ -24,7 +24,7 @@ const MAX_STREAM: u64 = 256 << 20;
 pub fn date_time_cells(bytes: &[u8]) -> DateTimeCells {
     // cfb is not this project's to vouch for on every input: a panic in it
     // costs this refinement, never the check.
-    std::panic::catch_unwind(|| read(bytes)).unwrap_or_default()
+    super::guard::guarded(|| read(bytes)).unwrap_or_default()
 }
 
 fn read(bytes: &[u8]) -> DateTimeCells {
@@ -79,14 +79,14 @@ fn read(bytes: &[u8]) -> DateTimeCells {
     };
     let mut out = DateTimeCells::new();
     for (at, name) in sheets {
-        let mut cells = HashSet::new();
+        let mut cells = TimedCells::default();
         for (kind, data) in records(&stream, at).skip(1) {
             match kind {
                 // NUMBER, RK, FORMULA: row, column, XF, value.
                 0x0203 | 0x027E | 0x0006 if data.len() >= 6 => {
                     let (row, col, xf) = (u16_at(data, 0), u16_at(data, 2), u16_at(data, 4));
                     if date_time(xf) {
-                        cells.insert((u32::from(row), u32::from(col)));
+                        cells.insert(u32::from(row), u32::from(col), 1, 1);
                     }
                 }
                 // MULRK: row, first column, (XF, RK) × n, last column.
@@ -95,7 +95,7 @@ fn read(bytes: &[u8]) -> DateTimeCells {
                     for (i, entry) in data[4..data.len() - 2].chunks_exact(6).enumerate() {
                         if date_time(u16_at(entry, 0)) {
                             let col = u32::from(first) + i as u32;
-                            cells.insert((u32::from(row), col));
+                            cells.insert(u32::from(row), col, 1, 1);
                         }
                     }
                 }
