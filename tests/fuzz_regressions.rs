@@ -228,6 +228,16 @@ fn ods_repeated_rows_are_refused_before_calamine_expands_them() {
     assert_unreadable(&o, &input, "from its first to its last value");
 }
 
+/// An .xls whose cell records reach a far row and column: calamine built
+/// the rectangle between them and copied it (6.6 GB). Found by the
+/// spreadsheet target.
+#[test]
+fn xls_far_cell_is_refused_before_calamine_builds_the_sheet() {
+    let input = regression("spreadsheet/xls-far-cell-oom.xls");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "from its first to its last value");
+}
+
 /// An .xlsb whose cell names a shared string past the end of the table:
 /// calamine indexed past it (xlsb/cells_reader.rs:151) and panicked. Found
 /// by the spreadsheet target; calamine's reading is now guarded.

@@ -238,31 +238,48 @@ impl Records<'_> {
 /// cannot read through is refused. (A panic inside cfb is caught and
 /// refuses the file the same way.)
 fn xls_compound_file(bytes: &[u8]) -> Option<String> {
-    let readable = super::guard::guarded(|| -> Result<(), String> {
+    let readable = super::guard::guarded(|| -> Result<Option<String>, String> {
         let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| e.to_string())?;
         let streams: Vec<String> = file
             .walk()
             .filter(|e| e.is_stream())
             .map(|e| e.path().to_string_lossy().into_owned())
             .collect();
+        let limit = bytes.len() as u64 * 2;
         for path in streams {
             let stream = file
                 .open_stream(&path)
                 .map_err(|e| format!("{path}: {e}"))?;
             // Read through, not kept: the file is already in memory.
-            std::io::copy(
-                &mut stream.take(bytes.len() as u64 * 2),
-                &mut std::io::sink(),
-            )
-            .map_err(|e| format!("{path}: {e}"))?;
+            std::io::copy(&mut stream.take(limit), &mut std::io::sink())
+                .map_err(|e| format!("{path}: {e}"))?;
         }
-        Ok(())
+        // The rectangle calamine builds for each sheet.
+        let mut workbook = Vec::new();
+        if let Ok(stream) = file.open_stream("/Workbook") {
+            stream
+                .take(limit)
+                .read_to_end(&mut workbook)
+                .map_err(|e| format!("/Workbook: {e}"))?;
+        }
+        Ok(super::xls_times::sheet_areas(&workbook)
+            .into_iter()
+            .find(|(_, cells)| *cells > MAX_SHEET_CELLS)
+            .map(|(name, cells)| too_large(&name, cells)))
     });
     match readable {
-        Ok(Ok(())) => None,
+        Ok(Ok(None)) => None,
+        Ok(Ok(Some(too_large))) => Some(too_large),
         Ok(Err(why)) => Some(format!("its compound file (OLE2) is damaged: {why}")),
         Err(_) => Some("its compound file (OLE2) is damaged".to_string()),
     }
+}
+
+/// Why a sheet of `cells` cells is not read.
+fn too_large(name: &str, cells: u64) -> String {
+    format!(
+        "its sheet `{name}` spans {cells} cells from its first to its last value (repeated rows and cells counted), more than the {MAX_SHEET_CELLS} availcheck reads; delete the empty rows and columns between its values, or save it as .xlsx"
+    )
 }
 
 // ------------------------------------------------------------------- ods
@@ -296,17 +313,17 @@ fn ods_content(bytes: &[u8]) -> Option<String> {
     None
 }
 
-/// Most cells an .ods table may span for calamine to read it: calamine
-/// builds the rectangle from the first to the last cell with content, empty
-/// cells and repeated rows included (up to 100 million cells, several GB),
-/// so a few repeat counts in a small file ask for gigabytes. 12 million
-/// cells (about 0.7 GB as calamine holds them) is 100,000 rows of 120
-/// columns.
-const MAX_ODS_TABLE_CELLS: u64 = 12_000_000;
+/// Most cells an .ods or .xls sheet may span for calamine to read it:
+/// calamine builds the rectangle from the first to the last cell with
+/// content, empty cells and repeated rows included (an .ods up to 100
+/// million cells, several GB), and copies it when asked for it, so a few
+/// repeat counts, or one cell at a far column, in a small file ask for
+/// gigabytes. 12 million cells is 100,000 rows of 120 columns.
+const MAX_SHEET_CELLS: u64 = 12_000_000;
 
 /// Why a table of content.xml is too large to read: the rectangle from its
 /// first to its last cell with content (repeats counted) exceeds
-/// [`MAX_ODS_TABLE_CELLS`]. A cell has content when it has a value type or
+/// [`MAX_SHEET_CELLS`]. A cell has content when it has a value type or
 /// child elements (its text).
 fn too_large_a_table(xml: &[u8]) -> Option<String> {
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(xml));
@@ -364,10 +381,8 @@ fn too_large_a_table(xml: &[u8]) -> Option<String> {
                             a.3.max(last_col),
                         );
                         let cells = (a.1 - a.0 + 1).saturating_mul(a.3 - a.2 + 1);
-                        if cells > MAX_ODS_TABLE_CELLS {
-                            return Some(format!(
-                                "its sheet `{name}` spans {cells} cells from its first to its last value (repeated rows and cells counted), more than the {MAX_ODS_TABLE_CELLS} availcheck reads; delete the empty rows and columns between its values, or save it as .xlsx"
-                            ));
+                        if cells > MAX_SHEET_CELLS {
+                            return Some(too_large(&name, cells));
                         }
                     }
                     col = col.saturating_add(n);

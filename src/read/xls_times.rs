@@ -110,6 +110,55 @@ fn read(bytes: &[u8]) -> DateTimeCells {
     out
 }
 
+/// Each worksheet's name and the number of cells of the rectangle its cell
+/// records span (calamine builds that rectangle). `stream` is the
+/// Workbook stream.
+pub(super) fn sheet_areas(stream: &[u8]) -> Vec<(String, u64)> {
+    let sheets: Vec<(usize, String)> = records(stream, 0)
+        .take_while(|(kind, _)| *kind != 0x000A)
+        .filter(|(kind, data)| *kind == 0x0085 && data.len() >= 8 && data[5] == 0)
+        .filter_map(|(_, data)| {
+            let at = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
+            Some((at, unicode_string(&data[6..], 1)?))
+        })
+        .collect();
+    sheets
+        .into_iter()
+        .map(|(at, name)| {
+            // (first row, last row, first column, last column).
+            let mut area: Option<(u64, u64, u64, u64)> = None;
+            let mut add = |row: u16, first: u16, last: u16| {
+                let (r, c0, c1) = (u64::from(row), u64::from(first), u64::from(last.max(first)));
+                let a = area.get_or_insert((r, r, c0, c1));
+                *a = (a.0.min(r), a.1.max(r), a.2.min(c0), a.3.max(c1));
+            };
+            for (kind, data) in records(stream, at).skip(1) {
+                match kind {
+                    // Cells with a value: NUMBER, RK, FORMULA, LABELSST,
+                    // LABEL, BOOLERR, RSTRING, BLANK.
+                    0x0203 | 0x027E | 0x0006 | 0x00FD | 0x0204 | 0x0205 | 0x00D6 | 0x0201
+                        if data.len() >= 4 =>
+                    {
+                        add(u16_at(data, 0), u16_at(data, 2), u16_at(data, 2));
+                    }
+                    // MULRK, MULBLANK: row, first column, …, last column.
+                    0x00BD | 0x00BE if data.len() >= 6 => {
+                        add(
+                            u16_at(data, 0),
+                            u16_at(data, 2),
+                            u16_at(data, data.len() - 2),
+                        );
+                    }
+                    0x000A => break,
+                    _ => {}
+                }
+            }
+            let cells = area.map_or(0, |(r0, r1, c0, c1)| (r1 - r0 + 1) * (c1 - c0 + 1));
+            (name, cells)
+        })
+        .collect()
+}
+
 fn u16_at(data: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([data[at], data[at + 1]])
 }
