@@ -4,7 +4,9 @@
 //! `00:00`. calamine gives the value alone (tafia/calamine#400 asks for
 //! format-aware dates), so this reads the styles and the cells' places
 //! from content.xml (and the common styles from styles.xml), so the
-//! reader can keep the time such a cell shows.
+//! reader can keep the time such a cell shows. Its walk over the cells
+//! ([`walk_cells`], repeats counted) also serves the precheck that sizes a
+//! sheet before calamine expands it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -106,9 +108,91 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
 
 fn repeat(e: &BytesStart<'_>, key: &str) -> u32 {
     attr(e, key)
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| v.trim().parse().ok())
         .unwrap_or(1u32)
         .max(1)
+}
+
+/// One `table:table-cell` (or covered cell) of content.xml where it sits:
+/// the cells it stands for are `rows` × `columns` from (`row`, `column`),
+/// 0-based, repeats counted.
+pub(super) struct OdsCell<'a, 'e> {
+    /// The sheet's name.
+    pub table: &'a str,
+    /// First row.
+    pub row: u32,
+    /// First column.
+    pub column: u32,
+    /// How many rows (its row's repeat count).
+    pub rows: u32,
+    /// How many columns (its repeat count).
+    pub columns: u32,
+    /// The element: its attributes.
+    pub element: &'a BytesStart<'e>,
+    /// True for `<table:table-cell …/>` (no text inside).
+    pub empty: bool,
+}
+
+impl OdsCell<'_, '_> {
+    /// The value of attribute `key`.
+    pub fn attr(&self, key: &str) -> Option<String> {
+        attr(self.element, key)
+    }
+}
+
+/// Calls `each` for every cell of content.xml in document order, until it
+/// returns false. Unreadable XML ends the walk (the precheck and calamine
+/// report it).
+pub(super) fn walk_cells(content: &[u8], each: &mut dyn FnMut(&OdsCell<'_, '_>) -> bool) {
+    let mut reader = quick_xml::Reader::from_reader(content);
+    reader.config_mut().check_comments = false;
+    let mut buf = Vec::new();
+    let (mut table, mut row, mut column) = (String::new(), 0u32, 0u32);
+    let mut rows = 1u32;
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return,
+            Ok(e) => e,
+        };
+        let empty = matches!(event, Event::Empty(_));
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
+                "table" => {
+                    table = attr(e, "table:name").unwrap_or_default();
+                    row = 0;
+                }
+                "table-row" => {
+                    column = 0;
+                    rows = repeat(e, "table:number-rows-repeated");
+                    if empty {
+                        row = row.saturating_add(rows);
+                    }
+                }
+                "table-cell" | "covered-table-cell" => {
+                    let columns = repeat(e, "table:number-columns-repeated");
+                    let cell = OdsCell {
+                        table: &table,
+                        row,
+                        column,
+                        rows,
+                        columns,
+                        element: e,
+                        empty,
+                    };
+                    if !each(&cell) {
+                        return;
+                    }
+                    column = column.saturating_add(columns);
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().into_inner() == "table-row" => {
+                row = row.saturating_add(rows);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
 }
 
 /// The places of date cells with a timed style and a value without a time.
@@ -117,49 +201,24 @@ fn cells(content: &[u8], timed: &HashSet<String>) -> MidnightTimes {
     if timed.is_empty() {
         return out;
     }
-    let mut reader = quick_xml::Reader::from_reader(content);
-    let mut buf = Vec::new();
-    let (mut table, mut row, mut col) = (String::new(), 0u32, 0u32);
-    let mut row_repeat = 1u32;
-    loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(e) => e,
-        };
-        match &event {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
-                "table" => {
-                    table = attr(e, "table:name").unwrap_or_default();
-                    row = 0;
-                }
-                "table-row" => {
-                    col = 0;
-                    row_repeat = repeat(e, "table:number-rows-repeated");
-                    if matches!(event, Event::Empty(_)) {
-                        row = row.saturating_add(row_repeat);
-                    }
-                }
-                "table-cell" | "covered-table-cell" => {
-                    let n = repeat(e, "table:number-columns-repeated");
-                    let midnight = attr(e, "office:value-type").as_deref() == Some("date")
-                        && attr(e, "office:date-value").is_some_and(|v| !v.contains('T'))
-                        && attr(e, "table:style-name").is_some_and(|s| timed.contains(&s));
-                    if midnight {
-                        out.entry(table.clone())
-                            .or_default()
-                            .insert(row, col, row_repeat, n);
-                    }
-                    col = col.saturating_add(n);
-                }
-                _ => {}
-            },
-            Event::End(e) if e.local_name().into_inner() == "table-row" => {
-                row = row.saturating_add(row_repeat);
-            }
-            _ => {}
+    walk_cells(content, &mut |cell| {
+        let midnight = cell.attr("office:value-type").as_deref() == Some("date")
+            && cell
+                .attr("office:date-value")
+                .is_some_and(|v| !v.contains('T'))
+            && cell
+                .attr("table:style-name")
+                .is_some_and(|s| timed.contains(&s));
+        if midnight {
+            out.entry(cell.table.to_string()).or_default().insert(
+                cell.row,
+                cell.column,
+                cell.rows,
+                cell.columns,
+            );
         }
-        buf.clear();
-    }
+        true
+    });
     out
 }
 

@@ -326,76 +326,31 @@ const MAX_SHEET_CELLS: u64 = 12_000_000;
 /// [`MAX_SHEET_CELLS`]. A cell has content when it has a value type or
 /// child elements (its text).
 fn too_large_a_table(xml: &[u8]) -> Option<String> {
-    let mut reader = quick_xml::Reader::from_reader(BufReader::new(xml));
-    reader.config_mut().check_comments = false;
-    let mut buf = Vec::new();
-    let repeat = |e: &quick_xml::events::BytesStart<'_>, key: &str| -> u64 {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == key)
-            .and_then(|a| a.value.trim().parse().ok())
-            .unwrap_or(1u64)
-            .max(1)
-    };
-    let has = |e: &quick_xml::events::BytesStart<'_>, key: &str| {
-        e.attributes().flatten().any(|a| a.key.as_ref() == key)
-    };
-    let (mut row, mut col, mut rows_here) = (0u64, 0u64, 1u64);
-    // (first row, last row, first column, last column) with content.
-    let mut area: Option<(u64, u64, u64, u64)> = None;
-    let mut name = String::new();
-    loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(e) => e,
-        };
-        let empty = matches!(event, Event::Empty(_));
-        match &event {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().into_inner() {
-                "table" => {
-                    (row, area) = (0, None);
-                    name = e
-                        .attributes()
-                        .flatten()
-                        .find(|a| a.key.as_ref() == "table:name")
-                        .map(|a| a.value.to_string())
-                        .unwrap_or_default();
-                }
-                "table-row" => {
-                    col = 0;
-                    rows_here = repeat(e, "table:number-rows-repeated");
-                    if empty {
-                        row = row.saturating_add(rows_here);
-                    }
-                }
-                "table-cell" | "covered-table-cell" => {
-                    let n = repeat(e, "table:number-columns-repeated");
-                    if !empty || has(e, "office:value-type") {
-                        let last_row = row.saturating_add(rows_here - 1);
-                        let last_col = col.saturating_add(n - 1);
-                        let a = area.get_or_insert((row, last_row, col, last_col));
-                        *a = (
-                            a.0.min(row),
-                            a.1.max(last_row),
-                            a.2.min(col),
-                            a.3.max(last_col),
-                        );
-                        let cells = (a.1 - a.0 + 1).saturating_mul(a.3 - a.2 + 1);
-                        if cells > MAX_SHEET_CELLS {
-                            return Some(too_large(&name, cells));
-                        }
-                    }
-                    col = col.saturating_add(n);
-                }
-                _ => {}
-            },
-            Event::End(e) if e.local_name().as_ref() == "table-row" => {
-                row = row.saturating_add(rows_here);
-            }
-            _ => {}
+    // Per table: (first row, last row, first column, last column).
+    let mut area: Option<(String, [u64; 4])> = None;
+    let mut found = None;
+    super::ods_times::walk_cells(xml, &mut |cell| {
+        if cell.empty && cell.attr("office:value-type").is_none() {
+            return true;
         }
-        buf.clear();
-    }
+        let (r0, c0) = (u64::from(cell.row), u64::from(cell.column));
+        let (r1, c1) = (
+            r0 + u64::from(cell.rows) - 1,
+            c0 + u64::from(cell.columns) - 1,
+        );
+        let a = match &mut area {
+            Some((table, a)) if table == cell.table => a,
+            _ => &mut area.insert((cell.table.to_string(), [r0, r1, c0, c1])).1,
+        };
+        *a = [a[0].min(r0), a[1].max(r1), a[2].min(c0), a[3].max(c1)];
+        let cells = (a[1] - a[0] + 1).saturating_mul(a[3] - a[2] + 1);
+        if cells > MAX_SHEET_CELLS {
+            found = Some(too_large(cell.table, cells));
+            return false;
+        }
+        true
+    });
+    found
 }
 
 /// How an XML document fails to close what it opens, if it does (read as
