@@ -123,7 +123,8 @@ pub struct WindowSheet {
     /// True for XML: rows are the lines of their Transactions.
     pub xml: bool,
     /// True for a sheet of a `--previous` delivery: its windows are what
-    /// Amazon has, drawn for comparison and related to no other window.
+    /// Amazon has, drawn for comparison; those of a scope the checked files
+    /// re-send are replaced and related to no other window.
     pub previous: bool,
 }
 

@@ -8,7 +8,8 @@
 //! The windows' relations (overlap, gap, one-minute handover) are worked
 //! out here with [`time::relations`], the rules' own judgement; the script
 //! only draws them. A `--previous` delivery's windows are drawn next to the
-//! current ones but relate to none: the delivery replaces them.
+//! current ones; those of a scope the delivery re-sends relate to none (it
+//! replaces them), the others stay at Amazon and relate like its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
