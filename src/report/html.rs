@@ -101,7 +101,7 @@ const TIMELINES_SECTION: &str = r#"<section id="timelines">
 <span class="key gap"></span> gap (warning)
 <span class="key handover"></span> one-minute handover (good).
 An open end runs off the edge with an arrow. Hover a bar for its file, cell, Start and End.
-Overlaps, gaps and handovers are among the windows of the files checked.</p>
+Overlaps, gaps and handovers are among the windows of the files checked and the previous windows they do not replace.</p>
 <div id="tl-involved"></div>
 <h3>Any title</h3>
 <form id="tl-form" class="filters" autocomplete="off">
