@@ -238,6 +238,29 @@ fn xls_far_cell_is_refused_before_calamine_builds_the_sheet() {
     assert_unreadable(&o, &input, "from its first to its last value");
 }
 
+/// An .ods whose header repeats one unknown name over 16,344 columns: the
+/// ods_parts target timed out on it (over 10 s) on the shared machine, where
+/// each input is read twice and its 32,000 findings validated against the
+/// report schema. Alone it takes a quarter of a second: a finding per
+/// column (EMA002, AVC007), checked here well within the watchdog (20 s
+/// for a debug build on a busy machine).
+#[test]
+fn ods_header_of_sixteen_thousand_columns_is_checked_in_bounded_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = packed(dir.path(), "ods_parts/wide-header-timeout", "wide.ods");
+    let started = Instant::now();
+    let o = run(&input, &[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(o.code, 1, "{}", o.json["summary"]);
+    let file = &o.json["files"][0];
+    assert!(file["error"].is_null(), "{file}");
+    assert!(file["warnings"].as_u64() > Some(30_000), "{file}");
+}
+
 /// An .xlsb whose cell names a shared string past the end of the table:
 /// calamine indexed past it (xlsb/cells_reader.rs:151) and panicked. Found
 /// by the spreadsheet target; calamine's reading is now guarded.
