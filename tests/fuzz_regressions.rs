@@ -261,6 +261,38 @@ fn ods_header_of_sixteen_thousand_columns_is_checked_in_bounded_time() {
     assert!(file["warnings"].as_u64() > Some(30_000), "{file}");
 }
 
+/// A sheet skipped as not an avails sheet (`Instructioqs`, its header in
+/// row 1) still got the AVC005 note on where its header is, a note about a
+/// sheet that is not read (the ods_parts target's location invariant: row
+/// 1 of a sheet with no rows read). The note is now said only of checked
+/// sheets.
+#[test]
+fn a_skipped_sheet_gets_no_header_layout_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = packed(
+        dir.path(),
+        "ods_parts/skipped-sheet-header-note",
+        "skipped.ods",
+    );
+    let o = run(&input, &[]);
+    let on = |code: &str| -> Vec<String> {
+        o.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code && d["location"]["file"] == input.display().to_string())
+            .map(|d| {
+                d["location"]["sheet"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(on("AVC003"), ["Instructioqs"], "{}", o.json);
+    assert_eq!(on("AVC005"), ["Movies"], "{}", o.json);
+}
+
 /// An .xlsb whose cell names a shared string past the end of the table:
 /// calamine indexed past it (xlsb/cells_reader.rs:151) and panicked. Found
 /// by the spreadsheet target; calamine's reading is now guarded.

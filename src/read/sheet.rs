@@ -113,16 +113,6 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     let header_row = if known(2) >= MIN_KNOWN_HEADERS {
         2
     } else if known(1) >= MIN_KNOWN_HEADERS {
-        notes.push(Note {
-            kind: NoteKind::HeaderLayout,
-            location: {
-                let mut l = sheet_loc();
-                l.row = Some(1);
-                l
-            },
-            message: "field names are in row 1 and there is no category row; EMA templates have categories in row 1, field names in row 2 and comments in row 3. Data is read from row 2".into(),
-            help: Some("start from the official EMA template so Amazon's ingest finds the header where it expects it".into()),
-        });
         1
     } else {
         match (1..=HEADER_SEARCH_ROWS).map(|r| (known(r), r)).max() {
@@ -149,6 +139,19 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
                 format!("if it holds avails, check it with --sheet '{name}' (repeatable; only the named sheets are checked)")
             }),
         }));
+    }
+    // Said only of a sheet that is checked.
+    if header_row == 1 && known(2) < MIN_KNOWN_HEADERS {
+        notes.push(Note {
+            kind: NoteKind::HeaderLayout,
+            location: {
+                let mut l = sheet_loc();
+                l.row = Some(1);
+                l
+            },
+            message: "field names are in row 1 and there is no category row; EMA templates have categories in row 1, field names in row 2 and comments in row 3. Data is read from row 2".into(),
+            help: Some("start from the official EMA template so Amazon's ingest finds the header where it expects it".into()),
+        });
     }
     let categories = header_row.checked_sub(1).and_then(|r| by_number.get(&r));
     let mut beyond = header.cells.iter().filter(|c| c.column() >= MAX_COLUMNS);
