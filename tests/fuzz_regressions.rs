@@ -293,6 +293,17 @@ fn a_skipped_sheet_gets_no_header_layout_note() {
     assert_eq!(on("AVC005"), ["Movies"], "{}", o.json);
 }
 
+/// An .xls whose DIMENSIONS record declares trillions of cells: calamine
+/// reserved room for them and the allocation aborted the process (no panic
+/// to catch). Found by the spreadsheet target; the precheck counts the
+/// declared rectangle as calamine does.
+#[test]
+fn xls_declared_dimensions_are_refused_before_calamine_reserves_them() {
+    let input = regression("spreadsheet/xls-declared-dimensions-abort.xls");
+    let o = run(&input, &[]);
+    assert_unreadable(&o, &input, "from its first to its last value");
+}
+
 /// An .xlsb whose cell names a shared string past the end of the table:
 /// calamine indexed past it (xlsb/cells_reader.rs:151) and panicked. Found
 /// by the spreadsheet target; calamine's reading is now guarded.

@@ -278,7 +278,7 @@ fn xls_compound_file(bytes: &[u8]) -> Option<String> {
 /// Why a sheet of `cells` cells is not read.
 fn too_large(name: &str, cells: u64) -> String {
     format!(
-        "its sheet `{name}` spans {cells} cells from its first to its last value (repeated rows and cells counted), more than the {MAX_SHEET_CELLS} availcheck reads; delete the empty rows and columns between its values, or save it as .xlsx"
+        "its sheet `{name}` spans {cells} cells from its first to its last value (repeated rows and cells, or the dimensions it declares, counted), more than the {MAX_SHEET_CELLS} availcheck reads; delete the empty rows and columns between its values, or save it as .xlsx"
     )
 }
 

@@ -110,9 +110,9 @@ fn read(bytes: &[u8]) -> DateTimeCells {
     out
 }
 
-/// Each worksheet's name and the number of cells of the rectangle its cell
-/// records span (calamine builds that rectangle). `stream` is the
-/// Workbook stream.
+/// Each worksheet's name and the number of cells calamine makes room for:
+/// the rectangle its cell records span, or the one its DIMENSIONS record
+/// declares, whichever is larger. `stream` is the Workbook stream.
 pub(super) fn sheet_areas(stream: &[u8]) -> Vec<(String, u64)> {
     let sheets: Vec<(usize, String)> = records(stream, 0)
         .take_while(|(kind, _)| *kind != 0x000A)
@@ -127,6 +127,7 @@ pub(super) fn sheet_areas(stream: &[u8]) -> Vec<(String, u64)> {
         .map(|(at, name)| {
             // (first row, last row, first column, last column).
             let mut area: Option<(u64, u64, u64, u64)> = None;
+            let mut declared = 0u64;
             let mut add = |row: u16, first: u16, last: u16| {
                 let (r, c0, c1) = (u64::from(row), u64::from(first), u64::from(last.max(first)));
                 let a = area.get_or_insert((r, r, c0, c1));
@@ -149,14 +150,51 @@ pub(super) fn sheet_areas(stream: &[u8]) -> Vec<(String, u64)> {
                             u16_at(data, data.len() - 2),
                         );
                     }
+                    // DIMENSIONS: calamine reserves room for the rectangle
+                    // it declares.
+                    0x0200 => declared = declared.max(declared_cells(data)),
                     0x000A => break,
                     _ => {}
                 }
             }
             let cells = area.map_or(0, |(r0, r1, c0, c1)| (r1 - r0 + 1) * (c1 - c0 + 1));
-            (name, cells)
+            (name, cells.max(declared))
         })
         .collect()
+}
+
+/// The cells a DIMENSIONS record declares, computed as calamine 0.38's
+/// `parse_dimensions` and sheet reader do (xls.rs:663, 1114): rows and
+/// columns from first to last, wrapping where it wraps.
+fn declared_cells(data: &[u8]) -> u64 {
+    let u32_at =
+        |at: usize| u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+    let (first_row, last_row, mut first_col, last_col) = match data.len() {
+        10 => (
+            u32::from(u16_at(data, 0)),
+            u32::from(u16_at(data, 2)),
+            u32::from(u16_at(data, 4)),
+            u32::from(u16_at(data, 6)),
+        ),
+        14 | 16 => (
+            u32_at(0),
+            u32_at(4),
+            u32::from(u16_at(data, 8)),
+            u32::from(u16_at(data, 10)),
+        ),
+        _ => return 0,
+    };
+    if first_col > 0xFF || last_col < first_col {
+        first_col = 0;
+    }
+    let (end_row, end_col) = if last_row >= 1 && last_col >= 1 {
+        (last_row - 1, last_col - 1)
+    } else {
+        (first_row, first_col)
+    };
+    let rows = u64::from(end_row.wrapping_sub(first_row).wrapping_add(1));
+    let cols = u64::from(end_col.wrapping_sub(first_col).wrapping_add(1));
+    rows.saturating_mul(cols)
 }
 
 fn u16_at(data: &[u8], at: usize) -> u16 {
