@@ -246,22 +246,22 @@ fn xls_compound_file(bytes: &[u8]) -> Option<String> {
             .map(|e| e.path().to_string_lossy().into_owned())
             .collect();
         let limit = bytes.len() as u64 * 2;
+        // Every stream is read through; the Workbook stream is kept for the
+        // size of its sheets, the others are not (the file is in memory).
+        let mut workbook = Vec::new();
         for path in streams {
-            let stream = file
+            let mut stream = file
                 .open_stream(&path)
-                .map_err(|e| format!("{path}: {e}"))?;
-            // Read through, not kept: the file is already in memory.
-            std::io::copy(&mut stream.take(limit), &mut std::io::sink())
-                .map_err(|e| format!("{path}: {e}"))?;
+                .map_err(|e| format!("{path}: {e}"))?
+                .take(limit);
+            let read = if path == "/Workbook" {
+                stream.read_to_end(&mut workbook).map(|_| ())
+            } else {
+                std::io::copy(&mut stream, &mut std::io::sink()).map(|_| ())
+            };
+            read.map_err(|e| format!("{path}: {e}"))?;
         }
         // The rectangle calamine builds for each sheet.
-        let mut workbook = Vec::new();
-        if let Ok(stream) = file.open_stream("/Workbook") {
-            stream
-                .take(limit)
-                .read_to_end(&mut workbook)
-                .map_err(|e| format!("/Workbook: {e}"))?;
-        }
         Ok(super::xls_times::sheet_areas(&workbook)
             .into_iter()
             .find(|(_, cells)| *cells > MAX_SHEET_CELLS)
