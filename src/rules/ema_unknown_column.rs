@@ -1,5 +1,7 @@
 //! EMA002: a header names no field of the template version.
 
+use std::collections::HashMap;
+
 use super::{Context, Rule, did_you_mean};
 use crate::model::{Diagnostic, Field};
 use crate::read::SheetRows;
@@ -44,15 +46,20 @@ impl Rule for UnknownColumn {
         // of them is known.
         let known = |f: Field| info.layouts().iter().any(|l| l.dictionary.has(f));
         let kinds: Vec<&str> = info.layouts().iter().map(|l| l.kind.as_str()).collect();
+        // A header may repeat an unknown name across thousands of columns:
+        // each distinct name is looked up once.
+        let mut suggestions: HashMap<&str, Option<String>> = HashMap::new();
         for (i, col) in info.columns.iter().enumerate() {
             if col.header.is_empty() || col.field.is_some_and(known) {
                 continue;
             }
-            let names = info
-                .layouts()
-                .iter()
-                .flat_map(|l| l.dictionary.fields.iter().map(|f| f.name()));
-            let suggestion = did_you_mean(&col.header, names);
+            let suggestion = suggestions.entry(&col.header).or_insert_with(|| {
+                let names = info
+                    .layouts()
+                    .iter()
+                    .flat_map(|l| l.dictionary.fields.iter().map(|f| f.name()));
+                did_you_mean(&col.header, names).map(str::to_owned)
+            });
             let d = Self::META
                 .diag(
                     info.header_location(i),
@@ -64,7 +71,7 @@ impl Rule for UnknownColumn {
                     ),
                 )
                 .with_order((info.file_index, info.sheet_index, info.header_row, i));
-            out.push(d.with_help(match suggestion {
+            out.push(d.with_help(match suggestion.as_deref() {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "rename it to a field of the template or delete the column".into(),
             }));
