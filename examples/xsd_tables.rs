@@ -8,7 +8,7 @@
 //! JSON is stale.
 //!
 //! ```sh
-//! cargo run --example xsd_tables -- ../shared/reference/movielabs schemas/xsd
+//! cargo run --example xsd_tables -- fixtures/upstream/movielabs schemas/xsd
 //! ```
 //!
 //! Supported is what the avails 2.1–2.7 and md 2.4–2.12 XSDs use, and

@@ -1,5 +1,5 @@
 //! The MovieLabs validator's own test workbooks
-//! (`../shared/samples/mddf-suite/xlsx/`, see its README.md), one test each:
+//! (`fixtures/upstream/samples/mddf-suite/xlsx/`, see its README.md), one test each:
 //! the exact set of (code, severity, place) availcheck reports with
 //! `--profile ema`, infos included. Each test quotes what upstream (mddf
 //! 2.0.9) expects of the file — its JUnit assertion where it has one, and

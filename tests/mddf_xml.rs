@@ -1,5 +1,5 @@
 //! The Avails XML files of MovieLabs' own validator test suite
-//! (../shared/samples/mddf-suite/xml/, its README.md says what upstream
+//! (fixtures/upstream/samples/mddf-suite/xml/, its README.md says what upstream
 //! expects of each), one test per file: `availcheck check --profile ema`
 //! gives exactly the (code, severity, line) findings written down, each a
 //! list (a finding reported twice fails). Each test quotes upstream's
@@ -19,7 +19,7 @@ use serde_json::Value;
 /// The suite's XML folder.
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/samples/mddf-suite/xml")
+        .join("fixtures/upstream/samples/mddf-suite/xml")
         .join(name)
 }
 

@@ -1,5 +1,5 @@
 //! `schemas/codes/cmr-ratings.json` is generated from MovieLabs' Common
-//! Metadata Ratings (`../shared/reference/movielabs/CMR_Ratings_v2.5.1.xml`)
+//! Metadata Ratings (`fixtures/upstream/movielabs/CMR_Ratings_v2.5.1.xml`)
 //! by this file. The test fails when the committed file is not what the
 //! generator writes; regenerate it with
 //!
@@ -157,7 +157,7 @@ fn render(systems: &[System]) -> String {
 #[test]
 fn cmr_ratings_json_is_generated_from_the_cmr_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = root.join("../shared/reference/movielabs").join(CMR);
+    let source = root.join("fixtures/upstream/movielabs").join(CMR);
     let xml =
         std::fs::read_to_string(&source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
     let systems = parse(&xml);
@@ -182,7 +182,7 @@ fn cmr_ratings_json_is_generated_from_the_cmr_file() {
 #[test]
 fn systems_read_as_the_cmr_file_has_them() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let xml = std::fs::read_to_string(root.join("../shared/reference/movielabs").join(CMR))
+    let xml = std::fs::read_to_string(root.join("fixtures/upstream/movielabs").join(CMR))
         .expect("the CMR file");
     let systems = parse(&xml);
     let mpaa = systems.iter().find(|s| s.system == "MPAA").expect("MPAA");

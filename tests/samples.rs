@@ -1,4 +1,4 @@
-//! Every public sample in ../shared/samples/ema/ (see its README.md), checked
+//! Every public sample in fixtures/upstream/samples/ema/ (see its README.md), checked
 //! with `--profile ema` and `--profile cph-svod` (no --territories/--partner,
 //! `--as-of 2026-11-22T00:00:00Z`). None may panic; each gives the exit code,
 //! template version, row count and error/warning codes written down below.

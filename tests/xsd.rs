@@ -379,7 +379,7 @@ fn every_version_with_its_md_version() {
 
 fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
+        .join("fixtures/upstream")
         .join(path)
 }
 
@@ -432,11 +432,11 @@ fn structure_test_samples_fail_their_xsd_where_upstream_says() {
 
 #[test]
 fn generated_tables_are_fresh() {
-    let xsds = shared("reference/movielabs");
+    let xsds = shared("movielabs");
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/xsd");
     let stale = xsd_tables::stale(&xsds, &out).expect("the XSDs compile");
     assert!(
         stale.is_empty(),
-        "{stale:?} differ from the XSDs: run `cargo run --example xsd_tables -- ../shared/reference/movielabs schemas/xsd`"
+        "{stale:?} differ from the XSDs: run `cargo run --example xsd_tables -- fixtures/upstream/movielabs schemas/xsd`"
     );
 }

@@ -7,9 +7,8 @@
 //! It owns every file there except `manual-*` ones (converted by hand with
 //! LibreOffice; see fuzz/README.md), and rewrites them all each run; the
 //! output is the same on every run. Inputs: the repository's fixtures, the
-//! field dictionaries (`schemas/dictionaries/`), and, when present, the
-//! shared samples (`../shared/samples`, or `$AVAILCHECK_SHARED/samples`),
-//! of which the smallest variants are kept.
+//! field dictionaries (`schemas/dictionaries/`), and the public samples
+//! (`fixtures/upstream/samples`), of which the smallest variants are kept.
 
 #[path = "../fuzz_targets/parts.rs"]
 mod parts;
@@ -38,16 +37,7 @@ fn main() {
         .expect("fuzz/ is in the project")
         .to_path_buf();
     let seeds = fuzz.join("seeds");
-    let shared = std::env::var_os("AVAILCHECK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"));
-    let samples = shared.join("samples");
-    if !samples.is_dir() {
-        eprintln!(
-            "note: {} not found; the sample-derived seeds are left out",
-            samples.display()
-        );
-    }
+    let samples = root.join("fixtures/upstream/samples");
 
     for t in TARGETS {
         let dir = seeds.join(t);
@@ -243,12 +233,10 @@ impl Out {
         fs::write(self.seeds.join(target).join(name), bytes).expect("seed is written");
     }
 
-    /// Copies a file if it exists (shared samples may be absent).
+    /// Copies a file into the seeds of `target`.
     fn copy(&self, from: &Path, target: &str, name: &str) {
-        match fs::read(from) {
-            Ok(bytes) => self.write(target, name, &bytes),
-            Err(e) => eprintln!("note: {} not copied: {e}", from.display()),
-        }
+        let bytes = fs::read(from).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+        self.write(target, name, &bytes);
     }
 }
 

@@ -561,9 +561,10 @@ pub fn assert_clean(report: &Value) {
     );
 }
 
-/// Directory of the shared sample files.
+/// Directory of the public EMA sample files (copied byte for byte from
+/// `../shared/samples/ema`, so a clone alone runs every test).
 pub fn samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/ema")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/upstream/samples/ema")
 }
 
 /// Directory of the committed fixtures.
