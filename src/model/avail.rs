@@ -458,6 +458,7 @@ impl Cell {
             self.text = Text(Arc::new(TextInner {
                 text: self.text.0.text.clone(),
                 formula: Some(f.into_boxed_str()),
+                error: self.text.0.error,
                 clean: AtomicUsize::new(0),
             }));
         }
@@ -483,7 +484,7 @@ impl Cell {
     /// True when the cell holds a spreadsheet error value (`#N/A`, ...), as
     /// a native error or as the text an export wrote: not a value.
     pub fn is_error(&self) -> bool {
-        self.kind == CellKind::Error || is_error_value(&self.text)
+        self.kind == CellKind::Error || self.text.0.error
     }
 }
 
@@ -498,6 +499,9 @@ pub struct Text(Arc<TextInner>);
 struct TextInner {
     text: Box<str>,
     formula: Option<Box<str>>,
+    /// The text is an error value ([`is_error_value`]): found once per
+    /// distinct text, asked of every cell by every rule.
+    error: bool,
     /// The last [`Text::mark_clean`] key: checks that depend only on the
     /// value and the field need not run again for the cells sharing it.
     clean: AtomicUsize,
@@ -508,6 +512,7 @@ impl Text {
         Text(Arc::new(TextInner {
             text: text.into(),
             formula: None,
+            error: is_error_value(text),
             clean: AtomicUsize::new(0),
         }))
     }
@@ -722,31 +727,32 @@ impl Avail {
     /// to hold less memory once the row rules are done. Gives each old
     /// cell's new position (`None`: dropped). The column index is dropped
     /// too: a trimmed row has few cells and finds them by a binary search.
-    pub fn retain_cells(&mut self, mut keep: impl FnMut(&Cell) -> bool) -> Vec<Option<u32>> {
-        let kept: Vec<bool> = self.cells.iter().map(&mut keep).collect();
-        let mut map = Vec::with_capacity(kept.len());
-        let mut next = 0u32;
-        for k in &kept {
-            map.push(k.then(|| {
+    pub fn retain_cells(&mut self, mut keep: impl FnMut(usize, &Cell) -> bool) -> Vec<Option<u32>> {
+        let mut cells = std::mem::take(&mut self.cells).into_vec();
+        let mut places = self
+            .xml
+            .as_mut()
+            .map(|x| std::mem::take(&mut x.cells).into_vec());
+        let mut map = Vec::with_capacity(cells.len());
+        // Kept cells move down in place, in order.
+        let mut next = 0;
+        for i in 0..cells.len() {
+            if keep(i, &cells[i]) {
+                cells.swap(next, i);
+                if let Some(p) = places.as_mut().filter(|p| i < p.len()) {
+                    p.swap(next, i);
+                }
+                map.push(u32::try_from(next).ok());
                 next += 1;
-                next - 1
-            }));
+            } else {
+                map.push(None);
+            }
         }
-        let cells = std::mem::take(&mut self.cells);
-        self.cells = cells
-            .into_vec()
-            .into_iter()
-            .zip(&kept)
-            .filter_map(|(c, k)| k.then_some(c))
-            .collect();
-        if let Some(x) = self.xml.as_mut() {
-            let places = std::mem::take(&mut x.cells);
-            x.cells = places
-                .into_vec()
-                .into_iter()
-                .zip(&kept)
-                .filter_map(|(p, k)| k.then_some(p))
-                .collect();
+        cells.truncate(next);
+        self.cells = cells.into_boxed_slice();
+        if let (Some(x), Some(mut p)) = (self.xml.as_mut(), places) {
+            p.truncate(next);
+            x.cells = p.into_boxed_slice();
         }
         self.first = Box::default();
         map

@@ -65,6 +65,14 @@ pub fn escape_invisible(text: &str) -> Cow<'_, str> {
 /// The invisible characters of `text` and where each is: `(char, at the
 /// start / end / inside)`, first occurrence of each, in order.
 pub fn invisible_chars(text: &str) -> Vec<(char, Place)> {
+    // Most values: printable ASCII, no space at either end.
+    let b = text.as_bytes();
+    if b.iter().all(|&c| (b' '..=b'~').contains(&c))
+        && b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+    {
+        return Vec::new();
+    }
     let visible = trim_value(text);
     let start = visible.as_ptr().addr() - text.as_ptr().addr();
     let end = start + visible.len();

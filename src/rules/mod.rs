@@ -410,12 +410,8 @@ impl<'a> RowChecker<'a> {
     /// Trims `row` (checked already) to the cells the set rules read: those
     /// of `kept` columns and those `facts` point to.
     pub fn trim(row: &mut Avail, facts: &mut RowFacts, kept: &[bool]) {
-        let of_facts: Vec<usize> = facts.cells().collect();
-        let mut i = 0;
-        let map = row.retain_cells(|c| {
-            let keep = kept.get(c.column()).copied().unwrap_or(false) || of_facts.contains(&i);
-            i += 1;
-            keep
+        let map = row.retain_cells(|i, c| {
+            kept.get(c.column()).copied().unwrap_or(false) || facts.cells().any(|f| f == i)
         });
         facts.remap(&map);
     }
