@@ -46,6 +46,9 @@ pub struct CheckOptions {
     pub skip_unrecognized: bool,
     /// Counts files as they finish reading, for a progress display.
     pub progress: Option<Arc<AtomicUsize>>,
+    /// Collect the rows' windows ([`Report::windows`]) for a report that
+    /// draws them ([`report::Format::draws_windows`]); left empty otherwise.
+    pub windows: bool,
 }
 
 /// The outcome for one input file.
@@ -415,7 +418,7 @@ pub fn check(opts: &CheckOptions) -> Report {
         }
     }
     loaded.extend(previous_loaded);
-    let mut report = check_loaded_with(&loaded, &ctx, early);
+    let mut report = check_loaded_with(&loaded, &ctx, early, opts.windows);
     for (i, skipped) in found.skipped.iter().enumerate() {
         report.diagnostics.push(
             rules::reader::skipped_file(&skipped.path.display().to_string(), &skipped.reason)
@@ -465,7 +468,8 @@ struct Early {
 }
 
 /// Checks inputs that are already read (their position is their file
-/// index); reference files among them are used as their role says.
+/// index); reference files among them are used as their role says. The
+/// report has every row's window ([`Report::windows`]).
 pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
     let stats = Stats::default();
     let previous = rules::delivery::Delivery::of_loaded(loaded, Role::Previous, settings);
@@ -473,12 +477,12 @@ pub fn check_loaded(loaded: &[Loaded], settings: &Settings) -> Report {
     if loaded.iter().any(|l| l.role == Role::Previous) {
         ctx.previous = Some(&previous);
     }
-    check_loaded_with(loaded, &ctx, Early::default())
+    check_loaded_with(loaded, &ctx, Early::default(), true)
 }
 
 /// [`check_loaded`], given what was found on the sheets whose rows were
-/// checked while they were read.
-fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Report {
+/// checked while they were read; the windows only when `windows`.
+fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early, windows: bool) -> Report {
     let started = Instant::now();
     let settings = ctx.settings;
     let active = rules::active(settings.profile);
@@ -577,20 +581,18 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early) -> Repo
         previous: &previous,
         avails: &avails,
     };
-    let (set_diags, windows): (Vec<Diagnostic>, Windows) = rayon::join(
-        || {
-            active
-                .par_iter()
-                .flat_map_iter(|rule| {
-                    let mut out = Vec::new();
-                    rule.check_set(&input, ctx, &mut out);
-                    out
-                })
-                .collect()
-        },
-        || collect_windows(&input, settings),
-    );
-    diagnostics.extend(set_diags);
+    diagnostics.par_extend(active.par_iter().flat_map_iter(|rule| {
+        let mut out = Vec::new();
+        rule.check_set(&input, ctx, &mut out);
+        out
+    }));
+    // After the set rules, not beside them: their working sets and the
+    // windows would add up in memory.
+    let windows = if windows {
+        collect_windows(&input, settings)
+    } else {
+        Windows::default()
+    };
     diagnostics.sort_by(|a, b| {
         a.order
             .cmp(&b.order)

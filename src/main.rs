@@ -390,6 +390,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         }
     }
     let done = Arc::new(AtomicUsize::new(0));
+    let format = if args.json { Format::Json } else { args.format };
     let opts = CheckOptions {
         paths: args.paths.clone(),
         read: ReadOptions {
@@ -403,11 +404,11 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         outputs: output.iter().cloned().collect(),
         skip_unrecognized: args.skip_unrecognized,
         progress: Some(Arc::clone(&done)),
+        windows: format.draws_windows(),
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
     progress.finish();
-    let format = if args.json { Format::Json } else { args.format };
     let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
     let render = RenderOptions {
         color: use_color(args.color, to_stdout && std::io::stdout().is_terminal()),

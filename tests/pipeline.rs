@@ -61,3 +61,23 @@ fn streamed_checks_equal_checks_after_reading() {
     assert!(key(&streamed).iter().filter(|k| k.0 == "EMA005").count() >= uk_rows);
     assert_eq!(key(&streamed), key(&after));
 }
+
+/// The windows are collected only for a report that draws them (they cost
+/// memory on every row), and then hold every row with a window.
+#[test]
+fn windows_are_collected_only_when_asked() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/cph-1.7.3-movies.xlsx");
+    let run = |windows| {
+        check(&CheckOptions {
+            paths: vec![path.clone()],
+            windows,
+            ..Default::default()
+        })
+    };
+    let (without, with) = (run(false), run(true));
+    assert!(without.windows.rows.is_empty());
+    assert!(!with.windows.rows.is_empty());
+    assert!(availcheck::report::Format::Html.draws_windows());
+    assert!(!availcheck::report::Format::Json.draws_windows());
+    assert_eq!(without.diagnostics.len(), with.diagnostics.len());
+}

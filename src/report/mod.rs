@@ -53,6 +53,12 @@ impl Format {
     pub fn all() -> &'static [Format] {
         <Format as clap::ValueEnum>::value_variants()
     }
+
+    /// True for a format that draws the rows' windows
+    /// ([`crate::Report::windows`]): only then are they collected.
+    pub fn draws_windows(self) -> bool {
+        self == Format::Html
+    }
 }
 
 /// The lowest severity that fails a run (`--fail-on`).
