@@ -85,12 +85,12 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
     ));
     let mut rows = Vec::new();
     let mut places = super::csv::RecordPlaces::default();
-    places.next(text, &header_record);
+    places.next(text, start_of(&header_record));
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
             ReadError::UnknownFormat(format!("is not valid CSV at record {}: {e}", i + 2))
         })?;
-        let (row, line) = places.next(text, &record);
+        let (row, line) = places.next(text, start_of(&record));
         let cells = source_col
             .iter()
             .enumerate()
@@ -108,4 +108,11 @@ fn windows_csv(text: &str, file: &str, file_index: usize) -> Result<ReadOutput, 
         text: None,
         avails: Vec::new(),
     })
+}
+
+/// The byte a csv crate record starts at.
+fn start_of(record: &::csv::StringRecord) -> Option<usize> {
+    record
+        .position()
+        .and_then(|p| usize::try_from(p.byte()).ok())
 }
