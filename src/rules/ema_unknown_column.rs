@@ -1,6 +1,6 @@
 //! EMA002: a header names no field of the template version.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, did_you_mean};
 use crate::model::{Diagnostic, Field};
@@ -46,6 +46,9 @@ impl Rule for UnknownColumn {
         // of them is known.
         let known = |f: Field| info.layouts().iter().any(|l| l.dictionary.has(f));
         let kinds: Vec<&str> = info.layouts().iter().map(|l| l.kind.as_str()).collect();
+        // The layouts' fields, each name once (from 1.8 the kinds share
+        // most), listed when the first unknown header needs them.
+        let mut names: Option<Vec<&str>> = None;
         // A header may repeat an unknown name across thousands of columns:
         // each distinct name is looked up once.
         let mut suggestions: HashMap<&str, Option<String>> = HashMap::new();
@@ -54,11 +57,15 @@ impl Rule for UnknownColumn {
                 continue;
             }
             let suggestion = suggestions.entry(&col.header).or_insert_with(|| {
-                let names = info
-                    .layouts()
-                    .iter()
-                    .flat_map(|l| l.dictionary.fields.iter().map(|f| f.name()));
-                did_you_mean(&col.header, names).map(str::to_owned)
+                let names = names.get_or_insert_with(|| {
+                    let mut seen = HashSet::new();
+                    info.layouts()
+                        .iter()
+                        .flat_map(|l| l.dictionary.fields.iter().map(|f| f.name()))
+                        .filter(|n| seen.insert(*n))
+                        .collect()
+                });
+                did_you_mean(&col.header, names.iter().copied()).map(str::to_owned)
             });
             let d = Self::META
                 .diag(

@@ -722,20 +722,41 @@ pub(crate) fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usi
     })
 }
 
+/// The characters of `s` as bits (ASCII without case; bit 127 stands for
+/// every other character), and its length in characters.
+fn char_bits(s: &str) -> (u128, usize) {
+    let mut bits = 0u128;
+    let mut len = 0;
+    for c in s.chars() {
+        len += 1;
+        let bit = if c.is_ascii() {
+            u32::from(c.to_ascii_lowercase())
+        } else {
+            127
+        };
+        bits |= 1 << bit;
+    }
+    (bits, len)
+}
+
 /// The closest candidate within a small distance (the first of equally
 /// close ones).
 pub(crate) fn did_you_mean<'a>(
     value: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let len = value.chars().count();
+    let (bits, len) = char_bits(value);
     // Each candidate found lowers the limit: only a closer one can replace it.
     let mut limit = (len / 3).clamp(1, 3);
     let mut best = None;
     with_chars(value, len, |value| {
         for candidate in candidates {
-            let candidate_len = candidate.chars().count();
-            if candidate_len.abs_diff(len) > limit {
+            let (candidate_bits, candidate_len) = char_bits(candidate);
+            // Each character one has and the other lacks costs an edit.
+            let missing = (bits & !candidate_bits)
+                .count_ones()
+                .max((candidate_bits & !bits).count_ones());
+            if candidate_len.abs_diff(len) > limit || missing as usize > limit {
                 continue;
             }
             let distance = with_chars(candidate, candidate_len, |c| {
