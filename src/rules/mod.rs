@@ -572,18 +572,27 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 }
 
 /// Every rule's metadata, reader findings included, sorted by code.
-pub fn all_meta() -> Vec<&'static RuleMeta> {
-    let mut v: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
-    v.extend(reader::METAS.iter().copied());
-    v.extend(xsd::METAS.iter().copied());
-    v.sort_by_key(|m| m.code);
-    v
+pub fn all_meta() -> &'static [&'static RuleMeta] {
+    static ALL: std::sync::OnceLock<Vec<&'static RuleMeta>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut v: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
+        v.extend(reader::METAS.iter().copied());
+        v.extend(xsd::METAS.iter().copied());
+        v.sort_by_key(|m| m.code);
+        v
+    })
 }
 
 /// Looks a rule up by code (case-insensitive) or name.
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
-    all_meta()
-        .into_iter()
+    let all = all_meta();
+    // Codes are upper case and sorted: most lookups are by code.
+    let upper = code.to_ascii_uppercase();
+    if let Ok(i) = all.binary_search_by(|m| m.code.cmp(upper.as_str())) {
+        return Some(all[i]);
+    }
+    all.iter()
+        .copied()
         .find(|m| m.code.eq_ignore_ascii_case(code) || m.name.eq_ignore_ascii_case(code))
 }
 
@@ -751,12 +760,16 @@ pub(crate) fn did_you_mean<'a>(
     let mut best = None;
     with_chars(value, len, |value| {
         for candidate in candidates {
-            let (candidate_bits, candidate_len) = char_bits(candidate);
+            let candidate_len = candidate.chars().count();
+            if candidate_len.abs_diff(len) > limit {
+                continue;
+            }
             // Each character one has and the other lacks costs an edit.
+            let candidate_bits = char_bits(candidate).0;
             let missing = (bits & !candidate_bits)
                 .count_ones()
                 .max((candidate_bits & !bits).count_ones());
-            if candidate_len.abs_diff(len) > limit || missing as usize > limit {
+            if missing as usize > limit {
                 continue;
             }
             let distance = with_chars(candidate, candidate_len, |c| {
