@@ -392,6 +392,47 @@ fn one_at<'a>(report: &'a Value, field: &str) -> &'a Value {
         .expect("a finding")
 }
 
+/// A value filled across the row right of the header (or an .ods cell
+/// repeated over many columns): one warning naming the range, not one per
+/// cell; a different value next to it is its own warning.
+#[test]
+fn ema045_a_value_filled_across_columns_is_one_warning() {
+    let rec = movie();
+    let width = rec.fields().len();
+    let mut sheet = SheetSpec::from_recs("Movies", &[rec.clone(), rec]);
+    sheet.row3 = Some("// 1.7.3".into());
+    sheet.rows[0].extend(["fill".into(), "fill".into(), "fill".into(), "other".into()]);
+    let report = ema(sheet);
+    let warnings = with_code(&report, "EMA045");
+    let (first, last, other) = (
+        column_letter(width),
+        column_letter(width + 2),
+        column_letter(width + 3),
+    );
+    let mut cells: Vec<&str> = warnings
+        .iter()
+        .map(|d| d["location"]["cell"].as_str().unwrap())
+        .collect();
+    cells.sort();
+    assert_eq!(
+        cells,
+        [format!("{first}4"), format!("{other}4")],
+        "{report:#}"
+    );
+    let fill = warnings
+        .iter()
+        .find(|d| d["location"]["cell"] == format!("{first}4").as_str())
+        .unwrap();
+    let message = fill["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!(
+            "cells {first}4:{last}4 (3 cells) hold `fill` right of the header's last column ({})",
+            column_letter(width - 1)
+        )),
+        "{message}"
+    );
+}
+
 /// A data cell right of the header's last column: one warning per column,
 /// at its first cell, saying how many it holds; `//` comment rows do not
 /// count.

@@ -386,7 +386,11 @@ impl OutsideHeader {
         }
     }
 
-    /// One note per column, naming its first cell.
+    /// One note per column, naming its first cell; neighbouring columns
+    /// whose first cell is in the same row with the same text, and that
+    /// hold as many such cells, share one note (a value filled across a
+    /// row, or an .ods cell repeated over thousands of columns, is one
+    /// finding).
     fn report(self, info: &SheetInfo, notes: &mut Vec<Note>) {
         let last = info
             .columns
@@ -394,25 +398,45 @@ impl OutsideHeader {
             .checked_sub(1)
             .map(|c| format!(" ({})", column_letter(c)))
             .unwrap_or_default();
-        for (column, (row, text, count)) in self.0 {
+        let mut columns = self.0.into_iter().peekable();
+        while let Some((column, (row, text, count))) = columns.next() {
+            let mut to = column;
+            while columns
+                .next_if(|(c, n)| *c == to + 1 && n.0 == row && n.1 == text && n.2 == count)
+                .is_some()
+            {
+                to += 1;
+            }
             let letter = column_letter(column);
             let mut location = info.location();
             location.row = Some(row);
             location.column = Some(letter.clone());
             location.cell = Some(format!("{letter}{row}"));
             location.value = Some(text.to_string());
-            let more = match count {
-                1 => String::new(),
-                n => format!(" (column {letter} holds {n} such cells)"),
+            let value = crate::model::value::escape_invisible(&text);
+            let message = if to == column {
+                let more = match count {
+                    1 => String::new(),
+                    n => format!(" (column {letter} holds {n} such cells)"),
+                };
+                format!(
+                    "cell {letter}{row} holds `{value}` right of the header's last column{last}; it belongs to no field and is not checked{more}"
+                )
+            } else {
+                let n = to - column + 1;
+                let more = match count {
+                    1 => String::new(),
+                    k => format!(" (each of these {n} columns holds {k} such cells)"),
+                };
+                format!(
+                    "cells {letter}{row}:{}{row} ({n} cells) hold `{value}` right of the header's last column{last}; they belong to no field and are not checked{more}",
+                    column_letter(to)
+                )
             };
             notes.push(Note {
                 kind: NoteKind::CellOutsideHeader,
                 location,
-                message: format!(
-                    "cell {letter}{row} holds `{}` right of the header's last column{}; it belongs to no field and is not checked{more}",
-                    crate::model::value::escape_invisible(&text),
-                    last,
-                ),
+                message,
                 help: Some(format!(
                     "name the column's field in row {} or clear the cell; MovieLabs' converter drops it",
                     info.header_row

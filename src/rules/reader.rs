@@ -317,7 +317,9 @@ super::declare_rule! {
     /// ## What it does
     /// Warns about a data cell right of the header's last column: it belongs
     /// to no field, so nothing checks it. One finding per column, at its
-    /// first such cell, saying how many the column holds.
+    /// first such cell, saying how many the column holds; neighbouring
+    /// columns with the same first value in the same row (a value filled
+    /// across a row) are one finding naming the range (`M4:XFD4`).
     ///
     /// ## Why is this bad?
     /// MovieLabs' converter drops the cell ("Ignoring cell BZ in row 7: out
