@@ -48,7 +48,8 @@ pub fn trim_value(text: &str) -> &str {
 /// `text` with every invisible character written as a Rust-style escape
 /// (`US\u{a0}`), so a message never shows it invisibly.
 pub fn escape_invisible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_invisible) {
+    // Printable ASCII (most messages) has nothing to escape.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) || !text.chars().any(is_invisible) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -735,6 +735,12 @@ pub(crate) fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usi
 /// every other character), and its length in characters.
 fn char_bits(s: &str) -> (u128, usize) {
     let mut bits = 0u128;
+    if s.is_ascii() {
+        for b in s.bytes() {
+            bits |= 1 << b.to_ascii_lowercase();
+        }
+        return (bits, s.len());
+    }
     let mut len = 0;
     for c in s.chars() {
         len += 1;
