@@ -46,7 +46,7 @@ pub enum Reader {
 }
 
 /// One sampled input in this many is rendered in every format.
-pub const RENDER_ONE_IN: u64 = 64;
+pub const RENDER_ONE_IN: u64 = 128;
 
 /// The check time: fixed, so that reports do not change with the clock.
 const AS_OF: &str = "2026-11-22T00:00:00Z";
