@@ -87,6 +87,11 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         l.sheet = input.sheet.map(str::to_string);
         l
     };
+    let row_loc = |row: u32| {
+        let mut l = sheet_loc();
+        l.row = Some(row);
+        l
+    };
     // Only the first rows are kept to find the header; the rest stream through.
     let mut stream = input.rows.peekable();
     let mut head: Vec<RawRow> = Vec::new();
@@ -144,11 +149,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     if header_row == 1 && known(2) < MIN_KNOWN_HEADERS {
         notes.push(Note {
             kind: NoteKind::HeaderLayout,
-            location: {
-                let mut l = sheet_loc();
-                l.row = Some(1);
-                l
-            },
+            location: row_loc(1),
             message: "field names are in row 1 and there is no category row; EMA templates have categories in row 1, field names in row 2 and comments in row 3. Data is read from row 2".into(),
             help: Some("start from the official EMA template so Amazon's ingest finds the header where it expects it".into()),
         });
@@ -304,11 +305,7 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
             if !is_comment_or_version {
                 notes.push(Note {
                     kind: NoteKind::Row3NotComment,
-                    location: {
-                        let mut l = sheet_loc();
-                        l.row = Some(3);
-                        l
-                    },
+                    location: row_loc(3),
                     message: "row 3 holds data, but EMA reserves it for `//` comments; it is not checked as an avail".into(),
                     help: Some("start data at row 4 and keep row 3 for comments".into()),
                 });
@@ -351,11 +348,9 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
         });
     }
     if let Some(&first) = skipped_empty.first() {
-        let mut l = sheet_loc();
-        l.row = Some(first);
         notes.push(Note {
             kind: NoteKind::EmptyRowsSkipped,
-            location: l,
+            location: row_loc(first),
             message: format!(
                 "{} empty row{} between data rows skipped (first at row {first}); reading continued to the end of the sheet",
                 skipped_empty.len(),
