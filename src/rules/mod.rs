@@ -587,8 +587,8 @@ pub fn all_meta() -> &'static [&'static RuleMeta] {
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
     let all = all_meta();
     // Codes are upper case and sorted: most lookups are by code.
-    let upper = code.to_ascii_uppercase();
-    if let Ok(i) = all.binary_search_by(|m| m.code.cmp(upper.as_str())) {
+    let upper = code.bytes().map(|b| b.to_ascii_uppercase());
+    if let Ok(i) = all.binary_search_by(|m| m.code.bytes().cmp(upper.clone())) {
         return Some(all[i]);
     }
     all.iter()
