@@ -149,6 +149,34 @@ struct TerritoryZones {
 /// The eastern-most zone of a territory code (exact case), from
 /// `schemas/codes/territory-zones.json`.
 pub fn territory_zone(territory: &str) -> Option<Tz> {
+    /// Two upper-case letters (every ISO 3166-1 code): their place in a
+    /// 26 × 26 table, looked up without hashing (rules ask for every row).
+    fn slot(code: &str) -> Option<usize> {
+        match code.as_bytes() {
+            &[a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+                Some(usize::from(a - b'A') * 26 + usize::from(b - b'A'))
+            }
+            _ => None,
+        }
+    }
+    static TABLE: OnceLock<Vec<Option<Tz>>> = OnceLock::new();
+    if let Some(i) = slot(territory) {
+        let table = TABLE.get_or_init(|| {
+            let mut table = vec![None; 26 * 26];
+            for (code, tz) in zones() {
+                if let Some(i) = slot(code) {
+                    table[i] = Some(*tz);
+                }
+            }
+            table
+        });
+        return table[i];
+    }
+    zones().get(territory).copied()
+}
+
+/// The territory-zone table, by code.
+fn zones() -> &'static FxHashMap<String, Tz> {
     static MAP: OnceLock<FxHashMap<String, Tz>> = OnceLock::new();
     MAP.get_or_init(|| {
         let table: TerritoryZones = serde_json::from_str(include_str!(concat!(
@@ -167,14 +195,22 @@ pub fn territory_zone(territory: &str) -> Option<Tz> {
             })
             .collect()
     })
-    .get(territory)
-    .copied()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn the_letter_table_agrees_with_the_zone_file() {
+        for (code, tz) in zones() {
+            assert_eq!(territory_zone(code), Some(*tz), "{code}");
+        }
+        assert_eq!(territory_zone("us"), None, "codes are upper case");
+        assert_eq!(territory_zone("QQ"), None);
+        assert_eq!(territory_zone("U"), None);
+    }
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d)

@@ -52,13 +52,43 @@ super::declare_rule! {
 /// True when an item of `cond.field` in `row` is one of `cond.values` (or,
 /// for a `filled` condition, when the field has a value).
 fn holds(row: &Avail, cond: &Condition) -> bool {
+    // Readers leave blank cells out: no cell, no value.
+    if !row.has_column(cond.field) || row.get_all(cond.field).next().is_none() {
+        return false;
+    }
     if cond.filled {
-        return row.get(cond.field).is_some();
+        return true;
     }
     let is = |v: &str| cond.values.iter().any(|c| c == v);
     match row.separator(cond.field) {
         None => row.get_all(cond.field).any(|c| is(c.value())),
         Some(_) => row.items(cond.field).any(|(_, v)| is(v)),
+    }
+}
+
+/// The conditions decided so far for one row: fields share them (PriceType
+/// and PriceValue are both required unless LicenseType is SVOD, and two
+/// caption fields ask whether a territory is US).
+#[derive(Default)]
+struct Decided<'c> {
+    seen: [Option<(&'c Condition, bool)>; 8],
+}
+
+impl<'c> Decided<'c> {
+    /// [`holds`], decided once per row for equal conditions.
+    fn holds(&mut self, row: &Avail, cond: &'c Condition) -> bool {
+        for slot in &mut self.seen {
+            match slot {
+                Some((c, decided)) if *c == cond => return *decided,
+                Some(_) => {}
+                None => {
+                    let decided = holds(row, cond);
+                    *slot = Some((cond, decided));
+                    return decided;
+                }
+            }
+        }
+        holds(row, cond)
     }
 }
 
@@ -84,6 +114,7 @@ impl Rule for RequiredValue {
                     .is_some_and(|d| d.required == f.required && d.required_when == f.required_when)
             })
         };
+        let mut decided = Decided::default();
         for &(f, column) in row.layout().required_columns() {
             if unsure && !everywhere(f) {
                 continue;
@@ -96,7 +127,9 @@ impl Rule for RequiredValue {
             }
             let why = match f.required {
                 Requirement::Optional => continue,
-                Requirement::Always if f.required_unless.iter().any(|c| holds(row, c)) => continue,
+                Requirement::Always if f.required_unless.iter().any(|c| decided.holds(row, c)) => {
+                    continue;
+                }
                 Requirement::Always if f.required_unless.is_empty() => String::new(),
                 Requirement::Always => {
                     let unless: Vec<String> =
@@ -104,7 +137,8 @@ impl Rule for RequiredValue {
                     format!(" (required unless {})", unless.join(" or "))
                 }
                 Requirement::Conditional => {
-                    if f.required_when.is_empty() || !f.required_when.iter().all(|c| holds(row, c))
+                    if f.required_when.is_empty()
+                        || !f.required_when.iter().all(|c| decided.holds(row, c))
                     {
                         continue;
                     }

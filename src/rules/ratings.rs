@@ -61,6 +61,11 @@ impl<'a> Rating<'a> {
 
 /// The ratings of `row` (none when it has no rating cells).
 pub(super) fn of(row: &Avail) -> Vec<Rating<'_>> {
+    // Most rows have no rating: said without collecting anything.
+    let has = |f: Field| row.sheet.column_of(f).is_some_and(|c| row.has_cell(c));
+    if !has(Field::RatingSystem) && !has(Field::RatingValue) && !has(Field::RatingReason) {
+        return Vec::new();
+    }
     let cells = |f: Field| -> Vec<&Cell> {
         match row.sheet.column_of(f) {
             Some(col) => row.cells_of(col).iter().filter(|c| !c.is_error()).collect(),
