@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::diagnostic::RowExcerpt;
-use super::dictionary::{Dictionary, FieldDef, FieldKind, Requirement};
+use super::dictionary::{Condition, Dictionary, FieldDef, FieldKind, Requirement};
 use super::field::{Field, FieldColumns, FieldSet};
 use super::location::Location;
 use super::value::{escape_invisible, is_error_value, trim_value};
@@ -114,7 +114,36 @@ pub struct Layout {
     /// The defined columns of list fields with their separators.
     lists: Vec<(&'static FieldDef, usize, char)>,
     /// The dictionary's required and conditional fields with their columns.
-    required: Vec<(&'static FieldDef, Option<usize>)>,
+    required: Vec<RequiredField>,
+    /// The distinct conditions of the required fields, resolved to the sheet.
+    conditions: Vec<ConditionAt>,
+}
+
+/// A required or conditional field of a [`Layout`]: its column and the
+/// conditions of its requirement, as positions in [`Layout::conditions`].
+#[derive(Debug)]
+pub struct RequiredField {
+    /// The field's definition.
+    pub def: &'static FieldDef,
+    /// The sheet's column for it.
+    pub column: Option<usize>,
+    /// Its `required_unless` conditions (the field is not required when one holds).
+    pub unless: Vec<usize>,
+    /// Its `required_when` conditions (it is required when all hold).
+    pub when: Vec<usize>,
+}
+
+/// A requirement condition resolved to a sheet: where the field it looks
+/// at is, and the list separator its values split on in the layout's
+/// dictionary (`None`: not a list there).
+#[derive(Debug)]
+pub struct ConditionAt {
+    /// The condition, as the dictionary writes it.
+    pub condition: &'static Condition,
+    /// The sheet's column of the condition's field.
+    pub column: Option<usize>,
+    /// The field's list separator.
+    pub separator: Option<char>,
 }
 
 impl Layout {
@@ -135,12 +164,35 @@ impl Layout {
             .iter()
             .map(|f| fields.get(f.field))
             .collect();
+        // Fields share conditions (PriceType and PriceValue are required
+        // unless LicenseType is SVOD): each distinct one is resolved once.
+        let mut conditions: Vec<ConditionAt> = Vec::new();
+        let mut place = |condition: &'static Condition| {
+            conditions
+                .iter()
+                .position(|c| c.condition == condition)
+                .unwrap_or_else(|| {
+                    conditions.push(ConditionAt {
+                        condition,
+                        column: fields.get(condition.field),
+                        separator: dictionary
+                            .field(condition.field)
+                            .and_then(FieldDef::separator),
+                    });
+                    conditions.len() - 1
+                })
+        };
         let required = dictionary
             .fields
             .iter()
             .zip(&dictionary_columns)
             .filter(|(f, _)| f.required != Requirement::Optional)
-            .map(|(f, c)| (f, *c))
+            .map(|(def, column)| RequiredField {
+                def,
+                column: *column,
+                unless: def.required_unless.iter().map(&mut place).collect(),
+                when: def.required_when.iter().map(&mut place).collect(),
+            })
             .collect();
         let lists = defs
             .iter()
@@ -162,6 +214,7 @@ impl Layout {
             by_kind,
             lists,
             required,
+            conditions,
         }
     }
 
@@ -182,9 +235,15 @@ impl Layout {
     }
 
     /// The dictionary's required and conditional fields, with the sheet's
-    /// column for each.
-    pub fn required_columns(&self) -> &[(&'static FieldDef, Option<usize>)] {
+    /// column and the conditions of each.
+    pub fn required_fields(&self) -> &[RequiredField] {
         &self.required
+    }
+
+    /// The distinct conditions of [`Layout::required_fields`], resolved to
+    /// the sheet; fields name them by position.
+    pub fn conditions(&self) -> &[ConditionAt] {
+        &self.conditions
     }
 
     /// The sheet's columns of list fields, with their definitions and

@@ -52,8 +52,8 @@ pub(super) const LANGUAGE_FIELDS: [Field; 3] = [
 fn listed_primaries(row: &Avail) -> impl Iterator<Item = &str> {
     LANGUAGE_FIELDS.iter().flat_map(|f| {
         row.items(*f).filter_map(|(_, item)| {
-            let tag = item.split(':').next().unwrap_or(item);
-            let p = tag.split('-').next().unwrap_or(tag).trim();
+            // Up to the first subtag or asset type, whichever comes first.
+            let p = item.split([':', '-']).next().unwrap_or(item).trim();
             (!p.is_empty()).then_some(p)
         })
     })
@@ -61,7 +61,7 @@ fn listed_primaries(row: &Avail) -> impl Iterator<Item = &str> {
 
 /// True when the row lists a language in one of [`LANGUAGE_FIELDS`].
 pub(super) fn lists_languages(row: &Avail) -> bool {
-    listed_primaries(row).next().is_some()
+    LANGUAGE_FIELDS.iter().any(|f| row.get(*f).is_some()) && listed_primaries(row).next().is_some()
 }
 
 impl Rule for Localization {
@@ -75,15 +75,20 @@ impl Rule for Localization {
         if facts.class != RowClass::Cph {
             return;
         }
-        if !lists_languages(row) {
-            return;
-        }
         for (cell, t) in row.territories() {
             let Some(needed) = territory_languages(t) else {
                 continue;
             };
-            if listed_primaries(row).any(|p| needed.iter().any(|l| p.eq_ignore_ascii_case(l))) {
+            let mut lists = false;
+            if listed_primaries(row)
+                .inspect(|_| lists = true)
+                .any(|p| needed.iter().any(|l| p.eq_ignore_ascii_case(l)))
+            {
                 continue;
+            }
+            // A row that lists no language is CPH017's reminder.
+            if !lists {
+                return;
             }
             let listed: BTreeSet<String> =
                 listed_primaries(row).map(str::to_ascii_lowercase).collect();

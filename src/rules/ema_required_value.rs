@@ -1,7 +1,7 @@
 //! EMA003: a required cell is empty.
 
 use super::{Context, RowFacts, Rule};
-use crate::model::dictionary::Condition;
+use crate::model::avail::{ConditionAt, split_items};
 use crate::model::{Avail, Diagnostic, Field, FieldDef, Requirement};
 
 super::declare_rule! {
@@ -49,46 +49,49 @@ super::declare_rule! {
         "Required value is empty");
 }
 
-/// True when an item of `cond.field` in `row` is one of `cond.values` (or,
-/// for a `filled` condition, when the field has a value).
-fn holds(row: &Avail, cond: &Condition) -> bool {
-    // Readers leave blank cells out: no cell, no value.
-    if !row.has_column(cond.field) || row.get_all(cond.field).next().is_none() {
+/// True when an item of the condition's field in `row` is one of its
+/// values (or, for a `filled` condition, when the field has a value).
+fn holds(row: &Avail, at: &ConditionAt) -> bool {
+    let Some(column) = at.column else {
         return false;
-    }
+    };
+    // Readers leave blank cells out; an error value is no value.
+    let mut cells = row.cells_of(column).iter().filter(|c| !c.is_error());
+    let cond = at.condition;
     if cond.filled {
-        return true;
+        return cells.next().is_some();
     }
     let is = |v: &str| cond.values.iter().any(|c| c == v);
-    match row.separator(cond.field) {
-        None => row.get_all(cond.field).any(|c| is(c.value())),
-        Some(_) => row.items(cond.field).any(|(_, v)| is(v)),
+    match at.separator {
+        None => cells.any(|c| is(c.value())),
+        Some(sep) => cells.any(|c| split_items(&c.text, Some(sep)).any(is)),
     }
 }
 
-/// The conditions decided so far for one row: fields share them (PriceType
-/// and PriceValue are both required unless LicenseType is SVOD, and two
-/// caption fields ask whether a territory is US).
+/// The conditions of a layout decided so far for one row, by position:
+/// fields share them, so each is worked out once.
 #[derive(Default)]
-struct Decided<'c> {
-    seen: [Option<(&'c Condition, bool)>; 8],
+struct Decided {
+    known: u64,
+    held: u64,
 }
 
-impl<'c> Decided<'c> {
-    /// [`holds`], decided once per row for equal conditions.
-    fn holds(&mut self, row: &Avail, cond: &'c Condition) -> bool {
-        for slot in &mut self.seen {
-            match slot {
-                Some((c, decided)) if *c == cond => return *decided,
-                Some(_) => {}
-                None => {
-                    let decided = holds(row, cond);
-                    *slot = Some((cond, decided));
-                    return decided;
+impl Decided {
+    /// [`holds`] for the layout's condition at `i`.
+    fn holds(&mut self, row: &Avail, conditions: &[ConditionAt], i: usize) -> bool {
+        let bit = 1u64.checked_shl(u32::try_from(i).unwrap_or(u32::MAX));
+        match bit {
+            Some(b) if self.known & b != 0 => self.held & b != 0,
+            Some(b) => {
+                let held = holds(row, &conditions[i]);
+                self.known |= b;
+                if held {
+                    self.held |= b;
                 }
+                held
             }
+            None => holds(row, &conditions[i]),
         }
-        holds(row, cond)
     }
 }
 
@@ -114,8 +117,11 @@ impl Rule for RequiredValue {
                     .is_some_and(|d| d.required == f.required && d.required_when == f.required_when)
             })
         };
+        let layout = row.layout();
+        let conditions = layout.conditions();
         let mut decided = Decided::default();
-        for &(f, column) in row.layout().required_columns() {
+        for required in layout.required_fields() {
+            let (f, column) = (required.def, required.column);
             if unsure && !everywhere(f) {
                 continue;
             }
@@ -127,7 +133,9 @@ impl Rule for RequiredValue {
             }
             let why = match f.required {
                 Requirement::Optional => continue,
-                Requirement::Always if f.required_unless.iter().any(|c| decided.holds(row, c)) => {
+                Requirement::Always
+                    if (required.unless.iter()).any(|&c| decided.holds(row, conditions, c)) =>
+                {
                     continue;
                 }
                 Requirement::Always if f.required_unless.is_empty() => String::new(),
@@ -137,8 +145,8 @@ impl Rule for RequiredValue {
                     format!(" (required unless {})", unless.join(" or "))
                 }
                 Requirement::Conditional => {
-                    if f.required_when.is_empty()
-                        || !f.required_when.iter().all(|c| decided.holds(row, c))
+                    if required.when.is_empty()
+                        || !(required.when.iter()).all(|&c| decided.holds(row, conditions, c))
                     {
                         continue;
                     }
