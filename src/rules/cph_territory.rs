@@ -62,7 +62,14 @@ impl Rule for TerritoryNotPermitted {
             if t.contains([',', ';', '|']) {
                 continue;
             }
-            let code = t.to_ascii_uppercase();
+            // Codes are upper case; a copy only for one that is not.
+            let upper;
+            let code = if t.bytes().any(|b| b.is_ascii_lowercase()) {
+                upper = t.to_ascii_uppercase();
+                upper.as_str()
+            } else {
+                t
+            };
             if code == "ZZ" {
                 out.push(
                     Self::META.at_cell(row, cell, "CPH rows cannot use `ZZ` (worldwide); Amazon accepts only the territories of your CPH agreement")
@@ -73,7 +80,7 @@ impl Rule for TerritoryNotPermitted {
             let Some(allowed) = &s.territories else {
                 continue;
             };
-            if allowed.contains(&code) || territory_problem(&code).is_some() {
+            if allowed.contains(code) || territory_problem(code).is_some() {
                 continue;
             }
             let list = allowed.iter().cloned().collect::<Vec<_>>().join(", ");
