@@ -410,18 +410,8 @@ impl<'a> RowChecker<'a> {
     /// Trims `row` (checked already) to the cells the set rules read: those
     /// of `kept` columns and those `facts` point to.
     pub fn trim(row: &mut Avail, facts: &mut RowFacts, kept: &[bool]) {
-        // The few cells the facts point to, as bits (a later cell than the
-        // 64th is looked for among them).
-        let pinned = (facts.cells())
-            .filter(|&i| i < 64)
-            .fold(0u64, |bits, i| bits | 1 << i);
         let map = row.retain_cells(|i, c| {
-            kept.get(c.column()).copied().unwrap_or(false)
-                || if i < 64 {
-                    pinned >> i & 1 == 1
-                } else {
-                    facts.cells().any(|f| f == i)
-                }
+            kept.get(c.column()).copied().unwrap_or(false) || facts.cells().any(|f| f == i)
         });
         facts.remap(&map);
     }
