@@ -426,11 +426,21 @@ fn targets(target: &Path, tree: &AvailTree) -> Vec<NodeId> {
 /// The violations in `tree` of the requirements named `keys` (of the
 /// structure file of `version`), in document order.
 pub fn check(tree: &AvailTree, version: TemplateVersion, keys: &[&str]) -> Vec<Violation<'static>> {
-    let mut out = Vec::new();
-    for r in requirements(version)
+    check_selected(tree, &select(version, keys))
+}
+
+/// The requirements named `keys` of the structure file of `version`.
+fn select(version: TemplateVersion, keys: &[&str]) -> Vec<&'static Compiled> {
+    requirements(version)
         .iter()
         .filter(|r| keys.contains(&r.source.key.as_str()))
-    {
+        .collect()
+}
+
+/// The violations in `tree` of `selected` requirements, in document order.
+fn check_selected(tree: &AvailTree, selected: &[&'static Compiled]) -> Vec<Violation<'static>> {
+    let mut out = Vec::new();
+    for &r in selected {
         for at in targets(&r.target, tree) {
             for (index, (c, paths)) in r.source.constraint.iter().zip(&r.paths).enumerate() {
                 let found: Vec<NodeId> = paths.iter().flat_map(|p| p.find(tree, at)).collect();
@@ -461,8 +471,19 @@ pub fn report(
     say: impl Fn(&AvailTree, &Violation<'_>) -> (NodeId, String, String),
     out: &mut Vec<Diagnostic>,
 ) {
+    // The Avails of a document share its version: its requirements are
+    // picked once, not per Avail.
+    let mut selected: Vec<(TemplateVersion, Vec<&'static Compiled>)> = Vec::new();
     for tree in avails {
-        for v in check(tree, tree.sheet.version, keys) {
+        let version = tree.sheet.version;
+        let i = match selected.iter().position(|(v, _)| *v == version) {
+            Some(i) => i,
+            None => {
+                selected.push((version, select(version, keys)));
+                selected.len() - 1
+            }
+        };
+        for v in check_selected(tree, &selected[i].1) {
             out.push(finding(meta, tree, &v, &say));
         }
     }
