@@ -783,38 +783,30 @@ impl Avail {
     }
 
     /// Keeps only the cells `keep` says yes to (with their XML positions),
-    /// to hold less memory once the row rules are done. Gives each old
-    /// cell's new position (`None`: dropped). The column index is dropped
-    /// too: a trimmed row has few cells and finds them by a binary search.
-    pub fn retain_cells(&mut self, mut keep: impl FnMut(usize, &Cell) -> bool) -> Vec<Option<u32>> {
+    /// in order, to hold less memory once the row rules are done. The
+    /// column index is dropped too: a trimmed row has few cells and finds
+    /// them by a binary search.
+    pub fn retain_cells(&mut self, mut keep: impl FnMut(&Cell) -> bool) {
         let mut cells = std::mem::take(&mut self.cells).into_vec();
-        let mut places = self
-            .xml
-            .as_mut()
-            .map(|x| std::mem::take(&mut x.cells).into_vec());
-        let mut map = Vec::with_capacity(cells.len());
-        // Kept cells move down in place, in order.
-        let mut next = 0;
-        for i in 0..cells.len() {
-            if keep(i, &cells[i]) {
-                cells.swap(next, i);
-                if let Some(p) = places.as_mut().filter(|p| i < p.len()) {
-                    p.swap(next, i);
-                }
-                map.push(u32::try_from(next).ok());
-                next += 1;
-            } else {
-                map.push(None);
+        match self.xml.as_mut() {
+            None => cells.retain(|c| keep(c)),
+            Some(x) => {
+                // `retain` visits each cell once, in order: the positions follow.
+                let mut places = std::mem::take(&mut x.cells).into_vec().into_iter();
+                let mut kept = Vec::new();
+                cells.retain(|c| {
+                    let place = places.next();
+                    let yes = keep(c);
+                    if yes {
+                        kept.extend(place);
+                    }
+                    yes
+                });
+                x.cells = kept.into_boxed_slice();
             }
         }
-        cells.truncate(next);
         self.cells = cells.into_boxed_slice();
-        if let (Some(x), Some(mut p)) = (self.xml.as_mut(), places) {
-            p.truncate(next);
-            x.cells = p.into_boxed_slice();
-        }
         self.first = Box::default();
-        map
     }
 
     /// The dictionary this row is checked with, laid over its sheet's

@@ -128,25 +128,46 @@ impl RowFacts {
         }
     }
 
-    /// Follows the row's cells to their new positions after
-    /// [`Avail::retain_cells`] (which must have kept the title and territory
-    /// cells).
-    pub fn remap(&mut self, map: &[Option<u32>]) {
-        let moved = |s: &mut Span| {
-            s.cell = map[s.cell as usize].expect("the facts' cells are kept");
-        };
-        self.title.iter_mut().for_each(moved);
-        self.territory.iter_mut().for_each(moved);
-        self.more_territories.iter_mut().for_each(moved);
+    /// The columns of the cells these facts point into: the title's and
+    /// the territories' (all of one column).
+    pub fn columns(&self, row: &Avail) -> [Option<usize>; 2] {
+        let column = |s: &Span| row.cells()[s.cell as usize].column();
+        debug_assert!(
+            (self.more_territories.iter())
+                .all(|s| Some(column(s)) == self.territory.map(|t| column(&t)))
+        );
+        [
+            self.title.map(|s| column(&s)),
+            self.territory.map(|s| column(&s)),
+        ]
     }
 
-    /// Positions of the row's cells these facts point into.
-    pub fn cells(&self) -> impl Iterator<Item = usize> + '_ {
-        self.title
-            .iter()
-            .chain(&self.territory)
-            .chain(self.more_territories.iter())
-            .map(|s| s.cell as usize)
+    /// Runs `trim` on `row`, the row these facts were worked out from,
+    /// and follows the facts' cells to their new positions. `trim` must
+    /// keep every cell of the [`RowFacts::columns`] (and the order of
+    /// cells): each of the facts' cells keeps its place among its column's.
+    pub fn follow(&mut self, row: &mut Avail, trim: impl FnOnce(&mut Avail)) {
+        let [title, territories] = self.columns(row);
+        let first = |row: &Avail, column: Option<usize>| {
+            let column = column.unwrap_or_default();
+            u32::try_from(row.cells().partition_point(|c| c.column() < column))
+                .expect("cells under 4 GiB")
+        };
+        // Positions become places in the column, and back.
+        let (before, after) = (first(row, title), first(row, territories));
+        self.title.iter_mut().for_each(|s| s.cell -= before);
+        self.spans_of_territories().for_each(|s| s.cell -= after);
+        trim(row);
+        let (before, after) = (first(row, title), first(row, territories));
+        self.title.iter_mut().for_each(|s| s.cell += before);
+        self.spans_of_territories().for_each(|s| s.cell += after);
+    }
+
+    /// The spans of the row's territories.
+    fn spans_of_territories(&mut self) -> impl Iterator<Item = &mut Span> {
+        self.territory
+            .iter_mut()
+            .chain(self.more_territories.iter_mut())
     }
 
     /// The Start as an instant in `territory` (its zone under `zones`),
@@ -227,6 +248,33 @@ mod tests {
         let expected: Vec<&str> = row.territories().map(|(_, t)| t).collect();
         assert_eq!(expected, ["US", "DE"]);
         assert_eq!(facts.territories(&row).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn the_facts_follow_their_cells_through_a_trim() {
+        // Territory repeated as an XML Transaction repeats it.
+        let sheet = test_sheet(&["DisplayName", "Territory", "LicenseType", "ALID"]);
+        let cell = |column: usize, text: &str| Cell::new(column, Text::from(text), CellKind::Text);
+        let mut row = Avail::new(
+            sheet,
+            4,
+            vec![
+                cell(0, "x"),
+                cell(1, "US"),
+                cell(1, "GB"),
+                cell(2, "SVOD"),
+                cell(3, " a1 "),
+            ],
+        );
+        let mut facts = RowFacts::of(&row, &Settings::default());
+        let pinned = facts.columns(&row);
+        assert_eq!(pinned, [Some(3), Some(1)]);
+        facts.follow(&mut row, |row| {
+            row.retain_cells(|c| pinned.contains(&Some(c.column())));
+        });
+        assert_eq!(row.cells().len(), 3);
+        assert_eq!(facts.title(&row), Some("a1"));
+        assert_eq!(facts.territories(&row).collect::<Vec<_>>(), ["US", "GB"]);
     }
 
     #[test]

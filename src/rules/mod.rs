@@ -412,10 +412,12 @@ impl<'a> RowChecker<'a> {
     /// profiles show its cost apart from the row rules'.
     #[inline(never)]
     pub fn trim(row: &mut Avail, facts: &mut RowFacts, kept: &[bool]) {
-        let map = row.retain_cells(|i, c| {
-            kept.get(c.column()).copied().unwrap_or(false) || facts.cells().any(|f| f == i)
+        let pinned = facts.columns(row);
+        facts.follow(row, |row| {
+            row.retain_cells(|c| {
+                kept.get(c.column()).copied().unwrap_or(false) || pinned.contains(&Some(c.column()))
+            });
         });
-        facts.remap(&map);
     }
 
     /// Checks `row` (a row of the sheet this checker was made for).
