@@ -30,7 +30,7 @@ pub enum When {
     /// `YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]`.
     DateTime(NaiveDateTime, Option<FixedOffset>),
     /// A condition word such as `Open` or `Immediate` (canonical spelling).
-    Condition(String),
+    Condition(&'static str),
     /// Anything else, with the reason it is not a date.
     Invalid(String),
 }
@@ -43,7 +43,7 @@ impl When {
         if !s.starts_with(|c: char| c.is_ascii_digit())
             && let Some(c) = CONDITIONS.iter().find(|c| c.eq_ignore_ascii_case(s))
         {
-            return When::Condition((*c).to_string());
+            return When::Condition(c);
         }
         if let Some(d) = parse_date(s) {
             return When::Date(d);
@@ -611,7 +611,7 @@ mod tests {
             When::parse("2026-01-31T10:00"),
             When::DateTime(_, None)
         ));
-        assert_eq!(When::parse("open"), When::Condition("Open".into()));
+        assert_eq!(When::parse("open"), When::Condition("Open"));
         assert!(matches!(When::parse("2026-02-30"), When::Invalid(_)));
         assert!(matches!(When::parse("2026-1-5"), When::Invalid(_)));
         assert!(matches!(When::parse("1/20/2018"), When::Invalid(_)));
