@@ -408,8 +408,8 @@ impl<'a> RowChecker<'a> {
     }
 
     /// Trims `row` (checked already) to the cells the set rules read: those
-    /// of `kept` columns and those `facts` point to. Never inlined, so that
-    /// profiles show its cost apart from the row rules'.
+    /// of `kept` columns and of the columns `facts` point into. Never
+    /// inlined, so that profiles show its cost apart from the row rules'.
     #[inline(never)]
     pub fn trim(row: &mut Avail, facts: &mut RowFacts, kept: &[bool]) {
         let pinned = facts.columns(row);
