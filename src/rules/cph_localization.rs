@@ -75,7 +75,7 @@ impl Rule for Localization {
         if facts.class != RowClass::Cph {
             return;
         }
-        for (cell, t) in row.territories() {
+        for (cell, t) in facts.territory_cells(row) {
             let Some(needed) = territory_languages(t) else {
                 continue;
             };

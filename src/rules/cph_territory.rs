@@ -56,7 +56,7 @@ impl Rule for TerritoryNotPermitted {
         if facts.class != RowClass::Cph {
             return;
         }
-        for (cell, t) in row.territories() {
+        for (cell, t) in facts.territory_cells(row) {
             // A cell holding a list where none is allowed, or another
             // separator, is EMA005's or EMA014's finding.
             if t.contains([',', ';', '|']) {

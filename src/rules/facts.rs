@@ -212,10 +212,15 @@ impl RowFacts {
     /// The row's territories ([`Avail::territories`], without their cells);
     /// `row` must be the row these facts were worked out from.
     pub fn territories<'a>(&self, row: &'a Avail) -> impl Iterator<Item = &'a str> {
-        self.territory
-            .iter()
-            .chain(&self.more_territories)
-            .map(|s| s.text(row))
+        self.territory_cells(row).map(|(_, t)| t)
+    }
+
+    /// The row's territories with the cell each came from, as
+    /// [`Avail::territories`] gives them without splitting the cells again;
+    /// `row` must be the row these facts were worked out from.
+    pub fn territory_cells<'a>(&self, row: &'a Avail) -> impl Iterator<Item = (&'a Cell, &'a str)> {
+        (self.territory.iter().chain(&self.more_territories))
+            .map(|s| (&row.cells()[s.cell as usize], s.text(row)))
     }
 }
 
@@ -248,6 +253,14 @@ mod tests {
         let expected: Vec<&str> = row.territories().map(|(_, t)| t).collect();
         assert_eq!(expected, ["US", "DE"]);
         assert_eq!(facts.territories(&row).collect::<Vec<_>>(), expected);
+        let cells = |i: &mut dyn Iterator<Item = (&Cell, &str)>| {
+            i.map(|(c, t)| (c.column(), t.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            cells(&mut facts.territory_cells(&row)),
+            cells(&mut row.territories())
+        );
     }
 
     #[test]
