@@ -680,6 +680,8 @@ pub struct Avail {
     layout: u8,
     /// The spreadsheet row is hidden (`<row hidden="1">`); false for CSV and XML.
     pub hidden: bool,
+    /// What the row's cells hold beyond text, found when it was built.
+    holds: Holds,
     /// Non-empty cells sorted by column (XML may repeat a column for repeated
     /// elements, in document order).
     cells: Box<[Cell]>,
@@ -690,6 +692,26 @@ pub struct Avail {
     /// For XML, where the Transaction and each cell are (boxed: spreadsheet
     /// rows, the many, pay one pointer for it).
     xml: Option<Box<XmlPlaces>>,
+}
+
+/// Whether any of a row's cells is an error value, holds a formula or is a
+/// native number: found once, when the row is built (before any trim), so
+/// that rules looking for these rare cells pass over the rows without them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Holds {
+    errors: bool,
+    formulas: bool,
+    numbers: bool,
+}
+
+impl Holds {
+    fn of(cells: &[Cell]) -> Self {
+        Holds {
+            errors: cells.iter().any(Cell::is_error),
+            formulas: cells.iter().any(|c| c.formula().is_some()),
+            numbers: cells.iter().any(|c| c.kind == CellKind::Number),
+        }
+    }
 }
 
 /// Where an XML row and its values are in the document.
@@ -770,6 +792,7 @@ impl Avail {
             line: 0,
             layout,
             hidden: false,
+            holds: Holds::of(&cells),
             cells: cells.into_boxed_slice(),
             first,
             xml,
@@ -807,6 +830,23 @@ impl Avail {
         }
         self.cells = cells.into_boxed_slice();
         self.first = Box::default();
+    }
+
+    /// True when one of the row's cells (as read, before any trim) is an
+    /// error value ([`Cell::is_error`]).
+    pub fn has_error_values(&self) -> bool {
+        self.holds.errors
+    }
+
+    /// True when one of the row's cells (as read) holds a formula.
+    pub fn has_formulas(&self) -> bool {
+        self.holds.formulas
+    }
+
+    /// True when one of the row's cells (as read) is a native number
+    /// ([`CellKind::Number`]).
+    pub fn has_numbers(&self) -> bool {
+        self.holds.numbers
     }
 
     /// The dictionary this row is checked with, laid over its sheet's

@@ -48,6 +48,9 @@ impl Rule for ErrorValue {
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        if !row.has_error_values() {
+            return;
+        }
         for cell in row.cells().iter().filter(|c| c.is_error()) {
             let shown = cell.value();
             let field = row.sheet.columns[cell.column()].field.map_or_else(

@@ -39,6 +39,9 @@ impl Rule for ExcelFormula {
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        if !row.has_formulas() {
+            return;
+        }
         // A formula giving an error value is EMA015's finding.
         for cell in row
             .cells()

@@ -46,6 +46,9 @@ impl Rule for RoundedNumber {
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        if !row.has_numbers() {
+            return;
+        }
         for cell in row.cells().iter().filter(|c| c.kind == CellKind::Number) {
             let Some(def) = row.layout().field_def_at(cell.column()) else {
                 continue;
