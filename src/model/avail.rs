@@ -1088,9 +1088,9 @@ pub fn split_items(text: &str, separator: Option<char>) -> impl Iterator<Item = 
     // No separator: `splitn(1, _)` yields the whole text.
     let n = if separator.is_some() { usize::MAX } else { 1 };
     let separator = separator.unwrap_or(',');
-    // A predicate, not a `char` pattern: values are short, and a char
+    // A one-char array, not a `char` pattern: values are short, and a char
     // pattern sets up a memchr search for each item.
-    text.splitn(n, move |c: char| c == separator)
+    text.splitn(n, [separator])
         .map(trim_value)
         .filter(|s| !s.is_empty())
 }
