@@ -46,6 +46,10 @@ pub(super) fn has_dab(v: &str) -> bool {
 }
 
 impl Rule for DabVersion {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

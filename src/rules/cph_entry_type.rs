@@ -38,6 +38,10 @@ super::declare_rule! {
 const ACCEPTED: [&str; 2] = ["Full Extract", "Full Delete"];
 
 impl Rule for EntryType {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -48,6 +48,10 @@ super::declare_rule! {
 }
 
 impl Rule for CphInputs {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -65,6 +65,10 @@ pub(super) fn lists_languages(row: &Avail) -> bool {
 }
 
 impl Rule for Localization {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -34,6 +34,10 @@ super::declare_rule! {
 }
 
 impl Rule for StartWithinLead {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -31,6 +31,10 @@ super::declare_rule! {
 }
 
 impl Rule for RightsDescription {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

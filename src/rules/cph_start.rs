@@ -92,6 +92,10 @@ pub(crate) fn earliest_start<'a>(
 }
 
 impl Rule for StartNotForward {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

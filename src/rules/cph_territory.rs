@@ -45,6 +45,10 @@ super::declare_rule! {
 }
 
 impl Rule for TerritoryNotPermitted {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

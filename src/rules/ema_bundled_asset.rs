@@ -65,6 +65,10 @@ fn say(tree: &AvailTree, v: &Violation<'_>) -> (NodeId, String, String) {
 }
 
 impl Rule for BundledAsset {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -33,6 +33,10 @@ super::declare_rule! {
 }
 
 impl Rule for EndNotAfterStart {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -37,6 +37,10 @@ super::declare_rule! {
 }
 
 impl Rule for ErrorValue {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn checks_references(&self) -> bool {
         true
     }

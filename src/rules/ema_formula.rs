@@ -32,6 +32,10 @@ super::declare_rule! {
 }
 
 impl Rule for ExcelFormula {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

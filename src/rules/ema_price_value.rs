@@ -35,6 +35,10 @@ super::declare_rule! {
 }
 
 impl Rule for PriceValue {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -34,6 +34,10 @@ super::declare_rule! {
 }
 
 impl Rule for DeprecatedRating {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -37,6 +37,10 @@ super::declare_rule! {
 }
 
 impl Rule for InvalidRatingReason {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

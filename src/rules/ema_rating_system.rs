@@ -37,6 +37,10 @@ super::declare_rule! {
 }
 
 impl Rule for UnknownRatingSystem {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -40,6 +40,10 @@ super::declare_rule! {
 }
 
 impl Rule for InvalidRatingValue {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -96,6 +96,10 @@ impl Decided {
 }
 
 impl Rule for RequiredValue {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

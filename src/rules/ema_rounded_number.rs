@@ -39,6 +39,10 @@ fn significant_digits(v: &str) -> usize {
 }
 
 impl Rule for RoundedNumber {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

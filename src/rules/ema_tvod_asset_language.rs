@@ -66,6 +66,10 @@ fn say(tree: &AvailTree, v: &Violation<'_>) -> (NodeId, String, String) {
 }
 
 impl Rule for TvodAssetLanguage {
+    fn checks_rows(&self) -> bool {
+        true
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -337,7 +337,15 @@ pub trait Rule: HasMeta + Sync + Send {
     ) {
     }
 
-    /// Check of one row, given its facts (called in parallel across rows).
+    /// True when the rule has a [`Rule::check_row`]: the row checker calls
+    /// only these for each row, as it calls [`Rule::check_value`] only for
+    /// the kinds of [`Rule::value_kinds`].
+    fn checks_rows(&self) -> bool {
+        false
+    }
+
+    /// Check of one row, given its facts (called in parallel across rows);
+    /// called only when [`Rule::checks_rows`] says so.
     fn check_row(
         &self,
         _row: &Avail,
@@ -369,7 +377,8 @@ pub trait Rule: HasMeta + Sync + Send {
 /// all of them found clean is skipped in later rows (through
 /// [`Text::mark_clean`](crate::model::Text::mark_clean)).
 pub struct RowChecker<'a> {
-    rules: &'a [&'a dyn Rule],
+    /// The rules that check rows ([`Rule::checks_rows`]).
+    rows: Vec<&'a dyn Rule>,
     /// Per layout of the sheet, per column: the field's definition and the
     /// value rules of its kind.
     values: Vec<Vec<Option<ValueRules<'a>>>>,
@@ -401,7 +410,7 @@ impl<'a> RowChecker<'a> {
             })
             .collect();
         RowChecker {
-            rules,
+            rows: rules.iter().copied().filter(|r| r.checks_rows()).collect(),
             values,
             xml: usize::from(sheet.source == crate::model::SourceKind::Xml),
         }
@@ -451,7 +460,7 @@ impl<'a> RowChecker<'a> {
                 cell.text.mark_clean(key);
             }
         }
-        for rule in self.rules {
+        for rule in &self.rows {
             rule.check_row(row, facts, ctx, out);
         }
         if row.hidden || row.sheet.hidden || !row.sheet.merged.is_empty() {
@@ -814,6 +823,58 @@ mod tests {
             }
             assert!(!m.title.is_empty());
         }
+    }
+
+    /// The row checker calls only the rules that say they check rows
+    /// ([`Rule::checks_rows`]): over the rows of the fixtures and the
+    /// vendored samples, every rule whose `check_row` finds something says
+    /// so. (These rows exercise about half of the row rules; the others'
+    /// own tests run them through the binary, and fail if they are skipped.)
+    #[test]
+    fn only_rules_that_say_so_check_rows() {
+        let settings = Settings {
+            territories: Some(["US".to_string()].into()),
+            partner: Some("acme".to_string()),
+            ..Settings::default()
+        };
+        let stats = Stats::default();
+        let ctx = Context::new(&settings, &stats);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if ["xlsx", "xls", "ods", "csv", "xml"]
+                    .contains(&path.extension().and_then(|e| e.to_str()).unwrap_or(""))
+                {
+                    files.push(path);
+                }
+            }
+        }
+        let mut fired = std::collections::BTreeSet::new();
+        for path in &files {
+            let Ok(read) =
+                crate::read::read_path(path, "f", 0, &crate::read::ReadOptions::default())
+            else {
+                continue;
+            };
+            for row in read.sheets.iter().flat_map(|s| &s.rows) {
+                let facts = RowFacts::of(row, &settings);
+                for rule in registry() {
+                    let mut found = Vec::new();
+                    rule.check_row(row, &facts, &ctx, &mut found);
+                    let code = rule.meta().code;
+                    if !found.is_empty() {
+                        assert!(rule.checks_rows(), "{code} checks rows without saying so");
+                        fired.insert(code);
+                    }
+                }
+            }
+        }
+        assert!(fired.len() >= 10, "the rows exercise row rules: {fired:?}");
     }
 
     #[test]
