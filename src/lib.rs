@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Field, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::rules::{Context, RowFacts, RuleInput, Settings, Stats};
+use crate::rules::{Context, RecentDates, RowFacts, RuleInput, Settings, Stats};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -446,8 +446,8 @@ fn check_rows(
     let checker = rules::RowChecker::new(active, &first.sheet);
     let (facts, found): (Vec<RowFacts>, Vec<Vec<Diagnostic>>) = rows
         .par_iter()
-        .map(|row| {
-            let facts = RowFacts::of(row, ctx.settings);
+        .map_init(RecentDates::default, |recent, row| {
+            let facts = RowFacts::of_with(row, ctx.settings, recent);
             let mut out = Vec::new();
             checker.check(row, &facts, ctx, &mut out);
             (facts, out)

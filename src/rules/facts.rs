@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::{RowClass, Settings};
 use crate::model::time::{Stamp, When};
 use crate::model::zone::{Zone, Zones};
-use crate::model::{Avail, Cell, Field};
+use crate::model::{Avail, Cell, Field, Text};
 
 /// What a Start or End cell holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,15 +104,50 @@ pub struct RowFacts {
     more_territories: Box<[Span]>,
 }
 
+/// The Start and End values one thread parsed lately, by their text: the
+/// rows of a delivery share a few dates (interned, so equal values are one
+/// text), and most rows parse none.
+#[derive(Default)]
+pub struct RecentDates {
+    recent: [Option<(Text, When)>; 4],
+    next: usize,
+}
+
+impl RecentDates {
+    /// The value of `cell` (none: empty) as a Start or End.
+    fn parse(&mut self, cell: Option<&Cell>) -> When {
+        let Some(cell) = cell else {
+            return When::parse("");
+        };
+        let known = self.recent.iter().flatten();
+        if let Some((_, when)) = known.into_iter().find(|(t, _)| Text::ptr_eq(t, &cell.text)) {
+            return when.clone();
+        }
+        let when = When::parse(cell.value());
+        self.recent[self.next] = Some((cell.text.clone(), when.clone()));
+        self.next = (self.next + 1) % self.recent.len();
+        when
+    }
+}
+
 impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
+        Self::of_with(row, settings, &mut RecentDates::default())
+    }
+
+    /// [`RowFacts::of`], reusing the dates `recent` parsed for earlier rows.
+    pub fn of_with(row: &Avail, settings: &Settings, recent: &mut RecentDates) -> Self {
         let title = row.title_id().map(|cell| Span::of(row, cell, cell.value()));
         let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
         let territory = spans.next();
         let more_territories = spans.collect();
-        let (start_text, end_text) = (row.text(Field::Start), row.text(Field::End));
-        let (start, end) = (When::parse(start_text), When::parse(end_text));
+        let (start_cell, end_cell) = (row.get(Field::Start), row.get(Field::End));
+        let (start_text, end_text) = (
+            start_cell.map_or("", Cell::value),
+            end_cell.map_or("", Cell::value),
+        );
+        let (start, end) = (recent.parse(start_cell), recent.parse(end_cell));
         RowFacts {
             class: settings.classify(row),
             title,
@@ -288,6 +323,39 @@ mod tests {
         assert_eq!(row.cells().len(), 3);
         assert_eq!(facts.title(&row), Some("a1"));
         assert_eq!(facts.territories(&row).collect::<Vec<_>>(), ["US", "GB"]);
+    }
+
+    #[test]
+    fn dates_parsed_for_earlier_rows_give_the_same_facts() {
+        let sheet = test_sheet(&["Start", "End"]);
+        let mut interner = crate::model::avail::Interner::default();
+        let values = [
+            "2024-01-01",
+            "2024-01-01T00:00:00Z",
+            "Open",
+            "2030-02-30",
+            "2025-06-01T12:00:00+02:00",
+            "",
+            "soon",
+        ];
+        let mut recent = RecentDates::default();
+        // More distinct values than it keeps, in an order that reuses some.
+        for (i, start) in values.iter().cycle().take(40).enumerate() {
+            let end = values[(i * 3 + 1) % values.len()];
+            let cells = [(0, *start), (1, end)]
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(c, v)| Cell::new(c, interner.intern(v), CellKind::Text))
+                .collect();
+            let row = Avail::new(sheet.clone(), 4, cells);
+            let fresh = RowFacts::of(&row, &Settings::default());
+            let reused = RowFacts::of_with(&row, &Settings::default(), &mut recent);
+            assert_eq!(
+                (fresh.start, fresh.start_form, fresh.end, fresh.end_form),
+                (reused.start, reused.start_form, reused.end, reused.end_form),
+                "{start} / {end}"
+            );
+        }
     }
 
     #[test]

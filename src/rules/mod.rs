@@ -80,7 +80,7 @@ use crate::model::{
 use crate::read::SheetRows;
 
 pub use delivery::Delivery;
-pub use facts::{End, RowFacts};
+pub use facts::{End, RecentDates, RowFacts};
 pub use profile::{Profile, RowClass, Settings};
 
 /// Which rules a rule belongs with.
