@@ -127,9 +127,11 @@ pub struct RequiredField {
     pub def: &'static FieldDef,
     /// The sheet's column for it.
     pub column: Option<usize>,
-    /// Its `required_unless` conditions (the field is not required when one holds).
+    /// Its `required_unless` conditions (the field is not required when
+    /// one holds), those on single values first.
     pub unless: Vec<usize>,
-    /// Its `required_when` conditions (it is required when all hold).
+    /// Its `required_when` conditions (it is required when all hold),
+    /// those on single values first.
     pub when: Vec<usize>,
 }
 
@@ -182,7 +184,7 @@ impl Layout {
                     conditions.len() - 1
                 })
         };
-        let required = dictionary
+        let mut required: Vec<RequiredField> = dictionary
             .fields
             .iter()
             .zip(&dictionary_columns)
@@ -194,6 +196,13 @@ impl Layout {
                 when: def.required_when.iter().map(&mut place).collect(),
             })
             .collect();
+        // Conditions on single values first: they are cheaper to decide
+        // than those on lists, and the outcome does not depend on the order.
+        for r in &mut required {
+            for list in [&mut r.unless, &mut r.when] {
+                list.sort_by_key(|&i| conditions[i].separator.is_some());
+            }
+        }
         let lists = defs
             .iter()
             .enumerate()
