@@ -443,13 +443,11 @@ impl<'a> RowChecker<'a> {
             let Some(Some((def, rules))) = values.get(cell.column()) else {
                 continue;
             };
-            // An error value is no value: EMA015 reports it, nothing else.
-            if cell.is_error() {
-                continue;
-            }
             // Definitions are aligned: the low bit is free for the XML flag.
             let key = std::ptr::from_ref::<FieldDef>(def).addr() | self.xml;
-            if cell.text.is_clean(key) {
+            // Skipped: a value found clean before, and an error value (no
+            // value: EMA015 reports it, nothing else).
+            if cell.text.is_clean(key) || cell.is_error() {
                 continue;
             }
             let before = out.len();

@@ -195,7 +195,9 @@ impl Settings {
         let own = self.markers.for_version(version);
         let has_own = own.is_some_and(|m| m.found_in(row).is_some());
         // Only rows without their own marker need the wider search.
-        let has_any = has_own || self.markers.all().iter().any(|m| m.found_in(row).is_some());
+        let has_any = has_own
+            || (self.markers.all().iter())
+                .any(|m| !own.is_some_and(|o| std::ptr::eq(o, *m)) && m.found_in(row).is_some());
         match (license == "SVOD", has_own, has_any) {
             (true, true, _) => RowClass::Cph,
             // 1.7/1.7.2/1.8/1.9 have no marker of their own: any marker makes it a CPH row (reported by CPH001).
