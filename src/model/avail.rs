@@ -902,16 +902,17 @@ impl Avail {
 
     /// The cells of column `col` (empty when the row has none).
     pub fn cells_of(&self, col: usize) -> &[Cell] {
-        let from = if self.first.is_empty() {
-            self.cells.partition_point(|c| c.column() < col)
+        // The cells `from..to` are of the column; more may follow.
+        let (from, mut to) = if self.first.is_empty() {
+            let from = self.cells.partition_point(|c| c.column() < col);
+            (from, from)
         } else {
             match self.first.get(col) {
-                Some(&i) if i > 0 => usize::from(i) - 1,
+                Some(&i) if i > 0 => (usize::from(i) - 1, usize::from(i)),
                 _ => return &[],
             }
         };
         // Most columns hold one cell (XML repeats some elements).
-        let mut to = from;
         while to < self.cells.len() && self.cells[to].column() == col {
             to += 1;
         }

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
-use super::zone::Zone;
+use super::zone::{Zone, Zones};
 
 /// Conditions EMA allows in Start/End instead of a date (XML vocab 2.1–2.5).
 pub const CONDITIONS: [&str; 9] = [
@@ -107,6 +107,15 @@ impl Stamp {
         match self {
             Stamp::At(t) => Some(t),
             Stamp::Local(local) => zone.instant(local),
+        }
+    }
+
+    /// The instant, reading a local value in the zone `zones` give
+    /// `territory` (looked up only for a local value).
+    pub fn in_territory(self, territory: &str, zones: Zones) -> Option<DateTime<Utc>> {
+        match self {
+            Stamp::At(t) => Some(t),
+            Stamp::Local(local) => zones.of(territory).instant(local),
         }
     }
 

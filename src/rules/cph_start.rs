@@ -82,7 +82,7 @@ pub(crate) fn earliest_start<'a>(
     let stamp = facts.start?;
     let mut earliest: Option<(&str, DateTime<Utc>)> = None;
     for t in facts.territories(row) {
-        if let Some(at) = stamp.in_zone(s.zones.of(t))
+        if let Some(at) = stamp.in_territory(t, s.zones)
             && earliest.is_none_or(|(_, e)| at < e)
         {
             earliest = Some((t, at));

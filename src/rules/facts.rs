@@ -210,13 +210,13 @@ impl RowFacts {
     /// The Start as an instant in `territory` (its zone under `zones`),
     /// when it is a date or date-time.
     pub fn start_in(&self, territory: &str, zones: Zones) -> Option<DateTime<Utc>> {
-        self.start?.in_zone(zones.of(territory))
+        self.start?.in_territory(territory, zones)
     }
 
     /// The End as an instant in `territory`, when it is a date or date-time.
     pub fn end_in(&self, territory: &str, zones: Zones) -> Option<DateTime<Utc>> {
         match self.end {
-            End::At(t) => t.in_zone(zones.of(territory)),
+            End::At(t) => t.in_territory(territory, zones),
             End::Open | End::Unusable => None,
         }
     }
