@@ -195,12 +195,11 @@ impl Rule for LicensedWindowConflict {
             let Some(id) = facts.title(row) else { continue };
             for territory in facts.territories(row) {
                 // Both windows are placed in the CPH territory's zone.
-                let zone = zones.of(territory);
                 let Some(cph_start) = facts.start_in(territory, zones) else {
                     continue;
                 };
                 let cph_end = facts.end_in(territory, zones);
-                let at = |s: Option<Stamp>| s.and_then(|s| s.in_zone(zone));
+                let at = |s: Option<Stamp>| s.and_then(|s| s.in_territory(territory, zones));
                 let cph = CphWindow {
                     row,
                     facts,
