@@ -110,7 +110,7 @@ impl Stamp {
         }
     }
 
-    /// The instant, reading a local value in the zone `zones` give
+    /// The instant, reading a local value in the zone that `zones` gives
     /// `territory` (looked up only for a local value).
     pub fn in_territory(self, territory: &str, zones: Zones) -> Option<DateTime<Utc>> {
         match self {
