@@ -838,20 +838,8 @@ mod tests {
         let stats = Stats::default();
         let ctx = Context::new(&settings, &stats);
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut files = Vec::new();
-        let mut dirs = vec![root.clone()];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if ["xlsx", "xls", "ods", "csv", "xml"]
-                    .contains(&path.extension().and_then(|e| e.to_str()).unwrap_or(""))
-                {
-                    files.push(path);
-                }
-            }
-        }
+        // The files `availcheck check fixtures` would check.
+        let files = crate::inputs::discover(&[root], &[], &[], false).checked;
         let mut fired = std::collections::BTreeSet::new();
         for path in &files {
             let Ok(read) =
