@@ -77,9 +77,14 @@ impl Span {
         }
     }
 
+    /// The cell, in the row it was taken from.
+    fn cell(self, row: &Avail) -> &Cell {
+        &row.cells()[self.cell as usize]
+    }
+
     /// The piece, in the row it was taken from.
     fn text(self, row: &Avail) -> &str {
-        &row.cells()[self.cell as usize].text[self.start as usize..self.end as usize]
+        &self.cell(row).text[self.start as usize..self.end as usize]
     }
 }
 
@@ -121,8 +126,8 @@ impl RecentDates {
         let Some(cell) = cell else {
             return When::parse("");
         };
-        let known = self.recent.iter().flatten();
-        if let Some((_, when)) = known.into_iter().find(|(t, _)| Text::ptr_eq(t, &cell.text)) {
+        let mut known = self.recent.iter().flatten();
+        if let Some((_, when)) = known.find(|(t, _)| Text::ptr_eq(t, &cell.text)) {
             return when.clone();
         }
         let when = When::parse(cell.value());
@@ -168,7 +173,7 @@ impl RowFacts {
     /// The columns of the cells these facts point into: the title's and
     /// the territories' (all of one column).
     pub fn columns(&self, row: &Avail) -> [Option<usize>; 2] {
-        let column = |s: &Span| row.cells()[s.cell as usize].column();
+        let column = |s: &Span| s.cell(row).column();
         debug_assert!(
             (self.more_territories.iter())
                 .all(|s| Some(column(s)) == self.territory.map(|t| column(&t)))
@@ -243,7 +248,7 @@ impl RowFacts {
     /// The cell holding the row's title identity; `row` must be the row
     /// these facts were worked out from.
     pub fn title_cell<'a>(&self, row: &'a Avail) -> Option<&'a Cell> {
-        Some(&row.cells()[self.title?.cell as usize])
+        Some(self.title?.cell(row))
     }
 
     /// The row's territories ([`Avail::territories`], without their cells);
@@ -256,8 +261,7 @@ impl RowFacts {
     /// [`Avail::territories`] gives them without splitting the cells again;
     /// `row` must be the row these facts were worked out from.
     pub fn territory_cells<'a>(&self, row: &'a Avail) -> impl Iterator<Item = (&'a Cell, &'a str)> {
-        (self.territory.iter().chain(&self.more_territories))
-            .map(|s| (&row.cells()[s.cell as usize], s.text(row)))
+        (self.territory.iter().chain(&self.more_territories)).map(|s| (s.cell(row), s.text(row)))
     }
 }
 
