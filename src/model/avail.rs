@@ -823,18 +823,21 @@ impl Avail {
         match self.xml.as_mut() {
             None => cells.retain(|c| keep(c)),
             Some(x) => {
-                // `retain` visits each cell once, in order: the positions follow.
-                let mut places = std::mem::take(&mut x.cells).into_vec().into_iter();
-                let mut kept = Vec::new();
+                // `retain` visits each cell once, in order: the positions
+                // follow, moved down in place.
+                let mut places = std::mem::take(&mut x.cells).into_vec();
+                let (mut read, mut write) = (0, 0);
                 cells.retain(|c| {
-                    let place = places.next();
                     let yes = keep(c);
-                    if yes {
-                        kept.extend(place);
+                    if yes && read < places.len() {
+                        places.copy_within(read..read + 1, write);
+                        write += 1;
                     }
+                    read += 1;
                     yes
                 });
-                x.cells = kept.into_boxed_slice();
+                places.truncate(write);
+                x.cells = places.into_boxed_slice();
             }
         }
         self.cells = cells.into_boxed_slice();

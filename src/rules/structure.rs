@@ -72,28 +72,66 @@ impl Path {
 
     /// The parts this path finds from `from` in `tree`.
     pub fn find(&self, tree: &AvailTree, from: NodeId) -> Vec<NodeId> {
-        let mut at = vec![from];
+        let mut found = Vec::new();
+        self.visit(tree, from, &mut |n| {
+            found.push(n);
+            true
+        });
+        found
+    }
+
+    /// How many parts this path finds from `from`.
+    pub fn count(&self, tree: &AvailTree, from: NodeId) -> usize {
+        let mut n = 0;
+        self.visit(tree, from, &mut |_| {
+            n += 1;
+            true
+        });
+        n
+    }
+
+    /// True when this path finds a part from `from`.
+    pub fn any(&self, tree: &AvailTree, from: NodeId) -> bool {
+        !self.visit(tree, from, &mut |_| false)
+    }
+
+    /// Calls `f` with each part this path finds from `from`, in document
+    /// order, until `f` returns false; false when it did.
+    fn visit(&self, tree: &AvailTree, from: NodeId, f: &mut impl FnMut(NodeId) -> bool) -> bool {
+        let mut at = from;
         for _ in 0..self.up {
-            at = at.iter().filter_map(|n| tree.node(*n).parent).collect();
-        }
-        for (i, step) in self.steps.iter().enumerate() {
-            let mut next = Vec::new();
-            for n in at {
-                if i == 0 && self.deep {
-                    let end = tree.node(n).end;
-                    next.extend((n + 1..end).filter(|d| step.matches(tree, *d)));
-                } else {
-                    next.extend(tree.children(n).filter(|c| step.matches(tree, *c)));
-                }
+            match tree.node(at).parent {
+                Some(parent) => at = parent,
+                None => return true,
             }
-            at = next;
         }
-        at
+        match self.steps.split_first() {
+            Some((first, rest)) if self.deep => (at + 1..tree.node(at).end)
+                .all(|d| !first.matches(tree, d) || descend(rest, tree, d, f)),
+            _ => descend(&self.steps, tree, at, f),
+        }
     }
 
     /// The last part the path steps to.
     pub fn last(&self) -> Option<&Step> {
         self.steps.last()
+    }
+}
+
+/// Calls `f` with each part `steps` lead to from `from` (a child that
+/// matches each step in turn), in document order, until `f` returns false;
+/// false when it did.
+fn descend(
+    steps: &[Step],
+    tree: &AvailTree,
+    from: NodeId,
+    f: &mut impl FnMut(NodeId) -> bool,
+) -> bool {
+    match steps.split_first() {
+        None => f(from),
+        Some((step, rest)) => tree
+            .children(from)
+            .all(|c| !step.matches(tree, c) || descend(rest, tree, c, f)),
     }
 }
 
@@ -119,7 +157,7 @@ impl Pred {
                 let attr = tree.node(id).attr.as_deref();
                 attr.is_some_and(|a| p.holds(tree, id, a))
             }
-            Pred::Has(path) => !path.find(tree, id).is_empty(),
+            Pred::Has(path) => path.any(tree, id),
         }
     }
 
@@ -409,18 +447,16 @@ fn compile(r: &Requirement) -> Result<Compiled, String> {
 
 /// The parts of `tree` a requirement's target path finds: its first step
 /// matches any part of the tree (the Avail included), the rest step down.
-fn targets(target: &Path, tree: &AvailTree) -> Vec<NodeId> {
+fn targets(target: &Path, tree: &AvailTree, mut f: impl FnMut(NodeId)) {
     let Some((first, rest)) = target.steps.split_first() else {
-        return Vec::new();
+        return;
     };
-    let mut at: Vec<NodeId> = tree.ids().filter(|n| first.matches(tree, *n)).collect();
-    for step in rest {
-        at = at
-            .iter()
-            .flat_map(|n| tree.children(*n).filter(|c| step.matches(tree, *c)))
-            .collect();
+    for n in tree.ids().filter(|n| first.matches(tree, *n)) {
+        descend(rest, tree, n, &mut |t| {
+            f(t);
+            true
+        });
     }
-    at
 }
 
 /// The violations in `tree` of the requirements named `keys` (of the
@@ -441,10 +477,10 @@ fn select(version: TemplateVersion, keys: &[&str]) -> Vec<&'static Compiled> {
 fn check_selected(tree: &AvailTree, selected: &[&'static Compiled]) -> Vec<Violation<'static>> {
     let mut out = Vec::new();
     for &r in selected {
-        for at in targets(&r.target, tree) {
+        targets(&r.target, tree, |at| {
             for (index, (c, paths)) in r.source.constraint.iter().zip(&r.paths).enumerate() {
-                let found: Vec<NodeId> = paths.iter().flat_map(|p| p.find(tree, at)).collect();
-                let n = found.len();
+                // Counted first: the parts found are kept only for a violation.
+                let n: usize = paths.iter().map(|p| p.count(tree, at)).sum();
                 let few = c.min.is_some_and(|m| n < m as usize);
                 let many = c.max.is_some_and(|m| n > m as usize);
                 if few || many {
@@ -452,11 +488,11 @@ fn check_selected(tree: &AvailTree, selected: &[&'static Compiled]) -> Vec<Viola
                         requirement: r,
                         index,
                         at,
-                        found,
+                        found: paths.iter().flat_map(|p| p.find(tree, at)).collect(),
                     });
                 }
             }
-        }
+        });
     }
     out.sort_by_key(|v| v.at);
     out
