@@ -232,7 +232,7 @@ impl Dictionary {
         let v = version.sheet_equivalent();
         let at = TemplateVersion::SPREADSHEET.iter().position(|s| *s == v)?;
         let i = index()[at][kind as usize]?;
-        Some(&all()[usize::from(i)])
+        Some(load(usize::from(i)))
     }
 
     /// The Movies or TV dictionary of a version (see [`Dictionary::get`]);
@@ -257,29 +257,30 @@ impl Dictionary {
     /// vocabulary; `schemas/movielabs/versions.json`). `None` for
     /// spreadsheet versions.
     pub fn for_xml(version: TemplateVersion, kind: SheetKind) -> Option<&'static Dictionary> {
-        static XML: OnceLock<Vec<(String, [Dictionary; 2])>> = OnceLock::new();
+        // Each version's pair is made when a document of it is read.
+        static XML: OnceLock<Vec<(TemplateVersion, OnceLock<[Dictionary; 2]>)>> = OnceLock::new();
         let x = movielabs::xml(version)?;
         let all = XML.get_or_init(|| {
             movielabs::xml_versions()
                 .into_iter()
-                .filter_map(movielabs::xml)
-                .map(|x| {
-                    let v: TemplateVersion = x.avails.parse().expect("a listed version");
-                    let of = |kind| {
-                        let base = Dictionary::for_version(v.sheet_equivalent(), kind);
-                        with_vocabularies(base, x)
-                    };
-                    (x.avails.clone(), [of(SheetKind::Movies), of(SheetKind::Tv)])
-                })
+                .map(|v| (v, OnceLock::new()))
                 .collect()
         });
-        let (_, pair) = all.iter().find(|(v, _)| *v == x.avails)?;
+        let v: TemplateVersion = x.avails.parse().expect("a listed version");
+        let (_, pair) = all.iter().find(|(listed, _)| *listed == v)?;
+        let pair = pair.get_or_init(|| {
+            let of = |kind| {
+                let base = Dictionary::for_version(v.sheet_equivalent(), kind);
+                with_vocabularies(base, x)
+            };
+            [of(SheetKind::Movies), of(SheetKind::Tv)]
+        });
         Some(&pair[usize::from(kind == SheetKind::Tv)])
     }
 
     /// Every dictionary: each spreadsheet version's, oldest first.
-    pub fn all() -> &'static [Dictionary] {
-        all()
+    pub fn all() -> impl Iterator<Item = &'static Dictionary> {
+        (0..SOURCES.len()).map(load)
     }
 
     /// The fields of every sheet kind of a spreadsheet version.
@@ -293,12 +294,13 @@ impl Dictionary {
 
 macro_rules! dictionaries {
     ($($file:literal),* $(,)?) => {
-        [$(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/dictionaries/", $file))),*]
+        [$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/dictionaries/", $file)))),*]
     };
 }
 
-/// Every dictionary file, oldest version first.
-const SOURCES: [&str; 13] = dictionaries!(
+/// Every dictionary file (`ema-{version}-{sheet}.json`) with its text,
+/// oldest version first.
+const SOURCES: [(&str, &str); 13] = dictionaries!(
     "ema-1.6-movies.json",
     "ema-1.6-tv.json",
     "ema-1.7-movies.json",
@@ -314,69 +316,71 @@ const SOURCES: [&str; 13] = dictionaries!(
     "ema-1.9-bonus.json",
 );
 
-fn all() -> &'static [Dictionary] {
-    static ALL: OnceLock<Vec<Dictionary>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let mut all: Vec<Dictionary> = SOURCES
-            .iter()
-            .map(|src| serde_json::from_str(src).expect("embedded dictionary is valid JSON"))
-            .collect();
-        for i in 0..all.len() {
-            if let Some(base) = all[i].based_on.clone() {
-                let fields = all
-                    .iter()
-                    .find(|d| d.version == all[i].version && d.sheet == base)
-                    .expect("a dictionary's base is a dictionary of its version")
-                    .fields
-                    .clone();
-                let own = std::mem::replace(&mut all[i].fields, fields);
-                for f in own {
-                    match all[i].fields.iter_mut().find(|b| b.field == f.field) {
-                        Some(b) => *b = f,
-                        None => all[i].fields.push(f),
-                    }
-                }
-            }
-        }
-        for d in &mut all {
-            let values_of: Vec<(usize, Vec<String>)> = d
-                .fields
+/// The version and sheet kind a dictionary file is for, from its name.
+fn named(file: &str) -> (&str, &str) {
+    file.strip_prefix("ema-")
+        .and_then(|f| f.strip_suffix(".json"))
+        .and_then(|f| f.rsplit_once('-'))
+        .expect("dictionary files are named ema-{version}-{sheet}.json")
+}
+
+/// Dictionary `i` of [`SOURCES`], read when first asked for (a document
+/// needs the dictionaries of its own version only).
+fn load(i: usize) -> &'static Dictionary {
+    static EACH: [OnceLock<Dictionary>; SOURCES.len()] = [const { OnceLock::new() }; SOURCES.len()];
+    EACH[i].get_or_init(|| {
+        let mut d: Dictionary =
+            serde_json::from_str(SOURCES[i].1).expect("embedded dictionary is valid JSON");
+        if let Some(base) = d.based_on.clone() {
+            let at = SOURCES
                 .iter()
-                .enumerate()
-                .filter_map(|(i, f)| {
-                    let of = f.values_of?;
-                    let source = d.fields.iter().find(|s| s.field == of);
-                    Some((
-                        i,
-                        source
-                            .expect("values_of names a field of the dictionary")
-                            .values
-                            .clone(),
-                    ))
-                })
-                .collect();
-            for (i, values) in values_of {
-                d.fields[i].values = values;
-            }
-            for f in &mut d.fields {
-                f.boolean = f.kind == FieldKind::Enum
-                    && f.values.len() == 2
-                    && f.values.iter().all(|v| is_boolean_word(v));
-            }
-            d.index = vec![u8::MAX; Field::COUNT];
-            for (i, f) in d.fields.iter().enumerate() {
-                let slot = &mut d.index[f.field as usize];
-                if *slot == u8::MAX {
-                    *slot = u8::try_from(i).expect("fewer than 255 fields");
+                .position(|(file, _)| named(file) == (d.version.as_str(), base.as_str()))
+                .expect("a dictionary's base is a dictionary of its version");
+            let own = std::mem::replace(&mut d.fields, load(at).fields.clone());
+            for f in own {
+                match d.fields.iter_mut().find(|b| b.field == f.field) {
+                    Some(b) => *b = f,
+                    None => d.fields.push(f),
                 }
             }
         }
-        all
+        let values_of: Vec<(usize, Vec<String>)> = d
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let of = f.values_of?;
+                let source = d.fields.iter().find(|s| s.field == of);
+                Some((
+                    i,
+                    source
+                        .expect("values_of names a field of the dictionary")
+                        .values
+                        .clone(),
+                ))
+            })
+            .collect();
+        for (i, values) in values_of {
+            d.fields[i].values = values;
+        }
+        for f in &mut d.fields {
+            f.boolean = f.kind == FieldKind::Enum
+                && f.values.len() == 2
+                && f.values.iter().all(|v| is_boolean_word(v));
+        }
+        d.index = vec![u8::MAX; Field::COUNT];
+        for (i, f) in d.fields.iter().enumerate() {
+            let slot = &mut d.index[f.field as usize];
+            if *slot == u8::MAX {
+                *slot = u8::try_from(i).expect("fewer than 255 fields");
+            }
+        }
+        d
     })
 }
 
 /// Per spreadsheet version (in [`TemplateVersion::SPREADSHEET`] order) and
-/// sheet kind: the position of its dictionary in [`all`].
+/// sheet kind: the position of its dictionary in [`SOURCES`].
 fn index() -> &'static [[Option<u8>; SheetKind::ALL.len()]] {
     static INDEX: OnceLock<Vec<[Option<u8>; SheetKind::ALL.len()]>> = OnceLock::new();
     INDEX.get_or_init(|| {
@@ -385,9 +389,9 @@ fn index() -> &'static [[Option<u8>; SheetKind::ALL.len()]] {
             .map(|v| {
                 let name = v.to_string();
                 SheetKind::ALL.map(|k| {
-                    all()
+                    SOURCES
                         .iter()
-                        .position(|d| d.version == name && d.sheet == k.as_str())
+                        .position(|(file, _)| named(file) == (name.as_str(), k.as_str()))
                         .map(|i| u8::try_from(i).expect("fewer than 256 dictionaries"))
                 })
             })
@@ -441,7 +445,10 @@ mod tests {
 
     #[test]
     fn every_dictionary_loads() {
-        assert_eq!(Dictionary::all().len(), SOURCES.len());
+        // Files are found by name: each names its own version and sheet.
+        for ((file, _), d) in SOURCES.iter().zip(Dictionary::all()) {
+            assert_eq!(named(file), (d.version.as_str(), d.sheet.as_str()));
+        }
         for v in TemplateVersion::SPREADSHEET {
             for k in Dictionary::kinds_of(v) {
                 let d = Dictionary::for_version(v, k);

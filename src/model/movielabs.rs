@@ -258,59 +258,66 @@ fn key_of(version: TemplateVersion) -> Option<&'static str> {
 /// The data of Avails XML `version` (`None` for spreadsheet versions and
 /// versions below 2.1).
 pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
-    static ALL: OnceLock<Vec<XmlVersion>> = OnceLock::new();
+    // Each version's files are read when a document of it is: one, usually.
+    static ALL: OnceLock<Vec<(&'static str, OnceLock<XmlVersion>)>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
-        let v = versions();
-        v.versions
-            .iter()
-            .map(|(avails, row)| {
-                let structure_file = format!("structure_avail_v{}.json", row.structure);
-                let mut requirements = structure_file_cached(&structure_file).clone();
-                let mut corrections = Vec::new();
-                for c in v.corrections.iter().filter(|c| &c.version == avails) {
-                    let from = format!("structure_avail_v{}.json", c.from);
-                    let later = structure_file_cached(&from)
-                        .iter()
-                        .find(|r| r.key == c.requirement)
-                        .unwrap_or_else(|| panic!("{from} has {}", c.requirement));
-                    if let Some(r) = requirements.iter_mut().find(|r| r.key == c.requirement) {
-                        *r = later.clone();
-                    }
-                    corrections.push((c.requirement.clone(), format!("{from}: {}", c.why)));
-                }
-                let vocab_avail_file = format!("vocab_avail_v{}.json", row.vocab_avail);
-                let vocab_cm_file = format!("vocab_cm_v{}.json", row.md);
-                XmlVersion {
-                    avails: avails.clone(),
-                    md: row.md.clone(),
-                    vocab_avail: vocabulary_file(&vocab_avail_file),
-                    vocab_cm: vocabulary_file(&vocab_cm_file),
-                    structure_file,
-                    vocab_avail_file,
-                    vocab_cm_file,
-                    requirements,
-                    corrections,
-                }
-            })
+        versions()
+            .versions
+            .keys()
+            .map(|k| (k.as_str(), OnceLock::new()))
             .collect()
     });
     let key = key_of(version)?;
-    all.iter().find(|x| x.avails == key)
+    let (_, data) = all.iter().find(|(k, _)| *k == key)?;
+    Some(data.get_or_init(|| {
+        let v = versions();
+        let (avails, row) = v.versions.get_key_value(key).expect("a listed version");
+        let structure_file = format!("structure_avail_v{}.json", row.structure);
+        let mut requirements = structure_file_cached(&structure_file).clone();
+        let mut corrections = Vec::new();
+        for c in v.corrections.iter().filter(|c| &c.version == avails) {
+            let from = format!("structure_avail_v{}.json", c.from);
+            let later = structure_file_cached(&from)
+                .iter()
+                .find(|r| r.key == c.requirement)
+                .unwrap_or_else(|| panic!("{from} has {}", c.requirement));
+            if let Some(r) = requirements.iter_mut().find(|r| r.key == c.requirement) {
+                *r = later.clone();
+            }
+            corrections.push((c.requirement.clone(), format!("{from}: {}", c.why)));
+        }
+        let vocab_avail_file = format!("vocab_avail_v{}.json", row.vocab_avail);
+        let vocab_cm_file = format!("vocab_cm_v{}.json", row.md);
+        XmlVersion {
+            avails: avails.clone(),
+            md: row.md.clone(),
+            vocab_avail: vocabulary_file(&vocab_avail_file),
+            vocab_cm: vocabulary_file(&vocab_cm_file),
+            structure_file,
+            vocab_avail_file,
+            vocab_cm_file,
+            requirements,
+            corrections,
+        }
+    }))
 }
 
 /// Each structure file, parsed once.
 fn structure_file_cached(name: &str) -> &'static Vec<Requirement> {
-    static FILES_PARSED: OnceLock<BTreeMap<&'static str, Vec<Requirement>>> = OnceLock::new();
-    FILES_PARSED
+    static FILES_PARSED: OnceLock<Vec<(&'static str, OnceLock<Vec<Requirement>>)>> =
+        OnceLock::new();
+    let (name, parsed) = FILES_PARSED
         .get_or_init(|| {
             FILES
                 .iter()
                 .filter(|(n, _)| n.starts_with("structure_avail_"))
-                .map(|(n, _)| (*n, structure_file(n)))
+                .map(|(n, _)| (*n, OnceLock::new()))
                 .collect()
         })
-        .get(name)
-        .unwrap_or_else(|| panic!("{name} is embedded"))
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("{name} is embedded"));
+    parsed.get_or_init(|| structure_file(name))
 }
 
 /// Every avails version `versions.json` lists, oldest first.

@@ -485,7 +485,6 @@ fn not_a_template(header: &RawRow, row: u32) -> Option<String> {
         .filter_map(|c| Field::from_header(c.value()))
         .collect();
     let (covered, needed, dictionary) = Dictionary::all()
-        .iter()
         .map(|d| {
             let needed: Vec<Field> = d
                 .fields

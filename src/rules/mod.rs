@@ -942,7 +942,6 @@ mod tests {
     #[test]
     fn dictionary_suggestions_are_the_full_ones() {
         let mut names: Vec<&str> = crate::model::Dictionary::all()
-            .iter()
             .flat_map(|d| d.fields.iter().map(|f| f.field.name()))
             .collect();
         names.sort_unstable();

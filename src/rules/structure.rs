@@ -410,27 +410,27 @@ pub fn severity(c: &Constraint) -> Severity {
 
 /// The requirements of Avails XML `version`, read into paths.
 pub fn requirements(version: TemplateVersion) -> &'static [Compiled] {
-    static ALL: OnceLock<Vec<(String, Vec<Compiled>)>> = OnceLock::new();
+    // Each version's requirements are compiled when a document of it is read.
+    static ALL: OnceLock<Vec<(TemplateVersion, OnceLock<Vec<Compiled>>)>> = OnceLock::new();
     let Some(x) = movielabs::xml(version) else {
         return &[];
     };
     let all = ALL.get_or_init(|| {
         movielabs::xml_versions()
             .into_iter()
-            .filter_map(movielabs::xml)
-            .map(|x| {
-                let compiled = x
-                    .requirements
-                    .iter()
-                    .map(|r| compile(r).unwrap_or_else(|e| panic!("{} {}: {e}", r.file, r.key)))
-                    .collect();
-                (x.avails.clone(), compiled)
-            })
+            .map(|v| (v, OnceLock::new()))
             .collect()
     });
-    all.iter()
-        .find(|(v, _)| *v == x.avails)
-        .map_or(&[], |(_, c)| c.as_slice())
+    let listed: TemplateVersion = x.avails.parse().expect("a listed version");
+    let Some((_, compiled)) = all.iter().find(|(v, _)| *v == listed) else {
+        return &[];
+    };
+    compiled.get_or_init(|| {
+        x.requirements
+            .iter()
+            .map(|r| compile(r).unwrap_or_else(|e| panic!("{} {}: {e}", r.file, r.key)))
+            .collect()
+    })
 }
 
 fn compile(r: &Requirement) -> Result<Compiled, String> {

@@ -324,6 +324,40 @@ pub(super) struct Xsd {
     /// Namespaces already reported as not the version's.
     reported: Vec<String>,
     missing: Vec<Missing>,
+    /// Values found valid lately, by simple type (see [`Xsd::known_valid`]).
+    valid: Vec<(u16, String)>,
+}
+
+/// Slots of [`Xsd::known_valid`]'s table: avails repeat their codes, dates
+/// and types across Transactions.
+const VALID_SLOTS: usize = 256;
+
+impl Xsd {
+    /// True when `raw` is a valid value of simple type `id` of `schema`,
+    /// checked once per value seen lately (a hash table of one value per
+    /// slot: a miss just checks again).
+    fn known_valid(&mut self, schema: &Schema, id: u16, raw: &str) -> bool {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one((id, raw));
+        let slot = (hash >> 56) as usize % VALID_SLOTS;
+        if let Some((known, value)) = self.valid.get(slot)
+            && *known == id
+            && value == raw
+        {
+            return true;
+        }
+        if schema.valid(id, raw).is_err() {
+            return false;
+        }
+        if self.valid.is_empty() {
+            self.valid.resize(VALID_SLOTS, (u16::MAX, String::new()));
+        }
+        let (known, value) = &mut self.valid[slot];
+        *known = id;
+        value.clear();
+        value.push_str(raw);
+        true
+    }
 }
 
 impl Schema {
@@ -569,6 +603,10 @@ enum Invalid {
 /// `raw` with whitespace collapsed (borrowed when it already is).
 fn collapse(raw: &str) -> Cow<'_, str> {
     let b = raw.as_bytes();
+    // Most values hold no space or control character at all.
+    if b.iter().all(|c| *c > b' ') {
+        return Cow::Borrowed(raw);
+    }
     let plain = !b.first().is_some_and(|c| is_ws(*c))
         && !b.last().is_some_and(|c| is_ws(*c))
         && !b
@@ -1054,6 +1092,7 @@ impl<'a> Parser<'a> {
             _ => raw,
         };
         let problem = match decl.fixed {
+            None if self.xsd.known_valid(schema, simple, raw) => None,
             Some(f) if schema.valid(simple, raw).is_ok() && !same_value(schema, simple, raw, f) => {
                 Some((
                     XsdKind::Enumeration,
