@@ -304,8 +304,9 @@ pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
 
 /// Each structure file, parsed once.
 fn structure_file_cached(name: &str) -> &'static Vec<Requirement> {
-    static FILES_PARSED: OnceLock<Vec<(&'static str, OnceLock<Vec<Requirement>>)>> =
-        OnceLock::new();
+    /// A structure file's name and its requirements, once parsed.
+    type File = (&'static str, OnceLock<Vec<Requirement>>);
+    static FILES_PARSED: OnceLock<Vec<File>> = OnceLock::new();
     let (name, parsed) = FILES_PARSED
         .get_or_init(|| {
             FILES
