@@ -739,18 +739,20 @@ impl Avail {
         Self::build(sheet, row, cells, None)
     }
 
-    /// An XML row (one Transaction at `xml`) from its cells with their
-    /// positions, in any order.
+    /// An XML row (one Transaction at `xml`) from its cells and their
+    /// positions (`positions[i]` is where `cells[i]` is), sorted by column.
     pub fn with_positions(
         sheet: Arc<SheetInfo>,
         row: u32,
-        mut cells: Vec<(Cell, XmlPos)>,
+        cells: Vec<Cell>,
+        positions: Vec<XmlPos>,
         xml: XmlPos,
     ) -> Self {
-        if !cells.is_sorted_by_key(|(c, _)| c.column()) {
-            cells.sort_by_key(|(c, _)| c.column());
-        }
-        let (cells, positions): (Vec<Cell>, Vec<XmlPos>) = cells.into_iter().unzip();
+        debug_assert_eq!(cells.len(), positions.len(), "a position per cell");
+        debug_assert!(
+            cells.is_sorted_by_key(Cell::column),
+            "XML rows come sorted by column"
+        );
         let places = XmlPlaces {
             transaction: xml,
             cells: positions.into_boxed_slice(),

@@ -106,18 +106,26 @@ pub(super) fn push(
 }
 
 /// The cells of two runs of values sorted by column, `shared` first where
-/// both have a column (a stable sort of both).
-fn merge(shared: &[Val], own: std::vec::Drain<'_, Val>, out: &mut Vec<(Cell, XmlPos)>) {
-    let cell = |v: Val| (Cell::new(v.col, v.text, CellKind::Text), v.pos);
+/// both have a column (a stable sort of both), and their positions.
+fn merge(
+    shared: &[Val],
+    own: std::vec::Drain<'_, Val>,
+    cells: &mut Vec<Cell>,
+    positions: &mut Vec<XmlPos>,
+) {
+    let mut add = |v: Val| {
+        cells.push(Cell::new(v.col, v.text, CellKind::Text));
+        positions.push(v.pos);
+    };
     let mut i = 0;
     for v in own {
         while let Some(s) = shared.get(i).filter(|s| s.col <= v.col) {
-            out.push(cell(s.clone()));
+            add(s.clone());
             i += 1;
         }
-        out.push(cell(v));
+        add(v);
     }
-    out.extend(shared[i..].iter().cloned().map(cell));
+    shared[i..].iter().cloned().for_each(add);
 }
 
 /// The column of [`Values`] a part's values share: one past the last
@@ -337,12 +345,14 @@ impl<'a> Parser<'a> {
         avail.cells.sort_by_key(|v| v.col);
         for mut t in avail.transactions.drain(..) {
             t.cells.sort_by_key(|v| v.col);
-            let mut cells = Vec::with_capacity(avail.cells.len() + t.cells.len());
-            merge(&avail.cells, t.cells.drain(..), &mut cells);
+            let n = avail.cells.len() + t.cells.len();
+            let (mut cells, mut positions) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            merge(&avail.cells, t.cells.drain(..), &mut cells, &mut positions);
             target.push(Avail::with_positions(
                 Arc::clone(&info),
                 t.pos.line,
                 cells,
+                positions,
                 t.pos,
             ));
             self.spare.vals.push(t.cells);
