@@ -215,16 +215,18 @@ fn vocabulary_file(name: &str) -> BTreeMap<String, Vec<String>> {
 
 /// The requirements of a structure file, in file order.
 fn structure_file(name: &str) -> Vec<Requirement> {
-    let v: serde_json::Value =
-        serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let reqs = v["StrucRqmts"]
-        .as_object()
-        .unwrap_or_else(|| panic!("{name} has StrucRqmts"));
-    reqs.iter()
-        .map(|(key, r)| {
-            let mut r: Requirement =
-                serde_json::from_value(r.clone()).unwrap_or_else(|e| panic!("{name} {key}: {e}"));
-            r.key = key.clone();
+    /// A structure file: its requirements by key (in key order).
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(rename = "StrucRqmts")]
+        requirements: BTreeMap<String, Requirement>,
+    }
+    let parsed: File = serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    parsed
+        .requirements
+        .into_iter()
+        .map(|(key, mut r)| {
+            r.key = key;
             r.file = name.to_string();
             r
         })
