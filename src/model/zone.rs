@@ -5,10 +5,13 @@
 //! zone (`schemas/codes/territory-zones.json`); the `time_zone` setting
 //! forces one zone for everything.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -58,6 +61,29 @@ impl fmt::Display for Zones {
     }
 }
 
+thread_local! {
+    /// Per named zone and local day (days from the common era): the zone's
+    /// offset from UTC that whole day, or `None` on a day its
+    /// offset changes. Avails repeat a few dates in a few zones, and a
+    /// zone's own lookup costs a binary search of its transitions.
+    static DAY_OFFSETS: RefCell<FxHashMap<(Tz, i32), Option<FixedOffset>>> =
+        RefCell::new(FxHashMap::default());
+}
+
+/// The offset of `tz` all through local day `day` (see [`DAY_OFFSETS`]).
+fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
+    let key = (tz, day.num_days_from_ce());
+    if let Some(known) = DAY_OFFSETS.with_borrow(|days| days.get(&key).copied()) {
+        return known;
+    }
+    let at =
+        |t: Option<NaiveDateTime>| tz.offset_from_local_datetime(&t?).single().map(|o| o.fix());
+    let first = at(day.and_hms_opt(0, 0, 0));
+    let offset = first.filter(|_| first == at(day.and_hms_opt(23, 59, 59)));
+    DAY_OFFSETS.with_borrow_mut(|days| days.insert(key, offset));
+    offset
+}
+
 /// One time zone: a fixed offset or a named IANA zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
@@ -78,16 +104,24 @@ impl Zone {
     pub fn instant(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
         match self {
             Zone::Fixed(o) => o.from_local_datetime(&local).single().map(|t| t.to_utc()),
-            Zone::Named(tz) => tz
-                .from_local_datetime(&local)
-                .earliest()
-                .or_else(|| {
-                    // Gaps are at most an hour in the zones the table names.
-                    tz.from_local_datetime(&(local + Duration::hours(1)))
-                        .earliest()
-                })
-                .map(|t| t.to_utc()),
+            Zone::Named(tz) => day_offset(tz, local.date())
+                .and_then(|offset| local.checked_sub_offset(offset))
+                .map(|utc| utc.and_utc())
+                .or_else(|| Self::named_instant(tz, local)),
         }
+    }
+
+    /// [`Zone::instant`] in `tz` by its rules (a binary search of its
+    /// transitions).
+    fn named_instant(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        tz.from_local_datetime(&local)
+            .earliest()
+            .or_else(|| {
+                // Gaps are at most an hour in the zones the table names.
+                tz.from_local_datetime(&(local + Duration::hours(1)))
+                    .earliest()
+            })
+            .map(|t| t.to_utc())
     }
 
     /// True when the zone is UTC all year.
@@ -200,7 +234,33 @@ fn zones() -> &'static FxHashMap<String, Tz> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
+
+    /// The per-day offsets give what the zone's own rules give, on every
+    /// half hour of two years, across gaps, repeats and midnight changes.
+    #[test]
+    fn day_offsets_agree_with_the_zone_rules() {
+        let zones = [
+            Tz::America__New_York,
+            Tz::Europe__London,
+            Tz::America__Santiago,
+            Tz::Australia__Lord_Howe,
+            Tz::Asia__Kolkata,
+        ];
+        let start = NaiveDate::from_ymd_opt(2025, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        for tz in zones {
+            for step in 0..(2 * 366 * 48) {
+                let local = start + Duration::minutes(30 * step);
+                assert_eq!(
+                    Zone::Named(tz).instant(local),
+                    Zone::named_instant(tz, local),
+                    "{tz} {local}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_letter_table_agrees_with_the_zone_file() {
