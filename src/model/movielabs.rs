@@ -213,7 +213,7 @@ fn vocabulary_file(name: &str) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-/// The requirements of a structure file, in file order.
+/// The requirements of a structure file, in the order of their keys.
 fn structure_file(name: &str) -> Vec<Requirement> {
     /// A structure file: its requirements by key (in key order).
     #[derive(Deserialize)]
