@@ -514,17 +514,20 @@ pub(super) const PARTS: &[(Part, &str, Part)] = {
     ]
 };
 
-/// The parts that may sit inside `parent`, by local name (from [`PARTS`]).
-pub(super) fn parts_under(parent: Part) -> &'static [(&'static str, Part)] {
-    static BY_PARENT: OnceLock<Vec<Vec<(&'static str, Part)>>> = OnceLock::new();
-    let all = BY_PARENT.get_or_init(|| {
-        let mut by: Vec<Vec<(&'static str, Part)>> = vec![Vec::new(); Part::ALL.len()];
-        for &(parent, name, part) in PARTS {
-            by[parent as usize].push((name, part));
+/// The part an element named `name` is inside part `parent` (from
+/// [`PARTS`]), if any: a table by parent and name, made once.
+pub(super) fn part_under(parent: Part, name: N) -> Option<Part> {
+    static TABLE: OnceLock<Vec<Option<Part>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table = vec![None; Part::ALL.len() * N::COUNT];
+        for &(parent, local, part) in PARTS {
+            let name = N::of(local);
+            assert_ne!(name, N::Other, "{local} is a name of names.rs");
+            table[parent as usize * N::COUNT + name as usize] = Some(part);
         }
-        by
+        table
     });
-    &all[parent as usize]
+    table[parent as usize * N::COUNT + name as usize]
 }
 
 impl<'a> Parser<'a> {

@@ -199,13 +199,6 @@ struct Frame<'a> {
 
 const _: () = assert!(size_of::<Frame<'static>>() <= 128);
 
-impl<'a> Frame<'a> {
-    /// The element's local name (without its prefix).
-    fn local(&self) -> &str {
-        local_name(self.qname)
-    }
-}
-
 struct Parser<'a> {
     file: &'a str,
     file_index: usize,

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::map::parts_under;
+use super::map::part_under;
 use super::names::N;
 use super::{Frame, Parser, trim, trimmed};
 use crate::model::avail::{Interner, Text, XmlPos};
@@ -188,12 +188,7 @@ impl<'a> Parser<'a> {
         if top + 1 != depth {
             return;
         }
-        let local = frame.local();
-        let Some(part) = parts_under(tree.node(parent).part)
-            .iter()
-            .find(|(name, _)| *name == local)
-            .map(|(_, p)| *p)
-        else {
+        let Some(part) = part_under(tree.node(parent).part, frame.name) else {
             return;
         };
         let id = tree.add(parent, part, Place::Xml(lines.pos(frame.tag)));
