@@ -806,4 +806,47 @@ mod tests {
         assert_eq!(found[0].requirement.source.key, "RefALID");
         assert!(!found[0].too_many());
     }
+
+    /// A path finds parts in document order, and counts and tests them as
+    /// it finds them: up, down, any depth and with predicates.
+    #[test]
+    fn paths_find_count_and_test_alike() {
+        let mut t = AvailTree::new(test_sheet(&["ALID"]), at(1));
+        t.add_value(0, Part::AvailType, Text::from("single"), at(2));
+        let asset = t.add(0, Part::Asset, at(3));
+        t.add_value(asset, Part::WorkType, Text::from("Movie"), at(4));
+        let mut transactions = Vec::new();
+        let mut licenses = Vec::new();
+        for (i, kind) in ["SVOD", "EST", "SVOD"].into_iter().enumerate() {
+            let line = 10 + 2 * i as u32;
+            let trans = t.add(0, Part::Transaction, at(line));
+            transactions.push(trans);
+            licenses.push(t.add_value(trans, Part::LicenseType, Text::from(kind), at(line + 1)));
+        }
+        let cases: [(&str, NodeId, Vec<NodeId>); 5] = [
+            (
+                ".//{avail}Transaction/{avail}LicenseType[. = 'SVOD']",
+                0,
+                vec![licenses[0], licenses[2]],
+            ),
+            ("./{avail}Transaction", 0, transactions.clone()),
+            (
+                "../{avail}Transaction[./{avail}LicenseType[. = 'EST']]",
+                asset,
+                vec![transactions[1]],
+            ),
+            ("../../{avail}Asset", licenses[1], vec![asset]),
+            (
+                "./{avail}Transaction/{avail}LicenseType[. = 'TVOD']",
+                0,
+                vec![],
+            ),
+        ];
+        for (text, from, want) in cases {
+            let path = Path::parse(text).unwrap();
+            assert_eq!(path.find(&t, from), want, "{text}");
+            assert_eq!(path.count(&t, from), want.len(), "{text}");
+            assert_eq!(path.any(&t, from), !want.is_empty(), "{text}");
+        }
+    }
 }

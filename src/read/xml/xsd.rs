@@ -1331,5 +1331,15 @@ mod tests {
         ));
         assert_eq!(collapse(" a \n b "), "a b");
         assert!(matches!(collapse("a b"), Cow::Borrowed(_)));
+        assert!(matches!(collapse("a\tb"), Cow::Owned(_)));
+        // Remembered values answer by type: a value valid for one type is
+        // still checked for another, and invalid ones are never remembered.
+        let mut x = Xsd::default();
+        for _ in 0..2 {
+            assert!(x.known_valid(s, country, "US"));
+            assert!(!x.known_valid(s, date_time, "US"));
+            assert!(!x.known_valid(s, country, "usa"));
+            assert!(x.known_valid(s, date_time, "2026-01-01T00:00:00"));
+        }
     }
 }
