@@ -381,3 +381,41 @@ fn ods_value_repeated_across_columns_is_one_finding() {
         outside[0]
     );
 }
+
+/// An .xls whose header has a cell at column CJYX (past XFD): AVC020 named
+/// it in its location's `column` and `cell`, which the report schema holds
+/// to one to three letters (the `spreadsheet` target's schema invariant).
+/// The location now names the sheet, row and field; the message, the cell.
+#[test]
+fn xls_header_cell_past_xfd_keeps_the_report_schema() {
+    let input = regression("spreadsheet/xls-header-past-xfd-schema.xls");
+    let o = run(&input, &[]);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&o.json)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let diagnostics = o.json["diagnostics"].as_array().unwrap();
+    let past = diagnostics
+        .iter()
+        .find(|d| d["code"] == "AVC020")
+        .unwrap_or_else(|| panic!("no AVC020: {}", o.json));
+    assert!(
+        past["message"]
+            .as_str()
+            .unwrap()
+            .contains("header cell CJYX2 is past column XFD"),
+        "{past}"
+    );
+    assert!(past["location"]["cell"].is_null(), "{past}");
+    assert_eq!(past["location"]["row"], 2, "{past}");
+    assert_eq!(past["location"]["field"], "Licensee", "{past}");
+}

@@ -158,9 +158,19 @@ pub fn build(input: SheetInput<'_>, opts: &ReadOptions, notes: &mut Vec<Note>) -
     let mut beyond = header.cells.iter().filter(|c| c.column() >= MAX_COLUMNS);
     if let Some(first) = beyond.next() {
         let more = beyond.count();
+        // Past XFD no column letters fit a report's `column` and `cell`
+        // (one to three letters): the message names the cell.
+        let mut location = header_cell(
+            input.file,
+            input.sheet,
+            header_row,
+            first.column(),
+            first.text.trim(),
+        );
+        (location.column, location.cell) = (None, None);
         notes.push(Note {
             kind: NoteKind::BeyondLastColumn,
-            location: header_cell(input.file, input.sheet, header_row, first.column(), first.text.trim()),
+            location,
             message: format!(
                 "header cell {}{header_row} is past column XFD, the last of the {MAX_COLUMNS} columns a sheet has{}; its column is not checked",
                 column_letter(first.column()),
@@ -656,5 +666,13 @@ mod tests {
             .find(|n| n.kind == NoteKind::BeyondLastColumn)
             .expect("AVC020");
         assert!(note.message.contains("past column XFD"), "{}", note.message);
+        assert_eq!(
+            (
+                note.location.column.as_deref(),
+                note.location.cell.as_deref()
+            ),
+            (None, None)
+        );
+        assert_eq!(note.location.row, Some(1));
     }
 }
