@@ -415,8 +415,12 @@ impl OutsideHeader {
             let letter = column_letter(column);
             let mut location = info.location();
             location.row = Some(row);
-            location.column = Some(letter.clone());
-            location.cell = Some(format!("{letter}{row}"));
+            // Past XFD (a damaged .xls or .ods) no letters fit a report's
+            // `column` and `cell`: the message names the cell.
+            if column < MAX_COLUMNS {
+                location.column = Some(letter.clone());
+                location.cell = Some(format!("{letter}{row}"));
+            }
             location.value = Some(text.to_string());
             let value = crate::model::value::escape_invisible(&text);
             let message = if to == column {
@@ -674,5 +678,75 @@ mod tests {
             (None, None)
         );
         assert_eq!(note.location.row, Some(1));
+    }
+
+    /// A data cell past column XFD is noted as outside the header, named in
+    /// the message only: no column letters past XFD fit a report's `cell`.
+    #[test]
+    fn a_data_cell_past_xfd_is_named_in_the_message_only() {
+        let mut text = Interner::default();
+        let header: Vec<Cell> = [
+            "DisplayName",
+            "StoreLanguage",
+            "Territory",
+            "WorkType",
+            "EntryType",
+            "TitleInternalAlias",
+            "LicenseType",
+            "LicenseRightsDescription",
+            "FormatProfile",
+            "Start",
+            "End",
+            "PriceType",
+            "PriceValue",
+            "ContentID",
+            "TerritoryExclusion",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(c, n)| Cell::new(c, text.intern(n), CellKind::Text))
+        .collect();
+        let data = vec![
+            Cell::new(0, text.intern("US"), CellKind::Text),
+            Cell::new(20_000, text.intern("far"), CellKind::Text),
+        ];
+        let row = |row, cells| RawRow {
+            row,
+            line: 0,
+            cells,
+            hidden: false,
+        };
+        let input = SheetInput {
+            file: "damaged.xls",
+            file_index: 0,
+            sheet: Some("Movies"),
+            sheet_index: 0,
+            source: SourceKind::Xls,
+            rows: Box::new(vec![row(1, header), row(2, data)].into_iter()),
+            faq_version: None,
+            hidden: false,
+            merged: Vec::new(),
+            forced: true,
+        };
+        let mut notes = Vec::new();
+        let outcome = build(input, &ReadOptions::default(), &mut notes);
+        assert!(matches!(outcome, SheetOutcome::Data(_)));
+        let note = notes
+            .iter()
+            .find(|n| n.kind == NoteKind::CellOutsideHeader)
+            .unwrap_or_else(|| panic!("no note of a cell outside the header: {notes:?}"));
+        assert!(
+            note.message.contains("cell ACOG2 holds `far`"),
+            "{}",
+            note.message
+        );
+        assert_eq!(
+            (
+                note.location.column.as_deref(),
+                note.location.cell.as_deref()
+            ),
+            (None, None)
+        );
+        assert_eq!(note.location.row, Some(2));
     }
 }
