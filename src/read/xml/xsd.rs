@@ -338,6 +338,9 @@ impl Xsd {
     /// slot: a miss just checks again).
     fn known_valid(&mut self, schema: &Schema, id: u16, raw: &str) -> bool {
         use std::hash::BuildHasher;
+        if schema.any_text(id) {
+            return true;
+        }
         let hash = rustc_hash::FxBuildHasher.hash_one((id, raw));
         let slot = (hash >> 56) as usize % VALID_SLOTS;
         if let Some((known, value)) = self.valid.get(slot)
@@ -549,6 +552,17 @@ impl Schema {
             }
         }
         names.join(" or ")
+    }
+
+    /// True when simple type `id` takes any text (a string type without
+    /// enumeration or pattern): nothing to check or remember.
+    fn any_text(&self, id: u16) -> bool {
+        let s = &self.simple[usize::from(id)];
+        s.steps.1 == 0
+            && matches!(
+                s.builtin,
+                Builtin::String | Builtin::AnySimpleType | Builtin::AnyUri
+            )
     }
 
     /// Checks `raw` against simple type `id`.
@@ -1332,6 +1346,20 @@ mod tests {
         assert_eq!(collapse(" a \n b "), "a b");
         assert!(matches!(collapse("a b"), Cow::Borrowed(_)));
         assert!(matches!(collapse("a\tb"), Cow::Owned(_)));
+        // A type that takes any text takes these too.
+        let any: Vec<u16> = (0..s.simple.len() as u16)
+            .filter(|t| s.any_text(*t))
+            .collect();
+        assert!(!any.is_empty());
+        for t in any {
+            for v in ["", " a\tb ", "2026-13-45", "<&>"] {
+                assert!(
+                    s.valid(t, v).is_ok(),
+                    "{} {v:?}",
+                    s.simple[usize::from(t)].name
+                );
+            }
+        }
         // Remembered values answer by type: a value valid for one type is
         // still checked for another, and invalid ones are never remembered.
         let mut x = Xsd::default();
