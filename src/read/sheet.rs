@@ -611,52 +611,54 @@ mod tests {
     use super::*;
     use crate::model::avail::{CellKind, Interner};
 
-    /// A header cell past column XFD (a damaged ods or xls can hold one) is
-    /// dropped with AVC020 naming it; the sheet is read without it.
-    #[test]
-    fn a_header_cell_past_xfd_is_a_note_not_a_column() {
-        let names = [
-            "DisplayName",
-            "StoreLanguage",
-            "Territory",
-            "WorkType",
-            "EntryType",
-            "TitleInternalAlias",
-            "LicenseType",
-            "LicenseRightsDescription",
-            "FormatProfile",
-            "Start",
-            "End",
-            "PriceType",
-            "PriceValue",
-            "ContentID",
-            "TerritoryExclusion",
-        ];
+    /// A template header: fields enough for a sheet to be read as 1.7.3.
+    const HEADER: [&str; 15] = [
+        "DisplayName",
+        "StoreLanguage",
+        "Territory",
+        "WorkType",
+        "EntryType",
+        "TitleInternalAlias",
+        "LicenseType",
+        "LicenseRightsDescription",
+        "FormatProfile",
+        "Start",
+        "End",
+        "PriceType",
+        "PriceValue",
+        "ContentID",
+        "TerritoryExclusion",
+    ];
+
+    /// Builds sheet `Movies` of `file` from `header` (row 1) and `data`
+    /// (row 2), cells given as (column, text); gives its notes.
+    fn notes_of(
+        file: &str,
+        source: SourceKind,
+        header: &[(usize, &str)],
+        data: &[(usize, &str)],
+    ) -> Vec<Note> {
         let mut text = Interner::default();
-        let mut header: Vec<Cell> = names
-            .iter()
-            .enumerate()
-            .map(|(c, n)| Cell::new(c, text.intern(n), CellKind::Text))
-            .collect();
-        header.push(Cell::new(
-            5_765_397,
-            text.intern("Territory"),
-            CellKind::Text,
-        ));
+        let mut cells = |cells: &[(usize, &str)]| -> Vec<Cell> {
+            cells
+                .iter()
+                .map(|&(c, t)| Cell::new(c, text.intern(t), CellKind::Text))
+                .collect()
+        };
         let row = |row, cells| RawRow {
             row,
             line: 0,
             cells,
             hidden: false,
         };
-        let data = vec![Cell::new(0, text.intern("A title"), CellKind::Text)];
+        let rows = vec![row(1, cells(header)), row(2, cells(data))];
         let input = SheetInput {
-            file: "damaged.ods",
+            file,
             file_index: 0,
             sheet: Some("Movies"),
             sheet_index: 0,
-            source: SourceKind::Ods,
-            rows: Box::new(vec![row(1, header), row(2, data)].into_iter()),
+            source,
+            rows: Box::new(rows.into_iter()),
             faq_version: None,
             hidden: false,
             merged: Vec::new(),
@@ -664,73 +666,40 @@ mod tests {
         };
         let mut notes = Vec::new();
         let outcome = build(input, &ReadOptions::default(), &mut notes);
-        assert!(matches!(outcome, SheetOutcome::Data(_)));
+        assert!(matches!(outcome, SheetOutcome::Data(_)), "{notes:?}");
+        notes
+    }
+
+    /// The template header, one cell per column from A.
+    fn header() -> Vec<(usize, &'static str)> {
+        HEADER.into_iter().enumerate().collect()
+    }
+
+    /// A header cell past column XFD (a damaged ods or xls can hold one) is
+    /// dropped with AVC020 naming it; the sheet is read without it. No
+    /// letters past XFD fit a report's `column` and `cell`: the message
+    /// names the cell.
+    #[test]
+    fn a_header_cell_past_xfd_is_a_note_not_a_column() {
+        let mut header = header();
+        header.push((5_765_397, "Territory"));
+        let notes = notes_of("damaged.ods", SourceKind::Ods, &header, &[(0, "A title")]);
         let note = notes
             .iter()
             .find(|n| n.kind == NoteKind::BeyondLastColumn)
             .expect("AVC020");
         assert!(note.message.contains("past column XFD"), "{}", note.message);
-        assert_eq!(
-            (
-                note.location.column.as_deref(),
-                note.location.cell.as_deref()
-            ),
-            (None, None)
-        );
-        assert_eq!(note.location.row, Some(1));
+        let at = &note.location;
+        assert_eq!((at.column.as_deref(), at.cell.as_deref()), (None, None));
+        assert_eq!(at.row, Some(1));
     }
 
     /// A data cell past column XFD is noted as outside the header, named in
-    /// the message only: no column letters past XFD fit a report's `cell`.
+    /// the message only.
     #[test]
     fn a_data_cell_past_xfd_is_named_in_the_message_only() {
-        let mut text = Interner::default();
-        let header: Vec<Cell> = [
-            "DisplayName",
-            "StoreLanguage",
-            "Territory",
-            "WorkType",
-            "EntryType",
-            "TitleInternalAlias",
-            "LicenseType",
-            "LicenseRightsDescription",
-            "FormatProfile",
-            "Start",
-            "End",
-            "PriceType",
-            "PriceValue",
-            "ContentID",
-            "TerritoryExclusion",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(c, n)| Cell::new(c, text.intern(n), CellKind::Text))
-        .collect();
-        let data = vec![
-            Cell::new(0, text.intern("US"), CellKind::Text),
-            Cell::new(20_000, text.intern("far"), CellKind::Text),
-        ];
-        let row = |row, cells| RawRow {
-            row,
-            line: 0,
-            cells,
-            hidden: false,
-        };
-        let input = SheetInput {
-            file: "damaged.xls",
-            file_index: 0,
-            sheet: Some("Movies"),
-            sheet_index: 0,
-            source: SourceKind::Xls,
-            rows: Box::new(vec![row(1, header), row(2, data)].into_iter()),
-            faq_version: None,
-            hidden: false,
-            merged: Vec::new(),
-            forced: true,
-        };
-        let mut notes = Vec::new();
-        let outcome = build(input, &ReadOptions::default(), &mut notes);
-        assert!(matches!(outcome, SheetOutcome::Data(_)));
+        let data = [(0, "US"), (20_000, "far")];
+        let notes = notes_of("damaged.xls", SourceKind::Xls, &header(), &data);
         let note = notes
             .iter()
             .find(|n| n.kind == NoteKind::CellOutsideHeader)
@@ -740,13 +709,8 @@ mod tests {
             "{}",
             note.message
         );
-        assert_eq!(
-            (
-                note.location.column.as_deref(),
-                note.location.cell.as_deref()
-            ),
-            (None, None)
-        );
-        assert_eq!(note.location.row, Some(2));
+        let at = &note.location;
+        assert_eq!((at.column.as_deref(), at.cell.as_deref()), (None, None));
+        assert_eq!(at.row, Some(2));
     }
 }
