@@ -790,12 +790,19 @@ mod tests {
         assert_eq!(how_many(Some(2), None), "at least 2");
     }
 
-    #[test]
-    fn a_ref_alid_on_a_single_avail_violates_its_requirement() {
+    /// A `single` Avail (lines 1 to 4) with one Asset of WorkType `Movie`,
+    /// and that Asset.
+    fn single_movie() -> (AvailTree, NodeId) {
         let mut t = AvailTree::new(test_sheet(&["ALID"]), at(1));
         t.add_value(0, Part::AvailType, Text::from("single"), at(2));
         let asset = t.add(0, Part::Asset, at(3));
         t.add_value(asset, Part::WorkType, Text::from("Movie"), at(4));
+        (t, asset)
+    }
+
+    #[test]
+    fn a_ref_alid_on_a_single_avail_violates_its_requirement() {
+        let (mut t, asset) = single_movie();
         t.add(asset, Part::Metadata, at(5));
         let trans = t.add(0, Part::Transaction, at(6));
         let r = t.add_value(trans, Part::RefAlid, Text::from("x"), at(7));
@@ -811,10 +818,7 @@ mod tests {
     /// it finds them: up, down, any depth and with predicates.
     #[test]
     fn paths_find_count_and_test_alike() {
-        let mut t = AvailTree::new(test_sheet(&["ALID"]), at(1));
-        t.add_value(0, Part::AvailType, Text::from("single"), at(2));
-        let asset = t.add(0, Part::Asset, at(3));
-        t.add_value(asset, Part::WorkType, Text::from("Movie"), at(4));
+        let (mut t, asset) = single_movie();
         let mut transactions = Vec::new();
         let mut licenses = Vec::new();
         for (i, kind) in ["SVOD", "EST", "SVOD"].into_iter().enumerate() {
