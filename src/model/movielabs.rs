@@ -150,13 +150,51 @@ pub struct XmlVersion {
     pub vocab_cm_file: String,
     vocab_avail: BTreeMap<String, Vec<String>>,
     vocab_cm: BTreeMap<String, Vec<String>>,
-    /// Its structure requirements, in file order (corrections applied).
-    pub requirements: Vec<Requirement>,
-    /// Requirements taken from a later file, with why.
-    pub corrections: Vec<(String, String)>,
+    /// Its structure requirements and their corrections, read when first
+    /// asked for (enumeration hints read only the vocabularies).
+    structure: OnceLock<Structure>,
+}
+
+/// A version's structure requirements, corrections applied.
+#[derive(Debug)]
+struct Structure {
+    requirements: Vec<Requirement>,
+    corrections: Vec<(String, String)>,
 }
 
 impl XmlVersion {
+    /// Its structure requirements, in key order (corrections applied).
+    pub fn requirements(&self) -> &[Requirement] {
+        &self.structure().requirements
+    }
+
+    /// Requirements taken from a later file, with why.
+    pub fn corrections(&self) -> &[(String, String)] {
+        &self.structure().corrections
+    }
+
+    fn structure(&self) -> &Structure {
+        self.structure.get_or_init(|| {
+            let mut requirements = structure_file_cached(&self.structure_file).clone();
+            let mut corrections = Vec::new();
+            for c in versions().corrections.iter().filter(|c| c.version == self.avails) {
+                let from = format!("structure_avail_v{}.json", c.from);
+                let later = structure_file_cached(&from)
+                    .iter()
+                    .find(|r| r.key == c.requirement)
+                    .unwrap_or_else(|| panic!("{from} has {}", c.requirement));
+                if let Some(r) = requirements.iter_mut().find(|r| r.key == c.requirement) {
+                    *r = later.clone();
+                }
+                corrections.push((c.requirement.clone(), format!("{from}: {}", c.why)));
+            }
+            Structure {
+                requirements,
+                corrections,
+            }
+        })
+    }
+
     /// The values of vocabulary `key`: `avail:AvailType` (the avails
     /// vocabulary) or `cm:WorkType` (Common Metadata).
     pub fn vocabulary(&self, key: &str) -> Option<&[String]> {
@@ -275,19 +313,6 @@ pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
         let v = versions();
         let (avails, row) = v.versions.get_key_value(key).expect("a listed version");
         let structure_file = format!("structure_avail_v{}.json", row.structure);
-        let mut requirements = structure_file_cached(&structure_file).clone();
-        let mut corrections = Vec::new();
-        for c in v.corrections.iter().filter(|c| &c.version == avails) {
-            let from = format!("structure_avail_v{}.json", c.from);
-            let later = structure_file_cached(&from)
-                .iter()
-                .find(|r| r.key == c.requirement)
-                .unwrap_or_else(|| panic!("{from} has {}", c.requirement));
-            if let Some(r) = requirements.iter_mut().find(|r| r.key == c.requirement) {
-                *r = later.clone();
-            }
-            corrections.push((c.requirement.clone(), format!("{from}: {}", c.why)));
-        }
         let vocab_avail_file = format!("vocab_avail_v{}.json", row.vocab_avail);
         let vocab_cm_file = format!("vocab_cm_v{}.json", row.md);
         XmlVersion {
@@ -298,8 +323,7 @@ pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
             structure_file,
             vocab_avail_file,
             vocab_cm_file,
-            requirements,
-            corrections,
+            structure: OnceLock::new(),
         }
     }))
 }
@@ -342,7 +366,7 @@ mod tests {
     fn every_version_has_its_files() {
         for v in xml_versions() {
             let x = xml(v).expect("listed");
-            assert!(!x.requirements.is_empty(), "{v}");
+            assert!(!x.requirements().is_empty(), "{v}");
             assert!(x.vocabulary("avail:AvailType").is_some(), "{v}");
             assert!(x.vocabulary("cm:WorkType").is_some(), "{v}");
             for field in versions().enumerations.keys() {
@@ -372,11 +396,11 @@ mod tests {
     fn the_2_3_pricing_rule_counts_license_fees() {
         let x = xml(TemplateVersion::Xml(3, 0)).unwrap();
         let price = x
-            .requirements
+            .requirements()
             .iter()
             .find(|r| r.key == "Trans-Price")
             .unwrap();
         assert!(price.constraint[0].xpath[0].contains("LicenseFee"));
-        assert_eq!(x.corrections.len(), 1);
+        assert_eq!(x.corrections().len(), 1);
     }
 }

@@ -426,7 +426,7 @@ pub fn requirements(version: TemplateVersion) -> &'static [Compiled] {
         return &[];
     };
     compiled.get_or_init(|| {
-        x.requirements
+        x.requirements()
             .iter()
             .map(|r| compile(r).unwrap_or_else(|e| panic!("{} {}: {e}", r.file, r.key)))
             .collect()
