@@ -8,6 +8,7 @@ use super::diagnostic::RowExcerpt;
 use super::dictionary::{Condition, Dictionary, FieldDef, FieldKind, Requirement};
 use super::field::{Field, FieldColumns, FieldSet};
 use super::location::Location;
+use super::source::SourceText;
 use super::value::{escape_invisible, is_error_value, trim_value};
 use super::version::{SheetKind, TemplateVersion};
 
@@ -308,6 +309,8 @@ pub struct SheetInfo {
     /// Fields whose value syntax the container's own schema types and the
     /// reader checked (see [`SheetInfo::with_schema_checked`]).
     schema_checked: FieldSet,
+    /// An XML document's text, where its rows' [`XmlPos`] spans are.
+    text: Option<Arc<SourceText>>,
 }
 
 impl SheetInfo {
@@ -357,6 +360,22 @@ impl SheetInfo {
             layouts,
             work_types,
             schema_checked: FieldSet::default(),
+            text: None,
+        }
+    }
+
+    /// The sheet of an XML document whose text is `text`.
+    pub fn with_text(mut self, text: Arc<SourceText>) -> Self {
+        self.text = Some(text);
+        self
+    }
+
+    /// The 1-based line and column of `pos`, an [`XmlPos`] of this
+    /// sheet's document (line 1 when the sheet has no text).
+    pub fn line_col(&self, pos: XmlPos) -> (u32, u32) {
+        match &self.text {
+            Some(text) => text.line_col(pos.span.0),
+            None => (1, u32::try_from(pos.span.0 + 1).unwrap_or(u32::MAX)),
         }
     }
 
@@ -458,13 +477,10 @@ impl SheetInfo {
     }
 }
 
-/// Where an XML value sits in its file.
+/// Where an XML value sits in its file: its byte span, whose line and
+/// column [`SheetInfo::line_col`] works out (only for what is reported).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct XmlPos {
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub col: u32,
     /// Byte span of the element or text.
     pub span: (usize, usize),
 }
@@ -1014,8 +1030,9 @@ impl Avail {
         );
         loc.value = Some(cell.text.to_string());
         if let Some(x) = self.position_of(cell) {
-            loc.line = Some(x.line);
-            loc.col = Some(x.col);
+            let (line, col) = self.sheet.line_col(x);
+            loc.line = Some(line);
+            loc.col = Some(col);
             loc.span = Some(x.span);
         } else {
             loc.column = Some(col.letter.clone());
@@ -1047,8 +1064,9 @@ impl Avail {
         let mut loc = self.sheet.location();
         match self.xml() {
             Some(x) => {
-                loc.line = Some(x.line);
-                loc.col = Some(x.col);
+                let (line, col) = self.sheet.line_col(x);
+                loc.line = Some(line);
+                loc.col = Some(col);
                 loc.span = Some(x.span);
             }
             None => {

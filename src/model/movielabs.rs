@@ -177,7 +177,11 @@ impl XmlVersion {
         self.structure.get_or_init(|| {
             let mut requirements = structure_file_cached(&self.structure_file).clone();
             let mut corrections = Vec::new();
-            for c in versions().corrections.iter().filter(|c| c.version == self.avails) {
+            for c in versions()
+                .corrections
+                .iter()
+                .filter(|c| c.version == self.avails)
+            {
                 let from = format!("structure_avail_v{}.json", c.from);
                 let later = structure_file_cached(&from)
                     .iter()

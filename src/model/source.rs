@@ -12,7 +12,14 @@ pub struct SourceText {
     /// Offsets of the `\n`s, found when first asked for (only reports that
     /// show source lines need them).
     newlines: OnceLock<Vec<usize>>,
+    /// Line and column at the start of each [`BLOCK`] of the text, made
+    /// when a line and column is first asked for.
+    blocks: OnceLock<Vec<(u32, u32)>>,
 }
+
+/// Bytes per entry of [`SourceText`]'s line and column index: a position
+/// is counted from the start of its block, over at most this many bytes.
+const BLOCK: usize = 1024;
 
 impl std::fmt::Debug for SourceText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -26,6 +33,7 @@ impl SourceText {
         SourceText {
             text,
             newlines: OnceLock::new(),
+            blocks: OnceLock::new(),
         }
     }
 
@@ -35,13 +43,20 @@ impl SourceText {
     }
 
     fn newlines(&self) -> &[usize] {
-        self.newlines.get_or_init(|| {
-            self.text
-                .bytes()
-                .enumerate()
-                .filter_map(|(i, b)| (b == b'\n').then_some(i))
-                .collect()
-        })
+        self.newlines
+            .get_or_init(|| memchr::memchr_iter(b'\n', self.text.as_bytes()).collect())
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset` (the
+    /// end of the text when past it). Any order of offsets costs the same:
+    /// each is counted from the start of its block.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let bytes = self.text.as_bytes();
+        let offset = offset.min(bytes.len());
+        let blocks = self.blocks.get_or_init(|| block_starts(bytes));
+        let start = offset / BLOCK * BLOCK;
+        let (line, col) = blocks[offset / BLOCK];
+        advance((line, col), &bytes[start..offset])
     }
 
     /// The 0-based line holding byte `offset`.
@@ -62,194 +77,42 @@ impl SourceText {
     pub fn line_end(&self, line: usize) -> usize {
         self.newlines().get(line).map_or(self.text.len(), |n| n + 1)
     }
+}
 
-    /// A cursor giving the line and column of offsets met while streaming
-    /// through the text.
-    pub fn cursor(&self) -> LineCursor<'_> {
-        LineCursor::new(&self.text)
+/// The line and column at the start of each [`BLOCK`] of `bytes`, and at
+/// its end when that is a block boundary.
+fn block_starts(bytes: &[u8]) -> Vec<(u32, u32)> {
+    let mut starts = Vec::with_capacity(bytes.len() / BLOCK + 1);
+    let mut at = (1, 1);
+    for block in bytes.chunks(BLOCK) {
+        starts.push(at);
+        at = advance(at, block);
+    }
+    if bytes.len().is_multiple_of(BLOCK) {
+        starts.push(at);
+    }
+    starts
+}
+
+/// The line and column after `bytes`, starting at `(line, col)`.
+fn advance((line, col): (u32, u32), bytes: &[u8]) -> (u32, u32) {
+    match memchr::memrchr(b'\n', bytes) {
+        None => (line, col.saturating_add(chars(bytes))),
+        Some(last) => (
+            line.saturating_add(newlines(&bytes[..last]) + 1),
+            chars(&bytes[last + 1..]) + 1,
+        ),
     }
 }
 
-/// Byte offset → 1-based line and column (in characters), for offsets that
-/// mostly grow, as while streaming: each answer is counted on from the last
-/// one, over the bytes in between only (a minified one-line file would
-/// otherwise cost O(n²)).
-pub struct LineCursor<'a> {
-    bytes: &'a [u8],
-    /// Whether the text is all ASCII (most avails are): then a column is a
-    /// byte count and only newlines need finding.
-    ascii: bool,
-    /// The last answer.
-    at: std::cell::Cell<Cursor>,
-}
-
-/// A position of the [`LineCursor`].
-#[derive(Clone, Copy)]
-struct Cursor {
-    offset: usize,
-    line: u32,
-    col: u32,
-    /// Offset where `line` starts.
-    line_start: usize,
-}
-
-impl Cursor {
-    /// [`Cursor::advance`] over ASCII bytes: only newlines matter.
-    fn advance_ascii(&mut self, ahead: &[u8]) {
-        let (words, rest) = ahead.as_chunks::<8>();
-        let mut at = self.offset;
-        for w in words {
-            let nl = newline_bits(u64::from_le_bytes(*w));
-            if nl != 0 {
-                self.line += count_high(nl);
-                // After the word's last newline.
-                self.line_start = at + (63 - nl.leading_zeros()) as usize / 8 + 1;
-            }
-            at += 8;
-        }
-        for b in rest {
-            at += 1;
-            if *b == b'\n' {
-                self.line += 1;
-                self.line_start = at;
-            }
-        }
-        self.offset = at;
-        self.col = (at - self.line_start) as u32 + 1;
-    }
-
-    /// Moves forward over `ahead`, the bytes from `self.offset` on.
-    fn advance(&mut self, ahead: &[u8]) {
-        let (words, rest) = ahead.as_chunks::<8>();
-        let mut at = self.offset;
-        for w in words {
-            let w = u64::from_le_bytes(*w);
-            let nl = newline_bits(w);
-            if nl == 0 {
-                // ASCII words are eight characters.
-                self.col += if w & HIGH == 0 {
-                    8
-                } else {
-                    count_high(char_bits(w))
-                };
-            } else {
-                // Byte index (0..8) of the word's last newline.
-                let last = (63 - nl.leading_zeros()) / 8;
-                let after = HIGH.checked_shl(8 * (last + 1)).unwrap_or(0);
-                self.line += count_high(nl);
-                self.line_start = at + last as usize + 1;
-                self.col = count_high(char_bits(w) & after) + 1;
-            }
-            at += 8;
-        }
-        for b in rest {
-            at += 1;
-            if *b == b'\n' {
-                self.line += 1;
-                self.line_start = at;
-                self.col = 1;
-            } else if (*b & 0xC0) != 0x80 {
-                self.col += 1;
-            }
-        }
-        self.offset = at;
-    }
-}
-
-/// Each byte's high bit set: counting is done eight bytes at a time, a
-/// byte's high bit marking a match.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// High bits of the bytes of `w` that are `\n`.
-fn newline_bits(w: u64) -> u64 {
-    let x = w ^ (u64::from(b'\n') * 0x0101_0101_0101_0101);
-    !(((x & !HIGH) + !HIGH) | x) & HIGH
-}
-
-/// High bits of the bytes of `w` that start a character (are not UTF-8
-/// continuation bytes, 10xxxxxx).
-fn char_bits(w: u64) -> u64 {
-    !(w & !(w << 1)) & HIGH
-}
-
-/// Number of high bits set in `bits` (only high bits may be set).
-fn count_high(bits: u64) -> u32 {
-    ((bits >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
-}
-
-/// `bytes` as little-endian words, the last one padded with `pad`.
-fn words(bytes: &[u8], pad: u8) -> impl Iterator<Item = u64> + '_ {
-    let (words, rest) = bytes.as_chunks::<8>();
-    let mut last = [pad; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    words
-        .iter()
-        .map(|w| u64::from_le_bytes(*w))
-        .chain((!rest.is_empty()).then(|| u64::from_le_bytes(last)))
+/// Number of `\n` in `bytes`.
+fn newlines(bytes: &[u8]) -> u32 {
+    u32::try_from(bytecount::count(bytes, b'\n')).unwrap_or(u32::MAX)
 }
 
 /// Characters = bytes that are not UTF-8 continuation bytes.
 fn chars(bytes: &[u8]) -> u32 {
-    // Padding with continuation bytes counts nothing.
-    words(bytes, 0x80).map(|w| count_high(char_bits(w))).sum()
-}
-
-fn newlines(bytes: &[u8]) -> u32 {
-    words(bytes, 0).map(|w| count_high(newline_bits(w))).sum()
-}
-
-impl<'a> LineCursor<'a> {
-    /// A cursor at the start of `text`.
-    pub fn new(text: &'a str) -> Self {
-        LineCursor {
-            bytes: text.as_bytes(),
-            ascii: text.is_ascii(),
-            at: std::cell::Cell::new(Cursor {
-                offset: 0,
-                line: 1,
-                col: 1,
-                line_start: 0,
-            }),
-        }
-    }
-
-    /// The 1-based line and column (in characters) of byte `offset`.
-    pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let bytes = self.bytes;
-        let offset = offset.min(bytes.len());
-        let mut c = self.at.get();
-        if offset >= c.offset && self.ascii {
-            c.advance_ascii(&bytes[c.offset..offset]);
-        } else if offset >= c.offset {
-            c.advance(&bytes[c.offset..offset]);
-        } else if offset >= c.line_start {
-            // Same line, further back: count from the nearer end.
-            c.col = if c.offset - offset < offset - c.line_start {
-                c.col.saturating_sub(chars(&bytes[offset..c.offset])).max(1)
-            } else {
-                chars(&bytes[c.line_start..offset]) + 1
-            };
-            c.offset = offset;
-        } else {
-            // An earlier line.
-            c.line = c
-                .line
-                .saturating_sub(newlines(&bytes[offset..c.line_start]));
-            c.line_start = bytes[..offset]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |i| i + 1);
-            c.col = chars(&bytes[c.line_start..offset]) + 1;
-            c.offset = offset;
-        }
-        self.at.set(c);
-        (c.line, c.col)
-    }
-
-    /// The bytes of the text.
-    pub fn bytes(&self) -> &'a [u8] {
-        self.bytes
-    }
+    u32::try_from(bytecount::num_chars(bytes)).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -257,18 +120,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursor_matches_a_plain_count() {
+    fn line_col_matches_a_plain_count() {
+        // Long lines and non-ASCII characters across block boundaries.
         let text = "ab\nc\u{e9}d\u{1F600}\n\n  <x>\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}</x>\r\n"
-            .repeat(7)
-            + &"long line \u{e9} ".repeat(9);
-        cursor_counts(&text);
-        // ASCII text takes a shorter way.
-        let ascii = text.replace(['\u{e9}', '\u{1F600}'], "e");
-        assert!(LineCursor::new(&ascii).ascii);
-        cursor_counts(&ascii);
-    }
-
-    fn cursor_counts(text: &str) {
+            .repeat(70)
+            + &"long line \u{e9} ".repeat(300)
+            + "\n";
         let plain = |offset: usize| {
             let before = &text.as_bytes()[..offset];
             let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
@@ -283,20 +140,20 @@ mod tests {
             (line, col as u32 + 1)
         };
         assert_eq!(chars("a\u{e9}\u{1F600}".as_bytes()), 3);
-        let lines = LineCursor::new(text);
-        let (mut seed, mut offset) = (0x9e37_79b9_u32, 0);
-        for _ in 0..3000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            // Mostly short steps forward, as while streaming; some jumps.
-            offset = match seed % 4 {
-                0 => seed as usize >> 4,
-                _ => offset + (seed as usize >> 4) % 40,
-            } % (text.len() + 5);
-            let plain_answer = plain(offset.min(text.len()));
-            assert_eq!(lines.line_col(offset), plain_answer, "offset {offset}");
+        let source = SourceText::new(text.clone());
+        // Every offset, in a scrambled order; past the end is the end.
+        let n = text.len() + 3;
+        for k in 0..n {
+            let offset = k * 7919 % n;
+            assert_eq!(
+                source.line_col(offset),
+                plain(offset.min(text.len())),
+                "offset {offset}"
+            );
         }
+        // A text that ends on a block boundary has an entry for its end.
+        let exact = SourceText::new("a\n".repeat(BLOCK / 2));
+        assert_eq!(exact.line_col(BLOCK), (BLOCK as u32 / 2 + 1, 1));
     }
 
     #[test]

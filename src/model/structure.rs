@@ -242,8 +242,9 @@ impl AvailTree {
         let mut loc = self.sheet.location();
         match node.at {
             Place::Xml(x) => {
-                loc.line = Some(x.line);
-                loc.col = Some(x.col);
+                let (line, col) = self.sheet.line_col(x);
+                loc.line = Some(line);
+                loc.col = Some(col);
                 loc.span = Some(x.span);
                 loc.field = Some(node.part.name().to_string());
             }
@@ -264,7 +265,10 @@ impl AvailTree {
     /// The sort key of a finding at `id`: file, sheet, line or row, column.
     pub fn order(&self, id: NodeId) -> (usize, usize, u32, usize) {
         let (row, col) = match self.node(id).at {
-            Place::Xml(x) => (x.line, x.col as usize),
+            Place::Xml(x) => {
+                let (line, col) = self.sheet.line_col(x);
+                (line, col as usize)
+            }
             Place::Cell { row, column } => (row, column as usize),
         };
         (self.sheet.file_index, self.sheet.sheet_index, row, col)
@@ -347,12 +351,10 @@ mod tests {
     use super::*;
     use crate::model::avail::{Cell, CellKind, test_sheet};
 
+    /// A place in the document (here, an offset standing for a line).
     fn pos(line: u32) -> Place {
-        Place::Xml(XmlPos {
-            line,
-            col: 1,
-            span: (0, 1),
-        })
+        let at = line as usize;
+        Place::Xml(XmlPos { span: (at, at + 1) })
     }
 
     #[test]

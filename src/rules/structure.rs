@@ -677,12 +677,10 @@ mod tests {
     use crate::model::avail::{Text, XmlPos, test_sheet};
     use crate::model::structure::Place;
 
+    /// A place in the document (here, an offset standing for a line).
     fn at(line: u32) -> Place {
-        Place::Xml(XmlPos {
-            line,
-            col: 1,
-            span: (0, 1),
-        })
+        let at = line as usize;
+        Place::Xml(XmlPos { span: (at, at + 1) })
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl<'a> Frame<'a> {
     /// borrows the document, else found after its name (both point into the
     /// document, so no search through the whole tag is made).
     pub(super) fn attr_pos(&self, lines: &Lines<'_>, a: &Attr<'_>) -> XmlPos {
-        let bytes = lines.0.bytes();
+        let bytes = lines.bytes();
         let offset = |s: &str| (s.as_ptr() as usize).checked_sub(bytes.as_ptr() as usize);
         let borrowed = match &a.value {
             Cow::Borrowed(v) => offset(v).filter(|o| o + v.len() <= bytes.len()),

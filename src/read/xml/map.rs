@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 use super::names::{N, NameSet};
 use super::{Frame, Parser, xs};
 use crate::model::avail::{Column, SheetSource, XmlPos};
+use crate::model::source::SourceText;
 use crate::model::structure::Part;
 use crate::model::{
     Dictionary, Field, FieldSet, SheetInfo, SheetKind, SourceKind, TemplateVersion,
@@ -410,6 +411,7 @@ pub(super) fn sheet_info(
     source: SheetSource,
     version: TemplateVersion,
     kind: SheetKind,
+    text: Arc<SourceText>,
 ) -> Arc<SheetInfo> {
     let dictionary = Dictionary::for_version(version, kind);
     let columns = MAP
@@ -434,7 +436,7 @@ pub(super) fn sheet_info(
         .collect();
     debug_assert_eq!(source.source, SourceKind::Xml);
     let info = SheetInfo::new(source, version, kind, columns, 0);
-    Arc::new(info.with_schema_checked(schema_checked()))
+    Arc::new(info.with_schema_checked(schema_checked()).with_text(text))
 }
 
 /// A source path as messages name it: `<RunLength>`,

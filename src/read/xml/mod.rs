@@ -43,7 +43,6 @@ use self::xsd::{XFrame, Xsd};
 use super::text::{Invalid, decode_strict};
 use super::{Note, NoteKind, ReadError, ReadOptions, ReadOutput, RowCollector, SheetRows};
 use crate::model::avail::{SheetSource, XmlPos};
-use crate::model::source::LineCursor;
 use crate::model::{
     Field, Location, SheetInfo, SheetKind, SourceKind, SourceText, TemplateVersion,
 };
@@ -65,12 +64,13 @@ pub fn read(
     let decoded = decode_strict(bytes.into()).map_err(decode_error)?;
     let source = Arc::new(SourceText::new(decoded.text));
     let text = source.text();
-    let lines = Lines(source.cursor());
+    let lines = Lines(&source);
     let mut parser = Parser {
         file,
         file_index,
         opts,
         text,
+        source: &source,
         input: text.as_bytes(),
         lines: &lines,
         stack: Vec::new(),
@@ -164,16 +164,22 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
 }
 
 /// Line and column of the document's byte offsets.
-struct Lines<'a>(LineCursor<'a>);
+struct Lines<'a>(&'a SourceText);
 
 impl Lines<'_> {
     fn line_col(&self, offset: usize) -> (u32, u32) {
         self.0.line_col(offset)
     }
 
+    /// The position of `span`; its line and column are worked out when
+    /// it is reported.
     fn pos(&self, span: (usize, usize)) -> XmlPos {
-        let (line, col) = self.line_col(span.0);
-        XmlPos { line, col, span }
+        XmlPos { span }
+    }
+
+    /// The document's bytes.
+    fn bytes(&self) -> &[u8] {
+        self.0.text().as_bytes()
     }
 }
 
@@ -205,6 +211,8 @@ struct Parser<'a> {
     opts: &'a ReadOptions,
     /// The whole document; events borrow from it.
     text: &'a str,
+    /// The same, shared with the rows' sheets (their positions' lines).
+    source: &'a Arc<SourceText>,
     input: &'a [u8],
     lines: &'a Lines<'a>,
     stack: Vec<Frame<'a>>,
@@ -727,13 +735,14 @@ impl<'a> Parser<'a> {
             hidden: false,
             merged: Vec::new(),
         };
-        map::sheet_info(at, version, kind)
+        map::sheet_info(at, version, kind, Arc::clone(self.source))
     }
 
     fn location(&self, pos: XmlPos, field: Option<Field>, value: Option<String>) -> Location {
         let mut loc = Location::file(self.file);
-        loc.line = Some(pos.line);
-        loc.col = Some(pos.col);
+        let (line, col) = self.lines.line_col(pos.span.0);
+        loc.line = Some(line);
+        loc.col = Some(col);
         loc.span = Some(pos.span);
         loc.field = field.map(|f| f.name().to_string());
         loc.value = value;
@@ -913,7 +922,8 @@ mod tests {
         assert_eq!(movies.info.columns[territory].letter, "Territory");
         let row = &movies.rows[0];
         assert_eq!(row.row, 43);
-        assert_eq!(row.xml().map(|x| (x.line, x.col)), Some((43, 5)));
+        let line_col = |x: XmlPos| movies.info.line_col(x);
+        assert_eq!(row.xml().map(line_col), Some((43, 5)));
         assert_eq!(row.text(Field::ALID), "md:pseudoalid:wprid.fox.com:001143");
         assert_eq!(row.text(Field::DisplayName), "20th Century Fox");
         assert_eq!(row.text(Field::EntryType), "Full Extract");
@@ -951,7 +961,7 @@ mod tests {
         );
         let cell = row.get(Field::Territory).unwrap();
         let pos = row.position_of(cell).unwrap();
-        assert_eq!((pos.line, pos.col), (46, 21));
+        assert_eq!(line_col(pos), (46, 21));
         assert_eq!(pos.span.1 - pos.span.0, 2);
         // The multi-line title keeps its inner line break, trimmed at the ends.
         let collection = movies
@@ -1041,8 +1051,9 @@ mod tests {
         let x = last
             .position_of(last.get(Field::Territory).unwrap())
             .unwrap();
-        assert_eq!(x.line, 1);
-        assert_eq!(x.col as usize, x.span.0 + 1);
+        let (line, col) = out.sheets[0].info.line_col(x);
+        assert_eq!(line, 1);
+        assert_eq!(col as usize, x.span.0 + 1);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
         let structure = out
             .notes
@@ -1106,7 +1117,7 @@ mod tests {
         let row = &out.sheets[0].rows[0];
         let x = row.position_of(row.get(Field::Territory).unwrap()).unwrap();
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
-        assert_eq!(x.line, 2);
+        assert_eq!(out.sheets[0].info.line_col(x).0, 2);
         // Missing elements are reported, reading goes on.
         assert!(out.notes.iter().any(|n| {
             n.kind == NoteKind::Xsd(crate::read::XsdKind::MissingElement)

@@ -45,6 +45,8 @@ pub(super) struct AvailAcc<'a> {
 /// A Transaction: its row's own values.
 pub(super) struct TransAcc {
     pos: XmlPos,
+    /// The line of its start tag: its row number.
+    line: u32,
     cells: Vec<Val>,
 }
 
@@ -233,6 +235,7 @@ impl<'a> Parser<'a> {
         self.open_part(frame);
         self.trans = Some(TransAcc {
             pos: self.lines.pos(frame.tag),
+            line: self.lines.line_col(frame.tag.0).0,
             cells: self.spare.vals.pop().unwrap_or_default(),
         });
         self.take_opening(frame, parent);
@@ -345,7 +348,7 @@ impl<'a> Parser<'a> {
             merge(&avail.cells, t.cells.drain(..), &mut cells, &mut positions);
             target.push(Avail::with_positions(
                 Arc::clone(&info),
-                t.pos.line,
+                t.line,
                 cells,
                 positions,
                 t.pos,
