@@ -382,15 +382,10 @@ impl<'a> Input<'a> {
                     );
                 }
                 if let (Some(x), Some(text)) = (r.xml(), &self.xml) {
-                    self.check_span(
-                        text,
-                        x.span,
-                        x.line,
-                        Some(x.col),
-                        "an XML row's Transaction",
-                    );
+                    let (line, col) = s.info.line_col(x);
+                    self.check_span(text, x.span, line, Some(col), "an XML row's Transaction");
                     assert_eq!(
-                        r.row, x.line,
+                        r.row, line,
                         "an XML row's number is not the line of its Transaction"
                     );
                 }
