@@ -257,25 +257,27 @@ impl Dictionary {
     /// vocabulary; `schemas/movielabs/versions.json`). `None` for
     /// spreadsheet versions.
     pub fn for_xml(version: TemplateVersion, kind: SheetKind) -> Option<&'static Dictionary> {
-        // Each version's pair is made when a document of it is read.
-        static XML: OnceLock<Vec<(TemplateVersion, OnceLock<[Dictionary; 2]>)>> = OnceLock::new();
+        // Each version's Movies and TV dictionaries are made when first asked for.
+        type Pair = [OnceLock<Dictionary>; 2];
+        static XML: OnceLock<Vec<(TemplateVersion, Pair)>> = OnceLock::new();
         let x = movielabs::xml(version)?;
         let all = XML.get_or_init(|| {
             movielabs::xml_versions()
                 .into_iter()
-                .map(|v| (v, OnceLock::new()))
+                .map(|v| (v, Default::default()))
                 .collect()
         });
         let v: TemplateVersion = x.avails.parse().expect("a listed version");
         let (_, pair) = all.iter().find(|(listed, _)| *listed == v)?;
-        let pair = pair.get_or_init(|| {
-            let of = |kind| {
-                let base = Dictionary::for_version(v.sheet_equivalent(), kind);
-                with_vocabularies(base, x)
-            };
-            [of(SheetKind::Movies), of(SheetKind::Tv)]
-        });
-        Some(&pair[usize::from(kind == SheetKind::Tv)])
+        let kind = if kind == SheetKind::Tv {
+            SheetKind::Tv
+        } else {
+            SheetKind::Movies
+        };
+        Some(pair[usize::from(kind == SheetKind::Tv)].get_or_init(|| {
+            let base = Dictionary::for_version(v.sheet_equivalent(), kind);
+            with_vocabularies(base, x)
+        }))
     }
 
     /// Every dictionary: each spreadsheet version's, oldest first.

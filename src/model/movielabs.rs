@@ -235,24 +235,13 @@ fn versions() -> &'static Versions {
 
 /// A vocabulary file: `{ "avail": { key: [values] } }` or `{ "cm": … }`.
 fn vocabulary_file(name: &str) -> BTreeMap<String, Vec<String>> {
-    let v: serde_json::Value =
+    let file: BTreeMap<String, BTreeMap<String, Vec<String>>> =
         serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let book = v
-        .as_object()
-        .and_then(|o| o.values().next())
-        .and_then(serde_json::Value::as_object)
-        .unwrap_or_else(|| panic!("{name} holds one vocabulary object"));
-    book.iter()
-        .filter_map(|(k, vals)| {
-            let vals = vals.as_array()?;
-            Some((
-                k.clone(),
-                vals.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect(),
-            ))
-        })
-        .collect()
+    let mut books = file.into_values();
+    match (books.next(), books.next()) {
+        (Some(book), None) => book,
+        _ => panic!("{name} holds one vocabulary object"),
+    }
 }
 
 /// The requirements of a structure file, in the order of their keys.
