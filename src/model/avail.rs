@@ -485,6 +485,13 @@ pub struct XmlPos {
     pub span: (usize, usize),
 }
 
+impl XmlPos {
+    /// The position of the bytes `span`.
+    pub fn at(span: (usize, usize)) -> Self {
+        XmlPos { span }
+    }
+}
+
 /// One non-empty value of a row. Kept small (16 bytes, text shared through
 /// [`Interner`]) because a large sheet holds millions of them.
 #[derive(Debug, Clone)]

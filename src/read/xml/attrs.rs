@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use quick_xml::events::BytesStart;
 
 use super::names::local_name;
-use super::{Frame, Lines, Parser, ReadError, is_ws, lift};
+use super::{Frame, Parser, ReadError, is_ws, lift};
 use crate::model::avail::XmlPos;
 
 /// An attribute: name as written, local name, value.
@@ -26,11 +26,11 @@ impl<'a> Frame<'a> {
         self.attrs.iter().find(|a| a.name == name)
     }
 
-    /// Where the value of attribute `a` is: the value itself when it
-    /// borrows the document, else found after its name (both point into the
-    /// document, so no search through the whole tag is made).
-    pub(super) fn attr_pos(&self, lines: &Lines<'_>, a: &Attr<'_>) -> XmlPos {
-        let bytes = lines.bytes();
+    /// Where the value of attribute `a` is in the document `bytes`: the
+    /// value itself when it borrows the document, else found after its name
+    /// (both point into the document, so no search through the whole tag is
+    /// made).
+    pub(super) fn attr_pos(&self, bytes: &[u8], a: &Attr<'_>) -> XmlPos {
         let offset = |s: &str| (s.as_ptr() as usize).checked_sub(bytes.as_ptr() as usize);
         let borrowed = match &a.value {
             Cow::Borrowed(v) => offset(v).filter(|o| o + v.len() <= bytes.len()),
@@ -43,7 +43,7 @@ impl<'a> Frame<'a> {
             }
             _ => attr_span(bytes, self.tag, a.key.as_bytes()),
         };
-        lines.pos(span.unwrap_or(self.tag))
+        XmlPos::at(span.unwrap_or(self.tag))
     }
 }
 

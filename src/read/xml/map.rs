@@ -543,8 +543,8 @@ impl<'a> Parser<'a> {
         value: &str,
         span: (usize, usize),
     ) {
-        let lines = self.lines;
-        let pos = || lines.pos(span);
+        let input = self.input;
+        let pos = || XmlPos::at(span);
         for e in entries(frame.name) {
             if !e.parents.has(parent) {
                 continue;
@@ -587,13 +587,13 @@ impl<'a> Parser<'a> {
                 }
                 Take::AttrDuration(attr) => {
                     if let Some(a) = frame.attr(attr) {
-                        let p = frame.attr_pos(lines, a);
+                        let p = frame.attr_pos(input, a);
                         self.cell(e.level, e.col, &a.value, p);
                     }
                 }
                 Take::AttrTrueFalse(attr) => {
                     if let Some(a) = frame.attr(attr) {
-                        let p = frame.attr_pos(lines, a);
+                        let p = frame.attr_pos(input, a);
                         let v = match a.value.trim() {
                             "true" => "True",
                             "false" => "False",
@@ -626,7 +626,7 @@ impl<'a> Parser<'a> {
                 && s.parents.has(parent)
                 && let Some(a) = frame.attr(attr)
             {
-                let p = frame.attr_pos(self.lines, a);
+                let p = frame.attr_pos(self.input, a);
                 self.cell(s.level, col, &a.value, p);
             }
         }

@@ -64,7 +64,6 @@ pub fn read(
     let decoded = decode_strict(bytes.into()).map_err(decode_error)?;
     let source = Arc::new(SourceText::new(decoded.text));
     let text = source.text();
-    let lines = Lines(&source);
     let mut parser = Parser {
         file,
         file_index,
@@ -72,7 +71,6 @@ pub fn read(
         text,
         source: &source,
         input: text.as_bytes(),
-        lines: &lines,
         stack: Vec::new(),
         other_depth: 0,
         root_seen: false,
@@ -163,26 +161,6 @@ fn declared_encoding(head: &[u8]) -> Option<String> {
     Some(body[..body.find(quote)?].to_string())
 }
 
-/// Line and column of the document's byte offsets.
-struct Lines<'a>(&'a SourceText);
-
-impl Lines<'_> {
-    fn line_col(&self, offset: usize) -> (u32, u32) {
-        self.0.line_col(offset)
-    }
-
-    /// The position of `span`; its line and column are worked out when
-    /// it is reported.
-    fn pos(&self, span: (usize, usize)) -> XmlPos {
-        XmlPos { span }
-    }
-
-    /// The document's bytes.
-    fn bytes(&self) -> &[u8] {
-        self.0.text().as_bytes()
-    }
-}
-
 /// An open element. Names and text borrow the input where they can. Kept
 /// within 128 bytes, so that moving one takes no `memcpy` call.
 struct Frame<'a> {
@@ -214,7 +192,6 @@ struct Parser<'a> {
     /// The same, shared with the rows' sheets (their positions' lines).
     source: &'a Arc<SourceText>,
     input: &'a [u8],
-    lines: &'a Lines<'a>,
     stack: Vec<Frame<'a>>,
     other_depth: usize,
     root_seen: bool,
@@ -241,8 +218,8 @@ struct Parser<'a> {
     trees: Vec<crate::model::structure::AvailTree>,
 }
 
-fn xml_error(lines: &Lines<'_>, offset: usize, message: String) -> ReadError {
-    let (line, col) = lines.line_col(offset);
+fn xml_error(source: &SourceText, offset: usize, message: String) -> ReadError {
+    let (line, col) = source.line_col(offset);
     ReadError::Xml { line, col, message }
 }
 
@@ -280,7 +257,7 @@ fn trim(text: &str) -> &str {
 
 impl<'a> Parser<'a> {
     fn err(&self, offset: usize, message: impl Into<String>) -> ReadError {
-        xml_error(self.lines, offset, message.into())
+        xml_error(self.source, offset, message.into())
     }
 
     /// `part` borrowed from the document when it is a slice of it, else copied.
@@ -417,7 +394,7 @@ impl<'a> Parser<'a> {
             }
         }
         if let Some(open) = self.stack.last() {
-            let (line, _) = self.lines.line_col(open.tag.0);
+            let (line, _) = self.source.line_col(open.tag.0);
             return Err(self.err(
                 self.input.len(),
                 format!(
@@ -709,9 +686,7 @@ impl<'a> Parser<'a> {
             self.sheet(version, SheetKind::Tv, 1),
         ));
         // Point at the root element's name, not its (often multi-line) start tag.
-        let pos = self
-            .lines
-            .pos((tag.0, (tag.0 + 1 + qname.len()).min(tag.1)));
+        let pos = XmlPos::at((tag.0, (tag.0 + 1 + qname.len()).min(tag.1)));
         self.notes.push(Note {
             kind: NoteKind::VersionUsed,
             location: self.location(pos, None, None),
@@ -740,7 +715,7 @@ impl<'a> Parser<'a> {
 
     fn location(&self, pos: XmlPos, field: Option<Field>, value: Option<String>) -> Location {
         let mut loc = Location::file(self.file);
-        let (line, col) = self.lines.line_col(pos.span.0);
+        let (line, col) = self.source.line_col(pos.span.0);
         loc.line = Some(line);
         loc.col = Some(col);
         loc.span = Some(pos.span);

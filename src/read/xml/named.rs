@@ -106,8 +106,8 @@ impl<'a> Parser<'a> {
             (_, N::People) => self.pending.people = Some((None, None)),
             (N::Transaction, N::Term) => {
                 let (name, name_pos) = match frame.attr("termName") {
-                    Some(a) => (trimmed(&a.value), frame.attr_pos(self.lines, a)),
-                    None => (Cow::Borrowed(""), self.lines.pos(frame.tag)),
+                    Some(a) => (trimmed(&a.value), frame.attr_pos(self.input, a)),
+                    None => (Cow::Borrowed(""), XmlPos::at(frame.tag)),
                 };
                 self.pending.term = Some(Term {
                     name,
@@ -134,8 +134,7 @@ impl<'a> Parser<'a> {
         span: (usize, usize),
     ) -> Result<(), Cow<'a, str>> {
         self.close_part(&value, span);
-        let lines = self.lines;
-        let pos = || lines.pos(span);
+        let pos = || XmlPos::at(span);
         let p = &mut self.pending;
         match (parent, frame.name) {
             (N::ReleaseHistory, N::ReleaseType) => {
@@ -193,8 +192,7 @@ impl<'a> Parser<'a> {
         value: &str,
         span: (usize, usize),
     ) {
-        let lines = self.lines;
-        let pos = || lines.pos(span);
+        let pos = || XmlPos::at(span);
         match named {
             Named::AltId => self.alt_id(parent, grand, value, pos()),
             Named::ReleaseHistory => {
@@ -278,7 +276,7 @@ impl<'a> Parser<'a> {
     fn term_child(&mut self, frame: &Frame<'a>, child: N, value: Cow<'a, str>, pos: XmlPos) {
         let currency = frame
             .attr("currency")
-            .map(|a| (trimmed(&a.value), frame.attr_pos(self.lines, a)));
+            .map(|a| (trimmed(&a.value), frame.attr_pos(self.input, a)));
         if let Some(t) = self.pending.term.as_mut().filter(|t| t.first.is_none()) {
             t.first = Some((child, value, pos, currency));
         }

@@ -170,7 +170,6 @@ impl<'a> Parser<'a> {
     /// inside a recorded part, it is recorded.
     pub(super) fn open_part(&mut self, frame: &Frame<'a>) {
         let depth = self.stack.len();
-        let lines = self.lines;
         let Some(avail) = self.avail.as_mut() else {
             return;
         };
@@ -185,7 +184,7 @@ impl<'a> Parser<'a> {
         if matches!(tree.node(0).at, Place::Cell { .. })
             && let Some(a) = self.stack.last()
         {
-            tree.set_place(0, Place::Xml(lines.pos(a.tag)));
+            tree.set_place(0, Place::Xml(XmlPos::at(a.tag)));
         }
         if top + 1 != depth {
             return;
@@ -193,7 +192,7 @@ impl<'a> Parser<'a> {
         let Some(part) = part_under(tree.node(parent).part, frame.name) else {
             return;
         };
-        let id = tree.add(parent, part, Place::Xml(lines.pos(frame.tag)));
+        let id = tree.add(parent, part, Place::Xml(XmlPos::at(frame.tag)));
         let attr = match part {
             Part::Term => frame.attr("termName"),
             Part::BundledAsset => frame.attr("sequence"),
@@ -210,7 +209,6 @@ impl<'a> Parser<'a> {
     /// recorded part keeps its value.
     pub(super) fn close_part(&mut self, value: &str, span: (usize, usize)) {
         let depth = self.stack.len();
-        let lines = self.lines;
         let Some(avail) = self.avail.as_mut() else {
             return;
         };
@@ -223,7 +221,7 @@ impl<'a> Parser<'a> {
                 {
                     let part = tree.node(id).part;
                     tree.set_value(id, self.values.share(part_column(part), value));
-                    tree.set_place(id, Place::Xml(lines.pos(span)));
+                    tree.set_place(id, Place::Xml(XmlPos::at(span)));
                 }
             }
             _ => {}
@@ -234,8 +232,8 @@ impl<'a> Parser<'a> {
     pub(super) fn open_transaction(&mut self, frame: &Frame<'a>, parent: N) {
         self.open_part(frame);
         self.trans = Some(TransAcc {
-            pos: self.lines.pos(frame.tag),
-            line: self.lines.line_col(frame.tag.0).0,
+            pos: XmlPos::at(frame.tag),
+            line: self.source.line_col(frame.tag.0).0,
             cells: self.spare.vals.pop().unwrap_or_default(),
         });
         self.take_opening(frame, parent);
@@ -244,13 +242,13 @@ impl<'a> Parser<'a> {
     /// An Asset opened in the Avail; the first one's `contentID` is kept.
     pub(super) fn open_asset(&mut self, frame: &Frame<'a>) {
         self.open_part(frame);
-        let lines = self.lines;
+        let input = self.input;
         if let Some(avail) = self.avail.as_mut() {
             avail.assets += 1;
             if avail.assets == 1 {
                 avail.content_id = frame
                     .attr("contentID")
-                    .map(|a| (trimmed(&a.value), frame.attr_pos(lines, a)));
+                    .map(|a| (trimmed(&a.value), frame.attr_pos(input, a)));
             }
         }
     }
@@ -259,9 +257,8 @@ impl<'a> Parser<'a> {
     /// one is where values derived for the whole unit point.
     pub(super) fn open_unit(&mut self, frame: &Frame<'a>) {
         self.open_part(frame);
-        let lines = self.lines;
         if let Some(avail) = self.avail.as_mut().filter(|a| a.assets == 1) {
-            avail.metadata.get_or_insert_with(|| lines.pos(frame.tag));
+            avail.metadata.get_or_insert_with(|| XmlPos::at(frame.tag));
         }
     }
 
@@ -299,9 +296,8 @@ impl<'a> Parser<'a> {
     /// unit metadata.
     pub(super) fn finish_asset(&mut self, frame: &Frame<'a>) {
         self.close_part("", frame.tag);
-        let lines = self.lines;
         if let Some(a) = self.avail.as_mut().filter(|a| a.assets == 1) {
-            a.metadata.get_or_insert_with(|| lines.pos(frame.tag));
+            a.metadata.get_or_insert_with(|| XmlPos::at(frame.tag));
         }
     }
 

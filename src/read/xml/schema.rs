@@ -9,6 +9,7 @@
 use super::names::N;
 use super::{Frame, Parser};
 use crate::model::Field;
+use crate::model::avail::XmlPos;
 
 /// Leaves whose text the rows need: under `.0`, element `.1` must not be
 /// empty (its EMA field `.2`). The XSD check reports those whose type
@@ -71,7 +72,7 @@ impl<'a> Parser<'a> {
         if !self.xsd_accepts_empty(frame) {
             return;
         }
-        let pos = self.lines.pos(span);
+        let pos = XmlPos::at(span);
         let version = self
             .version
             .unwrap_or(crate::model::TemplateVersion::Xml(3, 0));
@@ -95,7 +96,7 @@ impl<'a> Parser<'a> {
         }
         for (i, &(parent, _, named, field)) in OPEN_CHILDREN.iter().enumerate() {
             if parent == frame.name && frame.kids & (1 << i) == 0 {
-                let pos = self.lines.pos(frame.tag);
+                let pos = XmlPos::at(frame.tag);
                 let version = self.version.map_or_else(String::new, |v| v.to_string());
                 self.structure(
                     pos,

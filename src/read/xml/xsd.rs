@@ -900,7 +900,7 @@ impl<'a> Parser<'a> {
                     }),
                 };
                 if let Some((kind, message, help)) = problem {
-                    let pos = frame.attr_pos(self.lines, a);
+                    let pos = frame.attr_pos(self.input, a);
                     self.xsd_note_at(
                         kind,
                         pos,
@@ -928,7 +928,7 @@ impl<'a> Parser<'a> {
                 "<{}> has an attribute `{}` that the avails {version} schema does not declare",
                 frame.qname, a.key
             );
-            let pos = frame.attr_pos(self.lines, a);
+            let pos = frame.attr_pos(self.input, a);
             self.xsd_note_at(
                 XsdKind::UnknownAttribute,
                 pos,
@@ -1084,7 +1084,7 @@ impl<'a> Parser<'a> {
             let child = N::of(schema.names[usize::from(schema.elements[usize::from(t.id)].name)]);
             map::field_of(child, frame.name)
         });
-        let pos = self.lines.pos(frame.tag);
+        let pos = XmlPos::at(frame.tag);
         self.xsd_note_at(
             XsdKind::MissingElement,
             pos,
@@ -1142,7 +1142,7 @@ impl<'a> Parser<'a> {
                 .unwrap_or(frame.tag);
             let parent = self.stack.last().map_or(N::Blank, |p| p.name);
             let field = map::field_of(frame.name, parent);
-            let pos = self.lines.pos(span);
+            let pos = XmlPos::at(span);
             self.xsd_note_at(
                 kind,
                 pos,
@@ -1191,7 +1191,7 @@ impl<'a> Parser<'a> {
         message: String,
         help: Option<String>,
     ) {
-        let pos = self.lines.pos(span);
+        let pos = XmlPos::at(span);
         self.xsd_note_at(kind, pos, None, value, message, help);
     }
 
