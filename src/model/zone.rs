@@ -5,9 +5,8 @@
 //! zone (`schemas/codes/territory-zones.json`); the `time_zone` setting
 //! forces one zone for everything.
 
-use std::cell::RefCell;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
@@ -61,26 +60,34 @@ impl fmt::Display for Zones {
     }
 }
 
-thread_local! {
-    /// Per named zone and local day (days from the common era): the zone's
-    /// offset from UTC that whole day, or `None` on a day its
-    /// offset changes. Avails repeat a few dates in a few zones, and a
-    /// zone's own lookup costs a binary search of its transitions.
-    static DAY_OFFSETS: RefCell<FxHashMap<(Tz, i32), Option<FixedOffset>>> =
-        RefCell::new(FxHashMap::default());
-}
+/// Per named zone and local day (days from the common era): the zone's
+/// offset from UTC that whole day, or `None` on a day its offset changes.
+type DayOffsets = FxHashMap<(Tz, i32), Option<FixedOffset>>;
+
+/// The [`DayOffsets`] worked out so far. Avails repeat a few dates in a few
+/// zones, and a zone's own lookup costs a binary search of its transitions.
+/// One table for all threads, so the threads that check rows look each day
+/// up once between them.
+static DAY_OFFSETS: RwLock<Option<DayOffsets>> = RwLock::new(None);
 
 /// The offset of `tz` all through local day `day` (see [`DAY_OFFSETS`]).
 fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
     let key = (tz, day.num_days_from_ce());
-    if let Some(known) = DAY_OFFSETS.with_borrow(|days| days.get(&key).copied()) {
+    let known = DAY_OFFSETS
+        .read()
+        .ok()
+        .and_then(|days| days.as_ref()?.get(&key).copied());
+    if let Some(known) = known {
         return known;
     }
     let at =
         |t: Option<NaiveDateTime>| tz.offset_from_local_datetime(&t?).single().map(|o| o.fix());
     let first = at(day.and_hms_opt(0, 0, 0));
     let offset = first.filter(|_| first == at(day.and_hms_opt(23, 59, 59)));
-    DAY_OFFSETS.with_borrow_mut(|days| days.insert(key, offset));
+    if let Ok(mut days) = DAY_OFFSETS.write() {
+        days.get_or_insert_with(FxHashMap::default)
+            .insert(key, offset);
+    }
     offset
 }
 
