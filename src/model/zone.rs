@@ -5,6 +5,7 @@
 //! zone (`schemas/codes/territory-zones.json`); the `time_zone` setting
 //! forces one zone for everything.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::{OnceLock, RwLock};
 
@@ -64,30 +65,40 @@ impl fmt::Display for Zones {
 /// offset from UTC that whole day, or `None` on a day its offset changes.
 type DayOffsets = FxHashMap<(Tz, i32), Option<FixedOffset>>;
 
-/// The [`DayOffsets`] worked out so far. Avails repeat a few dates in a few
-/// zones, and a zone's own lookup costs a binary search of its transitions.
-/// One table for all threads, so the threads that check rows look each day
-/// up once between them.
-static DAY_OFFSETS: RwLock<Option<DayOffsets>> = RwLock::new(None);
+thread_local! {
+    /// The [`DayOffsets`] this thread has used. Avails repeat a few dates
+    /// in a few zones, and a zone's own lookup costs a binary search of its
+    /// transitions.
+    static DAY_OFFSETS: RefCell<DayOffsets> = RefCell::new(FxHashMap::default());
+}
 
-/// The offset of `tz` all through local day `day` (see [`DAY_OFFSETS`]).
+/// The [`DayOffsets`] any thread has worked out: a day one thread missed
+/// another may have looked up already. Asked only on a miss of the
+/// thread's own table, so threads do not contend for it on every date.
+static SHARED_DAY_OFFSETS: RwLock<Option<DayOffsets>> = RwLock::new(None);
+
+/// The offset of `tz` all through local day `day` (see [`DayOffsets`]).
 fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
     let key = (tz, day.num_days_from_ce());
-    let known = DAY_OFFSETS
+    if let Some(known) = DAY_OFFSETS.with_borrow(|days| days.get(&key).copied()) {
+        return known;
+    }
+    let shared = SHARED_DAY_OFFSETS
         .read()
         .ok()
         .and_then(|days| days.as_ref()?.get(&key).copied());
-    if let Some(known) = known {
-        return known;
-    }
-    let at =
-        |t: Option<NaiveDateTime>| tz.offset_from_local_datetime(&t?).single().map(|o| o.fix());
-    let first = at(day.and_hms_opt(0, 0, 0));
-    let offset = first.filter(|_| first == at(day.and_hms_opt(23, 59, 59)));
-    if let Ok(mut days) = DAY_OFFSETS.write() {
-        days.get_or_insert_with(FxHashMap::default)
-            .insert(key, offset);
-    }
+    let offset = shared.unwrap_or_else(|| {
+        let at =
+            |t: Option<NaiveDateTime>| tz.offset_from_local_datetime(&t?).single().map(|o| o.fix());
+        let first = at(day.and_hms_opt(0, 0, 0));
+        let offset = first.filter(|_| first == at(day.and_hms_opt(23, 59, 59)));
+        if let Ok(mut days) = SHARED_DAY_OFFSETS.write() {
+            days.get_or_insert_with(FxHashMap::default)
+                .insert(key, offset);
+        }
+        offset
+    });
+    DAY_OFFSETS.with_borrow_mut(|days| days.insert(key, offset));
     offset
 }
 
