@@ -379,6 +379,15 @@ impl SheetInfo {
         }
     }
 
+    /// Sets `loc`'s line, column and byte span to `pos`, an [`XmlPos`] of
+    /// this sheet's document.
+    pub fn place(&self, loc: &mut Location, pos: XmlPos) {
+        let (line, col) = self.line_col(pos);
+        loc.line = Some(line);
+        loc.col = Some(col);
+        loc.span = Some(pos.span);
+    }
+
     /// The sheet, saying that the values of `fields` are typed by the
     /// container's own schema and that the reader checked their syntax
     /// (Avails XML: xs:dateTime, xs:duration, xs:decimal, xs:boolean): rules
@@ -1037,10 +1046,7 @@ impl Avail {
         );
         loc.value = Some(cell.text.to_string());
         if let Some(x) = self.position_of(cell) {
-            let (line, col) = self.sheet.line_col(x);
-            loc.line = Some(line);
-            loc.col = Some(col);
-            loc.span = Some(x.span);
+            self.sheet.place(&mut loc, x);
         } else {
             loc.column = Some(col.letter.clone());
             loc.cell = Some(format!("{}{}", col.letter, self.row));
@@ -1070,12 +1076,7 @@ impl Avail {
     pub fn row_location(&self) -> Location {
         let mut loc = self.sheet.location();
         match self.xml() {
-            Some(x) => {
-                let (line, col) = self.sheet.line_col(x);
-                loc.line = Some(line);
-                loc.col = Some(col);
-                loc.span = Some(x.span);
-            }
+            Some(x) => self.sheet.place(&mut loc, x),
             None => {
                 loc.row = Some(self.row);
                 loc.line = (self.line > 0).then_some(self.line);

@@ -242,10 +242,7 @@ impl AvailTree {
         let mut loc = self.sheet.location();
         match node.at {
             Place::Xml(x) => {
-                let (line, col) = self.sheet.line_col(x);
-                loc.line = Some(line);
-                loc.col = Some(col);
-                loc.span = Some(x.span);
+                self.sheet.place(&mut loc, x);
                 loc.field = Some(node.part.name().to_string());
             }
             Place::Cell { row, column } => {
