@@ -278,11 +278,15 @@ impl<'a> Parser<'a> {
         let mut reader = Reader::from_reader(&self.input[base..]);
         {
             let cfg = reader.config_mut();
+            // Turned on only after a child element closes (below): the
+            // blank text that follows is never kept, and quick-xml skips it
+            // without an event. A value's own leading blanks stay.
             cfg.trim_text(false);
             cfg.check_end_names = true;
             cfg.expand_empty_elements = false;
         }
         let mut names = Namespaces::default();
+        let mut skip_blanks = false;
         loop {
             let before = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
@@ -293,6 +297,17 @@ impl<'a> Parser<'a> {
                 }
             };
             let after = base + reader.buffer_position() as usize;
+            // Other markup after skipped blanks starts after them (a start
+            // tag finds its `<` in `start`; text keeps the span it had).
+            let before = match &event {
+                Event::Comment(_) | Event::CData(_) | Event::PI(_) | Event::GeneralRef(_)
+                    if skip_blanks =>
+                {
+                    let blanks = &self.input[before.min(after)..after];
+                    before + blanks.iter().take_while(|b| is_ws(**b)).count()
+                }
+                _ => before,
+            };
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let depth = self.stack.len();
@@ -303,14 +318,18 @@ impl<'a> Parser<'a> {
                         return Err(self.err(at, describe_error(&err, &self.stack)));
                     }
                     self.start(e, &mut names, (before, after))?;
-                    if matches!(event, Event::Empty(_)) {
+                    skip_blanks = matches!(event, Event::Empty(_));
+                    if skip_blanks {
                         self.end(after)?;
                         names.close(depth);
                     }
+                    reader.config_mut().trim_text_start = skip_blanks;
                 }
                 Event::End(_) => {
                     self.end(after)?;
                     names.close(self.stack.len());
+                    skip_blanks = true;
+                    reader.config_mut().trim_text_start = true;
                 }
                 Event::Text(t) if self.keeps_text() && !self.leading_blank(&t) => {
                     // Only text with a `\r` needs its line ends normalized.
@@ -488,8 +507,16 @@ impl<'a> Parser<'a> {
         names: &mut Namespaces<'a>,
         tag: (usize, usize),
     ) -> Result<(), ReadError> {
-        // Events borrow the document, so the name always lifts.
-        let qname = lift(self.text, e.name().0).unwrap_or_default();
+        // Events borrow the document, so the name always lifts. The tag
+        // starts at the `<` just before it (`tag.0` is before any blanks
+        // quick-xml skipped).
+        let (qname, tag) = match lift(self.text, e.name().0) {
+            Some(q) => (
+                q,
+                (q.as_ptr() as usize - self.text.as_ptr() as usize - 1, tag.1),
+            ),
+            None => ("", tag),
+        };
         let Element { name, ns, x } = match names.element(qname) {
             Some(known) => {
                 self.check_depth(tag)?;
@@ -1006,6 +1033,38 @@ mod tests {
         assert_eq!(season.text(Field::EpisodeNumber), "");
         let notes: Vec<&NoteKind> = out.notes.iter().map(|n| &n.kind).collect();
         assert_eq!(notes, [&NoteKind::VersionUsed]);
+    }
+
+    /// Blanks after an end tag are skipped by quick-xml; the next tag's
+    /// position is still its `<`, and a value keeps its own blanks' span.
+    #[test]
+    fn tags_after_skipped_blanks_keep_their_place() {
+        let doc = "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.6/md\">\n  <Avail>\n    <ALID>a</ALID>\n    <Disposition><EntryType>Full Extract</EntryType></Disposition>\n    <Licensor><md:DisplayName>acme</md:DisplayName></Licensor>\n    <AvailType>single</AvailType>\n    <ShortDescription>x</ShortDescription>\n    <Asset contentID=\"c\"><WorkType>Movie</WorkType></Asset>\n \t  <Transaction>\n      <LicenseType>EST</LicenseType>\n      <Territory><md:country>US</md:country></Territory>\n      <End>2027-12-31T00:00:00</End>\r\n      <Start>  2027-01-01T00:00:00 </Start>\n    </Transaction>\n  </Avail>\n</AvailList>\n";
+        let out = read(
+            doc.as_bytes().to_vec(),
+            "blanks.xml",
+            0,
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let sheet = &out.sheets[0];
+        let row = &sheet.rows[0];
+        // The row is placed at `<Transaction>`: line 9, after four blanks.
+        assert_eq!(sheet.info.line_col(row.xml().unwrap()), (9, 5));
+        // A value's span is its trimmed text.
+        let start = row.position_of(row.get(Field::Start).unwrap()).unwrap();
+        assert_eq!(sheet.info.line_col(start), (13, 16));
+        assert_eq!(&doc[start.span.0..start.span.1], "2027-01-01T00:00:00");
+        // The order finding points at `<Start>`, after a CR LF and blanks.
+        let order = out
+            .notes
+            .iter()
+            .find(|n| n.message.contains("comes after"))
+            .expect("Start after End is reported");
+        assert_eq!(
+            (order.location.line, order.location.col),
+            (Some(13), Some(7))
+        );
     }
 
     #[test]
