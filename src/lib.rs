@@ -579,7 +579,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early, windows
         facts: &facts,
         licensed: &licensed,
         previous: &previous,
-        avails: &avails,
+        avails: &rules::structure::AvailSet::new(avails),
     };
     diagnostics.par_extend(active.par_iter().flat_map_iter(|rule| {
         let mut out = Vec::new();

@@ -282,7 +282,7 @@ pub struct RuleInput<'a> {
     pub previous: &'a [&'a SheetRows],
     /// The parts of each Avail of the Avails XML files being checked, in
     /// input and document order.
-    pub avails: &'a [&'a crate::model::structure::AvailTree],
+    pub avails: &'a structure::AvailSet<'a>,
 }
 
 impl<'a> RuleInput<'a> {

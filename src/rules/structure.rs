@@ -11,6 +11,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
+
 use super::RuleMeta;
 use crate::model::movielabs::{self, Constraint, Requirement};
 use crate::model::structure::{AvailTree, NodeId, Part};
@@ -502,7 +504,7 @@ fn check_selected(tree: &AvailTree, selected: &[&'static Compiled]) -> Vec<Viola
 /// `keys` in the Avails of XML documents, worded by `say` (message, help).
 pub fn report(
     meta: &'static RuleMeta,
-    avails: &[&AvailTree],
+    avails: &AvailSet<'_>,
     keys: &[&str],
     say: impl Fn(&AvailTree, &Violation<'_>) -> (NodeId, String, String),
     out: &mut Vec<Diagnostic>,
@@ -510,7 +512,11 @@ pub fn report(
     // The Avails of a document share its version: its requirements are
     // picked once, not per Avail.
     let mut selected: Vec<(TemplateVersion, Vec<&'static Compiled>)> = Vec::new();
-    for tree in avails {
+    // Avails of one shape violate the same constraints at the same parts:
+    // checked once per shape, worded per Avail.
+    let mut by_shape: Vec<Option<Vec<Violation<'static>>>> = Vec::new();
+    by_shape.resize_with(avails.shapes, || None);
+    for (tree, &shape) in avails.trees.iter().zip(&avails.shape) {
         let version = tree.sheet.version;
         let i = match selected.iter().position(|(v, _)| *v == version) {
             Some(i) => i,
@@ -519,9 +525,148 @@ pub fn report(
                 selected.len() - 1
             }
         };
-        for v in check_selected(tree, &selected[i].1) {
-            out.push(finding(meta, tree, &v, &say));
+        let found =
+            by_shape[shape as usize].get_or_insert_with(|| check_selected(tree, &selected[i].1));
+        for v in found.iter() {
+            out.push(finding(meta, tree, v, &say));
         }
+    }
+}
+
+/// The Avails of the checked XML documents, in input and document order,
+/// each with its shape: what the structure requirements of its version can
+/// see of it (its parts, where they are, and the values and attributes a
+/// requirement tests). Avails of one shape break the same constraints at
+/// the same parts, so [`report`] checks a shape once.
+#[derive(Default)]
+pub struct AvailSet<'a> {
+    trees: Vec<&'a AvailTree>,
+    /// Per Avail: its shape, numbered in order of first sight.
+    shape: Vec<u32>,
+    /// How many shapes there are.
+    shapes: usize,
+}
+
+/// One part of a shape: the part, its parent, and its value and attribute
+/// when a requirement tests them (`""` and `None` otherwise).
+type ShapePart<'a> = (Part, Option<NodeId>, &'a str, Option<&'a str>);
+
+impl<'a> AvailSet<'a> {
+    /// `trees` with their shapes.
+    pub fn new(trees: Vec<&'a AvailTree>) -> Self {
+        // Per version: the parts whose value and whose attribute its
+        // requirements test, and the shapes seen.
+        type Shapes<'a> = FxHashMap<Vec<ShapePart<'a>>, u32>;
+        let mut versions: Vec<(TemplateVersion, Tested, Shapes<'a>)> = Vec::new();
+        let mut key: Vec<ShapePart<'a>> = Vec::new();
+        let mut shapes = 0u32;
+        let shape = trees
+            .iter()
+            .map(|tree| {
+                let version = tree.sheet.version;
+                let i = match versions.iter().position(|(v, ..)| *v == version) {
+                    Some(i) => i,
+                    None => {
+                        versions.push((
+                            version,
+                            Tested::of(requirements(version)),
+                            Shapes::default(),
+                        ));
+                        versions.len() - 1
+                    }
+                };
+                let (_, tested, seen) = &mut versions[i];
+                key.clear();
+                key.extend(tree.ids().map(|id| {
+                    let node = tree.node(id);
+                    let (value, attr) = (tested.value(node.part), tested.attr(node.part));
+                    (
+                        node.part,
+                        node.parent,
+                        if value { tree.value(id) } else { "" },
+                        node.attr.as_deref().filter(|_| attr),
+                    )
+                }));
+                match seen.get(&key) {
+                    Some(&s) => s,
+                    None => {
+                        seen.insert(key.clone(), shapes);
+                        shapes += 1;
+                        shapes - 1
+                    }
+                }
+            })
+            .collect();
+        AvailSet {
+            trees,
+            shape,
+            shapes: shapes as usize,
+        }
+    }
+}
+
+impl<'a> std::ops::Deref for AvailSet<'a> {
+    type Target = [&'a AvailTree];
+
+    fn deref(&self) -> &Self::Target {
+        &self.trees
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s AvailSet<'a> {
+    type Item = &'s &'a AvailTree;
+    type IntoIter = std::slice::Iter<'s, &'a AvailTree>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.trees.iter()
+    }
+}
+
+/// The parts whose value (`= 'x'`) and whose attribute (`@termName = 'x'`)
+/// some requirement tests, a bit per [`Part`].
+#[derive(Default)]
+struct Tested {
+    value: u64,
+    attr: u64,
+}
+
+const _: () = assert!(Part::ALL.len() <= 64, "a bit per part");
+
+impl Tested {
+    fn of(requirements: &[Compiled]) -> Tested {
+        let mut t = Tested::default();
+        for r in requirements {
+            t.path(&r.target);
+            r.paths.iter().flatten().for_each(|p| t.path(p));
+        }
+        t
+    }
+
+    fn path(&mut self, path: &Path) {
+        for step in &path.steps {
+            if let Some(p) = &step.pred {
+                self.pred(p, step.part, false);
+            }
+        }
+    }
+
+    fn pred(&mut self, p: &Pred, part: Part, in_attr: bool) {
+        match p {
+            Pred::Or(ps) | Pred::And(ps) => ps.iter().for_each(|p| self.pred(p, part, in_attr)),
+            Pred::Not(p) => self.pred(p, part, in_attr),
+            Pred::Is(_) if in_attr => self.attr |= 1 << part as u64,
+            Pred::Is(_) => self.value |= 1 << part as u64,
+            Pred::Attr(p) => self.pred(p, part, true),
+            Pred::Has(path) => self.path(path),
+        }
+    }
+
+    fn value(&self, part: Part) -> bool {
+        self.value & (1 << part as u64) != 0
+    }
+
+    fn attr(&self, part: Part) -> bool {
+        self.attr & (1 << part as u64) != 0
     }
 }
 
@@ -810,6 +955,97 @@ mod tests {
         assert_eq!(found[0].at, r);
         assert_eq!(found[0].requirement.source.key, "RefALID");
         assert!(!found[0].too_many());
+    }
+
+    /// A `single` Movie Avail of Avails XML 2.3 (`ALID` `alid`) with one
+    /// Transaction of `license`, and a Term named `term` (none: no name).
+    fn xml_avail(alid: &str, license: &str, name: Option<&str>) -> AvailTree {
+        use crate::model::SheetKind;
+        use crate::model::avail::{SheetInfo, SheetSource, SourceKind};
+        let sheet = SheetSource {
+            file: "t.xml".into(),
+            file_index: 0,
+            sheet: None,
+            sheet_index: 0,
+            source: SourceKind::Xml,
+            hidden: false,
+            merged: Vec::new(),
+        };
+        let info = SheetInfo::new(
+            sheet,
+            TemplateVersion::Xml(3, 0),
+            SheetKind::Movies,
+            Vec::new(),
+            0,
+        );
+        let mut t = AvailTree::new(Arc::new(info), at(1));
+        t.add_value(0, Part::Alid, Text::from(alid), at(2));
+        t.add_value(0, Part::AvailType, Text::from("single"), at(3));
+        let asset = t.add(0, Part::Asset, at(4));
+        t.add_value(asset, Part::WorkType, Text::from("Movie"), at(5));
+        let trans = t.add(0, Part::Transaction, at(6));
+        t.add_value(trans, Part::LicenseType, Text::from(license), at(7));
+        let term = t.add(trans, Part::Term, at(8));
+        if let Some(name) = name {
+            t.set_attr(term, Text::from(name));
+        }
+        t
+    }
+
+    /// Avails that differ only where no requirement looks share a shape;
+    /// a tested value, a tested attribute (even an empty one against none)
+    /// or another part makes another shape. Checked by shape, each Avail
+    /// gets exactly the findings checking it alone gives.
+    #[test]
+    fn avails_of_one_shape_are_checked_once_and_reported_each() {
+        let tested = Tested::of(requirements(TemplateVersion::Xml(3, 0)));
+        assert!(
+            !tested.value(Part::Alid),
+            "the case needs an untested value"
+        );
+        assert!(tested.value(Part::LicenseType) && tested.attr(Part::Term));
+        let mut other_part = xml_avail("d", "EST", Some("WSP"));
+        other_part.add(0, Part::Transaction, at(9));
+        let trees = [
+            xml_avail("a", "EST", Some("WSP")),
+            xml_avail("b", "EST", Some("WSP")),
+            xml_avail("c", "SVOD", Some("WSP")),
+            xml_avail("d", "EST", Some("")),
+            xml_avail("e", "EST", None),
+            other_part,
+        ];
+        let set = AvailSet::new(trees.iter().collect());
+        assert_eq!(set.shape, [0, 0, 1, 2, 3, 4]);
+        assert_eq!(set.shapes, 5);
+        assert_eq!(set.len(), 6);
+
+        let keys: Vec<&str> = requirements(TemplateVersion::Xml(3, 0))
+            .iter()
+            .map(|r| r.source.key.as_str())
+            .collect();
+        let say = |_: &AvailTree, v: &Violation<'_>| {
+            (
+                v.at,
+                format!("{} {} {:?}", v.requirement.source.key, v.index, v.found),
+                String::new(),
+            )
+        };
+        let meta = &super::super::ema_term_pricing::TermPricing::META;
+        let mut by_shape = Vec::new();
+        report(meta, &set, &keys, say, &mut by_shape);
+        let mut alone = Vec::new();
+        for tree in &trees {
+            for v in check(tree, TemplateVersion::Xml(3, 0), &keys) {
+                alone.push(finding(meta, tree, &v, &say));
+            }
+        }
+        let text = |ds: &[Diagnostic]| -> Vec<String> {
+            ds.iter()
+                .map(|d| format!("{:?} {}", d.location, d.message))
+                .collect()
+        };
+        assert!(!alone.is_empty(), "the Avails break some requirement");
+        assert_eq!(text(&by_shape), text(&alone));
     }
 
     /// A path finds parts in document order, and counts and tests them as
