@@ -128,17 +128,30 @@ pub struct AvailTree {
 impl AvailTree {
     /// A tree holding the Avail at `at`.
     pub fn new(sheet: Arc<SheetInfo>, at: Place) -> Self {
-        AvailTree {
-            sheet,
-            nodes: vec![Node {
-                part: Part::Avail,
-                parent: None,
-                end: 1,
-                value: None,
-                attr: None,
-                at,
-            }],
-        }
+        Self::new_in(sheet, at, Vec::new())
+    }
+
+    /// [`AvailTree::new`], built in `room` (emptied): a reader that builds
+    /// many trees reuses one room, and [`AvailTree::finish`] gives it back.
+    pub fn new_in(sheet: Arc<SheetInfo>, at: Place, mut room: Vec<Node>) -> Self {
+        room.clear();
+        room.push(Node {
+            part: Part::Avail,
+            parent: None,
+            end: 1,
+            value: None,
+            attr: None,
+            at,
+        });
+        AvailTree { sheet, nodes: room }
+    }
+
+    /// The tree, moved to memory of its exact size, and the room it was
+    /// built in (emptied) for the next ([`AvailTree::new_in`]).
+    pub fn finish(mut self) -> (AvailTree, Vec<Node>) {
+        let nodes = self.nodes.drain(..).collect();
+        let room = std::mem::replace(&mut self.nodes, nodes);
+        (self, room)
     }
 
     /// Adds `part` inside `parent` (the last open part: parts are added in
@@ -396,5 +409,24 @@ mod tests {
         let loc = t.location(t.children_of(trans, Part::LicenseType).next().unwrap());
         assert_eq!(loc.cell.as_deref(), Some("C5"));
         assert_eq!(t.label(trans + 1), "LicenseType");
+    }
+
+    /// A tree built in a reused room is the same tree, held in memory of
+    /// its size; the room comes back empty, its capacity kept.
+    #[test]
+    fn trees_built_in_a_room_finish_exact() {
+        let sheet = test_sheet(&["ALID"]);
+        let mut room = Vec::with_capacity(64);
+        for _ in 0..2 {
+            let mut t = AvailTree::new_in(Arc::clone(&sheet), pos(1), room);
+            let asset = t.add(0, Part::Asset, pos(2));
+            t.add(asset, Part::WorkType, pos(3));
+            let (t, back) = t.finish();
+            assert_eq!(t.len(), 3);
+            assert_eq!(t.nodes.capacity(), 3);
+            assert_eq!((t.node(0).end, t.node(asset).end), (3, 3));
+            assert!(back.is_empty() && back.capacity() >= 64);
+            room = back;
+        }
     }
 }

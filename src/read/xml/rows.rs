@@ -9,7 +9,7 @@ use super::map::part_under;
 use super::names::N;
 use super::{Frame, Parser, trim, trimmed};
 use crate::model::avail::{Interner, Text, XmlPos};
-use crate::model::structure::{AvailTree, NodeId, Part, Place};
+use crate::model::structure::{AvailTree, Node, NodeId, Part, Place};
 use crate::model::{Avail, Cell, CellKind, SheetKind, TemplateVersion};
 
 /// A value, its column and where it came from.
@@ -71,7 +71,7 @@ impl Values {
             self.recent.resize(col + 1, Default::default());
         }
         let recent = &mut self.recent[col];
-        if let Some(known) = recent.iter().flatten().find(|t| ***t == *text) {
+        if let Some(known) = recent.iter().flatten().find(|t| same(t, text)) {
             return known.clone();
         }
         let shared = self.interner.intern(text);
@@ -81,11 +81,34 @@ impl Values {
     }
 }
 
+/// `a == b`, without a call for the short values most cells hold (codes,
+/// dates): two overlapping words cover 8 to 32 bytes.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if let (Some(ah), Some(at)) = (a.first_chunk::<16>(), a.last_chunk::<16>())
+        && a.len() <= 32
+    {
+        return Some(ah) == b.first_chunk::<16>() && Some(at) == b.last_chunk::<16>();
+    }
+    if let (Some(ah), Some(at)) = (a.first_chunk::<8>(), a.last_chunk::<8>())
+        && a.len() <= 16
+    {
+        return Some(ah) == b.first_chunk::<8>() && Some(at) == b.last_chunk::<8>();
+    }
+    a == b
+}
+
 /// Emptied vectors kept for reuse, so most elements allocate nothing.
 #[derive(Default)]
 pub(super) struct Spare {
     vals: Vec<Vec<Val>>,
     transactions: Vec<TransAcc>,
+    /// The room Avail trees are built in.
+    nodes: Vec<Node>,
 }
 
 /// Adds the trimmed value, unless empty, to column `col`.
@@ -154,7 +177,8 @@ impl<'a> Parser<'a> {
     pub(super) fn open_avail(&mut self) {
         let tree = self.infos.as_ref().map(|(movies, _)| {
             // Placed at its start tag when its first child opens.
-            AvailTree::new(Arc::clone(movies), Place::Cell { row: 0, column: 0 })
+            let room = std::mem::take(&mut self.spare.nodes);
+            AvailTree::new_in(Arc::clone(movies), Place::Cell { row: 0, column: 0 }, room)
         });
         self.avail = Some(AvailAcc {
             cells: self.spare.vals.pop().unwrap_or_default(),
@@ -325,7 +349,9 @@ impl<'a> Parser<'a> {
         avail.alid_as_alt_id(&mut self.values, version, kind);
         avail.captions_included(&mut self.values, kind);
         let info = if kind == SheetKind::Tv { tv } else { movies };
-        if let Some(mut tree) = avail.tree.take() {
+        if let Some(tree) = avail.tree.take() {
+            let (mut tree, room) = tree.finish();
+            self.spare.nodes = room;
             tree.sheet = Arc::clone(&info);
             self.trees.push(tree);
         }
@@ -354,5 +380,29 @@ impl<'a> Parser<'a> {
         avail.cells.clear();
         self.spare.vals.push(avail.cells);
         self.spare.transactions = avail.transactions;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    /// `same` is `==` for every length up to past its word paths, with a
+    /// difference at each byte.
+    #[test]
+    fn same_is_equality() {
+        for len in 0..40 {
+            let a: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            assert!(same(&a, &a.clone()), "{a}");
+            assert!(!same(&a, &format!("{a}x")), "{a}");
+            for at in 0..len {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'#';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same(&a, &b), "{a} / {b}");
+            }
+        }
     }
 }
