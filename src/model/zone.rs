@@ -77,8 +77,37 @@ thread_local! {
 /// thread's own table, so threads do not contend for it on every date.
 static SHARED_DAY_OFFSETS: RwLock<Option<DayOffsets>> = RwLock::new(None);
 
+/// Slots of [`RECENT_DAYS`].
+const RECENT_SLOTS: usize = 256;
+
+thread_local! {
+    /// The day offsets this thread looked up last, one per slot picked by
+    /// zone and day: several rules read a row's Start and End in turn, and
+    /// this answers the repeats without hashing. A slot holds its key (0:
+    /// empty) and the offset.
+    static RECENT_DAYS: RefCell<[(u64, Option<FixedOffset>); RECENT_SLOTS]> =
+        const { RefCell::new([(0, None); RECENT_SLOTS]) };
+}
+
 /// The offset of `tz` all through local day `day` (see [`DayOffsets`]).
 fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
+    // Zone, year (chrono's fit in 20 bits) and day of the year, never 0.
+    let key = 1 << 63
+        | (tz as u64) << 32
+        | u64::from(day.year() as u32 & 0xF_FFFF) << 9
+        | u64::from(day.ordinal());
+    let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT_SLOTS;
+    if let Some(offset) = RECENT_DAYS.with_borrow(|r| (r[slot].0 == key).then_some(r[slot].1)) {
+        return offset;
+    }
+    let offset = known_day_offset(tz, day);
+    RECENT_DAYS.with_borrow_mut(|r| r[slot] = (key, offset));
+    offset
+}
+
+/// [`day_offset`] from the thread's and the shared [`DayOffsets`], else
+/// from the zone's rules.
+fn known_day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
     let key = (tz, day.num_days_from_ce());
     if let Some(known) = DAY_OFFSETS.with_borrow(|days| days.get(&key).copied()) {
         return known;
