@@ -746,12 +746,11 @@ struct Holds {
 }
 
 impl Holds {
-    fn of(cells: &[Cell]) -> Self {
-        Holds {
-            errors: cells.iter().any(Cell::is_error),
-            formulas: cells.iter().any(|c| c.formula().is_some()),
-            numbers: cells.iter().any(|c| c.kind == CellKind::Number),
-        }
+    /// Takes in `cell`, one of the row's.
+    fn add(&mut self, cell: &Cell) {
+        self.errors |= cell.is_error();
+        self.formulas |= cell.formula().is_some();
+        self.numbers |= cell.kind == CellKind::Number;
     }
 }
 
@@ -804,7 +803,14 @@ impl Avail {
                 .all(|c| !c.value().is_empty() || c.formula().is_some()),
             "readers leave blank cells out"
         );
-        if !cells.is_sorted_by_key(Cell::column) {
+        // One pass for what the row holds, its order and its widest column.
+        let (mut holds, mut sorted, mut last) = (Holds::default(), true, 0);
+        for c in &cells {
+            holds.add(c);
+            sorted &= last <= c.column();
+            last = last.max(c.column());
+        }
+        if !sorted {
             debug_assert!(xml.is_none(), "positions come sorted with their cells");
             // Stable: repeated XML elements keep their document order.
             cells.sort_by_key(Cell::column);
@@ -813,7 +819,7 @@ impl Avail {
         let mut first = Box::default();
         if cells.len() < usize::from(u8::MAX)
             && width <= Self::INDEXED_COLUMNS
-            && cells.iter().all(|c| c.column() < width)
+            && (cells.is_empty() || last < width)
         {
             let mut index = vec![0u8; width];
             for (i, c) in cells.iter().enumerate().rev() {
@@ -835,7 +841,7 @@ impl Avail {
             line: 0,
             layout,
             hidden: false,
-            holds: Holds::of(&cells),
+            holds,
             cells: cells.into_boxed_slice(),
             first,
             xml,
