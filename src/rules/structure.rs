@@ -547,18 +547,42 @@ pub struct AvailSet<'a> {
     shapes: usize,
 }
 
-/// One part of a shape: the part, its parent, and its value and attribute
-/// when a requirement tests them (`""` and `None` otherwise).
-type ShapePart<'a> = (Part, Option<NodeId>, &'a str, Option<&'a str>);
+/// What the structure requirements can see of an Avail: per part, its
+/// [`Part`] and its parent (one word each), and in order the values and
+/// attributes of the parts whose value or attribute a requirement tests.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+struct ShapeKey<'a> {
+    parts: Vec<u64>,
+    tested: Vec<Option<&'a str>>,
+}
+
+impl<'a> ShapeKey<'a> {
+    /// Makes this the key of `tree` under `tested`.
+    fn of(&mut self, tree: &'a AvailTree, tested: &Tested) {
+        self.parts.clear();
+        self.tested.clear();
+        for id in tree.ids() {
+            let node = tree.node(id);
+            let parent = node.parent.map_or(0, |p| u64::from(p) + 1);
+            self.parts.push(node.part as u64 | parent << 8);
+            if tested.value(node.part) {
+                self.tested.push(Some(tree.value(id)));
+            }
+            if tested.attr(node.part) {
+                self.tested.push(node.attr.as_deref());
+            }
+        }
+    }
+}
 
 impl<'a> AvailSet<'a> {
     /// `trees` with their shapes.
     pub fn new(trees: Vec<&'a AvailTree>) -> Self {
         // Per version: the parts whose value and whose attribute its
         // requirements test, and the shapes seen.
-        type Shapes<'a> = FxHashMap<Vec<ShapePart<'a>>, u32>;
+        type Shapes<'a> = FxHashMap<ShapeKey<'a>, u32>;
         let mut versions: Vec<(TemplateVersion, Tested, Shapes<'a>)> = Vec::new();
-        let mut key: Vec<ShapePart<'a>> = Vec::new();
+        let mut key = ShapeKey::default();
         let mut shapes = 0u32;
         let shape = trees
             .iter()
@@ -576,17 +600,7 @@ impl<'a> AvailSet<'a> {
                     }
                 };
                 let (_, tested, seen) = &mut versions[i];
-                key.clear();
-                key.extend(tree.ids().map(|id| {
-                    let node = tree.node(id);
-                    let (value, attr) = (tested.value(node.part), tested.attr(node.part));
-                    (
-                        node.part,
-                        node.parent,
-                        if value { tree.value(id) } else { "" },
-                        node.attr.as_deref().filter(|_| attr),
-                    )
-                }));
+                key.of(tree, tested);
                 match seen.get(&key) {
                     Some(&s) => s,
                     None => {
