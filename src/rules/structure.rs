@@ -535,7 +535,7 @@ pub fn report(
 
 /// The Avails of the checked XML documents, in input and document order,
 /// each with its shape: what the structure requirements of its version can
-/// see of it (its parts, where they are, and the values and attributes a
+/// see of it (its parts and their parents, and the values and attributes a
 /// requirement tests). Avails of one shape break the same constraints at
 /// the same parts, so [`report`] checks a shape once.
 #[derive(Default)]
