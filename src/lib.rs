@@ -49,10 +49,6 @@ pub struct CheckOptions {
     /// Collect the rows' windows ([`Report::windows`]) for a report that
     /// draws them ([`report::Format::draws_windows`]); left empty otherwise.
     pub windows: bool,
-    /// The caller ends its process once it has rendered the report (the
-    /// command line does): the inputs' rows are left to the operating
-    /// system instead of being freed one allocation at a time.
-    pub exits_after: bool,
 }
 
 /// The outcome for one input file.
@@ -430,14 +426,9 @@ pub fn check(opts: &CheckOptions) -> Report {
         );
     }
     report.elapsed = started.elapsed();
-    // Freeing millions of cells takes tens of milliseconds: left to the
-    // operating system when the process ends next, else done on the side
-    // while the caller renders the report (inline if no thread starts).
-    if opts.exits_after {
-        std::mem::forget(loaded);
-    } else {
-        let _ = std::thread::Builder::new().spawn(move || drop(loaded));
-    }
+    // Freeing millions of cells takes tens of milliseconds: done on the
+    // side while the caller renders the report (inline if no thread starts).
+    let _ = std::thread::Builder::new().spawn(move || drop(loaded));
     report
 }
 

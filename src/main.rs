@@ -405,7 +405,6 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         skip_unrecognized: args.skip_unrecognized,
         progress: Some(Arc::clone(&done)),
         windows: format.draws_windows(),
-        exits_after: true,
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);

@@ -81,28 +81,3 @@ fn windows_are_collected_only_when_asked() {
     assert!(!availcheck::report::Format::Json.draws_windows());
     assert_eq!(without.diagnostics.len(), with.diagnostics.len());
 }
-
-/// A caller that exits right after (the command line) leaves the rows to
-/// the operating system; the report is the same.
-#[test]
-fn leaving_the_rows_to_the_system_changes_no_finding() {
-    let xml = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/xml/structure_errors_v2.3.xml"
-    ));
-    let run = |exits_after| {
-        let report = check(&CheckOptions {
-            paths: vec![xml.clone()],
-            exits_after,
-            ..Default::default()
-        });
-        report
-            .diagnostics
-            .iter()
-            .map(|d| format!("{} {:?} {}", d.code, d.location, d.message))
-            .collect::<Vec<_>>()
-    };
-    let freed = run(false);
-    assert!(!freed.is_empty());
-    assert_eq!(run(true), freed);
-}
