@@ -286,7 +286,6 @@ impl<'a> Parser<'a> {
             cfg.expand_empty_elements = false;
         }
         let mut names = Namespaces::default();
-        let mut skip_blanks = false;
         loop {
             let before = base + reader.buffer_position() as usize;
             let event = match reader.read_event() {
@@ -301,7 +300,7 @@ impl<'a> Parser<'a> {
             // tag finds its `<` in `start`; text keeps the span it had).
             let before = match &event {
                 Event::Comment(_) | Event::CData(_) | Event::PI(_) | Event::GeneralRef(_)
-                    if skip_blanks =>
+                    if reader.config().trim_text_start =>
                 {
                     let blanks = &self.input[before.min(after)..after];
                     before + blanks.iter().take_while(|b| is_ws(**b)).count()
@@ -318,17 +317,16 @@ impl<'a> Parser<'a> {
                         return Err(self.err(at, describe_error(&err, &self.stack)));
                     }
                     self.start(e, &mut names, (before, after))?;
-                    skip_blanks = matches!(event, Event::Empty(_));
-                    if skip_blanks {
+                    let empty = matches!(event, Event::Empty(_));
+                    if empty {
                         self.end(after)?;
                         names.close(depth);
                     }
-                    reader.config_mut().trim_text_start = skip_blanks;
+                    reader.config_mut().trim_text_start = empty;
                 }
                 Event::End(_) => {
                     self.end(after)?;
                     names.close(self.stack.len());
-                    skip_blanks = true;
                     reader.config_mut().trim_text_start = true;
                 }
                 Event::Text(t) if self.keeps_text() && !self.leading_blank(&t) => {
