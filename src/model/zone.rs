@@ -61,9 +61,9 @@ impl fmt::Display for Zones {
     }
 }
 
-/// Per named zone and local day (days from the common era): the zone's
-/// offset from UTC that whole day, or `None` on a day its offset changes.
-type DayOffsets = FxHashMap<(Tz, i32), Option<FixedOffset>>;
+/// Per named zone and local day (by [`day_key`]): the zone's offset from
+/// UTC that whole day, or `None` on a day its offset changes.
+type DayOffsets = FxHashMap<u64, Option<FixedOffset>>;
 
 thread_local! {
     /// The [`DayOffsets`] this thread has used. Avails repeat a few dates
@@ -89,26 +89,30 @@ thread_local! {
         const { RefCell::new([(0, None); RECENT_SLOTS]) };
 }
 
-/// The offset of `tz` all through local day `day` (see [`DayOffsets`]).
-fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
-    // Zone, year (chrono's fit in 20 bits) and day of the year, never 0.
-    let key = 1 << 63
+/// Zone `tz` and local day `day` as one number, never 0: the zone, the
+/// year (chrono's fit in 20 bits) and the day of the year.
+fn day_key(tz: Tz, day: NaiveDate) -> u64 {
+    1 << 63
         | (tz as u64) << 32
         | u64::from(day.year() as u32 & 0xF_FFFF) << 9
-        | u64::from(day.ordinal());
+        | u64::from(day.ordinal())
+}
+
+/// The offset of `tz` all through local day `day` (see [`DayOffsets`]).
+fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
+    let key = day_key(tz, day);
     let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT_SLOTS;
     if let Some(offset) = RECENT_DAYS.with_borrow(|r| (r[slot].0 == key).then_some(r[slot].1)) {
         return offset;
     }
-    let offset = known_day_offset(tz, day);
+    let offset = known_day_offset(tz, day, key);
     RECENT_DAYS.with_borrow_mut(|r| r[slot] = (key, offset));
     offset
 }
 
-/// [`day_offset`] from the thread's and the shared [`DayOffsets`], else
-/// from the zone's rules.
-fn known_day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
-    let key = (tz, day.num_days_from_ce());
+/// [`day_offset`] (`key` is its [`day_key`]) from the thread's and the
+/// shared [`DayOffsets`], else from the zone's rules.
+fn known_day_offset(tz: Tz, day: NaiveDate, key: u64) -> Option<FixedOffset> {
     if let Some(known) = DAY_OFFSETS.with_borrow(|days| days.get(&key).copied()) {
         return known;
     }
