@@ -538,7 +538,6 @@ pub fn report(
 /// see of it (its parts and their parents, and the values and attributes a
 /// requirement tests). Avails of one shape break the same constraints at
 /// the same parts, so [`report`] checks a shape once.
-#[derive(Default)]
 pub struct AvailSet<'a> {
     trees: Vec<&'a AvailTree>,
     /// Per Avail: its shape, numbered in order of first sight.
