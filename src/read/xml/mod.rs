@@ -278,9 +278,10 @@ impl<'a> Parser<'a> {
         let mut reader = Reader::from_reader(&self.input[base..]);
         {
             let cfg = reader.config_mut();
-            // Turned on only after a child element closes (below): the
-            // blank text that follows is never kept, and quick-xml skips it
-            // without an event. A value's own leading blanks stay.
+            // Turned on only after a child element closes, or an element
+            // that holds only elements opens (below): the blank text that
+            // follows is never kept, and quick-xml skips it without an
+            // event. A value's own leading blanks stay.
             cfg.trim_text(false);
             cfg.check_end_names = true;
             cfg.expand_empty_elements = false;
@@ -322,7 +323,8 @@ impl<'a> Parser<'a> {
                         self.end(after)?;
                         names.close(depth);
                     }
-                    reader.config_mut().trim_text_start = empty;
+                    reader.config_mut().trim_text_start =
+                        empty || self.stack.last().is_some_and(Self::xsd_element_only);
                 }
                 Event::End(_) => {
                     self.end(after)?;
@@ -1063,6 +1065,38 @@ mod tests {
             (order.location.line, order.location.col),
             (Some(13), Some(7))
         );
+    }
+
+    #[test]
+    fn text_after_blanks_in_an_element_of_elements_keeps_its_place() {
+        // Blanks after the start tag of an element that holds only
+        // elements are skipped unread; what follows keeps its place.
+        let doc = "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.6/md\">\n  <Avail>\n    <ALID>a</ALID>\n    <Disposition><EntryType>Full Extract</EntryType></Disposition>\n    <Licensor><md:DisplayName>acme</md:DisplayName></Licensor>\n    <AvailType>single</AvailType>\n    <ShortDescription>x</ShortDescription>\n    <Asset contentID=\"c\"><WorkType>Movie</WorkType></Asset>\n    <Transaction>\r\n \t <!-- c -->\n      <LicenseType>EST</LicenseType>\n      <Territory>\n        junk <md:country>US</md:country></Territory>\n      <Start>2027-01-01T00:00:00</Start>\n      <End>2027-12-31T00:00:00</End>\n    </Transaction>\n  </Avail>\n</AvailList>\n";
+        let out = read(
+            doc.as_bytes().to_vec(),
+            "blanks.xml",
+            0,
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let sheet = &out.sheets[0];
+        let row = &sheet.rows[0];
+        let license = row
+            .position_of(row.get(Field::LicenseType).unwrap())
+            .unwrap();
+        assert_eq!(sheet.info.line_col(license), (11, 20));
+        let territory = row.position_of(row.get(Field::Territory).unwrap()).unwrap();
+        assert_eq!(sheet.info.line_col(territory), (13, 26));
+        let stray = out
+            .notes
+            .iter()
+            .find(|n| n.message.contains("holds text `junk`"))
+            .expect("text in <Territory> is reported");
+        assert_eq!(
+            (stray.location.line, stray.location.col),
+            (Some(13), Some(9))
+        );
+        assert_eq!(stray.location.span, Some((517, 521)));
     }
 
     #[test]
