@@ -907,6 +907,17 @@ mod tests {
         read(bytes, "noErrors.xml", 0, &ReadOptions::default()).expect("sample reads")
     }
 
+    /// `doc` read with the default options.
+    fn read_doc(doc: &str) -> ReadOutput {
+        read(
+            doc.as_bytes().to_vec(),
+            "doc.xml",
+            0,
+            &ReadOptions::default(),
+        )
+        .expect("doc reads")
+    }
+
     fn texts(row: &Avail, field: Field) -> Vec<&str> {
         row.get_all(field).map(|c| &*c.text).collect()
     }
@@ -1040,13 +1051,7 @@ mod tests {
     #[test]
     fn tags_after_skipped_blanks_keep_their_place() {
         let doc = "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.6/md\">\n  <Avail>\n    <ALID>a</ALID>\n    <Disposition><EntryType>Full Extract</EntryType></Disposition>\n    <Licensor><md:DisplayName>acme</md:DisplayName></Licensor>\n    <AvailType>single</AvailType>\n    <ShortDescription>x</ShortDescription>\n    <Asset contentID=\"c\"><WorkType>Movie</WorkType></Asset>\n \t  <Transaction>\n      <LicenseType>EST</LicenseType>\n      <Territory><md:country>US</md:country></Territory>\n      <End>2027-12-31T00:00:00</End>\r\n      <Start>  2027-01-01T00:00:00 </Start>\n    </Transaction>\n  </Avail>\n</AvailList>\n";
-        let out = read(
-            doc.as_bytes().to_vec(),
-            "blanks.xml",
-            0,
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let out = read_doc(doc);
         let sheet = &out.sheets[0];
         let row = &sheet.rows[0];
         // The row is placed at `<Transaction>`: line 9, after four blanks.
@@ -1072,13 +1077,7 @@ mod tests {
         // Blanks after the start tag of an element that holds only
         // elements are skipped unread; what follows keeps its place.
         let doc = "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.6/md\">\n  <Avail>\n    <ALID>a</ALID>\n    <Disposition><EntryType>Full Extract</EntryType></Disposition>\n    <Licensor><md:DisplayName>acme</md:DisplayName></Licensor>\n    <AvailType>single</AvailType>\n    <ShortDescription>x</ShortDescription>\n    <Asset contentID=\"c\"><WorkType>Movie</WorkType></Asset>\n    <Transaction>\r\n \t <!-- c -->\n      <LicenseType>EST</LicenseType>\n      <Territory>\n        junk <md:country>US</md:country></Territory>\n      <Start>2027-01-01T00:00:00</Start>\n      <End>2027-12-31T00:00:00</End>\n    </Transaction>\n  </Avail>\n</AvailList>\n";
-        let out = read(
-            doc.as_bytes().to_vec(),
-            "blanks.xml",
-            0,
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let out = read_doc(doc);
         let sheet = &out.sheets[0];
         let row = &sheet.rows[0];
         let license = row
@@ -1111,7 +1110,7 @@ mod tests {
             avail.repeat(250)
         );
         let started = std::time::Instant::now();
-        let out = read(doc.into_bytes(), "one-line.xml", 0, &ReadOptions::default()).unwrap();
+        let out = read_doc(&doc);
         assert_eq!(out.sheets[0].rows.len(), 5_000);
         let last = out.sheets[0].rows.last().unwrap();
         let x = last
@@ -1136,13 +1135,7 @@ mod tests {
             "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\"><Avail><ALID>a</ALID><Transaction{attrs} TransactionID=\"t1\"><LicenseType>EST</LicenseType></Transaction></Avail></AvailList>"
         );
         let started = std::time::Instant::now();
-        let out = read(
-            doc.clone().into_bytes(),
-            "wide.xml",
-            0,
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let out = read_doc(&doc);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
         let row = &out.sheets[0].rows[0];
         let x = row.position_of(row.get(Field::AvailID).unwrap()).unwrap();
@@ -1173,13 +1166,7 @@ mod tests {
     #[test]
     fn bom_keeps_positions() {
         let doc = "\u{feff}<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\">\n<Avail><ALID>a</ALID><Transaction><Territory><country xmlns=\"http://www.movielabs.com/schema/md/v2.6/md\">US</country></Territory></Transaction></Avail></AvailList>";
-        let out = read(
-            doc.as_bytes().to_vec(),
-            "bom.xml",
-            0,
-            &ReadOptions::default(),
-        )
-        .unwrap();
+        let out = read_doc(doc);
         let row = &out.sheets[0].rows[0];
         let x = row.position_of(row.get(Field::Territory).unwrap()).unwrap();
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
