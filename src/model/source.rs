@@ -59,6 +59,17 @@ impl SourceText {
         advance((line, col), &bytes[start..offset])
     }
 
+    /// The 1-based line of byte `offset`, counted on from `mark`: an
+    /// earlier offset and its line (a reader asking in document order
+    /// counts each newline once).
+    pub fn line_from(&self, mark: (usize, u32), offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        match self.text.as_bytes().get(mark.0..offset) {
+            Some(between) => mark.1.saturating_add(newlines(between)),
+            None => self.line_col(offset).0,
+        }
+    }
+
     /// The 0-based line holding byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         self.newlines().partition_point(|&n| n < offset)
@@ -154,6 +165,21 @@ mod tests {
         // A text that ends on a block boundary has an entry for its end.
         let exact = SourceText::new("a\n".repeat(BLOCK / 2));
         assert_eq!(exact.line_col(BLOCK), (BLOCK as u32 / 2 + 1, 1));
+    }
+
+    /// Counting on from a mark gives the line `line_col` gives, in document
+    /// order, from a mark past the offset, and past the end.
+    #[test]
+    fn line_from_a_mark_matches_line_col() {
+        let text = "a\r\nb\n\n\u{e9}\n".repeat(400);
+        let source = SourceText::new(text.clone());
+        let mut mark = (0, 1);
+        for offset in (0..text.len() + 5).step_by(3) {
+            let line = source.line_from(mark, offset);
+            assert_eq!(line, source.line_col(offset).0, "offset {offset}");
+            mark = (offset.min(text.len()), line);
+        }
+        assert_eq!(source.line_from((50, 18), 10), source.line_col(10).0);
     }
 
     #[test]

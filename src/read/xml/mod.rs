@@ -86,6 +86,7 @@ pub fn read(
         scratch: String::new(),
         spare: Spare::default(),
         attr_spare: Vec::new(),
+        line_mark: (0, 1),
         xsd: Xsd::default(),
         trees: Vec::new(),
     };
@@ -216,6 +217,9 @@ struct Parser<'a> {
     xsd: Xsd,
     /// The parts of each Avail read (`rows.rs`).
     trees: Vec<crate::model::structure::AvailTree>,
+    /// The last Transaction's start and line: the next one's line is
+    /// counted on from there.
+    line_mark: (usize, u32),
 }
 
 fn xml_error(source: &SourceText, offset: usize, message: String) -> ReadError {
@@ -776,7 +780,7 @@ impl<'a> Parser<'a> {
         let parent_is_list =
             self.stack.is_empty() || matches!(parent, N::AvailList | N::AvailListSigned);
         if frame.ns == Ns::Avails && frame.name == N::Avail && parent_is_list {
-            self.open_avail();
+            self.open_avail(frame);
             return;
         }
         if self.avail.is_none() {

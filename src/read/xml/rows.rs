@@ -174,11 +174,10 @@ fn sheet_kind(work_type: &str, avail_type: &str) -> SheetKind {
 
 impl<'a> Parser<'a> {
     /// An Avail opened under the root: its rows start, and its parts.
-    pub(super) fn open_avail(&mut self) {
+    pub(super) fn open_avail(&mut self, frame: &Frame<'a>) {
         let tree = self.infos.as_ref().map(|(movies, _)| {
-            // Placed at its start tag when its first child opens.
             let room = std::mem::take(&mut self.spare.nodes);
-            AvailTree::new_in(Arc::clone(movies), Place::Cell { row: 0, column: 0 }, room)
+            AvailTree::new_in(Arc::clone(movies), Place::Xml(XmlPos::at(frame.tag)), room)
         });
         self.avail = Some(AvailAcc {
             cells: self.spare.vals.pop().unwrap_or_default(),
@@ -197,22 +196,13 @@ impl<'a> Parser<'a> {
         let Some(avail) = self.avail.as_mut() else {
             return;
         };
+        // Most elements are deeper than a child of the innermost part.
+        let Some(&(_, parent)) = avail.open.last().filter(|(top, _)| top + 1 == depth) else {
+            return;
+        };
         let Some(tree) = avail.tree.as_mut() else {
             return;
         };
-        let Some(&(top, parent)) = avail.open.last() else {
-            return;
-        };
-        // The Avail is placed at its start tag, on top of the stack when
-        // its first child opens.
-        if matches!(tree.node(0).at, Place::Cell { .. })
-            && let Some(a) = self.stack.last()
-        {
-            tree.set_place(0, Place::Xml(XmlPos::at(a.tag)));
-        }
-        if top + 1 != depth {
-            return;
-        }
         let Some(part) = part_under(tree.node(parent).part, frame.name) else {
             return;
         };
@@ -255,9 +245,11 @@ impl<'a> Parser<'a> {
     /// A Transaction opened in the Avail: its row starts.
     pub(super) fn open_transaction(&mut self, frame: &Frame<'a>, parent: N) {
         self.open_part(frame);
+        let line = self.source.line_from(self.line_mark, frame.tag.0);
+        self.line_mark = (frame.tag.0, line);
         self.trans = Some(TransAcc {
             pos: XmlPos::at(frame.tag),
-            line: self.source.line_col(frame.tag.0).0,
+            line,
             cells: self.spare.vals.pop().unwrap_or_default(),
         });
         self.take_opening(frame, parent);
