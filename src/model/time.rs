@@ -129,6 +129,22 @@ impl Stamp {
         }
     }
 
+    /// True when `self` is before `later` in any zones: their readings
+    /// (local, or UTC for an instant) are more than three days apart, and
+    /// placing a local value moves it by less than a day and an hour (an
+    /// offset, and a skipped hour).
+    pub fn surely_before(self, later: Stamp) -> bool {
+        later.reading().signed_duration_since(self.reading()) > Duration::days(3)
+    }
+
+    /// The date-time as written: local, or UTC for an instant.
+    fn reading(self) -> NaiveDateTime {
+        match self {
+            Stamp::At(t) => t.naive_utc(),
+            Stamp::Local(local) => local,
+        }
+    }
+
     /// The zone a message shows the instant in: `zone` for a local value,
     /// UTC for one written with an offset.
     pub fn shown_in(self, zone: Zone) -> Zone {
@@ -600,6 +616,28 @@ pub fn human_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `surely_before` says holds in the zones furthest apart.
+    #[test]
+    fn surely_before_holds_in_any_zones() {
+        let local = |s: &str| When::parse(s).start_stamp().expect("a date-time");
+        let (kiritimati, baker) = (
+            Zone::Named(chrono_tz::Pacific::Kiritimati),
+            Zone::Fixed(FixedOffset::west_opt(12 * 3600).expect("offset")),
+        );
+        for (a, b) in [
+            ("2026-03-01T00:00:00", "2026-03-04T00:00:01"),
+            ("2026-03-01T00:00:00Z", "2026-03-04T00:00:01"),
+        ] {
+            let (a, b) = (local(a), local(b));
+            assert!(a.surely_before(b));
+            for (za, zb) in [(kiritimati, baker), (baker, kiritimati)] {
+                assert!(a.in_zone(za) < b.in_zone(zb));
+            }
+        }
+        assert!(!local("2026-03-01T00:00:00").surely_before(local("2026-03-04T00:00:00")));
+        assert!(!local("2026-03-04T00:00:00").surely_before(local("2026-03-01T00:00:00")));
+    }
 
     #[test]
     fn parses_start_end_forms() {

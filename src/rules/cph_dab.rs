@@ -50,6 +50,10 @@ impl Rule for DabVersion {
         true
     }
 
+    fn row_fields(&self) -> &'static [Field] {
+        &[Field::LicenseRightsDescription]
+    }
+
     fn check_row(
         &self,
         row: &Avail,

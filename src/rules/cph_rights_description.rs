@@ -35,6 +35,10 @@ impl Rule for RightsDescription {
         true
     }
 
+    fn row_fields(&self) -> &'static [Field] {
+        &[Field::LicenseRightsDescription]
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -3,6 +3,7 @@
 use super::delivery::{Change, Scope, Window};
 use super::facts::Form;
 use super::{Context, RowClass, RowFacts, Rule, Settings, Stats};
+use crate::model::time::Stamp;
 use crate::model::zone::Zone;
 use crate::model::{Avail, Diagnostic, Field};
 use chrono::{DateTime, Utc};
@@ -105,6 +106,12 @@ impl Rule for StartNotForward {
     ) {
         let s = ctx.settings;
         if facts.class != RowClass::Cph {
+            return;
+        }
+        // Days ahead in any zone: no need to place it (nor to read its text).
+        if let Some(start) = facts.start
+            && Stamp::At(s.as_of).surely_before(start)
+        {
             return;
         }
         let text = row.text(Field::Start);

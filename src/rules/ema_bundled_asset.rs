@@ -69,6 +69,10 @@ impl Rule for BundledAsset {
         true
     }
 
+    fn row_fields(&self) -> &'static [Field] {
+        &[Field::BundledALIDs]
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -1,6 +1,6 @@
 //! EMA010: End is not after Start.
 
-use super::{Context, RowFacts, Rule};
+use super::{Context, End, RowFacts, Rule};
 use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
@@ -44,6 +44,13 @@ impl Rule for EndNotAfterStart {
         ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
+        // Most windows are long: decided without placing their dates.
+        let (Some(start), End::At(end)) = (facts.start, facts.end) else {
+            return;
+        };
+        if start.surely_before(end) {
+            return;
+        }
         // Both read in the first territory's zone: one zone for both.
         let territory = facts.first_territory(row);
         let zones = ctx.settings.zones;

@@ -62,6 +62,10 @@ impl Rule for PreOrderFulfillDate {
         true
     }
 
+    fn row_fields(&self) -> &'static [Field] {
+        &[Field::SpecialPreOrderFulfillDate]
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -1,7 +1,7 @@
 //! EMA044: a rating its system no longer gives.
 
 use super::{Context, RowFacts, Rule, ratings};
-use crate::model::{Avail, Diagnostic};
+use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
     /// ## What it does
@@ -36,6 +36,10 @@ super::declare_rule! {
 impl Rule for DeprecatedRating {
     fn checks_rows(&self) -> bool {
         true
+    }
+
+    fn row_fields(&self) -> &'static [Field] {
+        &ratings::FIELDS
     }
 
     fn check_row(

@@ -1,7 +1,7 @@
 //! EMA042: a rating reason that is not one of its system's reason codes.
 
 use super::{Context, RowFacts, Rule, ratings};
-use crate::model::{Avail, Diagnostic};
+use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
     /// ## What it does
@@ -39,6 +39,10 @@ super::declare_rule! {
 impl Rule for InvalidRatingReason {
     fn checks_rows(&self) -> bool {
         true
+    }
+
+    fn row_fields(&self) -> &'static [Field] {
+        &ratings::FIELDS
     }
 
     fn check_row(

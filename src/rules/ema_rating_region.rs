@@ -2,7 +2,7 @@
 
 use super::{Context, RowFacts, Rule, ratings};
 use crate::model::ratings::{systems, used_in};
-use crate::model::{Avail, Diagnostic};
+use crate::model::{Avail, Diagnostic, Field};
 
 super::declare_rule! {
     /// ## What it does
@@ -42,6 +42,10 @@ super::declare_rule! {
 impl Rule for RatingSystemRegion {
     fn checks_rows(&self) -> bool {
         true
+    }
+
+    fn row_fields(&self) -> &'static [Field] {
+        &ratings::FIELDS
     }
 
     fn check_row(

@@ -41,6 +41,10 @@ impl Rule for UnknownRatingSystem {
         true
     }
 
+    fn row_fields(&self) -> &'static [Field] {
+        &ratings::FIELDS
+    }
+
     fn check_row(
         &self,
         row: &Avail,

@@ -44,6 +44,10 @@ impl Rule for InvalidRatingValue {
         true
     }
 
+    fn row_fields(&self) -> &'static [Field] {
+        &ratings::FIELDS
+    }
+
     fn check_row(
         &self,
         row: &Avail,

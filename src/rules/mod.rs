@@ -344,8 +344,17 @@ pub trait Rule: HasMeta + Sync + Send {
         false
     }
 
+    /// Fields of which a row must have a cell for [`Rule::check_row`] to
+    /// find anything in it: the row checker skips rows with none. Empty (the
+    /// default): every row is checked, as a rule reporting a missing value
+    /// needs.
+    fn row_fields(&self) -> &'static [Field] {
+        &[]
+    }
+
     /// Check of one row, given its facts (called in parallel across rows);
-    /// called only when [`Rule::checks_rows`] says so.
+    /// called only when [`Rule::checks_rows`] says so, and [`Rule::row_fields`]
+    /// allows.
     fn check_row(
         &self,
         _row: &Avail,
@@ -377,8 +386,12 @@ pub trait Rule: HasMeta + Sync + Send {
 /// all of them found clean is skipped in later rows (through
 /// [`Text::mark_clean`](crate::model::Text::mark_clean)).
 pub struct RowChecker<'a> {
-    /// The rules that check rows ([`Rule::checks_rows`]).
-    rows: Vec<&'a dyn Rule>,
+    /// The rules that check rows ([`Rule::checks_rows`]), each with the
+    /// index in `gates` of its [`Rule::row_fields`] (none: every row).
+    rows: Vec<(&'a dyn Rule, Option<u32>)>,
+    /// The columns of each distinct [`Rule::row_fields`] of `rows` (at most
+    /// 64): a rule gets only rows with a cell in one of its gate's columns.
+    gates: Vec<Vec<usize>>,
     /// Per layout of the sheet, per column: the field's definition and the
     /// value rules of its kind.
     values: Vec<Vec<Option<ValueRules<'a>>>>,
@@ -409,8 +422,26 @@ impl<'a> RowChecker<'a> {
                     .collect()
             })
             .collect();
+        let mut fields: Vec<&'static [Field]> = Vec::new();
+        let mut gates = Vec::new();
+        let rows = (rules.iter().copied().filter(|r| r.checks_rows()))
+            .map(|rule| {
+                let own = rule.row_fields();
+                if own.is_empty() {
+                    return (rule, None);
+                }
+                let gate = fields.iter().position(|f| *f == own).unwrap_or_else(|| {
+                    fields.push(own);
+                    gates.push(own.iter().filter_map(|&f| sheet.column_of(f)).collect());
+                    gates.len() - 1
+                });
+                (rule, Some(u32::try_from(gate).expect("few gates")))
+            })
+            .collect();
+        assert!(gates.len() <= 64, "a gate per bit");
         RowChecker {
-            rows: rules.iter().copied().filter(|r| r.checks_rows()).collect(),
+            rows,
+            gates,
             values,
             xml: usize::from(sheet.source == crate::model::SourceKind::Xml),
         }
@@ -458,8 +489,14 @@ impl<'a> RowChecker<'a> {
                 cell.text.mark_clean(key);
             }
         }
-        for rule in &self.rows {
-            rule.check_row(row, facts, ctx, out);
+        // Bit g: the row has a cell in a column of gate g.
+        let open = (self.gates.iter().enumerate()).fold(0u64, |bits, (g, columns)| {
+            bits | u64::from(columns.iter().any(|&c| row.has_cell(c))) << g
+        });
+        for &(rule, gate) in &self.rows {
+            if gate.is_none_or(|g| open >> g & 1 == 1) {
+                rule.check_row(row, facts, ctx, out);
+            }
         }
         if row.hidden || row.sheet.hidden || !row.sheet.merged.is_empty() {
             for d in &mut out[start..] {
@@ -855,6 +892,13 @@ mod tests {
                     let code = rule.meta().code;
                     if !found.is_empty() {
                         assert!(rule.checks_rows(), "{code} checks rows without saying so");
+                        let has =
+                            |&f: &Field| row.sheet.column_of(f).is_some_and(|c| row.has_cell(c));
+                        let fields = rule.row_fields();
+                        assert!(
+                            fields.is_empty() || fields.iter().any(has),
+                            "{code} finds something in a row without its row_fields"
+                        );
                         fired.insert(code);
                     }
                 }

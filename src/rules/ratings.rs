@@ -59,11 +59,16 @@ impl<'a> Rating<'a> {
     }
 }
 
+/// The fields of a rating other than its region: a row without a cell of
+/// one has no rating (the rating rules' [`Rule::row_fields`](super::Rule::row_fields)).
+pub(super) const FIELDS: [Field; 3] =
+    [Field::RatingSystem, Field::RatingValue, Field::RatingReason];
+
 /// The ratings of `row` (none when it has no rating cells).
 pub(super) fn of(row: &Avail) -> Vec<Rating<'_>> {
     // Most rows have no rating: said without collecting anything.
-    let has = |f: Field| row.sheet.column_of(f).is_some_and(|c| row.has_cell(c));
-    if !has(Field::RatingSystem) && !has(Field::RatingValue) && !has(Field::RatingReason) {
+    let has = |&f: &Field| row.sheet.column_of(f).is_some_and(|c| row.has_cell(c));
+    if !FIELDS.iter().any(has) {
         return Vec::new();
     }
     let cells = |f: Field| -> Vec<&Cell> {
