@@ -922,6 +922,20 @@ mod tests {
         .expect("doc reads")
     }
 
+    /// Where the first cell of `field` in the first row of `out` is.
+    fn value_pos(out: &ReadOutput, field: Field) -> XmlPos {
+        let row = &out.sheets[0].rows[0];
+        row.position_of(row.get(field).expect("the field has a value"))
+            .expect("an XML position")
+    }
+
+    /// The first note of `out` whose message holds `text`.
+    fn note_with<'o>(out: &'o ReadOutput, text: &str) -> &'o Note {
+        (out.notes.iter())
+            .find(|n| n.message.contains(text))
+            .unwrap_or_else(|| panic!("a note saying `{text}`"))
+    }
+
     fn texts(row: &Avail, field: Field) -> Vec<&str> {
         row.get_all(field).map(|c| &*c.text).collect()
     }
@@ -1061,19 +1075,12 @@ mod tests {
         // The row is placed at `<Transaction>`: line 9, after four blanks.
         assert_eq!(sheet.info.line_col(row.xml().unwrap()), (9, 5));
         // A value's span is its trimmed text.
-        let start = row.position_of(row.get(Field::Start).unwrap()).unwrap();
+        let start = value_pos(&out, Field::Start);
         assert_eq!(sheet.info.line_col(start), (13, 16));
         assert_eq!(&doc[start.span.0..start.span.1], "2027-01-01T00:00:00");
         // The order finding points at `<Start>`, after a CR LF and blanks.
-        let order = out
-            .notes
-            .iter()
-            .find(|n| n.message.contains("comes after"))
-            .expect("Start after End is reported");
-        assert_eq!(
-            (order.location.line, order.location.col),
-            (Some(13), Some(7))
-        );
+        let order = &note_with(&out, "comes after").location;
+        assert_eq!((order.line, order.col), (Some(13), Some(7)));
     }
 
     #[test]
@@ -1083,23 +1090,13 @@ mod tests {
         let doc = "<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\" xmlns:md=\"http://www.movielabs.com/schema/md/v2.6/md\">\n  <Avail>\n    <ALID>a</ALID>\n    <Disposition><EntryType>Full Extract</EntryType></Disposition>\n    <Licensor><md:DisplayName>acme</md:DisplayName></Licensor>\n    <AvailType>single</AvailType>\n    <ShortDescription>x</ShortDescription>\n    <Asset contentID=\"c\"><WorkType>Movie</WorkType></Asset>\n    <Transaction>\r\n \t <!-- c -->\n      <LicenseType>EST</LicenseType>\n      <Territory>\n        junk <md:country>US</md:country></Territory>\n      <Start>2027-01-01T00:00:00</Start>\n      <End>2027-12-31T00:00:00</End>\n    </Transaction>\n  </Avail>\n</AvailList>\n";
         let out = read_doc(doc);
         let sheet = &out.sheets[0];
-        let row = &sheet.rows[0];
-        let license = row
-            .position_of(row.get(Field::LicenseType).unwrap())
-            .unwrap();
+        let license = value_pos(&out, Field::LicenseType);
         assert_eq!(sheet.info.line_col(license), (11, 20));
-        let territory = row.position_of(row.get(Field::Territory).unwrap()).unwrap();
+        let territory = value_pos(&out, Field::Territory);
         assert_eq!(sheet.info.line_col(territory), (13, 26));
-        let stray = out
-            .notes
-            .iter()
-            .find(|n| n.message.contains("holds text `junk`"))
-            .expect("text in <Territory> is reported");
-        assert_eq!(
-            (stray.location.line, stray.location.col),
-            (Some(13), Some(9))
-        );
-        assert_eq!(stray.location.span, Some((517, 521)));
+        let stray = &note_with(&out, "holds text `junk`").location;
+        assert_eq!((stray.line, stray.col), (Some(13), Some(9)));
+        assert_eq!(stray.span, Some((517, 521)));
     }
 
     #[test]
@@ -1141,8 +1138,7 @@ mod tests {
         let started = std::time::Instant::now();
         let out = read_doc(&doc);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
-        let row = &out.sheets[0].rows[0];
-        let x = row.position_of(row.get(Field::AvailID).unwrap()).unwrap();
+        let x = value_pos(&out, Field::AvailID);
         assert_eq!(&doc[x.span.0..x.span.1], "t1");
         // Each unknown attribute is noted where its value is.
         let unknown: Vec<&Note> = out
@@ -1171,8 +1167,7 @@ mod tests {
     fn bom_keeps_positions() {
         let doc = "\u{feff}<AvailList xmlns=\"http://www.movielabs.com/schema/avails/v2.3/avails\">\n<Avail><ALID>a</ALID><Transaction><Territory><country xmlns=\"http://www.movielabs.com/schema/md/v2.6/md\">US</country></Territory></Transaction></Avail></AvailList>";
         let out = read_doc(doc);
-        let row = &out.sheets[0].rows[0];
-        let x = row.position_of(row.get(Field::Territory).unwrap()).unwrap();
+        let x = value_pos(&out, Field::Territory);
         assert_eq!(&doc.as_bytes()[x.span.0..x.span.1], b"US");
         assert_eq!(out.sheets[0].info.line_col(x).0, 2);
         // Missing elements are reported, reading goes on.
