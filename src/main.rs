@@ -405,6 +405,7 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         skip_unrecognized: args.skip_unrecognized,
         progress: Some(Arc::clone(&done)),
         windows: format.draws_windows(),
+        exits_after_report: true,
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
