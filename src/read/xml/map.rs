@@ -334,48 +334,67 @@ struct Entry {
     take: Take,
 }
 
-/// The [`Entry`]s of each element name, in column order; a named function
-/// is listed once per element and parents.
-fn entries(name: N) -> &'static [Entry] {
-    static BY_NAME: OnceLock<Vec<Vec<Entry>>> = OnceLock::new();
-    let by_name = BY_NAME.get_or_init(|| {
-        let mut by_name: Vec<Vec<Entry>> = vec![Vec::new(); N::COUNT];
-        for (col, (field, sources)) in MAP.iter().enumerate() {
-            for s in *sources {
-                if matches!(s.take, Take::OpeningAttr(_))
-                    || matches!(s.take, Take::By(n) if !n.at_close())
-                {
-                    continue;
-                }
-                for name in s.elements.iter() {
-                    let list = &mut by_name[name as usize];
-                    let named_again = matches!(s.take, Take::By(_))
-                        && list
-                            .iter()
-                            .any(|e| e.take == s.take && e.parents == s.parents);
-                    if !named_again {
-                        list.push(Entry {
-                            parents: s.parents,
-                            col,
-                            field: *field,
-                            level: s.level,
-                            take: s.take,
-                        });
-                    }
+/// The [`Entry`]s of element `name` under `parent`, in column order; a
+/// named function is listed once per element and parents. A table by
+/// parent and name, made once, so closing an element looks at its own
+/// entries only.
+fn entries(parent: N, name: N) -> &'static [Entry] {
+    static TABLE: OnceLock<(Vec<Entry>, Vec<std::ops::Range<u32>>)> = OnceLock::new();
+    let (flat, ranges) = TABLE.get_or_init(|| {
+        let by_name = by_name();
+        let (mut flat, mut ranges) = (Vec::new(), vec![0..0; N::COUNT * N::COUNT]);
+        for parent in NameSet::ALL.iter() {
+            for name in NameSet::ALL.iter() {
+                let from = u32::try_from(flat.len()).expect("a small table");
+                flat.extend(
+                    by_name[name as usize]
+                        .iter()
+                        .filter(|e| e.parents.has(parent)),
+                );
+                let to = u32::try_from(flat.len()).expect("a small table");
+                ranges[parent as usize * N::COUNT + name as usize] = from..to;
+            }
+        }
+        (flat, ranges)
+    });
+    let range = &ranges[parent as usize * N::COUNT + name as usize];
+    &flat[range.start as usize..range.end as usize]
+}
+
+/// The [`Entry`]s of each element name, in column order.
+fn by_name() -> Vec<Vec<Entry>> {
+    let mut by_name: Vec<Vec<Entry>> = vec![Vec::new(); N::COUNT];
+    for (col, (field, sources)) in MAP.iter().enumerate() {
+        for s in *sources {
+            if matches!(s.take, Take::OpeningAttr(_))
+                || matches!(s.take, Take::By(n) if !n.at_close())
+            {
+                continue;
+            }
+            for name in s.elements.iter() {
+                let list = &mut by_name[name as usize];
+                let named_again = matches!(s.take, Take::By(_))
+                    && list
+                        .iter()
+                        .any(|e| e.take == s.take && e.parents == s.parents);
+                if !named_again {
+                    list.push(Entry {
+                        parents: s.parents,
+                        col,
+                        field: *field,
+                        level: s.level,
+                        take: s.take,
+                    });
                 }
             }
         }
-        by_name
-    });
-    &by_name[name as usize]
+    }
+    by_name
 }
 
 /// The field element `name` under `parent` is read into, if any.
 pub(super) fn field_of(name: N, parent: N) -> Option<Field> {
-    entries(name)
-        .iter()
-        .find(|e| e.parents.has(parent))
-        .map(|e| e.field)
+    entries(parent, name).first().map(|e| e.field)
 }
 
 /// True for an element whose attributes are read: the table or a named
@@ -545,10 +564,7 @@ impl<'a> Parser<'a> {
     ) {
         let input = self.input;
         let pos = || XmlPos::at(span);
-        for e in entries(frame.name) {
-            if !e.parents.has(parent) {
-                continue;
-            }
+        for e in entries(parent, frame.name) {
             match e.take {
                 Take::Text | Take::XsDateTime | Take::XsDuration => {
                     self.cell(e.level, e.col, value, pos());
