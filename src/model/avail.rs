@@ -714,9 +714,6 @@ pub struct Avail {
     pub sheet: Arc<SheetInfo>,
     /// 1-based spreadsheet row; for XML, the line of the Transaction element.
     pub row: u32,
-    /// For CSV, the file line the row's record starts on (a quoted cell may
-    /// hold line breaks, so it can differ from the row); 0 otherwise.
-    line: u32,
     /// The row's layout, by position in [`SheetInfo::layouts`].
     layout: u8,
     /// The spreadsheet row is hidden (`<row hidden="1">`); false for CSV and XML.
@@ -730,73 +727,74 @@ pub struct Avail {
     /// with one load instead of a search; empty when the row is too wide
     /// (then [`Avail::cells_of`] searches).
     first: Box<[u8]>,
-    /// For XML, where the Transaction and each cell are (boxed: spreadsheet
-    /// rows, the many, pay one pointer for it).
-    xml: Option<Box<XmlPlaces>>,
+    /// Where the row is beyond its number: a CSV record's line, or the
+    /// XML positions.
+    place: RowPlace,
+}
+
+/// Where a row is beyond its number (one field: a row is either).
+#[derive(Debug, Clone)]
+enum RowPlace {
+    /// For CSV, the file line the row's record starts on (a quoted cell may
+    /// hold line breaks, so it can differ from the row); 0 otherwise.
+    Line(u32),
+    /// For XML, the Transaction element's position, then each cell's in the
+    /// order of the row's cells (one allocation per row).
+    Xml(Box<[XmlPos]>),
 }
 
 /// Whether any of a row's cells is an error value, holds a formula or is a
 /// native number: found once, when the row is built (before any trim), so
 /// that rules looking for these rare cells pass over the rows without them.
+/// One bit each.
 #[derive(Debug, Clone, Copy, Default)]
-struct Holds {
-    errors: bool,
-    formulas: bool,
-    numbers: bool,
-}
+struct Holds(u8);
 
 impl Holds {
+    const ERRORS: u8 = 1;
+    const FORMULAS: u8 = 2;
+    const NUMBERS: u8 = 4;
+
     /// Takes in `cell`, one of the row's.
     fn add(&mut self, cell: &Cell) {
-        self.errors |= cell.is_error();
-        self.formulas |= cell.formula().is_some();
-        self.numbers |= cell.kind == CellKind::Number;
+        let bit = |yes: bool, bit: u8| if yes { bit } else { 0 };
+        self.0 |= bit(cell.is_error(), Self::ERRORS)
+            | bit(cell.formula().is_some(), Self::FORMULAS)
+            | bit(cell.kind == CellKind::Number, Self::NUMBERS);
     }
-}
 
-/// Where an XML row and its values are in the document.
-#[derive(Debug, Clone)]
-struct XmlPlaces {
-    /// The Transaction element.
-    transaction: XmlPos,
-    /// Each cell's position, in the order of the row's cells.
-    cells: Box<[XmlPos]>,
+    /// True when bit `bit` is set.
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
 }
 
 impl Avail {
     /// A row of `sheet` from its non-blank cells, in any order (readers
     /// leave blank cells out, so a present cell always holds a value).
     pub fn new(sheet: Arc<SheetInfo>, row: u32, cells: Vec<Cell>) -> Self {
-        Self::build(sheet, row, cells, None)
+        Self::build(sheet, row, cells, RowPlace::Line(0))
     }
 
-    /// An XML row (one Transaction at `xml`) from its cells and their
-    /// positions (`positions[i]` is where `cells[i]` is), sorted by column.
+    /// An XML row from its cells, sorted by column, and `places`: the
+    /// Transaction element's position, then each cell's (`places[i + 1]`
+    /// is where `cells[i]` is).
     pub fn with_positions(
         sheet: Arc<SheetInfo>,
         row: u32,
         cells: Vec<Cell>,
-        positions: Vec<XmlPos>,
-        xml: XmlPos,
+        places: Vec<XmlPos>,
     ) -> Self {
-        debug_assert_eq!(cells.len(), positions.len(), "a position per cell");
+        debug_assert_eq!(cells.len() + 1, places.len(), "a position per cell");
         debug_assert!(
             cells.is_sorted_by_key(Cell::column),
             "XML rows come sorted by column"
         );
-        let places = XmlPlaces {
-            transaction: xml,
-            cells: positions.into_boxed_slice(),
-        };
-        Self::build(sheet, row, cells, Some(Box::new(places)))
+        let place = RowPlace::Xml(places.into_boxed_slice());
+        Self::build(sheet, row, cells, place)
     }
 
-    fn build(
-        sheet: Arc<SheetInfo>,
-        row: u32,
-        mut cells: Vec<Cell>,
-        xml: Option<Box<XmlPlaces>>,
-    ) -> Self {
+    fn build(sheet: Arc<SheetInfo>, row: u32, mut cells: Vec<Cell>, place: RowPlace) -> Self {
         debug_assert!(
             cells
                 .iter()
@@ -811,7 +809,10 @@ impl Avail {
             last = last.max(c.column());
         }
         if !sorted {
-            debug_assert!(xml.is_none(), "positions come sorted with their cells");
+            debug_assert!(
+                matches!(place, RowPlace::Line(_)),
+                "positions come sorted with their cells"
+            );
             // Stable: repeated XML elements keep their document order.
             cells.sort_by_key(Cell::column);
         }
@@ -838,19 +839,20 @@ impl Avail {
         Avail {
             sheet,
             row,
-            line: 0,
             layout,
             hidden: false,
             holds,
             cells: cells.into_boxed_slice(),
             first,
-            xml,
+            place,
         }
     }
 
     /// The row with the CSV file line its record starts on (0: none).
     pub fn with_line(mut self, line: u32) -> Self {
-        self.line = line;
+        if let RowPlace::Line(l) = &mut self.place {
+            *l = line;
+        }
         self
     }
 
@@ -860,13 +862,13 @@ impl Avail {
     /// them by a binary search.
     pub fn retain_cells(&mut self, mut keep: impl FnMut(&Cell) -> bool) {
         let mut cells = std::mem::take(&mut self.cells).into_vec();
-        match self.xml.as_mut() {
-            None => cells.retain(|c| keep(c)),
-            Some(x) => {
+        match &mut self.place {
+            RowPlace::Line(_) => cells.retain(|c| keep(c)),
+            RowPlace::Xml(x) => {
                 // `retain` visits each cell once, in order: the positions
-                // follow, moved down in place.
-                let mut places = std::mem::take(&mut x.cells).into_vec();
-                let (mut read, mut write) = (0, 0);
+                // follow, moved down in place (after the Transaction's).
+                let mut places = std::mem::take(x).into_vec();
+                let (mut read, mut write) = (1, 1);
                 cells.retain(|c| {
                     let yes = keep(c);
                     if yes && read < places.len() {
@@ -877,7 +879,7 @@ impl Avail {
                     yes
                 });
                 places.truncate(write);
-                x.cells = places.into_boxed_slice();
+                *x = places.into_boxed_slice();
             }
         }
         self.cells = cells.into_boxed_slice();
@@ -887,18 +889,18 @@ impl Avail {
     /// True when one of the row's cells (as read, before any trim) is an
     /// error value ([`Cell::is_error`]).
     pub fn has_error_values(&self) -> bool {
-        self.holds.errors
+        self.holds.has(Holds::ERRORS)
     }
 
     /// True when one of the row's cells (as read) holds a formula.
     pub fn has_formulas(&self) -> bool {
-        self.holds.formulas
+        self.holds.has(Holds::FORMULAS)
     }
 
     /// True when one of the row's cells (as read) is a native number
     /// ([`CellKind::Number`]).
     pub fn has_numbers(&self) -> bool {
-        self.holds.numbers
+        self.holds.has(Holds::NUMBERS)
     }
 
     /// The dictionary this row is checked with, laid over its sheet's
@@ -914,13 +916,21 @@ impl Avail {
 
     /// For XML rows, the Transaction element's position.
     pub fn xml(&self) -> Option<XmlPos> {
-        self.xml.as_ref().map(|x| x.transaction)
+        self.xml_places().map(|p| p[0])
+    }
+
+    /// For XML rows, the Transaction's position, then each cell's.
+    fn xml_places(&self) -> Option<&[XmlPos]> {
+        match &self.place {
+            RowPlace::Xml(places) => Some(places),
+            RowPlace::Line(_) => None,
+        }
     }
 
     /// The row's cells with their XML positions (`None` for spreadsheets),
     /// in one pass.
     pub fn cells_with_positions(&self) -> impl Iterator<Item = (&Cell, Option<XmlPos>)> + '_ {
-        let places = self.xml.as_ref().map(|x| &x.cells[..]);
+        let places = self.xml_places().map(|p| &p[1..]);
         self.cells
             .iter()
             .enumerate()
@@ -931,7 +941,7 @@ impl Avail {
     pub fn position_of(&self, cell: &Cell) -> Option<XmlPos> {
         // Only asked when reporting, so a scan is fine.
         let i = self.cells.iter().position(|c| std::ptr::eq(c, cell))?;
-        self.xml.as_ref()?.cells.get(i).copied()
+        self.xml_places()?.get(i + 1).copied()
     }
 
     /// Widest sheet whose rows get a column index (real avails sheets have
@@ -1069,7 +1079,7 @@ impl Avail {
         let mut loc = self.row_location();
         loc.field = Some(field.name().to_string());
         if let Some(col) = self.sheet.column_of(field)
-            && self.xml.is_none()
+            && self.xml().is_none()
         {
             let letter = &self.sheet.columns[col].letter;
             loc.column = Some(letter.clone());
@@ -1085,7 +1095,9 @@ impl Avail {
             Some(x) => self.sheet.place(&mut loc, x),
             None => {
                 loc.row = Some(self.row);
-                loc.line = (self.line > 0).then_some(self.line);
+                if let RowPlace::Line(line) = self.place {
+                    loc.line = (line > 0).then_some(line);
+                }
             }
         }
         loc
@@ -1221,7 +1233,7 @@ mod tests {
         // A 60,000-row sheet holds millions of cells.
         assert_eq!(std::mem::size_of::<Cell>(), 16);
         // And a sheet holds many rows: one cache line each (the CSV line
-        // and the hidden flag took it from 56 to 64 bytes, 0.5 MB on 60,000 rows).
+        // shares a field with the XML positions, the flags are bits).
         assert!(std::mem::size_of::<Avail>() <= 64);
     }
 

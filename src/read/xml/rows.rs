@@ -131,7 +131,8 @@ pub(super) fn push(
 }
 
 /// The cells of two runs of values sorted by column, `shared` first where
-/// both have a column (a stable sort of both), and their positions.
+/// both have a column (a stable sort of both), and their positions, added
+/// to `cells` and `positions`.
 fn merge(
     shared: &[Val],
     own: std::vec::Drain<'_, Val>,
@@ -358,14 +359,14 @@ impl<'a> Parser<'a> {
         for mut t in avail.transactions.drain(..) {
             t.cells.sort_by_key(|v| v.col);
             let n = avail.cells.len() + t.cells.len();
-            let (mut cells, mut positions) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            merge(&avail.cells, t.cells.drain(..), &mut cells, &mut positions);
+            let (mut cells, mut places) = (Vec::with_capacity(n), Vec::with_capacity(n + 1));
+            places.push(t.pos);
+            merge(&avail.cells, t.cells.drain(..), &mut cells, &mut places);
             target.push(Avail::with_positions(
                 Arc::clone(&info),
                 t.line,
                 cells,
-                positions,
-                t.pos,
+                places,
             ));
             self.spare.vals.push(t.cells);
         }
