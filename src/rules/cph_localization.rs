@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{Context, RowClass, RowFacts, Rule};
+use crate::model::avail::split_items;
 use crate::model::codes::{territory_languages, territory_name};
 use crate::model::{Avail, Diagnostic, Field};
 
@@ -47,21 +48,31 @@ pub(super) const LANGUAGE_FIELDS: [Field; 3] = [
     Field::StoreLanguage,
 ];
 
-/// The primary subtag of each language the row lists (`es` of `es-419:audio`),
-/// as written; compare case-insensitively.
-fn listed_primaries(row: &Avail) -> impl Iterator<Item = &str> {
-    LANGUAGE_FIELDS.iter().flat_map(|f| {
-        row.items(*f).filter_map(|(_, item)| {
-            // Up to the first subtag or asset type, whichever comes first.
-            let p = item.split([':', '-']).next().unwrap_or(item).trim();
-            (!p.is_empty()).then_some(p)
-        })
-    })
+/// Calls `f` with the primary subtag of each language the row lists (`es`
+/// of `es-419:audio`, as written: compare case-insensitively) until it
+/// returns true; true when it did. Plain loops rather than an iterator: it
+/// runs for every CPH row.
+fn any_primary<'a>(row: &'a Avail, mut f: impl FnMut(&'a str) -> bool) -> bool {
+    for field in LANGUAGE_FIELDS {
+        let separator = row.separator(field);
+        for cell in row.get_all(field) {
+            for item in split_items(&cell.text, separator) {
+                // Up to the first subtag or asset type, whichever comes
+                // first (both ASCII: found without decoding characters).
+                let end = item.bytes().position(|b| b == b':' || b == b'-');
+                let primary = item[..end.unwrap_or(item.len())].trim();
+                if !primary.is_empty() && f(primary) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 /// True when the row lists a language in one of [`LANGUAGE_FIELDS`].
 pub(super) fn lists_languages(row: &Avail) -> bool {
-    LANGUAGE_FIELDS.iter().any(|f| row.get(*f).is_some()) && listed_primaries(row).next().is_some()
+    any_primary(row, |_| true)
 }
 
 impl Rule for Localization {
@@ -84,18 +95,21 @@ impl Rule for Localization {
                 continue;
             };
             let mut lists = false;
-            if listed_primaries(row)
-                .inspect(|_| lists = true)
-                .any(|p| needed.iter().any(|l| p.eq_ignore_ascii_case(l)))
-            {
+            if any_primary(row, |p| {
+                lists = true;
+                needed.iter().any(|l| p.eq_ignore_ascii_case(l))
+            }) {
                 continue;
             }
             // A row that lists no language is CPH017's reminder.
             if !lists {
                 return;
             }
-            let listed: BTreeSet<String> =
-                listed_primaries(row).map(str::to_ascii_lowercase).collect();
+            let mut listed = BTreeSet::new();
+            any_primary(row, |p| {
+                listed.insert(p.to_ascii_lowercase());
+                false
+            });
             out.push(
                 Self::META.at_cell(
                     row,

@@ -183,8 +183,17 @@ fn is_marker(row: &Avail, field: Field, value: &str) -> bool {
     row.get_all(field).any(|c| {
         c.text
             .split(',')
-            .any(|t| t.trim().eq_ignore_ascii_case(value.trim()))
+            .any(|t| trim(t).eq_ignore_ascii_case(trim(value)))
     })
+}
+
+/// `s.trim()`, without decoding characters for the usual word that starts
+/// and ends with a visible ASCII character (this runs for every row).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 impl Settings {
@@ -212,6 +221,23 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "CPH",
+            " CPH ",
+            "\u{a0}CPH",
+            "CPH\t",
+            "é",
+            " é ",
+            "a b",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
 
     #[test]
     fn profile_names_are_clap_names() {
