@@ -988,11 +988,15 @@ impl Avail {
     /// Every cell of a field holding a value (XML repeats elements such as
     /// Territory); error values are no values.
     pub fn get_all(&self, field: Field) -> impl Iterator<Item = &Cell> + '_ {
-        let cells = match self.sheet.column_of(field) {
+        self.field_cells(field).iter().filter(|c| !c.is_error())
+    }
+
+    /// The cells of a field's column, error values included.
+    fn field_cells(&self, field: Field) -> &[Cell] {
+        match self.sheet.column_of(field) {
             Some(col) => self.cells_of(col),
             None => &[],
-        };
-        cells.iter().filter(|c| !c.is_error())
+        }
     }
 
     /// Each cell with its dictionary definition (cells of unknown or
@@ -1048,8 +1052,17 @@ impl Avail {
     /// The territories the row covers: `Territory` items minus
     /// `TerritoryExclusion` items, each with the cell it came from.
     pub fn territories(&self) -> impl Iterator<Item = (&Cell, &str)> + '_ {
-        self.items(Field::Territory)
-            .filter(|(_, t)| !self.items(Field::TerritoryExclusion).any(|(_, x)| x == *t))
+        // Asked of every row: the exclusions' cells and separator are found
+        // once, not per territory (most rows have none).
+        let excluded = self.field_cells(Field::TerritoryExclusion);
+        let separator = match excluded.is_empty() {
+            true => None,
+            false => self.separator(Field::TerritoryExclusion),
+        };
+        self.items(Field::Territory).filter(move |(_, t)| {
+            !(excluded.iter().filter(|c| !c.is_error()))
+                .any(|c| split_items(&c.text, separator).any(|x| x == *t))
+        })
     }
 
     /// Location of a cell of this row.
@@ -1226,6 +1239,29 @@ mod tests {
         );
         let one: Vec<&str> = split_items(" en, fr ", None).collect();
         assert_eq!(one, ["en, fr"], "a field that is no list is one item");
+    }
+
+    /// Territories repeated (as XML repeats them), listed, and excluded in
+    /// lists and across cells.
+    #[test]
+    fn territories_are_territory_items_minus_exclusions() {
+        let sheet = test_sheet(&["Territory", "TerritoryExclusion"]);
+        let cases: [(&[(usize, &str)], &[&str]); 6] = [
+            (&[(0, "US")], &["US"]),
+            (&[(0, "US"), (0, "GB"), (1, "GB")], &["US"]),
+            (&[(0, "US, GB,, DE "), (1, "DE,US")], &["GB"]),
+            (&[(0, "US"), (1, "US")], &[]),
+            (&[(0, "\u{a0}FR\u{a0}, ES"), (1, "XX"), (1, "ES")], &["FR"]),
+            (&[(1, "US")], &[]),
+        ];
+        for (cells, expected) in cases {
+            let cells = (cells.iter())
+                .map(|(c, t)| Cell::new(*c, Text::from(*t), CellKind::Text))
+                .collect();
+            let row = Avail::new(sheet.clone(), 4, cells);
+            let got: Vec<&str> = row.territories().map(|(_, t)| t).collect();
+            assert_eq!(got, expected);
+        }
     }
 
     #[test]

@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 
 use super::{RowClass, Settings};
-use crate::model::avail::split_items;
 use crate::model::time::{Stamp, When};
 use crate::model::zone::{Zone, Zones};
 use crate::model::{Avail, Cell, Field, Text};
@@ -138,34 +137,6 @@ impl RecentDates {
     }
 }
 
-/// The spans of `row`'s territories, as [`Avail::territories`] gives them
-/// (`Territory` items minus `TerritoryExclusion` items; a test holds the
-/// two equal), the first apart. Plain loops: this runs for every row, most
-/// rows have one territory and no exclusion, and the iterator adapters of
-/// `territories` cost several times the split itself.
-fn territory_spans(row: &Avail) -> (Option<Span>, Box<[Span]>) {
-    let exclusion_separator = row.separator(Field::TerritoryExclusion);
-    let excluded = |t: &str| {
-        (row.get_all(Field::TerritoryExclusion))
-            .any(|c| split_items(&c.text, exclusion_separator).any(|x| x == t))
-    };
-    let separator = row.separator(Field::Territory);
-    let (mut first, mut more) = (None, Vec::new());
-    for cell in row.get_all(Field::Territory) {
-        for t in split_items(&cell.text, separator) {
-            if excluded(t) {
-                continue;
-            }
-            let span = Span::of(row, cell, t);
-            match first {
-                None => first = Some(span),
-                Some(_) => more.push(span),
-            }
-        }
-    }
-    (first, more.into_boxed_slice())
-}
-
 impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
@@ -175,7 +146,9 @@ impl RowFacts {
     /// [`RowFacts::of`], reusing the dates `recent` parsed for earlier rows.
     pub fn of_with(row: &Avail, settings: &Settings, recent: &mut RecentDates) -> Self {
         let title = row.title_id().map(|cell| Span::of(row, cell, cell.value()));
-        let (territory, more_territories) = territory_spans(row);
+        let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
+        let territory = spans.next();
+        let more_territories = spans.collect();
         let (start_cell, end_cell) = (row.get(Field::Start), row.get(Field::End));
         let (start_text, end_text) = (
             start_cell.map_or("", Cell::value),
@@ -388,34 +361,6 @@ mod tests {
                 (reused.start, reused.start_form, reused.end, reused.end_form),
                 "{start} / {end}"
             );
-        }
-    }
-
-    /// Territories repeated (as XML repeats them), listed, excluded in
-    /// lists and across cells: the facts' territories are the row's.
-    #[test]
-    fn territories_are_the_rows_whatever_their_shape() {
-        let sheet = test_sheet(&["Territory", "TerritoryExclusion"]);
-        let cases: [&[(usize, &str)]; 6] = [
-            &[(0, "US")],
-            &[(0, "US"), (0, "GB"), (1, "GB")],
-            &[(0, "US, GB,, DE "), (1, "DE,US")],
-            &[(0, "US"), (1, "US")],
-            &[(0, "\u{a0}FR\u{a0}, ES"), (1, "XX"), (1, "ES")],
-            &[(1, "US")],
-        ];
-        for cells in cases {
-            let cells = (cells.iter())
-                .map(|(c, t)| Cell::new(*c, Text::from(*t), CellKind::Text))
-                .collect();
-            let row = Avail::new(sheet.clone(), 4, cells);
-            let facts = RowFacts::of(&row, &Settings::default());
-            let expected: Vec<(usize, &str)> =
-                row.territories().map(|(c, t)| (c.column(), t)).collect();
-            let got: Vec<(usize, &str)> = (facts.territory_cells(&row))
-                .map(|(c, t)| (c.column(), t))
-                .collect();
-            assert_eq!(got, expected);
         }
     }
 
