@@ -1,5 +1,6 @@
 //! EMA field dictionaries, loaded from `schemas/dictionaries/*.json` (embedded
-//! at build time). Rules look fields up here; no field list lives in code.
+//! at build time, whitespace stripped by build.rs). Rules look fields up
+//! here; no field list lives in code.
 
 use std::sync::OnceLock;
 
@@ -343,7 +344,7 @@ impl Dictionary {
 
 macro_rules! dictionaries {
     ($($file:literal),* $(,)?) => {
-        [$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/dictionaries/", $file)))),*]
+        [$(($file, include_str!(concat!(env!("OUT_DIR"), "/dictionaries/", $file)))),*]
     };
 }
 

@@ -1,8 +1,8 @@
-//! The MovieLabs data files of `schemas/movielabs/`, embedded at build time:
-//! for each Avails XML version, its Common Metadata version, its
-//! vocabularies (`vocab_avail_v*.json`, `vocab_cm_v*.json`) and its
-//! structure rules (`structure_avail_v*.json`), as `versions.json` pairs
-//! them.
+//! The MovieLabs data files of `schemas/movielabs/`, embedded at build time
+//! (whitespace stripped by build.rs): for each Avails XML version, its
+//! Common Metadata version, its vocabularies (`vocab_avail_v*.json`,
+//! `vocab_cm_v*.json`) and its structure rules (`structure_avail_v*.json`),
+//! as `versions.json` pairs them.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -14,7 +14,7 @@ use super::version::TemplateVersion;
 
 macro_rules! files {
     ($($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/movielabs/", $file))),)*]
+        &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/movielabs/", $file))),)*]
     };
 }
 
