@@ -180,8 +180,11 @@ impl FieldDef {
     }
 
     /// True when `v` is a value of this enum (booleans also in MovieLabs'
-    /// other spellings: `Y`/`N`, `T`/`F`, `1`/`0`).
+    /// other spellings: `Y`/`N`, `T`/`F`, `1`/`0`); false for other kinds.
     pub fn allows(&self, v: &str) -> bool {
+        if self.kind != FieldKind::Enum {
+            return false;
+        }
         (self.boolean && is_boolean_word(v))
             || self.values.iter().any(|a| {
                 if self.case_insensitive {
@@ -190,14 +193,10 @@ impl FieldDef {
                     a == v
                 }
             })
-            || self.has_prefix_value(v)
-    }
-
-    /// True when `v` extends one of the allowed prefixes (`TPR-…`).
-    fn has_prefix_value(&self, v: &str) -> bool {
-        self.pattern_values
-            .iter()
-            .any(|p| v.starts_with(p.as_str()) && v.len() > p.len())
+            || self
+                .pattern_values
+                .iter()
+                .any(|p| v.starts_with(p.as_str()) && v.len() > p.len())
     }
 }
 
@@ -304,15 +303,23 @@ impl Dictionary {
 
     /// True when `value` is allowed for enum `field` in the dictionary of
     /// `version` and `kind` ([`Dictionary::get`]; false when it has no
-    /// such field). For Avails XML this reads the spreadsheet equivalent's
-    /// field and the version's vocabulary without making the whole
-    /// dictionary, so that asking every version (a hint) stays cheap.
+    /// such field). For Avails XML this reads the version's vocabulary and,
+    /// only for a value it lists, the spreadsheet equivalent's field,
+    /// without making the whole dictionary: asking every version (a hint)
+    /// stays cheap.
     pub fn allows(version: TemplateVersion, kind: SheetKind, field: Field, value: &str) -> bool {
         let Some(x) = movielabs::xml(version) else {
             return Self::get(version, kind)
                 .and_then(|d| d.field(field))
                 .is_some_and(|f| f.allows(value));
         };
+        // A field the vocabulary gives takes its values and no others (or,
+        // no enum in this version, none): see `with_vocabularies`.
+        if let Some((_, values)) = x.enumeration(field)
+            && !values.iter().any(|a| a == value)
+        {
+            return false;
+        }
         let kind = if kind == SheetKind::Tv {
             SheetKind::Tv
         } else {
@@ -321,11 +328,8 @@ impl Dictionary {
         let Some(f) = Self::for_version(x.version.sheet_equivalent(), kind).field(field) else {
             return false;
         };
-        match vocabulary_of(f, x) {
-            // As [`with_vocabularies`] makes it: the values spelt exactly.
-            Some((_, values)) => values.iter().any(|a| a == value) || f.has_prefix_value(value),
-            None => f.allows(value),
-        }
+        // When the vocabulary applies, it lists the value.
+        vocabulary_of(f, x).is_some() || f.allows(value)
     }
 
     /// Every dictionary: each spreadsheet version's, oldest first.
@@ -451,7 +455,7 @@ fn index() -> &'static [[Option<u8>; SheetKind::ALL.len()]] {
 
 /// `base` (a spreadsheet dictionary) for Avails XML `x`: each enumerated
 /// field a vocabulary of `x` gives takes that vocabulary's values, spelt
-/// exactly.
+/// exactly, and no others.
 fn with_vocabularies(base: &Dictionary, x: &movielabs::XmlVersion) -> Dictionary {
     let mut d = base.clone();
     d.version = x.avails.clone();
@@ -461,6 +465,7 @@ fn with_vocabularies(base: &Dictionary, x: &movielabs::XmlVersion) -> Dictionary
             f.values = values.to_vec();
             f.case_insensitive = false;
             f.boolean = false;
+            f.pattern_values.clear();
             let file = x.vocabulary_file(key);
             if !files.iter().any(|s: &String| s == file) {
                 files.push(file.to_string());
