@@ -6,7 +6,8 @@
 //! only place field names are written.
 //!
 //! It also turns the XSD tables of `schemas/xsd/` into Rust statics
-//! (`build/xsd.rs`).
+//! (`build/xsd.rs`), and writes the dictionaries and MovieLabs data files
+//! without their layout whitespace for embedding (they parse faster).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -18,6 +19,12 @@ mod xsd;
 fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     xsd::emit(Path::new("schemas/xsd"), Path::new(&out_dir));
+    for dir in ["dictionaries", "movielabs"] {
+        compact_json(
+            &Path::new("schemas").join(dir),
+            &Path::new(&out_dir).join(dir),
+        );
+    }
 
     let dir = Path::new("schemas/dictionaries");
     println!("cargo::rerun-if-changed={}", dir.display());
@@ -146,4 +153,35 @@ fn main() {
 
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("fields.rs");
     std::fs::write(dest, out).expect("write fields.rs");
+}
+
+/// Writes each `.json` file of `dir` into `out` without the whitespace
+/// between tokens; everything else is kept byte for byte.
+fn compact_json(dir: &Path, out: &Path) {
+    println!("cargo::rerun-if-changed={}", dir.display());
+    std::fs::create_dir_all(out).expect("create compact JSON folder");
+    for entry in std::fs::read_dir(dir).expect("schemas folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path).expect("JSON file");
+        let mut compact = String::with_capacity(text.len());
+        let (mut in_string, mut escaped) = (false, false);
+        for c in text.chars() {
+            if in_string {
+                (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+            } else if c.is_ascii_whitespace() {
+                continue;
+            } else {
+                in_string = c == '"';
+            }
+            compact.push(c);
+        }
+        let value = |t: &str| serde_json::from_str::<serde_json::Value>(t).expect("valid JSON");
+        assert_eq!(value(&compact), value(&text), "{} compacts", path.display());
+        let name = path.file_name().expect("file name");
+        std::fs::write(out.join(name), compact).expect("write compact JSON");
+    }
 }

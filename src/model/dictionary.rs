@@ -1,5 +1,6 @@
 //! EMA field dictionaries, loaded from `schemas/dictionaries/*.json` (embedded
-//! at build time). Rules look fields up here; no field list lives in code.
+//! at build time, whitespace stripped by build.rs). Rules look fields up
+//! here; no field list lives in code.
 
 use std::sync::OnceLock;
 
@@ -177,6 +178,26 @@ impl FieldDef {
     pub fn name(&self) -> &'static str {
         self.field.name()
     }
+
+    /// True when `v` is a value of this enum (booleans also in MovieLabs'
+    /// other spellings: `Y`/`N`, `T`/`F`, `1`/`0`); false for other kinds.
+    pub fn allows(&self, v: &str) -> bool {
+        if self.kind != FieldKind::Enum {
+            return false;
+        }
+        (self.boolean && is_boolean_word(v))
+            || self.values.iter().any(|a| {
+                if self.case_insensitive {
+                    a.eq_ignore_ascii_case(v)
+                } else {
+                    a == v
+                }
+            })
+            || self
+                .pattern_values
+                .iter()
+                .any(|p| v.starts_with(p.as_str()) && v.len() > p.len())
+    }
 }
 
 /// The fields of one template version and sheet kind.
@@ -267,7 +288,7 @@ impl Dictionary {
                 .map(|v| (v, Default::default()))
                 .collect()
         });
-        let v: TemplateVersion = x.avails.parse().expect("a listed version");
+        let v = x.version;
         let (_, pair) = all.iter().find(|(listed, _)| *listed == v)?;
         let kind = if kind == SheetKind::Tv {
             SheetKind::Tv
@@ -278,6 +299,37 @@ impl Dictionary {
             let base = Dictionary::for_version(v.sheet_equivalent(), kind);
             with_vocabularies(base, x)
         }))
+    }
+
+    /// True when `value` is allowed for enum `field` in the dictionary of
+    /// `version` and `kind` ([`Dictionary::get`]; false when it has no
+    /// such field). For Avails XML this reads the version's vocabulary and,
+    /// only for a value it lists, the spreadsheet equivalent's field,
+    /// without making the whole dictionary: asking every version (a hint)
+    /// stays cheap.
+    pub fn allows(version: TemplateVersion, kind: SheetKind, field: Field, value: &str) -> bool {
+        let Some(x) = movielabs::xml(version) else {
+            return Self::get(version, kind)
+                .and_then(|d| d.field(field))
+                .is_some_and(|f| f.allows(value));
+        };
+        // A field the vocabulary gives takes its values and no others (or,
+        // no enum in this version, none): see `with_vocabularies`.
+        if let Some((_, values)) = x.enumeration(field)
+            && !values.iter().any(|a| a == value)
+        {
+            return false;
+        }
+        let kind = if kind == SheetKind::Tv {
+            SheetKind::Tv
+        } else {
+            SheetKind::Movies
+        };
+        let Some(f) = Self::for_version(x.version.sheet_equivalent(), kind).field(field) else {
+            return false;
+        };
+        // When the vocabulary applies, it lists the value.
+        vocabulary_of(f, x).is_some() || f.allows(value)
     }
 
     /// Every dictionary: each spreadsheet version's, oldest first.
@@ -296,7 +348,7 @@ impl Dictionary {
 
 macro_rules! dictionaries {
     ($($file:literal),* $(,)?) => {
-        [$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/dictionaries/", $file)))),*]
+        [$(($file, include_str!(concat!(env!("OUT_DIR"), "/dictionaries/", $file)))),*]
     };
 }
 
@@ -403,19 +455,17 @@ fn index() -> &'static [[Option<u8>; SheetKind::ALL.len()]] {
 
 /// `base` (a spreadsheet dictionary) for Avails XML `x`: each enumerated
 /// field a vocabulary of `x` gives takes that vocabulary's values, spelt
-/// exactly.
+/// exactly, and no others.
 fn with_vocabularies(base: &Dictionary, x: &movielabs::XmlVersion) -> Dictionary {
     let mut d = base.clone();
     d.version = x.avails.clone();
     let mut files = Vec::new();
     for f in &mut d.fields {
-        if f.kind != FieldKind::Enum {
-            continue;
-        }
-        if let Some((key, values)) = x.enumeration(f.field) {
+        if let Some((key, values)) = vocabulary_of(f, x) {
             f.values = values.to_vec();
             f.case_insensitive = false;
             f.boolean = false;
+            f.pattern_values.clear();
             let file = x.vocabulary_file(key);
             if !files.iter().any(|s: &String| s == file) {
                 files.push(file.to_string());
@@ -430,6 +480,19 @@ fn with_vocabularies(base: &Dictionary, x: &movielabs::XmlVersion) -> Dictionary
         files.join(" and ")
     );
     d
+}
+
+/// The vocabulary key and values that enumerated field `f` takes in Avails
+/// XML `x`, when a vocabulary of `x` gives them.
+fn vocabulary_of<'x>(
+    f: &FieldDef,
+    x: &'x movielabs::XmlVersion,
+) -> Option<(&'x str, &'x [String])> {
+    if f.kind == FieldKind::Enum {
+        x.enumeration(f.field)
+    } else {
+        None
+    }
 }
 
 /// Spellings MovieLabs' converter turns into xs:boolean
@@ -489,5 +552,45 @@ mod tests {
             "RefLicenseType takes LicenseType's values"
         );
         assert!(bonus.has(Field::RefALID) && !movies.has(Field::RefALID));
+    }
+
+    #[test]
+    fn allows_answers_as_the_dictionary_does() {
+        // Every version (and XML versions between listed ones), kind and
+        // field, with every value any dictionary or vocabulary gives it,
+        // other spellings of them and values extending a prefix.
+        let mut versions = TemplateVersion::SPREADSHEET.to_vec();
+        versions.extend(movielabs::xml_versions());
+        versions.extend([TemplateVersion::Xml(5, 1), TemplateVersion::Xml(9, 0)]);
+        let xml: Vec<_> = versions.iter().filter_map(|v| movielabs::xml(*v)).collect();
+        for field in Field::ALL {
+            let mut values: Vec<String> = BOOLEAN_WORDS.map(String::from).to_vec();
+            for f in Dictionary::all().filter_map(|d| d.field(field)) {
+                values.extend(f.values.iter().cloned());
+                for p in &f.pattern_values {
+                    values.extend([p.clone(), format!("{p}x")]);
+                }
+            }
+            for x in &xml {
+                if let Some((_, v)) = x.enumeration(field) {
+                    values.extend(v.iter().cloned());
+                }
+            }
+            values.extend(values.clone().iter().map(|v| v.to_uppercase()));
+            for v in &versions {
+                for k in SheetKind::ALL {
+                    for value in &values {
+                        let dictionary = Dictionary::get(*v, k)
+                            .and_then(|d| d.field(field))
+                            .is_some_and(|f| f.allows(value));
+                        assert_eq!(
+                            Dictionary::allows(*v, k, field, value),
+                            dictionary,
+                            "{v} {k:?} {field} `{value}`"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,8 +1,8 @@
-//! The MovieLabs data files of `schemas/movielabs/`, embedded at build time:
-//! for each Avails XML version, its Common Metadata version, its
-//! vocabularies (`vocab_avail_v*.json`, `vocab_cm_v*.json`) and its
-//! structure rules (`structure_avail_v*.json`), as `versions.json` pairs
-//! them.
+//! The MovieLabs data files of `schemas/movielabs/`, embedded at build time
+//! (whitespace stripped by build.rs): for each Avails XML version, its
+//! Common Metadata version, its vocabularies (`vocab_avail_v*.json`,
+//! `vocab_cm_v*.json`) and its structure rules (`structure_avail_v*.json`),
+//! as `versions.json` pairs them.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -14,7 +14,7 @@ use super::version::TemplateVersion;
 
 macro_rules! files {
     ($($file:literal),* $(,)?) => {
-        &[$(($file, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/movielabs/", $file))),)*]
+        &[$(($file, include_str!(concat!(env!("OUT_DIR"), "/movielabs/", $file))),)*]
     };
 }
 
@@ -140,6 +140,8 @@ fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Erro
 pub struct XmlVersion {
     /// The avails version as `versions.json` names it (`2.3`).
     pub avails: String,
+    /// The same version, parsed.
+    pub version: TemplateVersion,
     /// Its Common Metadata version (`2.6`).
     pub md: String,
     /// The structure file it uses (`structure_avail_v2.3.json`).
@@ -148,8 +150,8 @@ pub struct XmlVersion {
     pub vocab_avail_file: String,
     /// The Common Metadata vocabulary file (`vocab_cm_v2.6.json`).
     pub vocab_cm_file: String,
-    vocab_avail: BTreeMap<String, Vec<String>>,
-    vocab_cm: BTreeMap<String, Vec<String>>,
+    vocab_avail: &'static Vocabulary,
+    vocab_cm: &'static Vocabulary,
     /// Its structure requirements and their corrections, read when first
     /// asked for (enumeration hints read only the vocabularies).
     structure: OnceLock<Structure>,
@@ -204,11 +206,11 @@ impl XmlVersion {
     pub fn vocabulary(&self, key: &str) -> Option<&[String]> {
         let (book, key) = key.split_once(':')?;
         let book = match book {
-            "avail" => &self.vocab_avail,
-            "cm" => &self.vocab_cm,
+            "avail" => self.vocab_avail,
+            "cm" => self.vocab_cm,
             _ => return None,
         };
-        book.get(key).map(Vec::as_slice)
+        book.values().get(key).map(Vec::as_slice)
     }
 
     /// The file a vocabulary key (`avail:…`, `cm:…`) comes from.
@@ -233,14 +235,50 @@ fn versions() -> &'static Versions {
     V.get_or_init(|| serde_json::from_str(file("versions.json")).expect("versions.json is valid"))
 }
 
-/// A vocabulary file: `{ "avail": { key: [values] } }` or `{ "cm": … }`.
-fn vocabulary_file(name: &str) -> BTreeMap<String, Vec<String>> {
-    let file: BTreeMap<String, BTreeMap<String, Vec<String>>> =
-        serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut books = file.into_values();
-    match (books.next(), books.next()) {
-        (Some(book), None) => book,
-        _ => panic!("{name} holds one vocabulary object"),
+/// The values of each key of a vocabulary file.
+type Book = BTreeMap<String, Vec<String>>;
+
+/// A vocabulary file, parsed when first asked for: versions that use the
+/// same file share it, and a version's other file is not read for a key of
+/// this one.
+#[derive(Debug)]
+struct Vocabulary {
+    file: &'static str,
+    book: OnceLock<Book>,
+}
+
+impl Vocabulary {
+    /// The embedded vocabulary file `name`.
+    fn named(name: &str) -> &'static Vocabulary {
+        static ALL: OnceLock<Vec<Vocabulary>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            FILES
+                .iter()
+                .filter(|(n, _)| n.starts_with("vocab_"))
+                .map(|(file, _)| Vocabulary {
+                    file,
+                    book: OnceLock::new(),
+                })
+                .collect()
+        })
+        .iter()
+        .find(|v| v.file == name)
+        .unwrap_or_else(|| panic!("schemas/movielabs/{name} is embedded"))
+    }
+
+    /// Its keys and values: the file is `{ "avail": { key: [values] } }`
+    /// or `{ "cm": … }`.
+    fn values(&self) -> &Book {
+        self.book.get_or_init(|| {
+            let name = self.file;
+            let file: BTreeMap<String, Book> =
+                serde_json::from_str(file(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let mut books = file.into_values();
+            match (books.next(), books.next()) {
+                (Some(book), None) => book,
+                _ => panic!("{name} holds one vocabulary object"),
+            }
+        })
     }
 }
 
@@ -264,55 +302,54 @@ fn structure_file(name: &str) -> Vec<Requirement> {
         .collect()
 }
 
-/// The avails version `version` is read as: itself when `versions.json`
-/// lists it, else the closest listed one below it.
-fn key_of(version: TemplateVersion) -> Option<&'static str> {
-    let TemplateVersion::Xml(major, minor) = version else {
-        return None;
-    };
-    // The listed versions, parsed once (a row asks for its version's data).
-    static KEYS: OnceLock<Vec<((u8, u8), &'static str)>> = OnceLock::new();
-    KEYS.get_or_init(|| {
-        versions()
-            .versions
-            .keys()
-            .filter_map(|k| match k.parse::<TemplateVersion>() {
-                Ok(TemplateVersion::Xml(a, b)) => Some(((a, b), k.as_str())),
-                _ => None,
-            })
-            .collect()
-    })
-    .iter()
-    .filter(|(v, _)| *v <= (major, minor))
-    .max()
-    .map(|(_, k)| *k)
+/// A version `versions.json` lists, with its data, read when a document
+/// of it is: one, usually.
+struct Listed {
+    version: TemplateVersion,
+    key: &'static str,
+    data: OnceLock<XmlVersion>,
 }
 
-/// The data of Avails XML `version` (`None` for spreadsheet versions and
-/// versions below 2.1).
-pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
-    // Each version's files are read when a document of it is: one, usually.
-    static ALL: OnceLock<Vec<(&'static str, OnceLock<XmlVersion>)>> = OnceLock::new();
-    let all = ALL.get_or_init(|| {
-        versions()
+/// Every listed version, oldest first.
+fn listed() -> &'static [Listed] {
+    static ALL: OnceLock<Vec<Listed>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all: Vec<Listed> = versions()
             .versions
             .keys()
-            .map(|k| (k.as_str(), OnceLock::new()))
-            .collect()
-    });
-    let key = key_of(version)?;
-    let (_, data) = all.iter().find(|(k, _)| *k == key)?;
-    Some(data.get_or_init(|| {
-        let v = versions();
-        let (avails, row) = v.versions.get_key_value(key).expect("a listed version");
+            .filter_map(|key| match key.parse() {
+                Ok(version @ TemplateVersion::Xml(..)) => Some(Listed {
+                    version,
+                    key: key.as_str(),
+                    data: OnceLock::new(),
+                }),
+                _ => None,
+            })
+            .collect();
+        all.sort_by_key(|l| l.version);
+        all
+    })
+}
+
+/// The data of Avails XML `version`: the listed version itself, else the
+/// closest listed one below it (`None` for spreadsheet versions and
+/// versions below 2.1).
+pub fn xml(version: TemplateVersion) -> Option<&'static XmlVersion> {
+    if !version.is_xml() {
+        return None;
+    }
+    let listed = listed().iter().rev().find(|l| l.version <= version)?;
+    Some(listed.data.get_or_init(|| {
+        let row = &versions().versions[listed.key];
         let structure_file = format!("structure_avail_v{}.json", row.structure);
         let vocab_avail_file = format!("vocab_avail_v{}.json", row.vocab_avail);
         let vocab_cm_file = format!("vocab_cm_v{}.json", row.md);
         XmlVersion {
-            avails: avails.clone(),
+            avails: listed.key.to_string(),
+            version: listed.version,
             md: row.md.clone(),
-            vocab_avail: vocabulary_file(&vocab_avail_file),
-            vocab_cm: vocabulary_file(&vocab_cm_file),
+            vocab_avail: Vocabulary::named(&vocab_avail_file),
+            vocab_cm: Vocabulary::named(&vocab_cm_file),
             structure_file,
             vocab_avail_file,
             vocab_cm_file,
@@ -342,13 +379,7 @@ fn structure_file_cached(name: &str) -> &'static Vec<Requirement> {
 
 /// Every avails version `versions.json` lists, oldest first.
 pub fn xml_versions() -> Vec<TemplateVersion> {
-    let mut v: Vec<TemplateVersion> = versions()
-        .versions
-        .keys()
-        .filter_map(|k| k.parse().ok())
-        .collect();
-    v.sort();
-    v
+    listed().iter().map(|l| l.version).collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! EMA004: a value is not one of the field's enumerated values.
 
 use super::{Rule, did_you_mean};
-use crate::model::dictionary::is_boolean_word;
 use crate::model::{
     Avail, Cell, Diagnostic, Dictionary, Field, FieldDef, FieldKind, TemplateVersion,
 };
@@ -50,22 +49,6 @@ super::declare_rule! {
         "Value is not allowed for this field in this template version");
 }
 
-/// True when `v` is a value of enum `f` (booleans also in MovieLabs' other
-/// spellings: `Y`/`N`, `T`/`F`, `1`/`0`).
-fn allowed(f: &FieldDef, v: &str) -> bool {
-    (f.boolean && is_boolean_word(v))
-        || f.values.iter().any(|a| {
-            if f.case_insensitive {
-                a.eq_ignore_ascii_case(v)
-            } else {
-                a == v
-            }
-        })
-        || f.pattern_values
-            .iter()
-            .any(|p| v.starts_with(p.as_str()) && v.len() > p.len())
-}
-
 /// Versions in which `value` is valid for `field` (for "it is from 1.7 on"
 /// hints): spreadsheet versions, or Avails XML versions for XML.
 fn versions_with(
@@ -81,11 +64,7 @@ fn versions_with(
     };
     versions
         .into_iter()
-        .filter(|v| {
-            Dictionary::get(*v, kind)
-                .and_then(|d| d.field(field))
-                .is_some_and(|f| allowed(f, value))
-        })
+        .filter(|v| Dictionary::allows(*v, kind, field, value))
         .collect()
 }
 
@@ -103,7 +82,7 @@ impl Rule for InvalidEnumeration {
     ) {
         let info = &row.sheet;
         let v = cell.value();
-        if v.is_empty() || allowed(f, v) {
+        if v.is_empty() || f.allows(v) {
             return;
         }
         // From 1.8 a row's WorkType chooses its dictionary: any kind's will do.
