@@ -149,7 +149,9 @@ impl AvailTree {
     /// The tree, moved to memory of its exact size, and the room it was
     /// built in (emptied) for the next ([`AvailTree::new_in`]).
     pub fn finish(mut self) -> (AvailTree, Vec<Node>) {
-        let nodes = self.nodes.drain(..).collect();
+        // `append` moves the nodes in one copy and keeps the room's capacity.
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        nodes.append(&mut self.nodes);
         let room = std::mem::replace(&mut self.nodes, nodes);
         (self, room)
     }
