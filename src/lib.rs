@@ -52,7 +52,7 @@ pub struct CheckOptions {
     /// The caller exits once the report is rendered (the command line): the
     /// rows are left for the operating system to take back rather than freed
     /// cell by cell, as compilers do (clang's `-disable-free`). Off, they are
-    /// freed on a side thread.
+    /// freed on a side thread while the caller renders.
     pub exits_after_report: bool,
 }
 

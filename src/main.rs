@@ -405,7 +405,9 @@ fn run(args: CheckArgs) -> Result<ExitCode, String> {
         skip_unrecognized: args.skip_unrecognized,
         progress: Some(Arc::clone(&done)),
         windows: format.draws_windows(),
-        exits_after_report: true,
+        // The process ends after the report, but a report that draws the
+        // windows needs memory while it renders: the rows are freed beside it.
+        exits_after_report: !format.draws_windows(),
     };
     let progress = Progress::start(files, done);
     let report = availcheck::check(&opts);
