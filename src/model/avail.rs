@@ -757,10 +757,9 @@ impl Holds {
 
     /// Takes in `cell`, one of the row's.
     fn add(&mut self, cell: &Cell) {
-        let bit = |yes: bool, bit: u8| if yes { bit } else { 0 };
-        self.0 |= bit(cell.is_error(), Self::ERRORS)
-            | bit(cell.formula().is_some(), Self::FORMULAS)
-            | bit(cell.kind == CellKind::Number, Self::NUMBERS);
+        self.0 |= u8::from(cell.is_error()) * Self::ERRORS
+            | u8::from(cell.formula().is_some()) * Self::FORMULAS
+            | u8::from(cell.kind == CellKind::Number) * Self::NUMBERS;
     }
 
     /// True when bit `bit` is set.
