@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Field, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::rules::{Context, RecentDates, RowFacts, RuleInput, Settings, Stats};
+use crate::rules::{Context, RowFacts, RuleInput, Settings, SheetFacts, Stats};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -453,15 +453,19 @@ fn check_rows(
         return (Vec::new(), Vec::new());
     };
     // A chunk's rows are of one sheet.
-    let checker = rules::RowChecker::new(active, &first.sheet);
+    let checker = rules::RowChecker::new(active, &first.sheet, ctx.settings);
+    let sheet = SheetFacts::new(ctx.settings, &first.sheet);
     let (facts, found): (Vec<RowFacts>, Vec<Vec<Diagnostic>>) = rows
         .par_iter()
-        .map_init(RecentDates::default, |recent, row| {
-            let facts = RowFacts::of_with(row, ctx.settings, recent);
-            let mut out = Vec::new();
-            checker.check(row, &facts, ctx, &mut out);
-            (facts, out)
-        })
+        .map_init(
+            || sheet.clone(),
+            |sheet, row| {
+                let facts = RowFacts::of_with(row, sheet);
+                let mut out = Vec::new();
+                checker.check(row, &facts, ctx, &mut out);
+                (facts, out)
+            },
+        )
         .unzip();
     (facts, found.into_iter().flatten().collect())
 }
@@ -548,7 +552,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early, windows
         .filter(|r| r.checks_references())
         .collect();
     for sheet in &licensed {
-        let checker = rules::RowChecker::new(&reference_rules, &sheet.info);
+        let checker = rules::RowChecker::new(&reference_rules, &sheet.info, settings);
         for row in &sheet.rows {
             let facts = RowFacts::of(row, settings);
             checker.check(row, &facts, ctx, &mut diagnostics);
