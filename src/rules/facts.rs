@@ -93,6 +93,8 @@ impl Span {
 pub struct RowFacts {
     /// The row's class under the profile.
     pub class: RowClass,
+    /// The LicenseType is `SVOD`.
+    pub svod: bool,
     /// The title identity, trimmed.
     title: Option<Span>,
     /// Start, when it is a date or date-time ([`RowFacts::start_in`]
@@ -176,8 +178,10 @@ impl RowFacts {
         );
         let recent = &mut sheet.recent;
         let (start, end) = (recent.parse(start_cell), recent.parse(end_cell));
+        let svod = row.text(Field::LicenseType) == "SVOD";
         RowFacts {
-            class: sheet.classes.classify(row),
+            class: sheet.classes.classify(row, svod),
+            svod,
             title,
             start: start.start_stamp(),
             start_form: Form::of(start_text, &start),
@@ -216,8 +220,18 @@ impl RowFacts {
             u32::try_from(row.cells().partition_point(|c| c.column() < column))
                 .expect("cells under 4 GiB")
         };
+        // Before the trim, back from a span to its column's first cell (most
+        // columns hold one): no search through the whole row.
+        let first_before = |span: Option<Span>| {
+            let (cells, mut at) = (row.cells(), span.map_or(0, |s| s.cell as usize));
+            let column = cells.get(at).map(Cell::column);
+            while at > 0 && cells.get(at - 1).map(Cell::column) == column {
+                at -= 1;
+            }
+            u32::try_from(at).expect("cells under 4 GiB")
+        };
         // Positions become places in the column, and back.
-        let (before, after) = (first(row, title), first(row, territories));
+        let (before, after) = (first_before(self.title), first_before(self.territory));
         self.title.iter_mut().for_each(|s| s.cell -= before);
         self.spans_of_territories().for_each(|s| s.cell -= after);
         trim(row);

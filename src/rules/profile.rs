@@ -230,14 +230,13 @@ pub struct RowClasses<'a> {
 
 impl RowClasses<'_> {
     /// Classifies a row of the sheet per `cph-svod-rules.md` "Which rows
-    /// are CPH rows".
-    pub fn classify(&self, row: &Avail) -> RowClass {
-        let license = row.text(Field::LicenseType);
+    /// are CPH rows"; `svod`: its LicenseType is `SVOD`.
+    pub fn classify(&self, row: &Avail, svod: bool) -> RowClass {
         let found = |markers: &[(Field, &str)]| markers.iter().any(|&(f, v)| is_marker(row, f, v));
         let has_own = self.own.as_deref().is_some_and(found);
         // Only rows without their own marker need the wider search.
         let has_any = has_own || found(&self.others);
-        match (license == "SVOD", has_own, has_any) {
+        match (svod, has_own, has_any) {
             (true, true, _) => RowClass::Cph,
             // 1.7/1.7.2/1.8/1.9 have no marker of their own: any marker makes it a CPH row (reported by CPH001).
             (true, false, true) if self.own.is_none() => RowClass::Cph,
