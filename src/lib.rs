@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Field, Severity};
 use crate::read::{ReadError, ReadOptions, ReadOutput, SheetRows};
-use crate::rules::{Context, RecentDates, RowFacts, RuleInput, Settings, Stats};
+use crate::rules::{Context, RowFacts, RuleInput, Settings, SheetFacts, Stats};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -374,16 +374,25 @@ pub fn check(opts: &CheckOptions) -> Report {
                 .build()
                 .ok();
             let mut early = Early::default();
+            // What each sheet's chunks share, worked out at its first chunk.
+            let mut sheets = HashMap::new();
             for mut chunk in rx {
                 let Some(first) = chunk.first() else { continue };
                 let key = (first.sheet.file_index, first.sheet.sheet_index);
-                let kept = rules::kept_columns(&active, &opts.settings, &first.sheet);
+                let (kept, checker, facts_of) = sheets.entry(key).or_insert_with(|| {
+                    let sheet = &first.sheet;
+                    (
+                        rules::kept_columns(&active, &opts.settings, sheet),
+                        rules::RowChecker::new(&active, sheet, &opts.settings),
+                        SheetFacts::new(&opts.settings, sheet),
+                    )
+                });
                 let mut work = || {
-                    let (mut facts, found) = check_rows(&chunk, &active, &ctx);
+                    let (mut facts, found) = check_rows_with(&chunk, checker, facts_of, &ctx);
                     chunk
                         .par_iter_mut()
                         .zip(&mut facts)
-                        .for_each(|(row, facts)| rules::RowChecker::trim(row, facts, &kept));
+                        .for_each(|(row, facts)| rules::RowChecker::trim(row, facts, kept));
                     (facts, found)
                 };
                 let (facts, found) = match &pool {
@@ -453,15 +462,29 @@ fn check_rows(
         return (Vec::new(), Vec::new());
     };
     // A chunk's rows are of one sheet.
-    let checker = rules::RowChecker::new(active, &first.sheet);
+    let checker = rules::RowChecker::new(active, &first.sheet, ctx.settings);
+    let sheet = SheetFacts::new(ctx.settings, &first.sheet);
+    check_rows_with(rows, &checker, &sheet, ctx)
+}
+
+/// [`check_rows`] with the checker and the [`SheetFacts`] of the rows' sheet.
+fn check_rows_with(
+    rows: &[model::Avail],
+    checker: &rules::RowChecker<'_>,
+    sheet: &SheetFacts<'_>,
+    ctx: &Context<'_>,
+) -> (Vec<RowFacts>, Vec<Diagnostic>) {
     let (facts, found): (Vec<RowFacts>, Vec<Vec<Diagnostic>>) = rows
         .par_iter()
-        .map_init(RecentDates::default, |recent, row| {
-            let facts = RowFacts::of_with(row, ctx.settings, recent);
-            let mut out = Vec::new();
-            checker.check(row, &facts, ctx, &mut out);
-            (facts, out)
-        })
+        .map_init(
+            || sheet.clone(),
+            |sheet, row| {
+                let facts = RowFacts::of_with(row, sheet);
+                let mut out = Vec::new();
+                checker.check(row, &facts, ctx, &mut out);
+                (facts, out)
+            },
+        )
         .unzip();
     (facts, found.into_iter().flatten().collect())
 }
@@ -548,7 +571,7 @@ fn check_loaded_with(loaded: &[Loaded], ctx: &Context<'_>, early: Early, windows
         .filter(|r| r.checks_references())
         .collect();
     for sheet in &licensed {
-        let checker = rules::RowChecker::new(&reference_rules, &sheet.info);
+        let checker = rules::RowChecker::new(&reference_rules, &sheet.info, settings);
         for row in &sheet.rows {
             let facts = RowFacts::of(row, settings);
             checker.check(row, &facts, ctx, &mut diagnostics);

@@ -57,13 +57,13 @@ impl Rule for DabVersion {
     fn check_row(
         &self,
         row: &Avail,
-        _facts: &RowFacts,
+        facts: &RowFacts,
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         let version = row.sheet.version;
         let lrd = row.text(Field::LicenseRightsDescription);
-        if !version.at_least_1_7_3() && row.text(Field::LicenseType) == "SVOD" && has_dab(lrd) {
+        if !version.at_least_1_7_3() && facts.svod && has_dab(lrd) {
             out.push(
                 Self::META.at_field(
                     row,

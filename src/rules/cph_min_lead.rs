@@ -1,10 +1,10 @@
 //! CPH014: a CPH Start sooner than the minimum lead.
 
 use super::cph_start::earliest_start;
-use super::{Context, RowClass, RowFacts, Rule};
+use super::{Context, RowClass, RowFacts, Rule, Settings};
 use crate::model::time::human_duration;
 use crate::model::zone::Zone;
-use crate::model::{Avail, Diagnostic, Field};
+use crate::model::{Avail, Diagnostic, Field, SheetInfo};
 
 super::declare_rule! {
     /// ## What it does
@@ -36,6 +36,10 @@ super::declare_rule! {
 impl Rule for StartWithinLead {
     fn checks_rows(&self) -> bool {
         true
+    }
+
+    fn checks_rows_of(&self, _sheet: &SheetInfo, settings: &Settings) -> bool {
+        settings.min_lead.is_some()
     }
 
     fn check_row(

@@ -2,7 +2,6 @@
 
 use super::{Context, Rule, RuleInput, did_you_mean};
 use crate::model::Diagnostic;
-use crate::model::movielabs;
 use crate::model::structure::Part;
 
 super::declare_rule! {
@@ -38,13 +37,8 @@ super::declare_rule! {
 
 impl Rule for AvailType {
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for tree in input.avails {
+        for (tree, allowed) in input.avails.with_vocabulary("avail:AvailType") {
             let version = tree.sheet.version;
-            let Some(allowed) =
-                movielabs::xml(version).and_then(|x| x.vocabulary("avail:AvailType"))
-            else {
-                continue;
-            };
             for id in tree.children_of(0, Part::AvailType) {
                 let v = tree.value(id);
                 if v.is_empty() || allowed.iter().any(|a| a == v) {

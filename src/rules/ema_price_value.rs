@@ -1,8 +1,8 @@
 //! EMA018: PriceValue is a decimal amount when PriceType needs one.
 
 use super::ema_value_format::is_number;
-use super::{Context, RowFacts, Rule};
-use crate::model::{Avail, Diagnostic, Field};
+use super::{Context, RowFacts, Rule, Settings};
+use crate::model::{Avail, Diagnostic, Field, SheetInfo};
 
 super::declare_rule! {
     /// ## What it does
@@ -39,6 +39,12 @@ impl Rule for PriceValue {
         true
     }
 
+    // In Avails XML the amount is Term/Money, an xs:decimal the structure
+    // check (AVC008) reads.
+    fn checks_rows_of(&self, sheet: &SheetInfo, _settings: &Settings) -> bool {
+        !sheet.version.is_xml()
+    }
+
     fn check_row(
         &self,
         row: &Avail,
@@ -46,11 +52,6 @@ impl Rule for PriceValue {
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        // In Avails XML the amount is Term/Money, an xs:decimal the structure
-        // check (AVC008) reads.
-        if row.sheet.version.is_xml() {
-            return;
-        }
         let Some(when) = row
             .layout()
             .dictionary

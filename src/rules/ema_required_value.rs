@@ -1,8 +1,8 @@
 //! EMA003: a required cell is empty.
 
-use super::{Context, RowFacts, Rule};
+use super::{Context, RowFacts, Rule, Settings};
 use crate::model::avail::{ConditionAt, split_items};
-use crate::model::{Avail, Diagnostic, Field, FieldDef, Requirement};
+use crate::model::{Avail, Diagnostic, Field, FieldDef, Requirement, SheetInfo};
 
 super::declare_rule! {
     /// ## What it does
@@ -100,6 +100,10 @@ impl Rule for RequiredValue {
         true
     }
 
+    fn checks_rows_of(&self, sheet: &SheetInfo, _settings: &Settings) -> bool {
+        !sheet.version.is_xml()
+    }
+
     fn check_row(
         &self,
         row: &Avail,
@@ -108,9 +112,6 @@ impl Rule for RequiredValue {
         out: &mut Vec<Diagnostic>,
     ) {
         let info = &row.sheet;
-        if info.version.is_xml() {
-            return;
-        }
         // From 1.8 a row's WorkType chooses its dictionary; without one that
         // does, only what every kind requires is required.
         let unsure = info.per_row() && info.layout_for(row.text(Field::WorkType)).is_none();

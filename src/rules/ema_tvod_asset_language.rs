@@ -73,14 +73,12 @@ impl Rule for TvodAssetLanguage {
     fn check_row(
         &self,
         row: &Avail,
-        _facts: &super::RowFacts,
+        facts: &super::RowFacts,
         _ctx: &Context<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         // The requirement's target: a LicenseType that is not `SVOD`.
-        if row.text(Field::LicenseType) != "SVOD"
-            && row.items(Field::AssetLanguage).nth(1).is_some()
-        {
+        if !facts.svod && row.items(Field::AssetLanguage).nth(1).is_some() {
             structure::report_row(&Self::META, row, REQUIREMENTS, say, out);
         }
     }

@@ -2,7 +2,6 @@
 
 use super::{Context, Rule, RuleInput, did_you_mean};
 use crate::model::Diagnostic;
-use crate::model::movielabs;
 use crate::model::structure::Part;
 
 super::declare_rule! {
@@ -38,13 +37,8 @@ super::declare_rule! {
 
 impl Rule for VolumeStatus {
     fn check_set(&self, input: &RuleInput<'_>, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for tree in input.avails {
+        for (tree, allowed) in input.avails.with_vocabulary("avail:VolumeStatus") {
             let version = tree.sheet.version;
-            let Some(allowed) =
-                movielabs::xml(version).and_then(|x| x.vocabulary("avail:VolumeStatus"))
-            else {
-                continue;
-            };
             let metas = tree
                 .children_of(0, Part::Asset)
                 .flat_map(|a| tree.children_of(a, Part::VolumeMetadata));

@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{RowClass, Settings};
+use super::{RowClass, RowClasses, Settings};
 use crate::model::time::{Stamp, When};
 use crate::model::zone::{Zone, Zones};
-use crate::model::{Avail, Cell, Field, Text};
+use crate::model::{Avail, Cell, Field, SheetInfo, Text};
 
 /// What a Start or End cell holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +93,8 @@ impl Span {
 pub struct RowFacts {
     /// The row's class under the profile.
     pub class: RowClass,
+    /// The LicenseType is `SVOD`.
+    pub svod: bool,
     /// The title identity, trimmed.
     title: Option<Span>,
     /// Start, when it is a date or date-time ([`RowFacts::start_in`]
@@ -111,11 +113,30 @@ pub struct RowFacts {
     more_territories: Box<[Span]>,
 }
 
+/// What working out the facts of one sheet's rows reuses from row to row,
+/// one per thread: where the sheet's rows may carry a CPH marker, and the
+/// Start and End values the thread parsed lately.
+#[derive(Clone)]
+pub struct SheetFacts<'a> {
+    classes: RowClasses<'a>,
+    recent: RecentDates,
+}
+
+impl<'a> SheetFacts<'a> {
+    /// For the rows of `sheet` under `settings`.
+    pub fn new(settings: &'a Settings, sheet: &SheetInfo) -> Self {
+        SheetFacts {
+            classes: settings.row_classes(sheet),
+            recent: RecentDates::default(),
+        }
+    }
+}
+
 /// The Start and End values one thread parsed lately, by their text: the
 /// rows of a delivery share a few dates (interned, so equal values are one
 /// text), and most rows parse none.
-#[derive(Default)]
-pub struct RecentDates {
+#[derive(Default, Clone)]
+struct RecentDates {
     recent: [Option<(Text, When)>; 4],
     next: usize,
 }
@@ -140,11 +161,12 @@ impl RecentDates {
 impl RowFacts {
     /// Works out the facts of `row`.
     pub fn of(row: &Avail, settings: &Settings) -> Self {
-        Self::of_with(row, settings, &mut RecentDates::default())
+        Self::of_with(row, &mut SheetFacts::new(settings, &row.sheet))
     }
 
-    /// [`RowFacts::of`], reusing the dates `recent` parsed for earlier rows.
-    pub fn of_with(row: &Avail, settings: &Settings, recent: &mut RecentDates) -> Self {
+    /// [`RowFacts::of`] for a row of the sheet `sheet` was made for,
+    /// reusing what it keeps from earlier rows.
+    pub fn of_with(row: &Avail, sheet: &mut SheetFacts<'_>) -> Self {
         let title = row.title_id().map(|cell| Span::of(row, cell, cell.value()));
         let mut spans = row.territories().map(|(cell, t)| Span::of(row, cell, t));
         let territory = spans.next();
@@ -154,9 +176,12 @@ impl RowFacts {
             start_cell.map_or("", Cell::value),
             end_cell.map_or("", Cell::value),
         );
+        let recent = &mut sheet.recent;
         let (start, end) = (recent.parse(start_cell), recent.parse(end_cell));
+        let svod = row.text(Field::LicenseType) == "SVOD";
         RowFacts {
-            class: settings.classify(row),
+            class: sheet.classes.classify(row, svod),
+            svod,
             title,
             start: start.start_stamp(),
             start_form: Form::of(start_text, &start),
@@ -195,8 +220,18 @@ impl RowFacts {
             u32::try_from(row.cells().partition_point(|c| c.column() < column))
                 .expect("cells under 4 GiB")
         };
+        // Before the trim, back from a span to its column's first cell (most
+        // columns hold one): no search through the whole row.
+        let first_before = |span: Option<Span>| {
+            let (cells, mut at) = (row.cells(), span.map_or(0, |s| s.cell as usize));
+            let column = cells.get(at).map(Cell::column);
+            while at > 0 && cells.get(at - 1).map(Cell::column) == column {
+                at -= 1;
+            }
+            u32::try_from(at).expect("cells under 4 GiB")
+        };
         // Positions become places in the column, and back.
-        let (before, after) = (first(row, title), first(row, territories));
+        let (before, after) = (first_before(self.title), first_before(self.territory));
         self.title.iter_mut().for_each(|s| s.cell -= before);
         self.spans_of_territories().for_each(|s| s.cell -= after);
         trim(row);
@@ -344,7 +379,8 @@ mod tests {
             "",
             "soon",
         ];
-        let mut recent = RecentDates::default();
+        let settings = Settings::default();
+        let mut kept = SheetFacts::new(&settings, &sheet);
         // More distinct values than it keeps, in an order that reuses some.
         for (i, start) in values.iter().cycle().take(40).enumerate() {
             let end = values[(i * 3 + 1) % values.len()];
@@ -355,7 +391,7 @@ mod tests {
                 .collect();
             let row = Avail::new(sheet.clone(), 4, cells);
             let fresh = RowFacts::of(&row, &Settings::default());
-            let reused = RowFacts::of_with(&row, &Settings::default(), &mut recent);
+            let reused = RowFacts::of_with(&row, &mut kept);
             assert_eq!(
                 (fresh.start, fresh.start_form, fresh.end, fresh.end_form),
                 (reused.start, reused.start_form, reused.end, reused.end_form),

@@ -80,8 +80,8 @@ use crate::model::{
 use crate::read::SheetRows;
 
 pub use delivery::Delivery;
-pub use facts::{End, RecentDates, RowFacts};
-pub use profile::{Profile, RowClass, Settings};
+pub use facts::{End, RowFacts, SheetFacts};
+pub use profile::{Profile, RowClass, RowClasses, Settings};
 
 /// Which rules a rule belongs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,6 +344,13 @@ pub trait Rule: HasMeta + Sync + Send {
         false
     }
 
+    /// False when [`Rule::check_row`] has nothing to look for in the rows
+    /// of `sheet` under `settings` (say, a spreadsheet rule on an XML
+    /// sheet): the row checker then leaves the rule out for that sheet.
+    fn checks_rows_of(&self, _sheet: &SheetInfo, _settings: &Settings) -> bool {
+        true
+    }
+
     /// Fields of which a row must have a cell for [`Rule::check_row`] to
     /// find anything in it: the row checker skips rows with none. Empty (the
     /// default): every row is checked, as a rule reporting a missing value
@@ -353,8 +360,8 @@ pub trait Rule: HasMeta + Sync + Send {
     }
 
     /// Check of one row, given its facts (called in parallel across rows);
-    /// called only when [`Rule::checks_rows`] says so, and [`Rule::row_fields`]
-    /// allows.
+    /// called only when [`Rule::checks_rows`] and [`Rule::checks_rows_of`]
+    /// say so, and [`Rule::row_fields`] allows.
     fn check_row(
         &self,
         _row: &Avail,
@@ -403,8 +410,8 @@ pub struct RowChecker<'a> {
 type ValueRules<'a> = (&'static FieldDef, Vec<&'a dyn Rule>);
 
 impl<'a> RowChecker<'a> {
-    /// The checker of `rules` for rows of `sheet`.
-    pub fn new(rules: &'a [&'a dyn Rule], sheet: &SheetInfo) -> Self {
+    /// The checker of `rules` for rows of `sheet` under `settings`.
+    pub fn new(rules: &'a [&'a dyn Rule], sheet: &SheetInfo, settings: &Settings) -> Self {
         let values = sheet
             .layouts()
             .iter()
@@ -424,7 +431,8 @@ impl<'a> RowChecker<'a> {
             .collect();
         let mut fields: Vec<&'static [Field]> = Vec::new();
         let mut gates = Vec::new();
-        let rows = (rules.iter().copied().filter(|r| r.checks_rows()))
+        let rows = (rules.iter().copied())
+            .filter(|r| r.checks_rows() && r.checks_rows_of(sheet, settings))
             .map(|rule| {
                 let own = rule.row_fields();
                 if own.is_empty() {
@@ -886,7 +894,11 @@ mod tests {
             };
             for row in read.sheets.iter().flat_map(|s| &s.rows) {
                 let facts = RowFacts::of(row, &settings);
-                for rule in registry() {
+                // As the row checker calls them.
+                let rules = registry()
+                    .iter()
+                    .filter(|r| r.checks_rows_of(&row.sheet, &settings));
+                for rule in rules {
                     let mut found = Vec::new();
                     rule.check_row(row, &facts, &ctx, &mut found);
                     let code = rule.meta().code;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::model::zone::Zones;
-use crate::model::{Avail, Field, TemplateVersion};
+use crate::model::{Avail, Field, SheetInfo, TemplateVersion};
 
 /// Which rule set runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -197,20 +197,49 @@ fn trim(s: &str) -> &str {
 }
 
 impl Settings {
-    /// Classifies a row per `cph-svod-rules.md` "Which rows are CPH rows".
-    pub fn classify(&self, row: &Avail) -> RowClass {
-        let version = row.sheet.version;
-        let license = row.text(Field::LicenseType);
-        let own = self.markers.for_version(version);
-        let has_own = own.is_some_and(|m| m.found_in(row).is_some());
+    /// Where the rows of `sheet` may carry a CPH marker, for
+    /// [`RowClasses::classify`]: worked out once per sheet, not per row.
+    pub fn row_classes<'a>(&'a self, sheet: &SheetInfo) -> RowClasses<'a> {
+        let present = |m: &'a Marker| -> Vec<(Field, &'a str)> {
+            let fields = m.fields.iter().copied();
+            (fields.filter(|&f| sheet.column_of(f).is_some()))
+                .map(|f| (f, m.value.as_str()))
+                .collect()
+        };
+        let own = self.markers.for_version(sheet.version).map(present);
+        let mut others: Vec<(Field, &'a str)> = Vec::new();
+        for pair in self.markers.all().into_iter().flat_map(present) {
+            // A marker of its own the row lacks is no other marker either.
+            if !own.iter().flatten().chain(&others).any(|p| *p == pair) {
+                others.push(pair);
+            }
+        }
+        RowClasses { own, others }
+    }
+}
+
+/// Where the rows of one sheet may carry a CPH marker ([`Settings::row_classes`]):
+/// the marker fields the sheet has a column for, each with its value.
+#[derive(Debug, Clone)]
+pub struct RowClasses<'a> {
+    /// The version's own marker; `None` when the version has none.
+    own: Option<Vec<(Field, &'a str)>>,
+    /// The other versions' markers (none of `own`'s).
+    others: Vec<(Field, &'a str)>,
+}
+
+impl RowClasses<'_> {
+    /// Classifies a row of the sheet per `cph-svod-rules.md` "Which rows
+    /// are CPH rows"; `svod`: its LicenseType is `SVOD`.
+    pub fn classify(&self, row: &Avail, svod: bool) -> RowClass {
+        let found = |markers: &[(Field, &str)]| markers.iter().any(|&(f, v)| is_marker(row, f, v));
+        let has_own = self.own.as_deref().is_some_and(found);
         // Only rows without their own marker need the wider search.
-        let has_any = has_own
-            || (self.markers.all().iter())
-                .any(|m| !own.is_some_and(|o| std::ptr::eq(o, *m)) && m.found_in(row).is_some());
-        match (license == "SVOD", has_own, has_any) {
+        let has_any = has_own || found(&self.others);
+        match (svod, has_own, has_any) {
             (true, true, _) => RowClass::Cph,
             // 1.7/1.7.2/1.8/1.9 have no marker of their own: any marker makes it a CPH row (reported by CPH001).
-            (true, false, true) if own.is_none() => RowClass::Cph,
+            (true, false, true) if self.own.is_none() => RowClass::Cph,
             (_, _, true) => RowClass::MisplacedCph,
             (true, false, false) => RowClass::LicensedSvod,
             _ => RowClass::Other,

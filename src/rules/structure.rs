@@ -618,6 +618,28 @@ impl<'a> AvailSet<'a> {
     }
 }
 
+impl<'a> AvailSet<'a> {
+    /// Each tree with the values of the Avails XML vocabulary `key` (such
+    /// as `avail:AvailType`) of its version, looked up once for a run of
+    /// trees of one version (a document's trees share its version); trees
+    /// whose version has no such vocabulary are left out.
+    pub fn with_vocabulary<'s>(
+        &'s self,
+        key: &'s str,
+    ) -> impl Iterator<Item = (&'a AvailTree, &'static [String])> + 's {
+        let mut last: Option<(TemplateVersion, Option<&'static [String]>)> = None;
+        self.trees.iter().filter_map(move |&tree| {
+            let version = tree.sheet.version;
+            let allowed = match last {
+                Some((v, allowed)) if v == version => allowed,
+                _ => movielabs::xml(version).and_then(|x| x.vocabulary(key)),
+            };
+            last = Some((version, allowed));
+            Some((tree, allowed?))
+        })
+    }
+}
+
 impl<'a> std::ops::Deref for AvailSet<'a> {
     type Target = [&'a AvailTree];
 
