@@ -757,9 +757,9 @@ impl Holds {
 
     /// Takes in `cell`, one of the row's.
     fn add(&mut self, cell: &Cell) {
-        self.0 |= u8::from(cell.is_error()) * Self::ERRORS
-            | u8::from(cell.formula().is_some()) * Self::FORMULAS
-            | u8::from(cell.kind == CellKind::Number) * Self::NUMBERS;
+        self.0 |= (u8::from(cell.is_error()) * Self::ERRORS)
+            | (u8::from(cell.formula().is_some()) * Self::FORMULAS)
+            | (u8::from(cell.kind == CellKind::Number) * Self::NUMBERS);
     }
 
     /// True when bit `bit` is set.
@@ -1245,7 +1245,9 @@ mod tests {
     #[test]
     fn territories_are_territory_items_minus_exclusions() {
         let sheet = test_sheet(&["Territory", "TerritoryExclusion"]);
-        let cases: [(&[(usize, &str)], &[&str]); 6] = [
+        // Each case: its cells (column, text), then the territories.
+        type Case<'a> = (&'a [(usize, &'a str)], &'a [&'a str]);
+        let cases: [Case; 6] = [
             (&[(0, "US")], &["US"]),
             (&[(0, "US"), (0, "GB"), (1, "GB")], &["US"]),
             (&[(0, "US, GB,, DE "), (1, "DE,US")], &["GB"]),
