@@ -97,7 +97,10 @@ fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
     if recent == key {
         return offset;
     }
-    let known = DAY_OFFSETS.read().ok().and_then(|days| days.get(&key).copied());
+    let known = DAY_OFFSETS
+        .read()
+        .ok()
+        .and_then(|days| days.get(&key).copied());
     let offset = known.unwrap_or_else(|| {
         let at =
             |t: Option<NaiveDateTime>| tz.offset_from_local_datetime(&t?).single().map(|o| o.fix());

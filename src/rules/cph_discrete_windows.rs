@@ -55,8 +55,9 @@ type Key<'a> = (usize, &'a str, &'a str, &'a str, &'a str, &'a str);
 
 /// (file, title, territory, Licensed SVOD): as much of a row's [`Key`] as
 /// its facts give without reading cells. Equal keys have equal coarse keys
-/// (the license kind `SVOD` is exactly the Licensed SVOD rows), so only rows
-/// whose coarse key occurs twice need their key and windows worked out.
+/// (of the rows compared, those of license kind `SVOD` are exactly the
+/// Licensed SVOD ones: see `Settings::classify`), so only rows whose coarse
+/// key occurs twice need their key and windows worked out.
 type Coarse<'a> = (usize, &'a str, &'a str, bool);
 
 struct Window<'a> {

@@ -231,7 +231,7 @@ impl Rule for LicensedWindowConflict {
                     .into_iter()
                     .flat_map(Windows::iter)
                     .chain(worldwide)
-                    .filter(|l| !cph_end.is_some_and(|ce| at(l.start).is_some_and(|ls| ls > ce)));
+                    .filter(|l| cph_end.is_none_or(|ce| at(l.start).is_none_or(|ls| ls <= ce)));
                 // Every overlap is reported; of the windows ending before
                 // the CPH Start only the latest hands over to it.
                 let mut nearest_before: Option<(&Licensed<'_>, DateTime<Utc>, Duration)> = None;
