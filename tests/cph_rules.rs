@@ -882,6 +882,28 @@ fn cph006_discrete_windows() {
     assert!(v[1]["message"].as_str().unwrap().contains("duplicates"));
 }
 
+/// License kinds are separate offers: two Licensed SVOD windows are
+/// compared with each other, not with the CPH window or a TVOD window.
+#[test]
+fn cph006_compares_windows_of_one_license_kind() {
+    let recs = [
+        // 4: CPH from 2030 (open).
+        movies_1_7_3(),
+        // 5, 6: Licensed SVOD, ending one minute before the CPH Start; 6
+        // overlaps 5.
+        licensed_1_7_3("2029-12-31T23:59:00Z"),
+        licensed_1_7_3("2029-12-31T23:59:00Z").set("Start", "2028-01-01T00:00:00Z"),
+        // 7: TVOD over the same years.
+        licensed_1_7_3("2029-12-31T23:59:00Z").set("LicenseType", "TVOD"),
+    ];
+    let (_, report) = cph("Movies", &recs, &AGREEMENT);
+    let overlaps: Vec<_> = with_code(&report, "CPH006")
+        .iter()
+        .map(|d| d["location"]["cell"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(overlaps, ["M6"], "{report:#}");
+}
+
 // ------------------------------------------------------------ CPH007
 
 #[test]

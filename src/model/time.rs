@@ -169,11 +169,12 @@ pub enum Handover {
 /// Classifies a licensed End (`None` = open-ended) against a CPH Start:
 /// Amazon wants the licensed End exactly one minute before the CPH Start.
 pub fn handover(licensed_end: Option<DateTime<Utc>>, cph_start: DateTime<Utc>) -> Handover {
-    match licensed_end {
-        None => Handover::Overlap,
-        Some(end) if end >= cph_start => Handover::Overlap,
-        Some(end) if cph_start - end == Duration::minutes(1) => Handover::Continuous,
-        Some(end) => Handover::Gap(cph_start - end),
+    let Some(end) = licensed_end.filter(|end| *end < cph_start) else {
+        return Handover::Overlap;
+    };
+    match cph_start - end {
+        gap if gap == Duration::minutes(1) => Handover::Continuous,
+        gap => Handover::Gap(gap),
     }
 }
 

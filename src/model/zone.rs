@@ -5,7 +5,7 @@
 //! zone (`schemas/codes/territory-zones.json`); the `time_zone` setting
 //! forces one zone for everything.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::fmt;
 use std::sync::{OnceLock, RwLock};
 
@@ -13,7 +13,7 @@ use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc,
 };
 use chrono_tz::Tz;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Deserialize;
 
 /// How local dates and date-times are placed on the time line.
@@ -61,32 +61,23 @@ impl fmt::Display for Zones {
     }
 }
 
-/// Per named zone and local day (by [`day_key`]): the zone's offset from
-/// UTC that whole day, or `None` on a day its offset changes.
-type DayOffsets = FxHashMap<u64, Option<FixedOffset>>;
+/// The offset of a named zone all through one local day (keyed by
+/// [`day_key`]), or `None` on a day its offset changes: what any thread has
+/// worked out from the zone's rules (a binary search of its transitions).
+/// Asked only when [`RECENT_DAYS`] misses, so threads seldom take its lock.
+static DAY_OFFSETS: RwLock<FxHashMap<u64, Option<FixedOffset>>> =
+    RwLock::new(FxHashMap::with_hasher(FxBuildHasher));
 
-thread_local! {
-    /// The [`DayOffsets`] this thread has used. Avails repeat a few dates
-    /// in a few zones, and a zone's own lookup costs a binary search of its
-    /// transitions.
-    static DAY_OFFSETS: RefCell<DayOffsets> = RefCell::new(FxHashMap::default());
-}
-
-/// The [`DayOffsets`] any thread has worked out: a day one thread missed
-/// another may have looked up already. Asked only on a miss of the
-/// thread's own table, so threads do not contend for it on every date.
-static SHARED_DAY_OFFSETS: RwLock<Option<DayOffsets>> = RwLock::new(None);
-
-/// Slots of [`RECENT_DAYS`].
-const RECENT_SLOTS: usize = 256;
+/// Slots of [`RECENT_DAYS`] (a power of two).
+const RECENT_SLOTS: usize = 1024;
 
 thread_local! {
     /// The day offsets this thread looked up last, one per slot picked by
-    /// zone and day: several rules read a row's Start and End in turn, and
-    /// this answers the repeats without hashing. A slot holds its key (0:
-    /// empty) and the offset.
-    static RECENT_DAYS: RefCell<[(u64, Option<FixedOffset>); RECENT_SLOTS]> =
-        const { RefCell::new([(0, None); RECENT_SLOTS]) };
+    /// zone and day: avails repeat a few dates in a few zones, and several
+    /// rules read a row's Start and End in turn, so most look-ups end here
+    /// without a lock. A slot holds its key (0: empty) and the offset.
+    static RECENT_DAYS: [Cell<(u64, Option<FixedOffset>)>; RECENT_SLOTS] =
+        const { [const { Cell::new((0, None)) }; RECENT_SLOTS] };
 }
 
 /// Zone `tz` and local day `day` as one number, never 0: the zone, the
@@ -98,40 +89,29 @@ fn day_key(tz: Tz, day: NaiveDate) -> u64 {
         | u64::from(day.ordinal())
 }
 
-/// The offset of `tz` all through local day `day` (see [`DayOffsets`]).
+/// The offset of `tz` all through local day `day` (see [`DAY_OFFSETS`]).
 fn day_offset(tz: Tz, day: NaiveDate) -> Option<FixedOffset> {
     let key = day_key(tz, day);
-    let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % RECENT_SLOTS;
-    if let Some(offset) = RECENT_DAYS.with_borrow(|r| (r[slot].0 == key).then_some(r[slot].1)) {
+    let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - RECENT_SLOTS.ilog2())) as usize;
+    let (recent, offset) = RECENT_DAYS.with(|r| r[slot].get());
+    if recent == key {
         return offset;
     }
-    let offset = known_day_offset(tz, day, key);
-    RECENT_DAYS.with_borrow_mut(|r| r[slot] = (key, offset));
-    offset
-}
-
-/// [`day_offset`] (`key` is its [`day_key`]) from the thread's and the
-/// shared [`DayOffsets`], else from the zone's rules.
-fn known_day_offset(tz: Tz, day: NaiveDate, key: u64) -> Option<FixedOffset> {
-    if let Some(known) = DAY_OFFSETS.with_borrow(|days| days.get(&key).copied()) {
-        return known;
-    }
-    let shared = SHARED_DAY_OFFSETS
+    let known = DAY_OFFSETS
         .read()
         .ok()
-        .and_then(|days| days.as_ref()?.get(&key).copied());
-    let offset = shared.unwrap_or_else(|| {
+        .and_then(|days| days.get(&key).copied());
+    let offset = known.unwrap_or_else(|| {
         let at =
             |t: Option<NaiveDateTime>| tz.offset_from_local_datetime(&t?).single().map(|o| o.fix());
         let first = at(day.and_hms_opt(0, 0, 0));
         let offset = first.filter(|_| first == at(day.and_hms_opt(23, 59, 59)));
-        if let Ok(mut days) = SHARED_DAY_OFFSETS.write() {
-            days.get_or_insert_with(FxHashMap::default)
-                .insert(key, offset);
+        if let Ok(mut days) = DAY_OFFSETS.write() {
+            days.insert(key, offset);
         }
         offset
     });
-    DAY_OFFSETS.with_borrow_mut(|days| days.insert(key, offset));
+    RECENT_DAYS.with(|r| r[slot].set((key, offset)));
     offset
 }
 
@@ -287,30 +267,38 @@ mod tests {
     use super::*;
 
     /// The per-day offsets give what the zone's own rules give, on every
-    /// half hour of two years, across gaps, repeats and midnight changes.
+    /// half hour of two years, across gaps, repeats and midnight changes:
+    /// worked out, then again from this thread's recent days (more days
+    /// than it has slots, so some come from the shared table), and from a
+    /// thread that has only the shared table.
     #[test]
     fn day_offsets_agree_with_the_zone_rules() {
-        let zones = [
-            Tz::America__New_York,
-            Tz::Europe__London,
-            Tz::America__Santiago,
-            Tz::Australia__Lord_Howe,
-            Tz::Asia__Kolkata,
-        ];
-        let start = NaiveDate::from_ymd_opt(2025, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        for tz in zones {
-            for step in 0..(2 * 366 * 48) {
-                let local = start + Duration::minutes(30 * step);
-                assert_eq!(
-                    Zone::Named(tz).instant(local),
-                    Zone::named_instant(tz, local),
-                    "{tz} {local}"
-                );
+        fn check() {
+            let zones = [
+                Tz::America__New_York,
+                Tz::Europe__London,
+                Tz::America__Santiago,
+                Tz::Australia__Lord_Howe,
+                Tz::Asia__Kolkata,
+            ];
+            let start = NaiveDate::from_ymd_opt(2025, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap();
+            for tz in zones {
+                for step in 0..(2 * 366 * 48) {
+                    let local = start + Duration::minutes(30 * step);
+                    assert_eq!(
+                        Zone::Named(tz).instant(local),
+                        Zone::named_instant(tz, local),
+                        "{tz} {local}"
+                    );
+                }
             }
         }
+        check();
+        check();
+        std::thread::spawn(check).join().unwrap();
     }
 
     #[test]

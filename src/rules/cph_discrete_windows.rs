@@ -5,7 +5,7 @@ use std::hash::BuildHasher;
 use chrono::{DateTime, Utc};
 use rustc_hash::{FxBuildHasher, FxHashSet};
 
-use super::{Context, End, RowClass, Rule, RuleInput};
+use super::{Context, End, RowClass, RowFacts, Rule, RuleInput};
 use crate::model::time;
 use crate::model::{Avail, Diagnostic, Field};
 
@@ -53,6 +53,13 @@ super::declare_rule! {
 /// from the rows: windows are compared within one delivered file.
 type Key<'a> = (usize, &'a str, &'a str, &'a str, &'a str, &'a str);
 
+/// (file, title, territory, Licensed SVOD): as much of a row's [`Key`] as
+/// its facts give without reading cells. Equal keys have equal coarse keys
+/// (of the rows compared, those of license kind `SVOD` are exactly the
+/// Licensed SVOD ones: see `Settings::classify`), so only rows whose coarse
+/// key occurs twice need their key and windows worked out.
+type Coarse<'a> = (usize, &'a str, &'a str, bool);
+
 struct Window<'a> {
     row: &'a Avail,
     start: DateTime<Utc>,
@@ -80,52 +87,61 @@ impl Rule for OverlappingWindows {
     }
 
     fn check_set(&self, input: &RuleInput<'_>, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // One entry per row and territory, with its key's hash.
+        // One entry per row and territory: its coarse key's hash, the row
+        // and its facts, title and territory.
         let rows = input.sheets.iter().map(|s| s.rows.len()).sum();
-        let mut entries: Vec<(u64, Key<'_>, Window<'_>)> = Vec::with_capacity(rows);
-        // Most keys occur once; only hashes seen twice or more can share a key.
+        let mut entries: Vec<(u64, &Avail, &RowFacts, &str, &str)> = Vec::with_capacity(rows);
+        // Most coarse keys occur once; only hashes seen twice or more can share a key.
         let mut seen = FxHashSet::with_capacity_and_hasher(rows, FxBuildHasher);
         let mut shared = FxHashSet::default();
         for (sheet, facts) in input.with_facts() {
             for (row, facts) in sheet.rows.iter().zip(facts) {
-                let kind = match facts.class {
-                    RowClass::Cph => "SVOD (CPH)",
-                    RowClass::MisplacedCph => continue,
-                    _ => row.text(Field::LicenseType),
-                };
-                let Some(id) = facts.title(row) else { continue };
-                let Some(start) = facts.start else { continue };
-                if facts.end == End::Unusable {
+                if facts.class == RowClass::MisplacedCph
+                    || facts.start.is_none()
+                    || facts.end == End::Unusable
+                {
                     continue;
                 }
-                let (licensor, format) =
-                    (row.text(Field::DisplayName), row.text(Field::FormatProfile));
+                let Some(id) = facts.title(row) else { continue };
+                let licensed = facts.class == RowClass::LicensedSvod;
                 for t in facts.territories(row) {
-                    // Placed in the territory's zone.
-                    let zone = ctx.settings.zones.of(t);
-                    let Some(start) = start.in_zone(zone) else {
-                        continue;
-                    };
-                    let end = match facts.end {
-                        End::At(e) => e.in_zone(zone),
-                        End::Open | End::Unusable => None,
-                    };
-                    let key = (sheet.info.file_index, licensor, id, t, kind, format);
-                    let hash = FxBuildHasher.hash_one(key);
+                    let coarse: Coarse<'_> = (sheet.info.file_index, id, t, licensed);
+                    let hash = FxBuildHasher.hash_one(coarse);
                     if !seen.insert(hash) {
                         shared.insert(hash);
                     }
-                    entries.push((hash, key, Window { row, start, end }));
+                    entries.push((hash, row, facts, id, t));
                 }
             }
         }
-        // The entries that may share a key, sorted so each key's windows are
-        // adjacent and in Start order. The hash leads the sort, so keys are
-        // compared as strings only when their hashes are equal.
-        let mut candidates: Vec<&(u64, Key<'_>, Window<'_>)> = entries
-            .iter()
-            .filter(|(h, ..)| shared.contains(h))
-            .collect();
+        let mut candidates: Vec<(u64, Key<'_>, Window<'_>)> = Vec::new();
+        for &(hash, row, facts, id, t) in entries.iter().filter(|(h, ..)| shared.contains(h)) {
+            // Placed in the territory's zone.
+            let zone = ctx.settings.zones.of(t);
+            let Some(start) = facts.start.and_then(|s| s.in_zone(zone)) else {
+                continue;
+            };
+            let end = match facts.end {
+                End::At(e) => e.in_zone(zone),
+                End::Open | End::Unusable => None,
+            };
+            let kind = match facts.class {
+                RowClass::Cph => "SVOD (CPH)",
+                _ => row.text(Field::LicenseType),
+            };
+            let key = (
+                row.sheet.file_index,
+                row.text(Field::DisplayName),
+                id,
+                t,
+                kind,
+                row.text(Field::FormatProfile),
+            );
+            candidates.push((hash, key, Window { row, start, end }));
+        }
+        // Sorted so each key's windows are adjacent and in Start order. The
+        // coarse hash leads the sort, so keys are compared as strings only
+        // when their hashes are equal.
         candidates.sort_unstable_by(|(ha, ka, a), (hb, kb, b)| {
             (ha, ka).cmp(&(hb, kb)).then_with(|| {
                 (
@@ -152,7 +168,7 @@ impl Rule for OverlappingWindows {
 
 /// Reports each window of one key's group (sorted by Start) that
 /// duplicates or overlaps an earlier one.
-fn report(group: &[&(u64, Key<'_>, Window<'_>)], out: &mut Vec<Diagnostic>) {
+fn report(group: &[(u64, Key<'_>, Window<'_>)], out: &mut Vec<Diagnostic>) {
     let (_, _, title, territory, kind, _) = group[0].1;
     let windows: Vec<&Window<'_>> = group.iter().map(|(_, _, w)| w).collect();
     // The window reaching furthest so far.

@@ -11,6 +11,7 @@ use super::cph_licensed_unused::LicensedWindowUnused;
 use super::facts::Form;
 use super::{Context, End, RowClass, RowFacts, Rule, RuleInput, Stats};
 use crate::model::time::{Handover, Stamp, handover, human_duration};
+use crate::model::zone::Zone;
 use crate::model::{Avail, Diagnostic, Field, Location};
 
 super::declare_rule! {
@@ -101,6 +102,8 @@ impl Rule for LicensedWindowConflict {
             + input.licensed.iter().map(|s| s.rows.len()).sum::<usize>();
         let mut index: FxHashMap<(&str, Cow<'_, str>), Windows<'_>> =
             FxHashMap::with_capacity_and_hasher(rows, Default::default());
+        // Worldwide (ZZ) windows are looked up only when there are some.
+        let mut any_worldwide = false;
         // A previous delivery's windows count where the checked files do not
         // send the scope again (a Full Extract replaces what it sends).
         let sent: FxHashSet<ScopeKey<'_>> = if input.previous.is_empty() {
@@ -168,6 +171,7 @@ impl Rule for LicensedWindowConflict {
                     if role == Role::Previous && sent.contains(&scope_key(row, id, t)) {
                         continue;
                     }
+                    any_worldwide |= key.1 == "ZZ";
                     let window = Licensed {
                         row,
                         compared: std::cell::Cell::new(false),
@@ -195,22 +199,24 @@ impl Rule for LicensedWindowConflict {
             let Some(id) = facts.title(row) else { continue };
             for territory in facts.territories(row) {
                 // Both windows are placed in the CPH territory's zone.
-                let Some(cph_start) = facts.start_in(territory, zones) else {
+                let zone = zones.of(territory);
+                let at = |s: Option<Stamp>| s.and_then(|s| s.in_zone(zone));
+                let Some(cph_start) = at(facts.start) else {
                     continue;
                 };
                 let cph_end = facts.end_in(territory, zones);
-                let at = |s: Option<Stamp>| s.and_then(|s| s.in_territory(territory, zones));
                 let cph = CphWindow {
                     row,
                     facts,
                     title: id,
                     territory,
+                    zone,
                     start: cph_start,
                 };
                 // The territory's own windows, then worldwide (ZZ) windows
                 // that do not exclude it (looked up once when it is ZZ).
                 let own = index.get(&(id, upper(territory)));
-                let zz = if territory == "ZZ" {
+                let zz = if !any_worldwide || territory == "ZZ" {
                     None
                 } else {
                     index.get(&(id, Cow::Borrowed("ZZ")))
@@ -225,29 +231,30 @@ impl Rule for LicensedWindowConflict {
                     .into_iter()
                     .flat_map(Windows::iter)
                     .chain(worldwide)
-                    .filter(|l| !matches!((at(l.start), cph_end), (Some(ls), Some(ce)) if ls > ce));
+                    .filter(|l| cph_end.is_none_or(|ce| at(l.start).is_none_or(|ls| ls <= ce)));
                 // Every overlap is reported; of the windows ending before
                 // the CPH Start only the latest hands over to it.
-                let mut nearest_before: Option<(&Licensed<'_>, chrono::Duration)> = None;
+                let mut nearest_before: Option<(&Licensed<'_>, DateTime<Utc>, Duration)> = None;
                 for l in windows {
                     l.compared.set(true);
-                    let g = match handover(at(l.end), cph_start) {
+                    let end = at(l.end);
+                    let g = match handover(end, cph_start) {
                         Handover::Overlap => {
-                            out.push(overlap(&cph, l, ctx));
+                            out.push(overlap(&cph, l));
                             continue;
                         }
                         Handover::Continuous => Duration::minutes(1),
                         Handover::Gap(g) => g,
                     };
-                    if nearest_before.is_none_or(|(_, best)| g < best) {
-                        nearest_before = Some((l, g));
+                    if nearest_before.is_none_or(|(_, _, best)| g < best) {
+                        let end = end.expect("a gap has an End");
+                        nearest_before = Some((l, end, g));
                     }
                 }
-                if let Some((l, g)) = nearest_before
+                if let Some((l, end, g)) = nearest_before
                     && g != Duration::minutes(1)
                 {
-                    let end = at(l.end).expect("a gap has an End");
-                    out.push(gap(&cph, l, end, ctx));
+                    out.push(gap(&cph, l, end));
                 }
             }
         }
@@ -301,22 +308,24 @@ struct CphWindow<'a> {
     facts: &'a RowFacts,
     title: &'a str,
     territory: &'a str,
-    /// The Start, placed in the territory's zone.
+    /// The zone the territory's dates are read in.
+    zone: Zone,
+    /// The Start, placed in that zone.
     start: DateTime<Utc>,
 }
 
 impl CphWindow<'_> {
     /// The licensed End that hands over to this Start, written as the
     /// licensed End is (or, when that is open, as the CPH Start is).
-    fn wanted_end(&self, l: &Licensed<'_>, ctx: &Context<'_>) -> String {
+    fn wanted_end(&self, l: &Licensed<'_>) -> String {
         let wanted = self.start - Duration::minutes(1);
         let like = l.end.or(self.facts.start).unwrap_or(Stamp::At(self.start));
-        like.write_like(wanted, ctx.settings.zones.of(self.territory))
+        like.write_like(wanted, self.zone)
     }
 }
 
-fn overlap(cph: &CphWindow<'_>, l: &Licensed<'_>, ctx: &Context<'_>) -> Diagnostic {
-    let wanted = cph.wanted_end(l, ctx);
+fn overlap(cph: &CphWindow<'_>, l: &Licensed<'_>) -> Diagnostic {
+    let wanted = cph.wanted_end(l);
     let end_text = l.row.text(Field::End);
     let what = match l.end {
         None => format!("is open-ended (End `{end_text}`)"),
@@ -337,8 +346,8 @@ fn overlap(cph: &CphWindow<'_>, l: &Licensed<'_>, ctx: &Context<'_>) -> Diagnost
     .with_help(format!("set the licensed End to {wanted} (one minute before the CPH Start)"))
 }
 
-fn gap(cph: &CphWindow<'_>, l: &Licensed<'_>, end: DateTime<Utc>, ctx: &Context<'_>) -> Diagnostic {
-    let wanted = cph.wanted_end(l, ctx);
+fn gap(cph: &CphWindow<'_>, l: &Licensed<'_>, end: DateTime<Utc>) -> Diagnostic {
+    let wanted = cph.wanted_end(l);
     let end_text = l.row.text(Field::End);
     let note = if l.date_only {
         " (a date-only End means 23:59:59)"
