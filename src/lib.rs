@@ -818,10 +818,7 @@ fn collect_windows(input: &RuleInput<'_>, settings: &Settings) -> Windows {
                     licensor: text(Field::DisplayName),
                     offer,
                     start: facts.start.and_then(|s| s.in_zone(zone)),
-                    end: match facts.end {
-                        End::At(e) => e.in_zone(zone),
-                        End::Open | End::Unusable => None,
-                    },
+                    end: facts.end.in_zone(zone),
                     written: (text(Field::Start), text(Field::End)),
                 });
             }

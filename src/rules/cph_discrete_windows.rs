@@ -121,10 +121,7 @@ impl Rule for OverlappingWindows {
             let Some(start) = facts.start.and_then(|s| s.in_zone(zone)) else {
                 continue;
             };
-            let end = match facts.end {
-                End::At(e) => e.in_zone(zone),
-                End::Open | End::Unusable => None,
-            };
+            let end = facts.end.in_zone(zone);
             let kind = match facts.class {
                 RowClass::Cph => "SVOD (CPH)",
                 _ => row.text(Field::LicenseType),

@@ -204,7 +204,7 @@ impl Rule for LicensedWindowConflict {
                 let Some(cph_start) = at(facts.start) else {
                     continue;
                 };
-                let cph_end = facts.end_in(territory, zones);
+                let cph_end = facts.end.in_zone(zone);
                 let cph = CphWindow {
                     row,
                     facts,

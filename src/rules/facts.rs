@@ -48,6 +48,17 @@ pub enum End {
     Unusable,
 }
 
+impl End {
+    /// The End as an instant, a local value read in `zone`; `None` when
+    /// it is open or unusable.
+    pub fn in_zone(self, zone: Zone) -> Option<DateTime<Utc>> {
+        match self {
+            End::At(t) => t.in_zone(zone),
+            End::Open | End::Unusable => None,
+        }
+    }
+}
+
 /// A piece of one of a row's cells (a trimmed value or list item): the
 /// cell's position and a byte range of its text.
 #[derive(Debug, Clone, Copy)]

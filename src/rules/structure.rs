@@ -616,9 +616,7 @@ impl<'a> AvailSet<'a> {
             shapes: shapes as usize,
         }
     }
-}
 
-impl<'a> AvailSet<'a> {
     /// Each tree with the values of the Avails XML vocabulary `key` (such
     /// as `avail:AvailType`) of its version, looked up once for a run of
     /// trees of one version (a document's trees share its version); trees
